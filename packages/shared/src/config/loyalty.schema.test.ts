@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals';
+import raw from '../../../../config/loyalty.json';
+import { parseLoyaltyConfig } from './loyalty.schema';
+
+const clone = () => JSON.parse(JSON.stringify(raw));
+
+describe('parseLoyaltyConfig', () => {
+  it('accepts the shipped defaults from PRODUCT.md', () => {
+    const c = parseLoyaltyConfig(raw);
+    expect(c.tiers.map((t) => [t.code, t.growthMin, t.discountPercent])).toEqual([
+      ['normal', 0, 100],
+      ['silver', 1000, 95],
+      ['gold', 5000, 90],
+      ['diamond', 20000, 85],
+    ]);
+    expect(c.spend).toEqual({ pointsPerYuan: 100, maxPercentOfDue: 30 });
+    expect(c.points.lotLifetimeDays).toBe(365);
+  });
+
+  it.each([
+    ['tiers out of order', (c: any) => (c.tiers[2].growthMin = 10), 'tiers.2.growthMin'],
+    ['first tier above zero', (c: any) => (c.tiers[0].growthMin = 1), 'tiers.0.growthMin'],
+    ['unknown time zone', (c: any) => (c.businessTimeZone = 'Mars/Olympus'), 'businessTimeZone'],
+    ['unknown upgrade gift', (c: any) => (c.tiers[1].upgradeGiftTemplate = 'nope'), 'tiers.1.upgradeGiftTemplate'],
+    ['negative earn rate', (c: any) => (c.points.perYuanPaid = -1), 'points.perYuanPaid'],
+    ['cap over 100%', (c: any) => (c.spend.maxPercentOfDue = 130), 'spend.maxPercentOfDue'],
+    ['threshold coupon without threshold', (c: any) => delete c.couponTemplates[1].thresholdCents, 'couponTemplates.1.thresholdCents'],
+    ['campaign for unknown tier', (c: any) => (c.campaigns[1].tiers = ['platinum']), 'campaigns.1.tiers'],
+  ])('rejects %s with a readable message naming %s', (_name, mutate, path) => {
+    const c = clone();
+    mutate(c);
+    expect(() => parseLoyaltyConfig(c, 'test.json')).toThrow(new RegExp(`Invalid loyalty configuration in test.json:[\\s\\S]*${path.replace(/\./g, '\\.')}`));
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * Domain error codes shared by the BFF and the mini-program. They say what went wrong in
+ * business terms; the BFF maps each to an HTTP status in exactly one place.
+ */
+export const ErrorCodes = [
+  'VALIDATION_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'ALREADY_REGISTERED',
+  'ALREADY_CHECKED_IN',
+  'IDEMPOTENCY_MISMATCH',
+  'CODE_ALREADY_USED',
+  'ALREADY_REVIEWED',
+  'POINTS_INSUFFICIENT',
+  'OUT_OF_STOCK',
+  'LIMIT_REACHED',
+  'TIER_REQUIRED',
+  'COUPON_NOT_APPLICABLE',
+  'POINTS_CAP_EXCEEDED',
+  'CODE_EXPIRED',
+  'CODE_INVALID',
+  'REFUND_EXCEEDS_ORDER',
+  'NOT_ELIGIBLE',
+  'RATE_LIMITED',
+  'WECHAT_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ErrorCodes)[number];
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message ?? code);
+    this.name = 'DomainError';
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}
