@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseLoyaltyConfig, type LoyaltyConfig } from '@member/shared';
+
+/** Repository root: config/ lives there. Works from src/ (tsx, jest) and dist/ (node). */
+export const REPO_ROOT = path.resolve(__dirname, '../../../..');
+
+const limit = z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() });
+
+export const RuntimeConfig = z.object({
+  $comment: z.string().optional(),
+  http: z.object({ bodyLimitKb: z.number().int().positive(), trustProxy: z.boolean() }),
+  auth: z.object({ memberTokenTtlSeconds: z.number().int().positive(), staffTokenTtlSeconds: z.number().int().positive() }),
+  rateLimits: z.object({ auth: limit, phoneNumber: limit }),
+  wechat: z.object({ baseUrl: z.url(), timeoutMs: z.number().int().positive() }),
+  db: z.object({ poolSize: z.number().int().min(1).max(500), deadlockRetries: z.number().int().min(0).max(10) }),
+  jobs: z.object({ pointsExpiryBatch: z.number().int().positive() }),
+});
+export type RuntimeConfig = z.infer<typeof RuntimeConfig>;
+
+const hexKey = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)');
+const boolish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DB_URL: z.string().regex(/^mysql:\/\//, 'DB_URL must be a mysql:// URL').optional(),
+  DATA_DIR: z.string().default(path.join(REPO_ROOT, '.data')),
+  APP_SECRET: z.string().min(32, 'APP_SECRET must be at least 32 characters').optional(),
+  DATA_KEY: hexKey.optional(),
+  WECHAT_APPID: z.string().optional(),
+  WECHAT_SECRET: z.string().optional(),
+  WECHAT_BASE_URL: z.url().optional(),
+  DEV_LOGIN: boolish.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOYALTY_CONFIG: z.string().default(path.join(REPO_ROOT, 'config/loyalty.json')),
+  RUNTIME_CONFIG: z.string().default(path.join(REPO_ROOT, 'config/runtime.json')),
+  STATIC_DIR: z.string().optional(),
+});
+
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  /** mysql://… or null for the embedded SQLite database at `sqlitePath`. */
+  dbUrl: string | null;
+  sqlitePath: string;
+  appSecret: string;
+  dataKey: Buffer;
+  wechat: { appId: string; secret: string; baseUrl: string; timeoutMs: number };
+  devLogin: boolean;
+  logLevel: string;
+  loyalty: LoyaltyConfig;
+  runtime: RuntimeConfig;
+  /** Directory of a built H5 app to serve at `/`, if any. */
+  staticDir: string | null;
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`Cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Development secrets are generated once and kept in the data directory so restarts keep sessions. */
+function devSecrets(dataDir: string): { appSecret: string; dataKey: string } {
+  const file = path.join(dataDir, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = { appSecret: randomBytes(32).toString('hex'), dataKey: randomBytes(32).toString('hex') };
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
+/**
+ * Loads and validates configuration from the environment and config/. Throws one readable error
+ * naming every bad setting; in production every secret must come from the environment.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = Env.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const prod = env.NODE_ENV === 'production';
+  const missing = prod
+    ? (['APP_SECRET', 'DATA_KEY', 'DB_URL', 'WECHAT_APPID', 'WECHAT_SECRET'] as const).filter((k) => !env[k])
+    : [];
+  if (missing.length) throw new Error(`Invalid environment:\n${missing.map((k) => `  - ${k}: required in production`).join('\n')}`);
+
+  const runtimeResult = RuntimeConfig.safeParse(readJson(env.RUNTIME_CONFIG));
+  if (!runtimeResult.success) {
+    const lines = runtimeResult.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid runtime configuration in ${env.RUNTIME_CONFIG}:\n${lines.join('\n')}`);
+  }
+  const runtime = runtimeResult.data;
+  const loyalty = parseLoyaltyConfig(readJson(env.LOYALTY_CONFIG), env.LOYALTY_CONFIG);
+  const secrets = env.APP_SECRET && env.DATA_KEY ? null : devSecrets(env.DATA_DIR);
+
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    dbUrl: env.DB_URL ?? null,
+    sqlitePath: path.join(env.DATA_DIR, 'member-center.sqlite'),
+    appSecret: env.APP_SECRET ?? secrets!.appSecret,
+    dataKey: Buffer.from(env.DATA_KEY ?? secrets!.dataKey, 'hex'),
+    wechat: {
+      appId: env.WECHAT_APPID ?? 'wx-dev-appid',
+      secret: env.WECHAT_SECRET ?? 'dev-secret',
+      baseUrl: env.WECHAT_BASE_URL ?? runtime.wechat.baseUrl,
+      timeoutMs: runtime.wechat.timeoutMs,
+    },
+    // Dev login is never available in production, whatever DEV_LOGIN says.
+    devLogin: prod ? false : (env.DEV_LOGIN ?? true),
+    logLevel: env.LOG_LEVEL,
+    loyalty,
+    runtime,
+    staticDir: env.STATIC_DIR ?? null,
+  };
+}

@@ -1,0 +1,71 @@
+import { DomainError, type ErrorCode } from '@member/shared';
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+
+/** The one table from domain error codes to HTTP statuses (API.md, "Common error codes"). */
+export const STATUS_OF: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ALREADY_REGISTERED: 409,
+  ALREADY_CHECKED_IN: 409,
+  IDEMPOTENCY_MISMATCH: 409,
+  CODE_ALREADY_USED: 409,
+  ALREADY_REVIEWED: 409,
+  POINTS_INSUFFICIENT: 422,
+  OUT_OF_STOCK: 422,
+  LIMIT_REACHED: 422,
+  TIER_REQUIRED: 422,
+  COUPON_NOT_APPLICABLE: 422,
+  POINTS_CAP_EXCEEDED: 422,
+  CODE_EXPIRED: 422,
+  CODE_INVALID: 422,
+  REFUND_EXCEEDS_ORDER: 422,
+  NOT_ELIGIBLE: 422,
+  RATE_LIMITED: 429,
+  WECHAT_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/** Errors Koa or its body parser raise themselves (bad JSON, too large, wrong type). */
+function fromHttpError(e: unknown): { status: number; message: string } | null {
+  const err = e as { status?: number; expose?: boolean; message?: string };
+  if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500 && err.expose) {
+    return { status: err.status, message: err.message ?? 'bad request' };
+  }
+  return null;
+}
+
+/**
+ * Maps anything thrown below it to the contract's `{error:{code,message,details?}}`. Unknown
+ * errors become a masked 500 INTERNAL, logged with the request id, never with a stack in the body.
+ */
+export function errorMiddleware(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new DomainError('NOT_FOUND', 'no such route');
+      }
+    } catch (e) {
+      if (e instanceof DomainError) {
+        ctx.status = STATUS_OF[e.code];
+        ctx.body = { error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } };
+        if (e.code === 'RATE_LIMITED' && typeof e.details?.retryAfterSeconds === 'number') {
+          ctx.set('Retry-After', String(e.details.retryAfterSeconds));
+        }
+        return;
+      }
+      const http = fromHttpError(e);
+      if (http) {
+        ctx.status = http.status;
+        ctx.body = { error: { code: 'VALIDATION_FAILED', message: http.message } };
+        return;
+      }
+      logger.error({ err: e, requestId: ctx.state.requestId }, 'unhandled error');
+      ctx.status = 500;
+      ctx.body = { error: { code: 'INTERNAL', message: 'internal error', details: { requestId: ctx.state.requestId } } };
+    }
+  };
+}

@@ -1,0 +1,26 @@
+import { DomainError } from '@member/shared';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+/**
+ * A named limit (points per duration) keyed by caller. In-memory per BFF instance: with N instances
+ * the effective limit is N× the setting, which is acceptable for abuse protection; the paid WeChat
+ * quota is protected per member as well (see identity service).
+ */
+export class RateLimit {
+  private readonly limiter: RateLimiterMemory;
+
+  constructor(points: number, durationSeconds: number) {
+    this.limiter = new RateLimiterMemory({ points, duration: durationSeconds });
+  }
+
+  async consume(key: string): Promise<void> {
+    try {
+      await this.limiter.consume(key);
+    } catch (e) {
+      if (e instanceof RateLimiterRes) {
+        throw new DomainError('RATE_LIMITED', 'too many requests', { retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) });
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { createReadStream, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Middleware } from 'koa';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+};
+
+/**
+ * Serves the built H5 app for `pnpm start` (one process for BFF and app). Only GET/HEAD of files
+ * inside `root`; API paths never reach here because the router answers them first.
+ */
+export function serveStatic(root: string): Middleware {
+  const base = path.resolve(root);
+  return async (ctx, next) => {
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path.startsWith('/api/')) return next();
+    const rel = decodeURIComponent(ctx.path === '/' ? '/index.html' : ctx.path);
+    const file = path.resolve(base, `.${rel}`);
+    if (!file.startsWith(base + path.sep)) return next();
+    let size: number;
+    try {
+      const st = statSync(file);
+      if (!st.isFile()) return next();
+      size = st.size;
+    } catch {
+      return next();
+    }
+    ctx.status = 200;
+    ctx.type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    ctx.length = size;
+    ctx.set('Cache-Control', rel === '/index.html' ? 'no-cache' : 'public, max-age=3600');
+    ctx.body = createReadStream(file);
+  };
+}

@@ -1,0 +1,104 @@
+import { DomainError } from '@member/shared';
+
+export interface WechatSession {
+  openid: string;
+  sessionKey: string;
+  unionid?: string;
+}
+
+/** What the BFF needs from WeChat's servers; tests point the real HTTP client at a fake on loopback. */
+export interface WechatClient {
+  /** `wx.login` code → openid + session_key (code2Session). Codes are single-use. */
+  code2Session(code: string): Promise<WechatSession>;
+  /** `getPhoneNumber` button code → the member's phone number (a paid call). */
+  phoneNumber(phoneCode: string): Promise<string>;
+}
+
+interface WechatError {
+  errcode?: number;
+  errmsg?: string;
+}
+
+/** WeChat error codes → our contract. Unknown codes mean WeChat could not serve us. */
+function mapWechatError(errcode: number): DomainError {
+  switch (errcode) {
+    case 40029: // invalid code
+    case 40163: // code already used
+      return new DomainError('UNAUTHENTICATED', 'WeChat login code is invalid or used');
+    case 45011: // api minute-quota reached for this user
+      return new DomainError('RATE_LIMITED', 'WeChat is rate limiting this user', { retryAfterSeconds: 60 });
+    case 40226: // high-risk user intercepted by WeChat
+      return new DomainError('FORBIDDEN', 'WeChat refused this user');
+    default:
+      return new DomainError('WECHAT_UNAVAILABLE', 'WeChat is unavailable, please retry');
+  }
+}
+
+export interface HttpWechatOptions {
+  baseUrl: string;
+  appId: string;
+  secret: string;
+  timeoutMs: number;
+}
+
+/**
+ * The real client over HTTP (fetch). The access token for server-side APIs comes from
+ * `stable_token`, which does not invalidate tokens held by other instances, and is cached until
+ * shortly before it expires.
+ */
+export class HttpWechatClient implements WechatClient {
+  private accessToken: { value: string; until: number } | null = null;
+
+  constructor(private readonly opts: HttpWechatOptions) {}
+
+  private async call<T>(path: string, init?: { method: 'POST'; body: unknown }): Promise<T & WechatError> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.opts.baseUrl), {
+        method: init?.method ?? 'GET',
+        headers: init ? { 'content-type': 'application/json' } : undefined,
+        body: init ? JSON.stringify(init.body) : undefined,
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+      });
+    } catch {
+      throw new DomainError('WECHAT_UNAVAILABLE', 'WeChat is unreachable, please retry');
+    }
+    if (!res.ok) throw new DomainError('WECHAT_UNAVAILABLE', 'WeChat is unavailable, please retry');
+    return (await res.json()) as T & WechatError;
+  }
+
+  async code2Session(code: string): Promise<WechatSession> {
+    const q = new URLSearchParams({ appid: this.opts.appId, secret: this.opts.secret, js_code: code, grant_type: 'authorization_code' });
+    const r = await this.call<{ openid?: string; session_key?: string; unionid?: string }>(`/sns/jscode2session?${q}`);
+    if (r.errcode) throw mapWechatError(r.errcode);
+    if (!r.openid || !r.session_key) throw new DomainError('WECHAT_UNAVAILABLE', 'WeChat answered without a session');
+    return { openid: r.openid, sessionKey: r.session_key, unionid: r.unionid };
+  }
+
+  private async token(): Promise<string> {
+    if (this.accessToken && this.accessToken.until > Date.now()) return this.accessToken.value;
+    const r = await this.call<{ access_token?: string; expires_in?: number }>('/cgi-bin/stable_token', {
+      method: 'POST',
+      body: { grant_type: 'client_credential', appid: this.opts.appId, secret: this.opts.secret },
+    });
+    if (r.errcode || !r.access_token) throw new DomainError('WECHAT_UNAVAILABLE', 'WeChat access token unavailable');
+    this.accessToken = { value: r.access_token, until: Date.now() + Math.max(60, (r.expires_in ?? 7200) - 300) * 1000 };
+    return r.access_token;
+  }
+
+  async phoneNumber(phoneCode: string): Promise<string> {
+    const token = await this.token();
+    const r = await this.call<{ phone_info?: { purePhoneNumber?: string; countryCode?: string } }>(
+      `/wxa/business/getuserphonenumber?access_token=${encodeURIComponent(token)}`,
+      { method: 'POST', body: { code: phoneCode } },
+    );
+    if (r.errcode === 40029 || r.errcode === 40163) {
+      throw new DomainError('VALIDATION_FAILED', 'phoneCode was rejected by WeChat', { issues: [{ in: 'body', path: ['phoneCode'], message: 'invalid or used' }] });
+    }
+    if (r.errcode === 40001 || r.errcode === 42001) this.accessToken = null;
+    if (r.errcode) throw mapWechatError(r.errcode);
+    const phone = r.phone_info?.purePhoneNumber;
+    if (!phone) throw new DomainError('WECHAT_UNAVAILABLE', 'WeChat answered without a phone number');
+    return phone;
+  }
+}

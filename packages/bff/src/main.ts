@@ -1,0 +1,47 @@
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { loadConfig } from './config/config';
+import { createDataSource } from './db/data-source';
+import { Db } from './db/db';
+import { createLogger } from './http/logging';
+import { HttpWechatClient } from './integrations/wechat';
+import { createApp } from './app';
+import { serveStatic } from './http/static';
+import { startJobs } from './jobs';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const dataSource = createDataSource({ dbUrl: config.dbUrl, sqlitePath: config.sqlitePath, poolSize: config.runtime.db.poolSize });
+  await dataSource.initialize();
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  logger.info({ db: config.dbUrl ? 'mysql' : 'sqlite', migrations: applied.map((m) => m.name) }, 'database ready');
+  const db = new Db(dataSource, config.runtime.db.deadlockRetries);
+  const wechat = new HttpWechatClient({ ...config.wechat });
+  const { app, services } = createApp({ config, db, wechat, logger });
+  if (config.staticDir) {
+    const dir = path.resolve(config.staticDir);
+    if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`STATIC_DIR ${dir} has no index.html: build the H5 app first`);
+    app.use(serveStatic(dir));
+  }
+  const jobs = startJobs(services);
+  const server = createServer(app.callback());
+  server.listen(config.port, config.host, () => {
+    logger.info({ url: `http://${config.host}:${config.port}`, devLogin: config.devLogin, h5: Boolean(config.staticDir) }, 'member-center BFF listening');
+  });
+  const stop = () => {
+    logger.info('shutting down');
+    jobs.stop();
+    server.close(() => void dataSource.destroy().then(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: Error) => {
+  // Configuration errors are meant for a person: print the message, not a stack.
+  process.stderr.write(`member-center BFF failed to start:\n${e.message}\n`);
+  process.exit(1);
+});

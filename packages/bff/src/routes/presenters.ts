@@ -1,0 +1,64 @@
+import { maskPhone } from '../services/crypto';
+import { tierByCode, type GrowthLedgerEntry, type LoyaltyConfig, type Member, type PointsLedgerEntry, type PublicRules, type TierHistoryEntry } from '@member/shared';
+import type { GrowthLedgerRow, MemberRow, PointsLedgerRow, TierHistoryRow } from '../db/entities';
+
+// Presenters whitelist what leaves the BFF: rows never go out as they are.
+
+export function presentMember(m: MemberRow, loyalty: LoyaltyConfig, phone: string | null): Member {
+  const tier = tierByCode(loyalty.tiers, m.tier);
+  return {
+    id: m.id,
+    nickname: m.nickname ?? '',
+    birthday: m.birthday,
+    phoneMasked: phone ? maskPhone(phone) : null,
+    tier: { code: tier.code, name: tier.name, discountPercent: tier.discountPercent },
+    growth: m.growth,
+    pointsBalance: m.pointsBalance,
+    inviteCode: m.inviteCode ?? '',
+    consentVersion: m.consentVersion ?? '',
+    registeredAt: (m.registeredAt ?? m.createdAt).toISOString(),
+  };
+}
+
+export function presentPointsEntry(e: PointsLedgerRow): PointsLedgerEntry {
+  return {
+    id: e.id,
+    delta: e.delta,
+    balanceAfter: e.balanceAfter,
+    reason: e.reason,
+    createdAt: e.createdAt.toISOString(),
+    ...(e.delta > 0 && e.expiresAt ? { expiresAt: e.expiresAt.toISOString() } : {}),
+  };
+}
+
+export function presentGrowthEntry(e: GrowthLedgerRow): GrowthLedgerEntry {
+  return { id: e.id, delta: e.delta, valueAfter: e.valueAfter, reason: e.reason, createdAt: e.createdAt.toISOString() };
+}
+
+export function presentTierChange(e: TierHistoryRow): TierHistoryEntry {
+  return { id: e.id, from: e.fromTier, to: e.toTier, reason: e.reason, createdAt: e.createdAt.toISOString() };
+}
+
+/** The public part of the loyalty configuration: what the mini-program needs to show the same rules. */
+export function presentRules(c: LoyaltyConfig): PublicRules {
+  return {
+    businessTimeZone: c.businessTimeZone,
+    tiers: c.tiers.map((t) => ({ code: t.code, name: t.name, growthMin: t.growthMin, discountPercent: t.discountPercent, colors: t.colors, perks: t.perks })),
+    growth: c.growth,
+    points: { perYuanPaid: c.points.perYuanPaid, lotLifetimeDays: c.points.lotLifetimeDays, expiryWarningDays: c.points.expiryWarningDays },
+    spend: c.spend,
+    campaigns: c.campaigns,
+    checkin: c.checkin,
+    share: c.share,
+    referral: {
+      inviterPoints: c.referral.inviterPoints,
+      inviterGrowth: c.referral.inviterGrowth,
+      inviteePoints: c.referral.inviteePoints,
+      maxRewardsPerMonth: c.referral.maxRewardsPerMonth,
+      milestoneEvery: c.referral.milestoneEvery,
+    },
+    review: c.review,
+    dynamicCode: { periodSeconds: c.dynamicCode.periodSeconds },
+    privacy: c.privacy,
+  };
+}

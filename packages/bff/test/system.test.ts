@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { route } from '../src/http/route';
+import { startTestApp, type TestApp } from './support/test-app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({
+    extraRoutes: () => [
+      route({
+        method: 'get',
+        path: '/api/v1/test/explode',
+        tag: 'test',
+        summary: 'throws an unexpected error',
+        auth: 'public',
+        handler: async () => {
+          throw new Error('SELECT secret FROM internals failed at /srv/app.ts:12');
+        },
+      }),
+    ],
+  });
+});
+afterAll(() => t.close());
+
+describe('health and docs', () => {
+  it('GET /healthz answers ok', async () => {
+    const res = await t.http.get('/healthz').expect(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('GET /readyz answers ok while the database answers', async () => {
+    await t.http.get('/readyz').expect(200, { status: 'ok' });
+  });
+
+  it('GET /api/v1/openapi.json lists every route of the contract with its schemas', async () => {
+    const res = await t.http.get('/api/v1/openapi.json').expect(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    const ops = Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, m]) => Object.keys(m).map((k) => `${k.toUpperCase()} ${p}`));
+    expect(ops).toEqual(
+      expect.arrayContaining([
+        'POST /api/v1/auth/wechat',
+        'POST /api/v1/auth/dev',
+        'POST /api/v1/members',
+        'GET /api/v1/me',
+        'PATCH /api/v1/me',
+        'DELETE /api/v1/me',
+        'GET /api/v1/me/code',
+        'GET /api/v1/me/points/ledger',
+        'GET /api/v1/me/growth/ledger',
+        'GET /api/v1/me/tier-history',
+        'GET /api/v1/me/export',
+        'GET /api/v1/rules',
+      ]),
+    );
+    const register = res.body.paths['/api/v1/members'].post;
+    expect(register.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['nickname', 'consentVersion']));
+    expect(Object.keys(register.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409']));
+  });
+
+  it('GET /docs serves a page that reads the OpenAPI document', async () => {
+    const res = await t.http.get('/docs').expect(200);
+    expect(res.type).toBe('text/html');
+    expect(res.text).toContain('/api/v1/openapi.json');
+  });
+});
+
+describe('GET /api/v1/rules', () => {
+  it('serves the configured tiers and earn/spend rules', async () => {
+    const res = await t.http.get('/api/v1/rules').expect(200);
+    const rules = res.body.data;
+    expect(rules.tiers.map((x: { code: string; growthMin: number }) => [x.code, x.growthMin])).toEqual(t.config.loyalty.tiers.map((x) => [x.code, x.growthMin]));
+    expect(rules.spend).toEqual(t.config.loyalty.spend);
+    expect(rules.points.perYuanPaid).toBe(t.config.loyalty.points.perYuanPaid);
+    expect(rules.privacy.consentVersion).toBe(t.config.loyalty.privacy.consentVersion);
+    expect(JSON.stringify(rules)).not.toMatch(/upgradeGiftTemplate|milestoneTemplate/);
+  });
+});
+
+describe('errors', () => {
+  it('an unknown route is a JSON 404 NOT_FOUND', async () => {
+    const res = await t.http.get('/api/v1/nope').expect(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('a body that is not JSON is 400 VALIDATION_FAILED', async () => {
+    const res = await t.http.post('/api/v1/auth/dev').set('content-type', 'application/json').send('{"openid":').expect(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('an oversized body is refused with a 4xx, not a 500', async () => {
+    const res = await t.http.post('/api/v1/auth/dev').send({ openid: 'x'.repeat(200_000) });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('an unexpected failure is a masked 500 INTERNAL with a request id, logged but never leaked', async () => {
+    const res = await t.http.get('/api/v1/test/explode').expect(500);
+    expect(res.body).toEqual({ error: { code: 'INTERNAL', message: 'internal error', details: { requestId: expect.any(String) } } });
+    expect(JSON.stringify(res.body)).not.toMatch(/SELECT|srv|stack/);
+    expect(t.logLines.some((l) => l.includes(res.body.error.details.requestId) && l.includes('unhandled error'))).toBe(true);
+  });
+
+  it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
+    expect((await t.http.get('/healthz').set('X-Request-Id', 'abc-123')).headers['x-request-id']).toBe('abc-123');
+    expect((await t.http.get('/healthz').set('X-Request-Id', 'bad id <script>')).headers['x-request-id']).toMatch(/^[0-9A-Z]{26}$/);
+  });
+});
+
+describe('GET /readyz without a database', () => {
+  it('answers 503 once the database is gone', async () => {
+    await t.dataSource.destroy();
+    const res = await t.http.get('/readyz').expect(503);
+    expect(res.body.status).toBe('unavailable');
+  });
+});
