@@ -42,7 +42,7 @@ export class GrowthService {
     this.listeners.push(listener);
   }
 
-  add(move: GrowthMove): Promise<GrowthResult> {
+  async add(move: GrowthMove): Promise<GrowthResult> {
     if (!Number.isSafeInteger(move.delta) || move.delta === 0) {
       throw new DomainError('VALIDATION_FAILED', 'growth delta must be a non-zero integer');
     }

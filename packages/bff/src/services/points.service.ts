@@ -62,7 +62,7 @@ export class PointsService {
   ) {}
 
   /** Adds points as a new lot that expires `points.lotLifetimeDays` after now (or at `expiresAt`). */
-  credit(move: PointsMove & { expiresAt?: Date }): Promise<PointsResult> {
+  async credit(move: PointsMove & { expiresAt?: Date }): Promise<PointsResult> {
     assertPositive(move.amount);
     return this.db.transaction(async (em) => {
       const member = await lockMember(this.db, em, move.memberId);
@@ -115,7 +115,7 @@ export class PointsService {
     return this.take(move, true);
   }
 
-  private take(move: PointsMove, mayGoNegative: boolean): Promise<PointsResult> {
+  private async take(move: PointsMove, mayGoNegative: boolean): Promise<PointsResult> {
     assertPositive(move.amount);
     return this.db.transaction(async (em) => {
       await lockMember(this.db, em, move.memberId);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import mysql from 'mysql2/promise';
 import request from 'supertest';
@@ -143,6 +144,8 @@ export async function startTestApp(opts: TestAppOptions = {}) {
       const admin = await mysql.createConnection(TEST_DB_URL);
       await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
       await admin.end();
+    } else {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${sqlitePath}${suffix}`, { force: true });
     }
   }
 

@@ -1,0 +1,59 @@
+/* eslint-disable no-console -- a command-line tool talks to its user on stdout */
+import { addDays } from '@member/shared';
+import { MemberEntity } from '../db/entities';
+import { bootstrap } from './bootstrap';
+
+/**
+ * Demo data for `pnpm start` and `pnpm seed`: four members at different tiers with a few months
+ * of points and growth history (some points close to expiry). Safe to run again: members that
+ * exist are left alone. Log in as them with dev login (openid `demo-<tier>`).
+ */
+const DEMO = [
+  { openid: 'demo-normal', nickname: '林小满', birthday: '1998-04-12', phone: '13800000001', orders: [58, 120, 86] },
+  { openid: 'demo-silver', nickname: '陈一鸣', birthday: '1990-09-30', phone: '13800000002', orders: [320, 260, 198, 410] },
+  { openid: 'demo-gold', nickname: '王思远', birthday: '1985-12-01', phone: '13800000003', orders: [1200, 980, 1500, 760, 640] },
+  { openid: 'demo-diamond', nickname: '赵雅琪', birthday: '1979-06-18', phone: '13800000004', orders: [5200, 6100, 4800, 3900] },
+];
+
+async function main(): Promise<void> {
+  let pinned: Date | null = null;
+  const { config, services: s, close } = await bootstrap({ now: () => pinned ?? new Date() });
+  try {
+    const now = new Date();
+    for (const d of DEMO) {
+      const { member } = await s.members.login(d.openid, null);
+      if (member.status !== 'pending') {
+        console.log(`  ${d.nickname} (${d.openid}) already there`);
+        continue;
+      }
+      pinned = addDays(now, -(d.orders.length * 40 + 20));
+      await s.members.register(member.id, { nickname: d.nickname, birthday: d.birthday, phone: d.phone, consentVersion: config.loyalty.privacy.consentVersion });
+      // Orders every 40 days up to the last fortnight: ¥1 = 1 point and 1 growth.
+      for (const [i, yuan] of d.orders.entries()) {
+        pinned = addDays(now, -((d.orders.length - i) * 40 - 10));
+        // The oldest lot of each member is backdated so it expires within the warning window.
+        const expiresAt = i === 0 ? addDays(now, 12 + d.orders.length) : undefined;
+        await s.points.credit({ memberId: member.id, amount: yuan, reason: 'order', sourceKey: `seed:order:${i}`, expiresAt });
+        await s.growth.add({ memberId: member.id, delta: yuan, reason: 'order', sourceKey: `seed:order:${i}` });
+      }
+      pinned = addDays(now, -3);
+      await s.points.credit({ memberId: member.id, amount: 5, reason: 'checkin', sourceKey: 'seed:checkin' });
+      await s.growth.add({ memberId: member.id, delta: 2, reason: 'checkin', sourceKey: 'seed:checkin' });
+      if (d.orders.length > 3) {
+        pinned = addDays(now, -2);
+        await s.points.debit({ memberId: member.id, amount: 100, reason: 'spend', sourceKey: 'seed:spend' });
+      }
+      pinned = null;
+      const row = await s.db.manager.findOneByOrFail(MemberEntity, { id: member.id });
+      console.log(`  ${d.nickname} (${d.openid}): ${row.tier}, growth ${row.growth}, points ${row.pointsBalance}`);
+    }
+    console.log(`seeded demo members on ${config.dbUrl ? 'MySQL' : `SQLite (${config.sqlitePath})`}`);
+  } finally {
+    await close();
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(`seed failed: ${e.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import jwt from 'jsonwebtoken';
+import { startTestApp, type TestApp } from './support/test-app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+describe('POST /api/v1/auth/wechat', () => {
+  it('exchanges a wx.login code through code2Session for a member token and a code secret', async () => {
+    const code = t.wechat.loginCode('openid-alice');
+    const res = await t.http.post('/api/v1/auth/wechat').send({ code }).expect(200);
+    expect(res.body.data).toMatchObject({ registered: false, member: null, codePeriodSeconds: 30 });
+    expect(res.body.data.token).toEqual(expect.any(String));
+    expect(res.body.data.codeSecret).toMatch(/^[0-9a-f]{40}$/);
+    expect(res.body.data.codeRef).toMatch(/^\d{10}$/);
+    const call = t.wechat.calls.find((c) => c.query.js_code === code)!;
+    expect(call.query).toMatchObject({ appid: t.wechat.appId, grant_type: 'authorization_code' });
+  });
+
+  it('never returns session_key or the openid', async () => {
+    const res = await t.http.post('/api/v1/auth/wechat').send({ code: t.wechat.loginCode('openid-secretive') }).expect(200);
+    expect(JSON.stringify(res.body)).not.toMatch(/openid-secretive|session_?key/i);
+  });
+
+  it('a second login finds the same account and rotates the code secret', async () => {
+    const a = await t.http.post('/api/v1/auth/wechat').send({ code: t.wechat.loginCode('openid-bob') }).expect(200);
+    const b = await t.http.post('/api/v1/auth/wechat').send({ code: t.wechat.loginCode('openid-bob') }).expect(200);
+    expect(jwt.decode(a.body.data.token)!.sub).toBe(jwt.decode(b.body.data.token)!.sub);
+    expect(b.body.data.codeRef).toBe(a.body.data.codeRef);
+    expect(b.body.data.codeSecret).not.toBe(a.body.data.codeSecret);
+  });
+
+  it('concurrent first logins of one WeChat user create one account', async () => {
+    const codes = Array.from({ length: 8 }, () => t.wechat.loginCode('openid-racer'));
+    const res = await Promise.all(codes.map((code) => t.http.post('/api/v1/auth/wechat').send({ code })));
+    expect(res.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(new Set(res.map((r) => jwt.decode(r.body.data.token)!.sub)).size).toBe(1);
+  });
+
+  it('refuses an unknown code with 401 UNAUTHENTICATED', async () => {
+    const res = await t.http.post('/api/v1/auth/wechat').send({ code: 'not-a-real-code' }).expect(401);
+    expect(res.body.error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a code used before (wx.login codes are single-use)', async () => {
+    const code = t.wechat.loginCode('openid-once');
+    await t.http.post('/api/v1/auth/wechat').send({ code }).expect(200);
+    const res = await t.http.post('/api/v1/auth/wechat').send({ code }).expect(401);
+    expect(res.body.error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('maps WeChat throttling to 429 and outages to 503', async () => {
+    t.wechat.failWith = 45011;
+    const limited = await t.http.post('/api/v1/auth/wechat').send({ code: 'x' }).expect(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    expect(limited.headers['retry-after']).toBe('60');
+    t.wechat.failWith = -1;
+    const busy = await t.http.post('/api/v1/auth/wechat').send({ code: 'x' }).expect(503);
+    expect(busy.body.error.code).toBe('WECHAT_UNAVAILABLE');
+    t.wechat.failWith = null;
+  });
+
+  it('answers 503 when WeChat does not answer in time', async () => {
+    t.wechat.hang = true;
+    const res = await t.http.post('/api/v1/auth/wechat').send({ code: t.wechat.loginCode('openid-slow') }).expect(503);
+    expect(res.body.error.code).toBe('WECHAT_UNAVAILABLE');
+    t.wechat.hang = false;
+  });
+
+  it.each([
+    [{}],
+    [{ code: '' }],
+    [{ code: 123 }],
+    [{ code: 'x'.repeat(129) }],
+    [{ code: 'ok', extra: true }],
+  ])('rejects the malformed body %j with 400 VALIDATION_FAILED', async (body) => {
+    const res = await t.http.post('/api/v1/auth/wechat').send(body).expect(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error.details.issues.length).toBeGreaterThan(0);
+  });
+});
+
+describe('POST /api/v1/auth/dev', () => {
+  it('logs in by openid where dev login is enabled', async () => {
+    const res = await t.http.post('/api/v1/auth/dev').send({ openid: 'dev-user-1' }).expect(200);
+    expect(res.body.data.registered).toBe(false);
+  });
+
+  it('does not exist where dev login is disabled', async () => {
+    const off = await startTestApp({ devLogin: false });
+    try {
+      const res = await off.http.post('/api/v1/auth/dev').send({ openid: 'dev-user-1' }).expect(404);
+      expect(res.body.error.code).toBe('NOT_FOUND');
+    } finally {
+      await off.close();
+    }
+  });
+});
+
+describe('member tokens', () => {
+  it('are required on member routes (401 without, 401 tampered, 401 expired)', async () => {
+    const { token } = await t.login();
+    expect((await t.http.get('/api/v1/me/code').expect(401)).body.error.code).toBe('UNAUTHENTICATED');
+    const tampered = token.slice(0, -3) + (token.endsWith('aaa') ? 'bbb' : 'aaa');
+    expect((await t.http.get('/api/v1/me/code').set('Authorization', `Bearer ${tampered}`).expect(401)).body.error.code).toBe('UNAUTHENTICATED');
+    const expired = jwt.sign({}, t.config.appSecret, { subject: jwt.decode(token)!.sub as string, audience: 'member', issuer: 'member-center', expiresIn: -10 });
+    expect((await t.http.get('/api/v1/me/code').set('Authorization', `Bearer ${expired}`).expect(401)).body.error.code).toBe('UNAUTHENTICATED');
+    const foreign = jwt.sign({}, 'another-secret-another-secret-another', { subject: 'x', audience: 'member', issuer: 'member-center' });
+    await t.http.get('/api/v1/me/code').set('Authorization', `Bearer ${foreign}`).expect(401);
+  });
+
+  it('of another audience are refused with 403 FORBIDDEN', async () => {
+    const { token } = await t.login();
+    const staff = t.services.tokens.issue(jwt.decode(token)!.sub as string, 'staff', 60).token;
+    const res = await t.http.get('/api/v1/me').set('Authorization', `Bearer ${staff}`).expect(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('rate limiting of auth routes', () => {
+  it('answers 429 RATE_LIMITED with Retry-After past the configured limit', async () => {
+    const limited = await startTestApp({ tweak: (c) => (c.runtime.rateLimits.auth = { points: 3, durationSeconds: 60 }) });
+    try {
+      for (let i = 0; i < 3; i++) await limited.http.post('/api/v1/auth/dev').send({ openid: `rl-${i}` }).expect(200);
+      const res = await limited.http.post('/api/v1/auth/dev').send({ openid: 'rl-x' }).expect(429);
+      expect(res.body.error.code).toBe('RATE_LIMITED');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('logs', () => {
+  it('hold no openid, phone number, code or token', async () => {
+    const openid = 'openid-never-logged-7731';
+    const phone = '13912345678';
+    const session = await t.login(openid);
+    await t.http
+      .post('/api/v1/members')
+      .set('Authorization', `Bearer ${session.token}`)
+      .send({ nickname: '日志', phoneCode: t.wechat.phoneCode(phone), consentVersion: t.config.loyalty.privacy.consentVersion })
+      .expect(201);
+    await t.http.get('/api/v1/me/export').set('Authorization', `Bearer ${session.token}`).expect(200);
+    const all = t.logLines.join('\n');
+    expect(all).toContain('"route":"/api/v1/members"');
+    for (const secret of [openid, phone, session.token, session.body.codeSecret]) expect(all).not.toContain(secret);
+  });
+});

@@ -1,0 +1,279 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { generateMemberCode } from '@member/shared';
+import { MemberEntity } from '../src/db/entities';
+import { startTestApp, type TestApp } from './support/test-app';
+
+let t: TestApp;
+let consentVersion: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  consentVersion = t.config.loyalty.privacy.consentVersion;
+});
+afterEach(() => {
+  t.clock.real();
+  return t.checkInvariants();
+});
+afterAll(() => t.close());
+
+const memberCount = () => t.dataSource.manager.countBy(MemberEntity, { status: 'active' });
+
+describe('POST /api/v1/members', () => {
+  it('registers a logged-in WeChat user with consent and returns 201 with the member', async () => {
+    const { token } = await t.login();
+    const res = await t.http
+      .post('/api/v1/members')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ nickname: '  小红  ', birthday: '1995-03-08', phone: '13800138000', consentVersion })
+      .expect(201);
+    expect(res.body.data).toMatchObject({
+      nickname: '小红',
+      birthday: '1995-03-08',
+      phoneMasked: '138****8000',
+      tier: { code: 'normal', name: '普通会员', discountPercent: 100 },
+      growth: 0,
+      pointsBalance: 0,
+      consentVersion,
+    });
+    expect(res.body.data.inviteCode).toMatch(/^[A-Z0-9]{8}$/);
+  });
+
+  it('stores the phone encrypted with a keyed hash, never in clear', async () => {
+    const m = await t.member({ phone: '13700001111' });
+    const row = await t.dataSource.manager.findOneByOrFail(MemberEntity, { id: m.id });
+    expect(row.phoneEnc).not.toContain('13700001111');
+    expect(row.phoneHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.openidEnc).not.toContain(m.openid);
+    expect(t.services.members.phoneOf(row)).toBe('13700001111');
+  });
+
+  it('takes the phone number from WeChat getPhoneNumber when a phoneCode is given', async () => {
+    const m = await t.member({ phoneCode: t.wechat.phoneCode('13600002222') });
+    expect(m.member.phoneMasked).toBe('136****2222');
+    expect(t.wechat.calls.some((c) => c.path === '/cgi-bin/stable_token')).toBe(true);
+  });
+
+  it('refuses a phoneCode WeChat rejects with 400, registering nothing', async () => {
+    const { token } = await t.login();
+    const before = await memberCount();
+    const res = await t.http.post('/api/v1/members').set('Authorization', `Bearer ${token}`).send({ nickname: 'x', phoneCode: 'bogus', consentVersion }).expect(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(await memberCount()).toBe(before);
+  });
+
+  it('rate-limits the paid phone-number call per member', async () => {
+    const limited = await startTestApp({ tweak: (c) => (c.runtime.rateLimits.phoneNumber = { points: 2, durationSeconds: 3600 }) });
+    try {
+      const { token } = await limited.login();
+      const send = () => limited.http.post('/api/v1/members').set('Authorization', `Bearer ${token}`).send({ nickname: 'x', phoneCode: 'bogus', consentVersion: limited.config.loyalty.privacy.consentVersion });
+      expect((await send()).status).toBe(400);
+      expect((await send()).status).toBe(400);
+      const res = await send();
+      expect(res.status).toBe(429);
+      expect(res.body.error.code).toBe('RATE_LIMITED');
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('answers 409 ALREADY_REGISTERED to a second registration', async () => {
+    const m = await t.member();
+    const res = await t.http.post('/api/v1/members').set(m.auth).send({ nickname: '又来', consentVersion }).expect(409);
+    expect(res.body.error.code).toBe('ALREADY_REGISTERED');
+  });
+
+  it('registers once when the same account registers concurrently', async () => {
+    const { token } = await t.login();
+    const res = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => t.http.post('/api/v1/members').set('Authorization', `Bearer ${token}`).send({ nickname: `并发${i}`, consentVersion })),
+    );
+    expect(res.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(409)]);
+  });
+
+  it('answers 409 when the phone number already belongs to another member', async () => {
+    await t.member({ phone: '13511112222' });
+    const { token } = await t.login();
+    const res = await t.http.post('/api/v1/members').set('Authorization', `Bearer ${token}`).send({ nickname: '冒名', phone: '13511112222', consentVersion }).expect(409);
+    expect(res.body.error.code).toBe('ALREADY_REGISTERED');
+  });
+
+  it('requires consent to the current privacy notice', async () => {
+    const { token } = await t.login();
+    const res = await t.http.post('/api/v1/members').set('Authorization', `Bearer ${token}`).send({ nickname: '旧版', consentVersion: '2020-01-01' }).expect(400);
+    expect(res.body.error.details.issues[0].path).toEqual(['consentVersion']);
+  });
+
+  it.each([
+    [{}],
+    [{ nickname: '', consentVersion: 'v' }],
+    [{ nickname: '   ', consentVersion: 'v' }],
+    [{ nickname: 'x'.repeat(21), consentVersion: 'v' }],
+    [{ nickname: '<script>', consentVersion: 'v' }],
+    [{ nickname: 'ok' }],
+    [{ nickname: 'ok', consentVersion: 'v', birthday: '1990-02-30' }],
+    [{ nickname: 'ok', consentVersion: 'v', birthday: '19900101' }],
+    [{ nickname: 'ok', consentVersion: 'v', phone: '12345' }],
+    [{ nickname: 'ok', consentVersion: 'v', phone: '13800138000', phoneCode: 'x' }],
+    [{ nickname: 'ok', consentVersion: 'v', inviteCode: 'lower' }],
+    [{ nickname: 'ok', consentVersion: 'v', isAdmin: true }],
+    [{ nickname: 42, consentVersion: 'v' }],
+  ])('rejects %j with 400 VALIDATION_FAILED and registers nothing', async (body) => {
+    const { token } = await t.login();
+    const before = await memberCount();
+    const res = await t.http.post('/api/v1/members').set('Authorization', `Bearer ${token}`).send(body).expect(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(await memberCount()).toBe(before);
+  });
+
+  it('refuses a logged-in but unregistered account on member-card routes', async () => {
+    const { token } = await t.login();
+    for (const path of ['/api/v1/me', '/api/v1/me/code', '/api/v1/me/points/ledger', '/api/v1/me/export']) {
+      const res = await t.http.get(path).set('Authorization', `Bearer ${token}`);
+      expect([path, res.status, res.body.error?.code]).toEqual([path, 404, 'NOT_FOUND']);
+    }
+  });
+});
+
+describe('GET /api/v1/me', () => {
+  it('shows a new member at the bottom tier with the way to the next', async () => {
+    const m = await t.member();
+    const res = await t.http.get('/api/v1/me').set(m.auth).expect(200);
+    expect(res.body.data).toEqual({
+      id: m.id,
+      nickname: '小明',
+      tier: { code: 'normal', name: '普通会员', discountPercent: 100 },
+      growth: { value: 0, currentTierMin: 0, nextTier: { code: 'silver', name: '银卡会员' }, nextTierMin: 1000, toNext: 1000, percent: 0, yuanToNext: 1000 },
+      points: { balance: 0, expiring: null },
+      coupons: { available: 0 },
+      checkin: { today: false, streak: 0 },
+      projection: { pointsPerYear: 0, worthCents: 0 },
+    });
+  });
+
+  it('shows growth progress, the balance, the next expiry and the yearly projection', async () => {
+    const m = await t.member();
+    t.clock.set('2026-01-10T04:00:00Z');
+    await t.services.points.credit({ memberId: m.id, amount: 300, reason: 'order', sourceKey: 'order:a' });
+    t.clock.set('2026-03-01T04:00:00Z');
+    await t.services.points.credit({ memberId: m.id, amount: 600, reason: 'order', sourceKey: 'order:b' });
+    await t.services.growth.add({ memberId: m.id, delta: 3000, reason: 'order', sourceKey: 'order:b' });
+    t.clock.set('2026-12-20T04:00:00Z'); // lot a expires 2027-01-10, inside the 30-day warning
+    const card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
+    expect(card.tier.code).toBe('silver');
+    expect(card.growth).toMatchObject({ value: 3000, currentTierMin: 1000, nextTier: { code: 'gold' }, toNext: 2000, percent: 50, yuanToNext: 2000 });
+    expect(card.points).toEqual({ balance: 900, expiring: { amount: 300, on: '2027-01-10' } });
+    expect(card.projection).toEqual({ pointsPerYear: 0, worthCents: 0 }); // nothing earned in the last 90 days
+    t.clock.set('2026-03-02T04:00:00Z');
+    const soon = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
+    expect(soon.projection).toEqual({ pointsPerYear: Math.round((900 * 365) / 90), worthCents: Math.floor((Math.round((900 * 365) / 90) * 100) / 100) });
+  });
+
+  it('settles lapsed points before showing the balance', async () => {
+    const m = await t.member();
+    t.clock.set('2025-01-01T00:00:00Z');
+    await t.services.points.credit({ memberId: m.id, amount: 120, reason: 'order', sourceKey: 'order:old' });
+    t.clock.set('2026-01-02T00:00:00Z');
+    const card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
+    expect(card.points.balance).toBe(0);
+  });
+});
+
+describe('PATCH /api/v1/me', () => {
+  it('changes the nickname', async () => {
+    const m = await t.member();
+    const res = await t.http.patch('/api/v1/me').set(m.auth).send({ nickname: '新名字' }).expect(200);
+    expect(res.body.data.nickname).toBe('新名字');
+  });
+
+  it('sets the birthday once per 365 days', async () => {
+    const m = await t.member();
+    t.clock.set('2026-05-01T00:00:00Z');
+    await t.http.patch('/api/v1/me').set(m.auth).send({ birthday: '1990-06-01' }).expect(200);
+    t.clock.set('2026-12-01T00:00:00Z');
+    const refused = await t.http.patch('/api/v1/me').set(m.auth).send({ birthday: '1990-07-01' }).expect(422);
+    expect(refused.body.error.code).toBe('LIMIT_REACHED');
+    await t.http.patch('/api/v1/me').set(m.auth).send({ birthday: '1990-06-01' }).expect(200); // unchanged is fine
+    t.clock.set('2027-05-02T00:00:00Z');
+    const res = await t.http.patch('/api/v1/me').set(m.auth).send({ birthday: '1990-07-01' }).expect(200);
+    expect(res.body.data.birthday).toBe('1990-07-01');
+  });
+
+  it.each([[{}], [{ nickname: '' }], [{ tier: 'diamond' }], [{ pointsBalance: 1_000_000 }]])('rejects %j with 400', async (body) => {
+    const m = await t.member();
+    const res = await t.http.patch('/api/v1/me').set(m.auth).send(body).expect(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    const row = await t.dataSource.manager.findOneByOrFail(MemberEntity, { id: m.id });
+    expect([row.nickname, row.tier, row.pointsBalance]).toEqual(['小明', 'normal', 0]);
+  });
+});
+
+describe('GET /api/v1/me/code', () => {
+  it('is the code the device derives offline from its secret, and changes every period', async () => {
+    const m = await t.member();
+    t.clock.set('2026-11-22T08:00:05Z');
+    const res = await t.http.get('/api/v1/me/code').set(m.auth).expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const device = generateMemberCode(m.body.codeRef, m.body.codeSecret, t.clock.now().getTime(), 30);
+    expect(res.body.data).toEqual({ code: device.code, expiresAt: '2026-11-22T08:00:30.000Z', periodSeconds: 30 });
+    expect(res.body.data.code).toMatch(/^\d{18}$/);
+    t.clock.advance(30_000);
+    const next = await t.http.get('/api/v1/me/code').set(m.auth).expect(200);
+    expect(next.body.data.code).not.toBe(res.body.data.code);
+  });
+
+  it('a new login rotates the secret: codes from the old one no longer match', async () => {
+    const m = await t.member();
+    t.clock.set('2026-11-22T08:00:05Z');
+    const old = generateMemberCode(m.body.codeRef, m.body.codeSecret, t.clock.now().getTime(), 30).code;
+    const again = await t.http.post('/api/v1/auth/wechat').send({ code: t.wechat.loginCode(m.openid) }).expect(200);
+    expect(again.body.data.registered).toBe(true);
+    expect(again.body.data.member.id).toBe(m.id);
+    const current = await t.http.get('/api/v1/me/code').set('Authorization', `Bearer ${again.body.data.token}`).expect(200);
+    expect(current.body.data.code).not.toBe(old);
+    expect(current.body.data.code).toBe(generateMemberCode(m.body.codeRef, again.body.data.codeSecret, t.clock.now().getTime(), 30).code);
+  });
+});
+
+describe('GET /api/v1/me/tier-history and growth ledger', () => {
+  it('records registration and every upgrade, newest first', async () => {
+    const m = await t.member();
+    await t.services.growth.add({ memberId: m.id, delta: 1200, reason: 'order', sourceKey: 'o1' });
+    await t.services.growth.add({ memberId: m.id, delta: 19_000, reason: 'order', sourceKey: 'o2' });
+    const res = await t.http.get('/api/v1/me/tier-history').set(m.auth).expect(200);
+    expect(res.body.data.map((h: { from: string | null; to: string; reason: string }) => [h.from, h.to, h.reason])).toEqual([
+      ['silver', 'diamond', 'upgrade'],
+      ['normal', 'silver', 'upgrade'],
+      [null, 'normal', 'registration'],
+    ]);
+    const ledger = await t.http.get('/api/v1/me/growth/ledger').set(m.auth).expect(200);
+    expect(ledger.body.data.map((e: { delta: number; valueAfter: number }) => [e.delta, e.valueAfter])).toEqual([
+      [19_000, 20_200],
+      [1200, 1200],
+    ]);
+    expect(ledger.body.nextCursor).toBeNull();
+  });
+});
+
+describe('GET /api/v1/me/export and DELETE /api/v1/me', () => {
+  it('exports every piece of personal data the member has', async () => {
+    const m = await t.member({ phone: '13312345678', birthday: '1988-08-08' });
+    await t.services.points.credit({ memberId: m.id, amount: 50, reason: 'checkin', sourceKey: 'c1' });
+    const res = await t.http.get('/api/v1/me/export').set(m.auth).expect(200);
+    expect(res.body.data.member).toMatchObject({ id: m.id, nickname: '小明', birthday: '1988-08-08', phone: '13312345678' });
+    expect(res.body.data.pointsLedger).toHaveLength(1);
+    expect(res.body.data.tierHistory).toHaveLength(1);
+  });
+
+  it('erases personal data, keeps the anonymous ledger, and ends the session', async () => {
+    const m = await t.member({ phone: '13212345678', birthday: '1977-07-07' });
+    await t.services.points.credit({ memberId: m.id, amount: 80, reason: 'checkin', sourceKey: 'c1' });
+    await t.http.delete('/api/v1/me').set(m.auth).expect(200, { data: { erased: true } });
+    const row = await t.dataSource.manager.findOneByOrFail(MemberEntity, { id: m.id });
+    expect(row).toMatchObject({ status: 'erased', nickname: null, birthday: null, phoneEnc: null, phoneHash: null, openidEnc: null, openidHash: null });
+    expect(row.pointsBalance).toBe(80); // the ledger and balance stay true
+    expect((await t.http.get('/api/v1/me').set(m.auth).expect(401)).body.error.code).toBe('UNAUTHENTICATED');
+    // The same WeChat user and phone may join again as a new member.
+    const again = await t.login(m.openid);
+    expect(again.body.registered).toBe(false);
+    await t.http.post('/api/v1/members').set('Authorization', `Bearer ${again.token}`).send({ nickname: '回来了', phone: '13212345678', consentVersion }).expect(201);
+  });
+});

@@ -1,0 +1,57 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { generateMemberCode } from '@member/shared';
+import { startTestApp, type TestApp } from './support/test-app';
+
+// The embedded default: the same hand-written migrations and the same flows on SQLite.
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ dialect: 'sqlite' });
+});
+afterEach(() => {
+  t.clock.real();
+  return t.checkInvariants();
+});
+afterAll(() => t.close());
+
+describe('embedded SQLite database', () => {
+  it('runs the migrations and reports ready', async () => {
+    expect(t.dataSource.options.type).toBe('better-sqlite3');
+    const applied = await t.dataSource.query('SELECT name FROM schema_migrations');
+    expect(applied.map((r: { name: string }) => r.name)).toEqual(['Foundation1732000000000']);
+    await t.http.get('/readyz').expect(200);
+  });
+
+  it('registers a member with a Chinese nickname and shows the card and code', async () => {
+    const m = await t.member({ nickname: '小王🌟', birthday: '2000-01-31' });
+    const card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
+    expect(card.nickname).toBe('小王🌟');
+    const code = (await t.http.get('/api/v1/me/code').set(m.auth).expect(200)).body.data.code;
+    expect(code).toBe(generateMemberCode(m.body.codeRef, m.body.codeSecret, Date.now(), 30).code);
+  });
+
+  it('serialises concurrent transactions: 50 debits of 10 against 300 give 30 successes', async () => {
+    const m = await t.member();
+    await t.services.points.credit({ memberId: m.id, amount: 300, reason: 'adjust', sourceKey: 'seed' });
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => t.services.points.debit({ memberId: m.id, amount: 10, reason: 'spend', sourceKey: `s${i}` })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(30);
+    expect((await t.http.get('/api/v1/me').set(m.auth)).body.data.points.balance).toBe(0);
+  });
+
+  it('expires lots and upgrades tiers the same way', async () => {
+    const m = await t.member();
+    t.clock.set('2025-01-01T00:00:00Z');
+    await t.services.points.credit({ memberId: m.id, amount: 40, reason: 'order', sourceKey: 'a' });
+    await t.services.growth.add({ memberId: m.id, delta: 5000, reason: 'order', sourceKey: 'a' });
+    t.clock.set('2026-01-01T00:00:01Z');
+    const card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
+    expect(card.points.balance).toBe(0);
+    expect(card.tier.code).toBe('gold');
+    const ledger = (await t.http.get('/api/v1/me/points/ledger').set(m.auth).expect(200)).body.data;
+    expect(ledger.map((e: { reason: string; delta: number }) => [e.reason, e.delta])).toEqual([
+      ['expire', -40],
+      ['order', 40],
+    ]);
+  });
+});
