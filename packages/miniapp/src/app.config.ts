@@ -1,0 +1,20 @@
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/code/index', 'pages/points/index', 'pages/register/index'],
+  window: {
+    backgroundTextStyle: 'light',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTitleText: '会员中心',
+    navigationBarTextStyle: 'black',
+    backgroundColor: '#f4f5f7',
+  },
+  tabBar: {
+    color: '#8a8f98',
+    selectedColor: '#c9962c',
+    backgroundColor: '#ffffff',
+    borderStyle: 'white',
+    list: [
+      { pagePath: 'pages/index/index', text: '会员' },
+      { pagePath: 'pages/code/index', text: '会员码' },
+    ],
+  },
+});

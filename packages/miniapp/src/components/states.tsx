@@ -1,0 +1,34 @@
+import { View } from '@tarojs/components';
+import { Button, Loading } from '@nutui/nutui-react-taro';
+import { errorText } from '../services/request';
+
+export function LoadingState({ text = '加载中…' }: { text?: string }) {
+  return (
+    <View className='state' data-testid='loading'>
+      <Loading type='spinner'>{text}</Loading>
+    </View>
+  );
+}
+
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  return (
+    <View className='state' data-testid='error'>
+      <View className='state-title'>加载失败</View>
+      <View>{errorText(error)}</View>
+      <View className='state-action'>
+        <Button type='primary' size='small' onClick={onRetry}>
+          重试
+        </Button>
+      </View>
+    </View>
+  );
+}
+
+export function EmptyState({ title, hint }: { title: string; hint?: string }) {
+  return (
+    <View className='state' data-testid='empty'>
+      <View className='state-title'>{title}</View>
+      {hint ? <View>{hint}</View> : null}
+    </View>
+  );
+}

@@ -1,0 +1,114 @@
+import { View, Text } from '@tarojs/components';
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import { Progress } from '@nutui/nutui-react-taro';
+import type { MemberCard, PublicRules } from '@member/shared/api';
+import { api } from '../../services/api';
+import { ensureSession } from '../../services/request';
+import { useAsync } from '../../services/use-async';
+import { chineseDate, thousands, yuan } from '../../services/format';
+import { ErrorState, LoadingState } from '../../components/states';
+import './index.css';
+
+async function loadCenter(): Promise<{ me: MemberCard; rules: PublicRules } | null> {
+  const session = await ensureSession();
+  if (!session.registered) {
+    void Taro.redirectTo({ url: '/pages/register/index' });
+    return null;
+  }
+  const [me, rules] = await Promise.all([api.me(), api.rules()]);
+  return { me, rules };
+}
+
+export default function MemberCenter() {
+  const state = useAsync(loadCenter);
+  useDidShow(() => {
+    if (state.data) void state.reload();
+  });
+  usePullDownRefresh(() => {
+    void state.reload().finally(() => Taro.stopPullDownRefresh());
+  });
+
+  if (state.loading && !state.data) return <LoadingState />;
+  if (state.error) return <ErrorState error={state.error} onRetry={state.reload} />;
+  if (!state.data) return <LoadingState text='正在进入注册…' />;
+  const { me, rules } = state.data;
+  const tier = rules.tiers.find((t) => t.code === me.tier.code) ?? rules.tiers[0];
+  const g = me.growth;
+
+  return (
+    <View className='page center'>
+      <View
+        className='member-card'
+        data-testid='member-card'
+        style={{ backgroundImage: `linear-gradient(135deg, ${tier.colors.from}, ${tier.colors.to})`, color: tier.colors.text }}
+      >
+        <View className='card-top'>
+          <View>
+            <View className='card-name' data-testid='nickname'>{me.nickname}</View>
+            <View className='card-tier' data-testid='tier-name'>{me.tier.name}</View>
+          </View>
+          <View className='card-code-button' data-testid='open-code' onClick={() => Taro.switchTab({ url: '/pages/code/index' })}>
+            会员码
+          </View>
+        </View>
+        <View className='card-points' onClick={() => Taro.navigateTo({ url: '/pages/points/index' })}>
+          <View className='card-points-label'>可用积分</View>
+          <View className='card-points-value' data-testid='points-balance'>{thousands(me.points.balance)}</View>
+          {me.points.expiring ? (
+            <View className='card-expiring' data-testid='points-expiring'>
+              {thousands(me.points.expiring.amount)} 积分将于 {chineseDate(me.points.expiring.on)} 过期
+            </View>
+          ) : null}
+        </View>
+        {me.tier.discountPercent < 100 ? (
+          <View className='card-perk'>会员价 {me.tier.discountPercent / 10} 折</View>
+        ) : null}
+      </View>
+
+      <View className='panel' data-testid='growth'>
+        <View className='panel-title'>
+          <Text>成长值 {thousands(g.value)}</Text>
+          {g.nextTier ? <Text className='muted'>{g.nextTier.name} {thousands(g.nextTierMin ?? 0)}</Text> : null}
+        </View>
+        <Progress percent={g.percent} color={`linear-gradient(90deg, ${tier.colors.from}, ${tier.colors.to})`} showText={false} />
+        <View className='growth-hint' data-testid='growth-hint'>
+          {g.nextTier
+            ? g.toNext > 0
+              ? `差 ${thousands(g.toNext)} 成长值升级${g.nextTier.name}`
+              : `成长值已达标，下次评定将升级${g.nextTier.name}`
+            : '您已是最高等级会员'}
+        </View>
+        {g.nextTier && g.toNext > 0 && g.yuanToNext !== null ? (
+          <View className='muted' data-testid='spend-hint'>再消费 ¥{thousands(g.yuanToNext)} 即可升级{g.nextTier.name}</View>
+        ) : null}
+      </View>
+
+      <View className='panel' data-testid='projection'>
+        <View className='panel-title'>积分价值</View>
+        {me.projection.pointsPerYear > 0 ? (
+          <View>
+            按近期节奏，一年可得约 <Text className='strong'>{thousands(me.projection.pointsPerYear)}</Text> 积分，
+            到店可抵 <Text className='strong'>{yuan(me.projection.worthCents)}</Text>
+          </View>
+        ) : (
+          <View>每消费 ¥1 得 {rules.points.perYuanPaid} 积分，{rules.spend.pointsPerYuan} 积分可抵 ¥1</View>
+        )}
+        <View className='muted rule-line'>
+          积分有效期 {rules.points.lotLifetimeDays} 天；到店抵现最高为应付金额的 {rules.spend.maxPercentOfDue}%
+        </View>
+      </View>
+
+      <View className='panel'>
+        <View className='panel-title'>
+          <Text>{me.tier.name}权益</Text>
+          <Text className='link' onClick={() => Taro.navigateTo({ url: '/pages/points/index' })}>积分明细 ›</Text>
+        </View>
+        <View className='perks'>
+          {tier.perks.map((p) => (
+            <View key={p} className='perk'>{p}</View>
+          ))}
+        </View>
+      </View>
+    </View>
+  );
+}

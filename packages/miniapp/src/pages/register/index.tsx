@@ -1,0 +1,99 @@
+import { useState } from 'react';
+import { View, Text, Picker } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { Button, Checkbox, Input } from '@nutui/nutui-react-taro';
+import type { RegisterBody } from '@member/shared/api';
+import { api } from '../../services/api';
+import { errorText } from '../../services/request';
+import { useAsync } from '../../services/use-async';
+import { PhoneField } from '../../platform/phone-field';
+import type { PhoneValue } from '../../platform/phone-field.types';
+import { ErrorState, LoadingState } from '../../components/states';
+import './index.css';
+
+const today = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+
+/** Privacy consent first, then the few fields membership needs (PIPL: collect only what is used). */
+export default function Register() {
+  const rules = useAsync(api.rules);
+  const [agreed, setAgreed] = useState(false);
+  const [nickname, setNickname] = useState('');
+  const [birthday, setBirthday] = useState('');
+  const [phone, setPhone] = useState<PhoneValue>({ kind: 'none' });
+  const [submitting, setSubmitting] = useState(false);
+
+  if (rules.loading) return <LoadingState />;
+  if (rules.error || !rules.data) return <ErrorState error={rules.error} onRetry={rules.reload} />;
+  const consentVersion = rules.data.privacy.consentVersion;
+
+  const nicknameError = nickname.trim().length === 0 ? '请填写昵称' : nickname.trim().length > 20 ? '昵称最多 20 个字' : null;
+  const phoneError = phone.kind === 'typed' && !/^1[3-9]\d{9}$/.test(phone.phone) ? '请输入 11 位手机号' : null;
+
+  const submit = async () => {
+    if (!agreed || nicknameError || phoneError || submitting) return;
+    setSubmitting(true);
+    const body: RegisterBody = {
+      nickname: nickname.trim(),
+      consentVersion,
+      ...(birthday ? { birthday } : {}),
+      ...(phone.kind === 'typed' ? { phone: phone.phone } : {}),
+      ...(phone.kind === 'code' ? { phoneCode: phone.code } : {}),
+    };
+    try {
+      await api.register(body);
+      await Taro.showToast({ title: '开卡成功', icon: 'success' });
+      await Taro.switchTab({ url: '/pages/index/index' });
+    } catch (e) {
+      await Taro.showToast({ title: errorText(e), icon: 'none' });
+      // An "already a member" answer means the card exists: go and show it.
+      if ((e as { code?: string }).code === 'ALREADY_REGISTERED' && !(e as Error).message.includes('phone')) {
+        await Taro.switchTab({ url: '/pages/index/index' });
+      }
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <View className='page register'>
+      <View className='panel consent' data-testid='consent'>
+        <View className='panel-title'>隐私保护指引</View>
+        <View className='consent-text'>
+          为了给您开通会员卡，我们需要收集：<Text className='strong'>昵称</Text>（在会员卡上展示）、
+          <Text className='strong'>生日</Text>（选填，用于发放生日礼券）、<Text className='strong'>手机号</Text>
+          （选填，用于找回会员身份）。手机号加密存储，不会用于营销短信。您可以随时在会员中心导出或删除个人数据。
+        </View>
+        <View className='consent-check' data-testid='consent-check' onClick={() => setAgreed(!agreed)}>
+          <Checkbox checked={agreed} onChange={(v: boolean) => setAgreed(v)} />
+          <Text>我已阅读并同意《会员隐私保护指引》（版本 {consentVersion}）</Text>
+        </View>
+      </View>
+
+      <View className={`panel form ${agreed ? '' : 'form-locked'}`}>
+        <View className='panel-title'>填写会员资料</View>
+        <View className='field'>
+          <Text className='field-label'>昵称</Text>
+          <Input className='nickname-input' type='nickname' placeholder='怎么称呼您' maxLength={20} value={nickname} onChange={setNickname} disabled={!agreed} />
+        </View>
+        <View className='field'>
+          <Text className='field-label'>生日</Text>
+          <Picker mode='date' value={birthday || '1995-01-01'} start='1900-01-01' end={today()} onChange={(e) => setBirthday(String(e.detail.value))} disabled={!agreed}>
+            <View className={`picker ${birthday ? '' : 'placeholder'}`}>{birthday || '选填，用于生日礼券'}</View>
+          </Picker>
+        </View>
+        <View className='field'>
+          <Text className='field-label'>手机号</Text>
+          <PhoneField value={phone} onChange={setPhone} />
+        </View>
+        {agreed && nickname && (nicknameError || phoneError) ? <View className='form-error'>{nicknameError ?? phoneError}</View> : null}
+        <Button className='submit' data-testid='register-submit' type='primary' block loading={submitting} disabled={!agreed || Boolean(nicknameError) || Boolean(phoneError)} onClick={submit}>
+          同意并开通会员卡
+        </Button>
+        {!agreed ? <View className='muted hint'>请先阅读并同意隐私保护指引</View> : null}
+      </View>
+    </View>
+  );
+}

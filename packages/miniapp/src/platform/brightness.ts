@@ -1,0 +1,1 @@
+export * from './brightness.h5';
