@@ -17,7 +17,7 @@ module.exports = function preset({ name, ...overrides }) {
       '^@member/shared$': path.join(root, 'packages/shared/src/index.ts'),
       '^@member/shared/(.*)$': path.join(root, 'packages/shared/src/$1'),
     },
-    reporters: ['default', path.join(root, 'config/jest-summary-reporter.js')],
+    reporters: ['default', [path.join(root, 'config/jest-summary-reporter.js'), { name }]],
     ...overrides,
   };
 };

@@ -13,8 +13,8 @@ export default defineAppConfig({
     backgroundColor: '#ffffff',
     borderStyle: 'white',
     list: [
-      { pagePath: 'pages/index/index', text: '会员' },
-      { pagePath: 'pages/code/index', text: '会员码' },
+      { pagePath: 'pages/index/index', text: '会员', iconPath: 'assets/tab/member-normal.png', selectedIconPath: 'assets/tab/member-active.png' },
+      { pagePath: 'pages/code/index', text: '会员码', iconPath: 'assets/tab/code-normal.png', selectedIconPath: 'assets/tab/code-active.png' },
     ],
   },
 });

@@ -67,7 +67,7 @@ export default function Register() {
           （选填，用于找回会员身份）。手机号加密存储，不会用于营销短信。您可以随时在会员中心导出或删除个人数据。
         </View>
         <View className='consent-check' data-testid='consent-check' onClick={() => setAgreed(!agreed)}>
-          <Checkbox checked={agreed} onChange={(v: boolean) => setAgreed(v)} />
+          <Checkbox checked={agreed} />
           <Text>我已阅读并同意《会员隐私保护指引》（版本 {consentVersion}）</Text>
         </View>
       </View>

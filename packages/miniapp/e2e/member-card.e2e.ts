@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ARTIFACTS, launchChromium, startBff, type RunningBff } from './support';
+
+let bff: RunningBff;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  bff = await startBff();
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await bff?.stop();
+});
+
+const testId = (id: string) => page.locator(`[data-testid="${id}"]`).first();
+
+/** The session the H5 app keeps in localStorage (Taro wraps values as {data}). */
+async function session(): Promise<{ token: string }> {
+  const raw = await page.evaluate(() => localStorage.getItem('mc.session'));
+  const parsed = JSON.parse(raw ?? 'null');
+  return parsed?.data ?? parsed;
+}
+
+async function api<T>(p: string): Promise<T> {
+  const { token } = await session();
+  const res = await fetch(`${bff.url}${p}`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { data: T }).data;
+}
+
+/** Credits points and growth the way a counter order will, through the BFF's own services. */
+async function earn(memberId: string, yuan: number): Promise<void> {
+  Object.assign(process.env, bff.env);
+  const { bootstrap } = await import('../../bff/src/cli/bootstrap');
+  const { systemClock } = await import('../../bff/src/services/clock');
+  const { services, close } = await bootstrap(systemClock);
+  try {
+    await services.points.credit({ memberId, amount: yuan, reason: 'order', sourceKey: `e2e:${yuan}` });
+    await services.growth.add({ memberId, delta: yuan, reason: 'order', sourceKey: `e2e:${yuan}` });
+  } finally {
+    await close();
+  }
+}
+
+describe('member on the H5 mini-program', () => {
+  it('consents, registers and sees the member card with the progress bar', async () => {
+    await page.goto(`${bff.url}/#/pages/index/index`);
+    await testId('consent').waitFor();
+    expect(await testId('consent').innerText()).toContain('隐私保护指引');
+    // Nothing can be submitted before consenting.
+    expect(await testId('register-submit').getAttribute('class')).toContain('nut-button-disabled');
+    await testId('consent-check').click();
+    await page.locator('.nickname-input input').fill('测试会员');
+    await page.locator('.phone-input input').fill('13900001234');
+    expect(await testId('register-submit').getAttribute('class')).not.toContain('nut-button-disabled');
+    await testId('register-submit').click();
+
+    await testId('member-card').waitFor({ timeout: 15_000 });
+    expect(await testId('nickname').innerText()).toBe('测试会员');
+    expect(await testId('tier-name').innerText()).toBe('普通会员');
+    expect(await testId('points-balance').innerText()).toBe('0');
+    expect(await testId('growth-hint').innerText()).toBe('差 1,000 成长值升级银卡会员');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'member-card-new.png'), fullPage: true });
+  });
+
+  it('shows new points, tier and progress after the member earns', async () => {
+    const me = await api<{ id: string }>('/api/v1/me');
+    await earn(me.id, 1280);
+    await page.reload();
+    await testId('member-card').waitFor();
+    expect(await testId('points-balance').innerText()).toBe('1,280');
+    expect(await testId('tier-name').innerText()).toBe('银卡会员');
+    expect(await testId('growth-hint').innerText()).toBe('差 3,720 成长值升级金卡会员');
+    expect(await testId('spend-hint').innerText()).toBe('再消费 ¥3,720 即可升级金卡会员');
+    expect(await testId('projection').innerText()).toMatch(/一年可得约 5,191 积分/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'member-card.png'), fullPage: true });
+  });
+
+  it('shows the dynamic code (QR, barcode, digits) that matches the server and changes every 30 s, offline too', async () => {
+    await testId('open-code').click();
+    await testId('code-digits').waitFor();
+    expect(await testId('qrcode').locator('img').first().getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
+    expect(await testId('barcode').locator('img').first().getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
+    const shown = async () => (await testId('code-digits').getAttribute('data-code')) ?? '';
+    const first = await shown();
+    expect(first).toMatch(/^\d{18}$/);
+    expect(await testId('code-digits').innerText()).toBe(first.replace(/(\d{4})(?=\d)/g, '$1 '));
+    const server = await api<{ code: string }>('/api/v1/me/code');
+    expect([first, await shown()]).toContain(server.code); // allow for a window turning in between
+    await page.screenshot({ path: path.join(ARTIFACTS, 'member-code.png'), fullPage: true });
+
+    await context.setOffline(true);
+    await page.waitForFunction((old) => document.querySelector('[data-testid="code-digits"]')?.getAttribute('data-code') !== old, first, { timeout: 35_000, polling: 500 });
+    const next = await shown();
+    expect(next).not.toBe(first);
+    expect(next.slice(0, 10)).toBe(first.slice(0, 10));
+    await context.setOffline(false);
+    const again = await api<{ code: string }>('/api/v1/me/code');
+    expect([next, await shown()]).toContain(again.code);
+  });
+
+  it('lists the points history', async () => {
+    await page.goto(`${bff.url}/#/pages/points/index`);
+    await testId('ledger').waitFor();
+    const rows = page.locator('[data-testid="ledger-row"]');
+    expect(await rows.count()).toBe(1);
+    const text = await rows.first().innerText();
+    expect(text).toContain('到店消费');
+    expect(text).toContain('+1,280');
+    expect(text).toContain('余额 1,280');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'points-history.png'), fullPage: true });
+  });
+});

@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import { chromium, type Browser } from 'playwright-core';
+
+export const ARTIFACTS = path.resolve(__dirname, 'artifacts');
+const ROOT = path.resolve(__dirname, '../../..');
+const TEST_DB_URL = process.env.TEST_DB_URL ?? 'mysql://root@127.0.0.1:3306';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export interface RunningBff {
+  url: string;
+  env: Record<string, string>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts the real BFF (the compiled main.js, as `pnpm start` runs it) on a fresh MariaDB database,
+ * serving the real H5 build, and waits until /readyz answers.
+ */
+export async function startBff(): Promise<RunningBff> {
+  const dbName = `mc_e2e_${randomBytes(4).toString('hex')}`;
+  const admin = await mysql.createConnection(TEST_DB_URL);
+  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  const port = await freePort();
+  const env = {
+    NODE_ENV: 'test',
+    DB_URL: `${TEST_DB_URL}/${dbName}`,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    STATIC_DIR: path.join(ROOT, 'packages/miniapp/dist/h5'),
+    APP_SECRET: randomBytes(32).toString('hex'),
+    DATA_KEY: randomBytes(32).toString('hex'),
+    DEV_LOGIN: 'true',
+    LOG_LEVEL: 'warn',
+  };
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'packages/bff/dist/main.js')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (i > 100 || child.exitCode !== null) throw new Error('BFF did not become ready');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    env,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      const a = await mysql.createConnection(TEST_DB_URL);
+      await a.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+      await a.end();
+    },
+  };
+}
+
+/** Debian's Chromium, headless, with the flags that keep it off the (closed) network. */
+export async function launchChromium(): Promise<Browser> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
