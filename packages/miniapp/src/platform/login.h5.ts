@@ -3,6 +3,8 @@ import Taro from '@tarojs/taro';
 /**
  * H5 has no wx.login: the browser keeps a random device identity and signs in through the BFF's
  * development login (enabled on the embedded database and in development, never in production).
+ * Opening the app with `?as=demo-gold` (any dev openid) switches this browser to that identity,
+ * which is how the seeded demo members are visited.
  */
 export interface LoginProof {
   kind: 'wechat' | 'dev';
@@ -10,6 +12,14 @@ export interface LoginProof {
 }
 
 const DEVICE_KEY = 'mc.h5-device';
+
+/** Applies a `?as=` switch once, at start-up; returns true when the identity changed. */
+export function applyIdentitySwitch(): boolean {
+  const as = new URLSearchParams(window.location.search).get('as');
+  if (!as || !/^[A-Za-z0-9_-]{1,64}$/.test(as) || Taro.getStorageSync(DEVICE_KEY) === as) return false;
+  Taro.setStorageSync(DEVICE_KEY, as);
+  return true;
+}
 
 export async function obtainLoginProof(): Promise<LoginProof> {
   let id = Taro.getStorageSync<string>(DEVICE_KEY);

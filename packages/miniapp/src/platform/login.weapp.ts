@@ -8,3 +8,8 @@ export async function obtainLoginProof(): Promise<LoginProof> {
   const { code } = await Taro.login();
   return { kind: 'wechat', value: code };
 }
+
+/** Identity switching is an H5 development aid; WeChat users are who WeChat says they are. */
+export function applyIdentitySwitch(): boolean {
+  return false;
+}
