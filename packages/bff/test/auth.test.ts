@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -6,6 +6,7 @@ let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
 });
+afterEach(() => t.checkInvariants());
 afterAll(() => t.close());
 
 describe('POST /api/v1/auth/wechat', () => {

@@ -178,7 +178,15 @@ export class PointsService {
    * Zeroes what remains of a member's lots whose expiry has passed and writes one `expire`
    * entry per lot (keyed by the lot, so running it again changes nothing). Returns points expired.
    */
-  expireMember(memberId: string, now = this.clock.now()): Promise<number> {
+  async expireMember(memberId: string, now = this.clock.now()): Promise<number> {
+    // Usually nothing is due: a plain indexed read avoids taking the member lock on every page view.
+    if (!this.db.inTransaction) {
+      const due = await this.db.manager
+        .createQueryBuilder(PointsLotEntity, 'l')
+        .where('l.memberId = :memberId AND l.remaining > 0 AND l.expiresAt <= :now', { memberId, now })
+        .getExists();
+      if (!due) return 0;
+    }
     return this.db.transaction(async (em) => {
       await lockMember(this.db, em, memberId);
       return this.expireLocked(em, memberId, now);
