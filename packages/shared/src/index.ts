@@ -3,5 +3,7 @@ export * from './config/loyalty.schema';
 export * from './rules/time';
 export * from './rules/tier';
 export * from './rules/points';
+export * from './rules/coupon';
+export * from './rules/pricing';
 export * from './code/member-code';
 export * from './api';
