@@ -17,7 +17,7 @@ describe('embedded SQLite database', () => {
   it('runs the migrations and reports ready', async () => {
     expect(t.dataSource.options.type).toBe('better-sqlite3');
     const applied = await t.dataSource.query('SELECT name FROM schema_migrations');
-    expect(applied.map((r: { name: string }) => r.name)).toEqual(['Foundation1732000000000']);
+    expect(applied.map((r: { name: string }) => r.name)).toEqual(['Foundation1732000000000', 'Counter1732100000000']);
     await t.http.get('/readyz').expect(200);
   });
 

@@ -15,6 +15,12 @@ export const RuntimeConfig = z.object({
   auth: z.object({ memberTokenTtlSeconds: z.number().int().positive(), staffTokenTtlSeconds: z.number().int().positive() }),
   rateLimits: z.object({ auth: limit, phoneNumber: limit }),
   wechat: z.object({ baseUrl: z.url(), timeoutMs: z.number().int().positive() }),
+  staffAuth: z.object({
+    maxFailedAttempts: z.number().int().positive(),
+    lockoutSeconds: z.number().int().positive(),
+    /** scrypt cost N (power of two); 32768 ≈ 32 MB and tens of milliseconds per hash. */
+    scryptCost: z.number().int().min(1024).max(1_048_576).refine((n) => (n & (n - 1)) === 0, 'must be a power of two'),
+  }),
   db: z.object({ poolSize: z.number().int().min(1).max(500), deadlockRetries: z.number().int().min(0).max(10) }),
   jobs: z.object({ pointsExpiryBatch: z.number().int().positive() }),
 });

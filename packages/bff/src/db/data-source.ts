@@ -3,8 +3,9 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { entities } from './entities';
 import { Foundation1732000000000 } from './migrations/1732000000000-foundation';
+import { Counter1732100000000 } from './migrations/1732100000000-counter';
 
-export const migrations = [Foundation1732000000000];
+export const migrations = [Foundation1732000000000, Counter1732100000000];
 
 export interface DbOptions {
   dbUrl: string | null;

@@ -244,6 +244,255 @@ export const JobLeaseEntity = new EntitySchema<JobLeaseRow>({
   },
 });
 
+
+// ── Counter: stores, staff, coupons, orders, refunds ───────────────────────────────────────────
+
+export interface StoreRow {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+export const StoreEntity = new EntitySchema<StoreRow>({
+  name: 'Store',
+  tableName: 'stores',
+  columns: { id, name: { type: 'varchar', length: 64 }, createdAt: at('created_at') },
+});
+
+export type StaffRole = 'cashier' | 'manager' | 'admin';
+
+export interface StaffRow {
+  id: string;
+  storeId: string;
+  username: string;
+  passwordHash: string;
+  role: StaffRole;
+  failedAttempts: number;
+  lockedUntil: Date | null;
+  disabledAt: Date | null;
+  createdAt: Date;
+}
+
+export const StaffEntity = new EntitySchema<StaffRow>({
+  name: 'Staff',
+  tableName: 'staff',
+  columns: {
+    id,
+    storeId: { ...ref, name: 'store_id' },
+    username: { type: 'varchar', length: 64 },
+    passwordHash: { type: 'varchar', length: 255, name: 'password_hash' },
+    role: { type: 'varchar', length: 16 },
+    failedAttempts: { type: 'int', name: 'failed_attempts' },
+    lockedUntil: at('locked_until', true),
+    disabledAt: at('disabled_at', true),
+    createdAt: at('created_at'),
+  },
+});
+
+export interface CouponTemplateRow {
+  id: string;
+  code: string;
+  kind: 'cash' | 'threshold' | 'discount';
+  title: string;
+  valueCents: number | null;
+  thresholdCents: number | null;
+  discountPercent: number | null;
+  capCents: number | null;
+  validityDays: number | null;
+  validFrom: Date | null;
+  validTo: Date | null;
+  totalStock: number | null;
+  issuedCount: number;
+  perMemberLimit: number | null;
+  minTier: string | null;
+  source: 'config' | 'admin';
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const CouponTemplateEntity = new EntitySchema<CouponTemplateRow>({
+  name: 'CouponTemplate',
+  tableName: 'coupon_templates',
+  columns: {
+    id,
+    code: { type: 'varchar', length: 64 },
+    kind: { type: 'varchar', length: 16 },
+    title: { type: 'varchar', length: 80 },
+    valueCents: { type: 'int', name: 'value_cents', nullable: true },
+    thresholdCents: { type: 'int', name: 'threshold_cents', nullable: true },
+    discountPercent: { type: 'int', name: 'discount_percent', nullable: true },
+    capCents: { type: 'int', name: 'cap_cents', nullable: true },
+    validityDays: { type: 'int', name: 'validity_days', nullable: true },
+    validFrom: at('valid_from', true),
+    validTo: at('valid_to', true),
+    totalStock: { type: 'int', name: 'total_stock', nullable: true },
+    issuedCount: { type: 'int', name: 'issued_count' },
+    perMemberLimit: { type: 'int', name: 'per_member_limit', nullable: true },
+    minTier: { type: 'varchar', length: 32, name: 'min_tier', nullable: true },
+    source: { type: 'varchar', length: 16 },
+    createdAt: at('created_at'),
+    updatedAt: at('updated_at'),
+  },
+});
+
+export type MemberCouponStatus = 'available' | 'locked' | 'used' | 'expired';
+
+export interface MemberCouponRow {
+  id: string;
+  memberId: string;
+  templateId: string;
+  kind: 'cash' | 'threshold' | 'discount';
+  title: string;
+  valueCents: number | null;
+  thresholdCents: number | null;
+  discountPercent: number | null;
+  capCents: number | null;
+  minTier: string | null;
+  validFrom: Date;
+  validTo: Date;
+  status: MemberCouponStatus;
+  lockRef: string | null;
+  lockedUntil: Date | null;
+  usedOrderId: string | null;
+  usedAt: Date | null;
+  sourceKey: string;
+  createdAt: Date;
+}
+
+export const MemberCouponEntity = new EntitySchema<MemberCouponRow>({
+  name: 'MemberCoupon',
+  tableName: 'member_coupons',
+  columns: {
+    id,
+    memberId: { ...ref, name: 'member_id' },
+    templateId: { ...ref, name: 'template_id' },
+    kind: { type: 'varchar', length: 16 },
+    title: { type: 'varchar', length: 80 },
+    valueCents: { type: 'int', name: 'value_cents', nullable: true },
+    thresholdCents: { type: 'int', name: 'threshold_cents', nullable: true },
+    discountPercent: { type: 'int', name: 'discount_percent', nullable: true },
+    capCents: { type: 'int', name: 'cap_cents', nullable: true },
+    minTier: { type: 'varchar', length: 32, name: 'min_tier', nullable: true },
+    validFrom: at('valid_from'),
+    validTo: at('valid_to'),
+    status: { type: 'varchar', length: 16 },
+    lockRef: { type: 'varchar', length: 64, name: 'lock_ref', nullable: true },
+    lockedUntil: at('locked_until', true),
+    usedOrderId: { ...ref, name: 'used_order_id', nullable: true },
+    usedAt: at('used_at', true),
+    sourceKey: { type: 'varchar', length: 191, name: 'source_key' },
+    createdAt: at('created_at'),
+  },
+});
+
+export interface OrderRow {
+  id: string;
+  storeId: string;
+  staffId: string;
+  memberId: string;
+  receiptNo: string;
+  tierCode: string;
+  grossCents: number;
+  tierDiscountCents: number;
+  couponId: string | null;
+  couponDiscountCents: number;
+  pointsUsed: number;
+  pointsDiscountCents: number;
+  dueCents: number;
+  pointsEarned: number;
+  growthEarned: number;
+  /** Campaign multiplier × 100 (200 = double points). */
+  multiplierPct: number;
+  codeStep: number;
+  refundedCents: number;
+  pointsReversed: number;
+  growthReversed: number;
+  pointsReturned: number;
+  createdAt: Date;
+}
+
+export const OrderEntity = new EntitySchema<OrderRow>({
+  name: 'Order',
+  tableName: 'orders',
+  columns: {
+    id,
+    storeId: { ...ref, name: 'store_id' },
+    staffId: { ...ref, name: 'staff_id' },
+    memberId: { ...ref, name: 'member_id' },
+    receiptNo: { type: 'varchar', length: 64, name: 'receipt_no' },
+    tierCode: { type: 'varchar', length: 32, name: 'tier_code' },
+    grossCents: { type: 'int', name: 'gross_cents' },
+    tierDiscountCents: { type: 'int', name: 'tier_discount_cents' },
+    couponId: { ...ref, name: 'coupon_id', nullable: true },
+    couponDiscountCents: { type: 'int', name: 'coupon_discount_cents' },
+    pointsUsed: { type: 'int', name: 'points_used' },
+    pointsDiscountCents: { type: 'int', name: 'points_discount_cents' },
+    dueCents: { type: 'int', name: 'due_cents' },
+    pointsEarned: { type: 'int', name: 'points_earned' },
+    growthEarned: { type: 'int', name: 'growth_earned' },
+    multiplierPct: { type: 'int', name: 'multiplier_pct' },
+    codeStep: { type: 'int', name: 'code_step' },
+    refundedCents: { type: 'int', name: 'refunded_cents' },
+    pointsReversed: { type: 'int', name: 'points_reversed' },
+    growthReversed: { type: 'int', name: 'growth_reversed' },
+    pointsReturned: { type: 'int', name: 'points_returned' },
+    createdAt: at('created_at'),
+  },
+});
+
+/** One row per (member, code window) that paid for an order: a dynamic code is single-use. */
+export interface UsedCodeRow {
+  id: string;
+  memberId: string;
+  step: number;
+  orderId: string;
+  createdAt: Date;
+}
+
+export const UsedCodeEntity = new EntitySchema<UsedCodeRow>({
+  name: 'UsedCode',
+  tableName: 'used_codes',
+  columns: {
+    id,
+    memberId: { ...ref, name: 'member_id' },
+    step: { type: 'int' },
+    orderId: { ...ref, name: 'order_id' },
+    createdAt: at('created_at'),
+  },
+});
+
+export interface RefundRow {
+  id: string;
+  orderId: string;
+  storeId: string;
+  staffId: string;
+  refundNo: string;
+  amountCents: number;
+  pointsReversed: number;
+  growthReversed: number;
+  pointsReturned: number;
+  couponRestored: number;
+  createdAt: Date;
+}
+
+export const RefundEntity = new EntitySchema<RefundRow>({
+  name: 'Refund',
+  tableName: 'refunds',
+  columns: {
+    id,
+    orderId: { ...ref, name: 'order_id' },
+    storeId: { ...ref, name: 'store_id' },
+    staffId: { ...ref, name: 'staff_id' },
+    refundNo: { type: 'varchar', length: 64, name: 'refund_no' },
+    amountCents: { type: 'int', name: 'amount_cents' },
+    pointsReversed: { type: 'int', name: 'points_reversed' },
+    growthReversed: { type: 'int', name: 'growth_reversed' },
+    pointsReturned: { type: 'int', name: 'points_returned' },
+    couponRestored: { type: 'int', name: 'coupon_restored' },
+    createdAt: at('created_at'),
+  },
+});
+
 export const entities = [
   MemberEntity,
   FormerIdentityEntity,
@@ -254,4 +503,11 @@ export const entities = [
   TierHistoryEntity,
   IdempotencyEntity,
   JobLeaseEntity,
+  StoreEntity,
+  StaffEntity,
+  CouponTemplateEntity,
+  MemberCouponEntity,
+  OrderEntity,
+  UsedCodeEntity,
+  RefundEntity,
 ];

@@ -1,4 +1,7 @@
 import {
+  Coupon,
+  CouponsQuery,
+  MemberOrder,
   AuthDevBody,
   AuthResponse,
   AuthWechatBody,
@@ -17,11 +20,11 @@ import {
   type AuthResponse as AuthResponseT,
 } from '@member/shared';
 import { z } from 'zod';
-import { GrowthLedgerEntity, PointsLedgerEntity, TierHistoryEntity, type MemberRow } from '../db/entities';
+import { GrowthLedgerEntity, PointsLedgerEntity, StoreEntity, TierHistoryEntity, type MemberRow } from '../db/entities';
 import { route, type AnyRoute, type Caller } from '../http/route';
 import type { Services } from '../services';
 import { pageById } from './pagination';
-import { presentGrowthEntry, presentMember, presentPointsEntry, presentTierChange } from './presenters';
+import { presentCoupon, presentGrowthEntry, presentMember, presentOrder, presentPointsEntry, presentTierChange } from './presenters';
 
 const tag = 'member';
 
@@ -176,6 +179,39 @@ export function memberRoutes(s: Services): AnyRoute[] {
         const memberId = (await s.members.registered(me(caller))).id;
         const rows = await s.db.manager.find(TierHistoryEntity, { where: { memberId }, order: { id: 'DESC' } });
         return rows.map(presentTierChange);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/me/coupons',
+      tag,
+      summary: 'The coupon wallet: available, used or expired coupons',
+      auth: 'member',
+      query: CouponsQuery,
+      response: z.array(Coupon),
+      errors: ['NOT_FOUND'],
+      handler: async ({ caller, query }) => {
+        const memberId = (await s.members.registered(me(caller))).id;
+        const now = s.clock.now();
+        return (await s.coupons.list(memberId, query.status)).map((c) => presentCoupon(c, now));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/me/orders',
+      tag,
+      summary: 'The member’s counter orders, newest first',
+      auth: 'member',
+      response: z.array(MemberOrder),
+      errors: ['NOT_FOUND'],
+      handler: async ({ caller }) => {
+        const memberId = (await s.members.registered(me(caller))).id;
+        const orders = await s.counter.ordersOfMember(memberId);
+        const stores = new Map((await s.db.manager.find(StoreEntity)).map((st) => [st.id, st.name]));
+        return orders.map((o) => {
+          const { storeId, ...rest } = presentOrder(o);
+          return { ...rest, storeName: stores.get(storeId) ?? '' };
+        });
       },
     }),
     route({

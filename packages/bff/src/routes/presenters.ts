@@ -1,17 +1,27 @@
 import { maskPhone } from '../services/crypto';
-import { tierByCode, type GrowthLedgerEntry, type LoyaltyConfig, type Member, type PointsLedgerEntry, type PublicRules, type TierHistoryEntry } from '@member/shared';
-import type { GrowthLedgerRow, MemberRow, PointsLedgerRow, TierHistoryRow } from '../db/entities';
+import {
+  tierByCode,
+  type Coupon,
+  type GrowthLedgerEntry,
+  type LoyaltyConfig,
+  type Member,
+  type Order,
+  type PointsLedgerEntry,
+  type PublicRules,
+  type TierHistoryEntry,
+  type TierSummary,
+} from '@member/shared';
+import type { GrowthLedgerRow, MemberCouponRow, MemberRow, OrderRow, PointsLedgerRow, TierHistoryRow } from '../db/entities';
 
 // Presenters whitelist what leaves the BFF: rows never go out as they are.
 
 export function presentMember(m: MemberRow, loyalty: LoyaltyConfig, phone: string | null): Member {
-  const tier = tierByCode(loyalty.tiers, m.tier);
   return {
     id: m.id,
     nickname: m.nickname ?? '',
     birthday: m.birthday,
     phoneMasked: phone ? maskPhone(phone) : null,
-    tier: { code: tier.code, name: tier.name, discountPercent: tier.discountPercent },
+    tier: presentTier(loyalty, m.tier),
     growth: m.growth,
     pointsBalance: m.pointsBalance,
     inviteCode: m.inviteCode ?? '',
@@ -61,4 +71,47 @@ export function presentRules(c: LoyaltyConfig): PublicRules {
     dynamicCode: { periodSeconds: c.dynamicCode.periodSeconds },
     privacy: c.privacy,
   };
+}
+
+export function presentCoupon(c: MemberCouponRow, now: Date): Coupon {
+  const lapsed = c.validTo.getTime() <= now.getTime();
+  const status: Coupon['status'] = c.status === 'used' ? 'used' : c.status === 'expired' || lapsed ? 'expired' : 'available';
+  return {
+    id: c.id,
+    templateId: c.templateId,
+    kind: c.kind,
+    title: c.title,
+    ...(c.valueCents !== null ? { valueCents: c.valueCents } : {}),
+    ...(c.thresholdCents !== null ? { thresholdCents: c.thresholdCents } : {}),
+    ...(c.discountPercent !== null ? { discountPercent: c.discountPercent } : {}),
+    ...(c.capCents !== null ? { capCents: c.capCents } : {}),
+    ...(c.minTier !== null ? { minTier: c.minTier } : {}),
+    validFrom: c.validFrom.toISOString(),
+    validTo: c.validTo.toISOString(),
+    status,
+  };
+}
+
+export function presentOrder(o: OrderRow): Order {
+  return {
+    id: o.id,
+    storeId: o.storeId,
+    receiptNo: o.receiptNo,
+    grossCents: o.grossCents,
+    tierDiscountCents: o.tierDiscountCents,
+    couponId: o.couponId,
+    couponDiscountCents: o.couponDiscountCents,
+    pointsUsed: o.pointsUsed,
+    pointsDiscountCents: o.pointsDiscountCents,
+    dueCents: o.dueCents,
+    pointsEarned: o.pointsEarned,
+    growthEarned: o.growthEarned,
+    refundedCents: o.refundedCents,
+    createdAt: o.createdAt.toISOString(),
+  };
+}
+
+export function presentTier(loyalty: LoyaltyConfig, code: string): TierSummary {
+  const t = tierByCode(loyalty.tiers, code);
+  return { code: t.code, name: t.name, discountPercent: t.discountPercent };
 }

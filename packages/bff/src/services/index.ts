@@ -8,8 +8,11 @@ import type { WechatClient } from '../integrations/wechat';
 import type { Clock } from './clock';
 import { FieldCrypto } from './crypto';
 import { GrowthService } from './growth.service';
+import { CounterService } from './counter.service';
+import { CouponService } from './coupon.service';
 import { MemberService } from './member.service';
 import { PointsService } from './points.service';
+import { StaffService } from './staff.service';
 
 export interface ServiceDeps {
   db: Db;
@@ -32,8 +35,24 @@ export function createServices(d: ServiceDeps) {
   };
   const points = new PointsService(d.db, d.loyalty, d.clock);
   const growth = new GrowthService(d.db, d.loyalty, d.clock);
-  const members = new MemberService(d.db, d.loyalty, d.clock, crypto, d.wechat, points, limits.phoneNumber);
-  return { ...d, crypto, limits, points, growth, members };
+  const coupons = new CouponService(d.db, d.loyalty, d.clock);
+  const members = new MemberService(d.db, d.loyalty, d.clock, crypto, d.wechat, points, coupons, limits.phoneNumber);
+  const staff = new StaffService(d.db, d.runtime.staffAuth, d.clock);
+  const counter = new CounterService(d.db, d.loyalty, d.clock, members, points, growth, coupons);
+
+  // Welcome coupons are part of registering: issued in the same transaction, once per member.
+  members.onRegistered(async (memberId) => {
+    for (const event of ['registration', 'firstOrder'] as const) {
+      const template = d.loyalty.couponEvents[event];
+      if (template) await coupons.issue(memberId, template, `event:${event}`);
+    }
+  });
+  // An upgrade gift once per tier per member, ever: the event key is the tier.
+  growth.onTierUpgrade(async (memberId, _from, to) => {
+    const template = d.loyalty.tiers.find((t) => t.code === to)?.upgradeGiftTemplate;
+    if (template) await coupons.issue(memberId, template, `upgrade-gift:${to}`);
+  });
+  return { ...d, crypto, limits, points, growth, members, coupons, staff, counter };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -25,6 +25,7 @@ import type { WechatClient } from '../integrations/wechat';
 import type { RateLimit } from '../http/rate-limit';
 import type { Clock } from './clock';
 import { FieldCrypto, newCodeSecret, newId, randomDigits, randomInviteCode } from './crypto';
+import type { CouponService } from './coupon.service';
 import type { PointsService } from './points.service';
 
 export interface LoginResult {
@@ -34,11 +35,16 @@ export interface LoginResult {
 
 const MAX_UNIQUE_TRIES = 5;
 
+/** Called inside the registration transaction (welcome coupons hook in here). */
+export type RegistrationListener = (memberId: string) => Promise<void>;
+
 /**
  * Member identity and profile: WeChat login, registration with consent, the member card, the
  * dynamic code, personal-data export and erasure (PIPL).
  */
 export class MemberService {
+  private readonly registrationListeners: RegistrationListener[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly loyalty: LoyaltyConfig,
@@ -46,8 +52,13 @@ export class MemberService {
     private readonly crypto: FieldCrypto,
     private readonly wechat: WechatClient,
     private readonly points: PointsService,
+    private readonly coupons: CouponService,
     private readonly phoneLimit: RateLimit,
   ) {}
+
+  onRegistered(listener: RegistrationListener): void {
+    this.registrationListeners.push(listener);
+  }
 
   /**
    * Finds or creates the account behind an openid and rotates its code secret, so a new login
@@ -169,6 +180,7 @@ export class MemberService {
             reason: 'registration',
             createdAt: now,
           });
+          for (const l of this.registrationListeners) await l(memberId);
           return em.findOneByOrFail(MemberEntity, { id: memberId });
         });
       } catch (e) {
@@ -242,8 +254,8 @@ export class MemberService {
         balance: m.pointsBalance,
         expiring: upcomingExpiry(lots, now, this.loyalty.points.expiryWarningDays, this.loyalty.businessTimeZone),
       },
-      // Coupons and check-in arrive with their own issues; until then these are true zeros.
-      coupons: { available: 0 },
+      coupons: { available: await this.coupons.countAvailable(memberId) },
+      // Check-in arrives with its own issue; until then this is a true zero.
       checkin: { today: false, streak: 0 },
       projection: yearlyProjection(earned, this.loyalty),
     };

@@ -28,6 +28,7 @@ export type PointsReason =
   | 'redeem'
   | 'redeem_cancel'
   | 'refund'
+  | 'refund_return'
   | 'expire'
   | 'adjust'
   | 'spend'
@@ -190,6 +191,35 @@ export class PointsService {
     return this.db.transaction(async (em) => {
       await lockMember(this.db, em, memberId);
       return this.expireLocked(em, memberId, now);
+    });
+  }
+
+  /**
+   * Gives back points a debit took (a refund): the slice [`from`, `from + amount`) of what the debit
+   * consumed, walked in the order it was consumed, returns as new lots with each original lot's
+   * expiry. Each piece is its own event (`<sourceKey>:<lotId>`), so a retry applies nothing twice.
+   */
+  async returnSpent(memberId: string, debitSourceKey: string, from: number, amount: number, sourceKey: string): Promise<number> {
+    if (amount <= 0) return 0;
+    return this.db.transaction(async (em) => {
+      const debit = await em.findOneBy(PointsLedgerEntity, { memberId, sourceKey: debitSourceKey });
+      if (!debit) return 0;
+      const allocations = await em.find(PointsAllocationEntity, { where: { ledgerId: debit.id }, order: { id: 'ASC' } });
+      let skip = from;
+      let left = amount;
+      let returned = 0;
+      for (const a of allocations) {
+        if (left <= 0) break;
+        const skipped = Math.min(skip, a.amount);
+        skip -= skipped;
+        const piece = Math.min(a.amount - skipped, left);
+        if (piece <= 0) continue;
+        const lot = await em.findOneByOrFail(PointsLotEntity, { id: a.lotId });
+        await this.credit({ memberId, amount: piece, reason: 'refund_return', sourceKey: `${sourceKey}:${a.lotId}`, expiresAt: lot.expiresAt });
+        left -= piece;
+        returned += piece;
+      }
+      return returned;
     });
   }
 

@@ -112,6 +112,12 @@ export const LoyaltyConfig = z
       dormantAfterDays: positive,
     }),
     couponTemplates: z.array(CouponTemplateConfig),
+    counter: z.object({
+      /** Largest single counter amount accepted; anything above is a typing mistake. */
+      maxAmountCents: positive,
+      /** How long a coupon chosen in a quote stays reserved for that store. */
+      couponLockSeconds: positive,
+    }),
     privacy: z.object({ consentVersion: z.string().min(1).max(32) }),
   })
   .superRefine((c, ctx) => {

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { Id, IsoDateTime } from './common';
+import { TierSummary } from './member';
+
+/** The 18 digits as scanned or typed (spaces allowed, removed). */
+export const MemberCodeInput = z
+  .string()
+  .transform((s) => s.replace(/\s+/g, ''))
+  .pipe(z.string().regex(/^\d{18}$/, 'a member code is 18 digits'));
+
+/** Integer cents: positive, and below an absurd bound (the configured counter maximum is checked too). */
+const AmountCents = z.number().int('amount must be whole cents').positive('amount must be positive').max(1_000_000_000);
+const Username = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/);
+const ReceiptNo = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
+
+export const StaffSessionBody = z.object({ username: Username, password: z.string().min(1).max(200) }).strict();
+export type StaffSessionBody = z.infer<typeof StaffSessionBody>;
+
+export const StaffSession = z.object({
+  token: z.string(),
+  expiresAt: IsoDateTime,
+  staff: z.object({ id: Id, storeId: Id, storeName: z.string(), username: z.string(), role: z.enum(['cashier', 'manager', 'admin']) }),
+});
+export type StaffSession = z.infer<typeof StaffSession>;
+
+export const Coupon = z.object({
+  id: Id,
+  templateId: Id,
+  kind: z.enum(['cash', 'threshold', 'discount']),
+  title: z.string(),
+  valueCents: z.number().int().optional(),
+  thresholdCents: z.number().int().optional(),
+  discountPercent: z.number().int().optional(),
+  capCents: z.number().int().optional(),
+  minTier: z.string().optional(),
+  validFrom: IsoDateTime,
+  validTo: IsoDateTime,
+  status: z.enum(['available', 'used', 'expired']),
+});
+export type Coupon = z.infer<typeof Coupon>;
+
+export const CouponsQuery = z.object({ status: z.enum(['available', 'used', 'expired']).default('available') });
+
+export const CounterLookupBody = z.object({ code: MemberCodeInput }).strict();
+
+export const CounterMember = z.object({
+  id: Id,
+  nickname: z.string(),
+  tier: z.string(),
+  tierName: z.string(),
+  discountPercent: z.number().int(),
+  pointsBalance: z.number().int(),
+  growth: z.number().int(),
+});
+
+export const CounterLookup = z.object({ member: CounterMember, coupons: z.array(Coupon) });
+export type CounterLookup = z.infer<typeof CounterLookup>;
+
+export const CounterQuoteBody = z
+  .object({
+    code: MemberCodeInput,
+    amountCents: AmountCents,
+    couponId: Id.optional(),
+    pointsToUse: z.number().int().min(0).max(1_000_000_000).optional(),
+  })
+  .strict();
+export type CounterQuoteBody = z.infer<typeof CounterQuoteBody>;
+
+export const CounterQuote = z.object({
+  grossCents: z.number().int(),
+  tierDiscountCents: z.number().int(),
+  couponDiscountCents: z.number().int(),
+  pointsUsed: z.number().int(),
+  pointsDiscountCents: z.number().int(),
+  dueCents: z.number().int(),
+  pointsToEarn: z.number().int(),
+  growthToEarn: z.number().int(),
+  maxPointsUsable: z.number().int(),
+  multiplier: z.number(),
+});
+export type CounterQuote = z.infer<typeof CounterQuote>;
+
+export const CounterOrderBody = CounterQuoteBody.extend({ receiptNo: ReceiptNo }).strict();
+export type CounterOrderBody = z.infer<typeof CounterOrderBody>;
+
+export const Order = z.object({
+  id: Id,
+  storeId: Id,
+  receiptNo: z.string(),
+  grossCents: z.number().int(),
+  tierDiscountCents: z.number().int(),
+  couponId: Id.nullable(),
+  couponDiscountCents: z.number().int(),
+  pointsUsed: z.number().int(),
+  pointsDiscountCents: z.number().int(),
+  dueCents: z.number().int(),
+  pointsEarned: z.number().int(),
+  growthEarned: z.number().int(),
+  refundedCents: z.number().int(),
+  createdAt: IsoDateTime,
+});
+export type Order = z.infer<typeof Order>;
+
+export const CounterOrder = Order.extend({
+  member: z.object({ id: Id, nickname: z.string(), pointsBalance: z.number().int(), growth: z.number().int(), tier: TierSummary }),
+  upgradedTo: TierSummary.nullable(),
+});
+export type CounterOrder = z.infer<typeof CounterOrder>;
+
+export const OrderIdParams = z.object({ id: Id });
+export const OrdersQuery = z.object({ receiptNo: ReceiptNo });
+
+export const RefundBody = z
+  .object({
+    refundNo: ReceiptNo,
+    /** 0 only for an order whose amount due was 0 (paid entirely by coupon and points). */
+    amountCents: z.number().int('amount must be whole cents').min(0).max(1_000_000_000),
+  })
+  .strict();
+export type RefundBody = z.infer<typeof RefundBody>;
+
+export const Refund = z.object({
+  id: Id,
+  orderId: Id,
+  refundNo: z.string(),
+  amountCents: z.number().int(),
+  pointsReversed: z.number().int(),
+  growthReversed: z.number().int(),
+  pointsReturned: z.number().int(),
+  couponRestored: z.boolean(),
+  order: Order,
+  member: z.object({ pointsBalance: z.number().int(), growth: z.number().int() }),
+  createdAt: IsoDateTime,
+});
+export type Refund = z.infer<typeof Refund>;
+
+export const MemberOrder = Order.omit({ storeId: true }).extend({ storeName: z.string() });
+export type MemberOrder = z.infer<typeof MemberOrder>;
