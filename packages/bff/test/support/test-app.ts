@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { generateMemberCode } from '@member/shared';
 import mysql from 'mysql2/promise';
 import request from 'supertest';
 import type { Test } from 'supertest';
@@ -57,6 +58,8 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   // Generous limits by default; tests of rate limiting set their own.
   config.runtime.rateLimits.auth = { points: 10_000, durationSeconds: 60 };
   config.runtime.wechat.timeoutMs = 1000;
+  // The cheapest scrypt cost the settings allow: hashing speed is not what these tests measure.
+  config.runtime.staffAuth.scryptCost = 1024;
   opts.tweak?.(config);
 
   const sqlitePath = `/tmp/${dbName}.sqlite`;
@@ -112,6 +115,25 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     return { ...session, id: res.body.data.id as string, member: res.body.data, auth: { Authorization: `Bearer ${session.token}` } };
   }
 
+  const stores = new Map<string, string>();
+  /** A staff account (in a store created on first mention) and its bearer header. */
+  async function staff(role: 'cashier' | 'manager' | 'admin' = 'cashier', storeName = '旗舰店') {
+    let storeId = stores.get(storeName);
+    if (!storeId) {
+      storeId = (await built.services.staff.createStore(storeName)).id;
+      stores.set(storeName, storeId);
+    }
+    const username = `${role}_${randomBytes(4).toString('hex')}`;
+    await built.services.staff.createStaff({ storeId, username, password: 'correct horse battery', role });
+    const res = await http.post('/api/v1/staff/sessions').send({ username, password: 'correct horse battery' }).expect(200);
+    return { username, storeId, id: res.body.data.staff.id as string, token: res.body.data.token as string, auth: { Authorization: `Bearer ${res.body.data.token}` } };
+  }
+
+  /** The code the member's phone shows at the test clock's now (or `at`). */
+  function codeOf(m: { body: { codeRef: string; codeSecret: string } }, at: Date = clock.now()): string {
+    return generateMemberCode(m.body.codeRef, m.body.codeSecret, at.getTime(), config.loyalty.dynamicCode.periodSeconds).code;
+  }
+
   /** Balance = sum of ledger = sum of lot remainders (positive part), for every member. */
   async function checkInvariants(): Promise<void> {
     const members = await dataSource.manager.find(MemberEntity);
@@ -149,5 +171,5 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     }
   }
 
-  return { http, config, db, dataSource, services: built.services, app: built.app, wechat, clock, logLines, login, member, checkInvariants, close, dialect };
+  return { http, config, db, dataSource, services: built.services, app: built.app, wechat, clock, logLines, login, member, staff, codeOf, checkInvariants, close, dialect };
 }
