@@ -5,7 +5,8 @@ import { bootstrap } from './bootstrap';
 
 /**
  * Demo data for `pnpm start` and `pnpm seed`: four members at different tiers with a few months
- * of points and growth history (some points close to expiry). Safe to run again: members that
+ * of points and growth history (some points close to expiry), and a store with a cashier, a
+ * manager and an admin (development-only passwords). Safe to run again: members that
  * exist are left alone. Log in as them with dev login (openid `demo-<tier>`).
  */
 const DEMO = [
@@ -14,6 +15,9 @@ const DEMO = [
   { openid: 'demo-gold', nickname: '王思远', birthday: '1985-12-01', phone: '13800000003', orders: [1200, 980, 1500, 760, 640] },
   { openid: 'demo-diamond', nickname: '赵雅琪', birthday: '1979-06-18', phone: '13800000004', orders: [5200, 6100, 4800, 3900] },
 ];
+
+const DEMO_STORE = '会员中心旗舰店';
+const DEMO_PASSWORD = 'demo-password';
 
 async function main(): Promise<void> {
   let pinned: Date | null = null;
@@ -46,6 +50,17 @@ async function main(): Promise<void> {
       pinned = null;
       const row = await s.db.manager.findOneByOrFail(MemberEntity, { id: member.id });
       console.log(`  ${d.nickname} (${d.openid}): ${row.tier}, growth ${row.growth}, points ${row.pointsBalance}`);
+    }
+    // One store with the three roles; development-only credentials, listed in the README.
+    const store = (await s.staff.storeByName(DEMO_STORE)) ?? (await s.staff.createStore(DEMO_STORE));
+    for (const role of ['cashier', 'manager', 'admin'] as const) {
+      const username = `demo-${role}`;
+      try {
+        await s.staff.createStaff({ storeId: store.id, username, password: DEMO_PASSWORD, role });
+        console.log(`  ${role} ${username} / ${DEMO_PASSWORD} at ${DEMO_STORE}`);
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ALREADY_REGISTERED') throw e;
+      }
     }
     console.log(`seeded demo members on ${config.dbUrl ? 'MySQL' : `SQLite (${config.sqlitePath})`}`);
   } finally {
