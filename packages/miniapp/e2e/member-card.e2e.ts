@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ARTIFACTS, launchChromium, startBff, type RunningBff } from './support';
+import { ARTIFACTS, launchChromium, startBff, storedSession, withServices, type RunningBff } from './support';
 
 let bff: RunningBff;
 let browser: Browser;
@@ -22,15 +22,8 @@ afterAll(async () => {
 
 const testId = (id: string) => page.locator(`[data-testid="${id}"]`).first();
 
-/** The session the H5 app keeps in localStorage (Taro wraps values as {data}). */
-async function session(): Promise<{ token: string }> {
-  const raw = await page.evaluate(() => localStorage.getItem('mc.session'));
-  const parsed = JSON.parse(raw ?? 'null');
-  return parsed?.data ?? parsed;
-}
-
 async function api<T>(p: string): Promise<T> {
-  const { token } = await session();
+  const { token } = await storedSession(page);
   const res = await fetch(`${bff.url}${p}`, { headers: { Authorization: `Bearer ${token}` } });
   expect(res.status).toBe(200);
   return ((await res.json()) as { data: T }).data;
@@ -38,16 +31,10 @@ async function api<T>(p: string): Promise<T> {
 
 /** Credits points and growth the way a counter order will, through the BFF's own services. */
 async function earn(memberId: string, yuan: number): Promise<void> {
-  Object.assign(process.env, bff.env);
-  const { bootstrap } = await import('../../bff/src/cli/bootstrap');
-  const { systemClock } = await import('../../bff/src/services/clock');
-  const { services, close } = await bootstrap(systemClock);
-  try {
+  await withServices(bff, async (services) => {
     await services.points.credit({ memberId, amount: yuan, reason: 'order', sourceKey: `e2e:${yuan}` });
     await services.growth.add({ memberId, delta: yuan, reason: 'order', sourceKey: `e2e:${yuan}` });
-  } finally {
-    await close();
-  }
+  });
 }
 
 describe('member on the H5 mini-program', () => {

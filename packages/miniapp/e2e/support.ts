@@ -83,3 +83,23 @@ export async function launchChromium(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/** Runs `fn` with the BFF's own services on the running BFF's database (for setting up a scene). */
+export async function withServices<T>(bff: RunningBff, fn: (services: import('../../bff/src/services').Services) => Promise<T>): Promise<T> {
+  Object.assign(process.env, bff.env);
+  const { bootstrap } = await import('../../bff/src/cli/bootstrap');
+  const { systemClock } = await import('../../bff/src/services/clock');
+  const { services, close } = await bootstrap(systemClock);
+  try {
+    return await fn(services);
+  } finally {
+    await close();
+  }
+}
+
+/** Reads the session the H5 app keeps in localStorage (Taro wraps values as {data}). */
+export async function storedSession(page: import('playwright-core').Page): Promise<{ token: string }> {
+  const raw = await page.evaluate(() => localStorage.getItem('mc.session'));
+  const parsed = JSON.parse(raw ?? 'null');
+  return parsed?.data ?? parsed;
+}

@@ -1,5 +1,10 @@
 export default defineAppConfig({
   pages: ['pages/index/index', 'pages/code/index', 'pages/points/index', 'pages/register/index'],
+  // Staff pages and less-visited member pages load on demand, keeping the main package small.
+  subPackages: [
+    { root: 'subpackages/counter', pages: ['login/index', 'counter/index', 'refund/index'] },
+    { root: 'subpackages/member', pages: ['orders/index'] },
+  ],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',

@@ -30,8 +30,22 @@ export const REASON_TEXT: Record<string, string> = {
   redeem: '积分兑换',
   redeem_cancel: '兑换取消退回',
   refund: '退款扣回',
+  refund_return: '退款退回',
   expire: '积分过期',
   adjust: '积分调整',
   spend: '积分抵现',
   seed: '开卡赠送',
 };
+
+/** "12.5" typed on the keypad → 1250 cents; null when it is not a price. */
+export function parseYuan(text: string): number | null {
+  if (!/^\d{1,7}(\.\d{0,2})?$/.test(text)) return null;
+  const [whole, frac = ''] = text.split('.');
+  return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
+}
+
+export function couponText(c: { kind: string; valueCents?: number; thresholdCents?: number; discountPercent?: number; capCents?: number }): string {
+  if (c.kind === 'discount') return `${(c.discountPercent ?? 100) / 10}折${c.capCents ? `，最多减${yuan(c.capCents)}` : ''}`;
+  if (c.kind === 'threshold') return `满${yuan(c.thresholdCents ?? 0)}减${yuan(c.valueCents ?? 0)}`;
+  return `无门槛减${yuan(c.valueCents ?? 0)}`;
+}

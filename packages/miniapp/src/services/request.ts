@@ -19,7 +19,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 interface Options {
   body?: unknown;
@@ -27,7 +27,8 @@ interface Options {
   idempotencyKey?: string;
 }
 
-async function send<T>(method: Method, path: string, opts: Options, session: Session | null): Promise<T> {
+/** One HTTP exchange with the BFF, with an optional bearer token; failures become ApiError. */
+export async function send<T>(method: Method, path: string, opts: Options, session: { token: string } | null): Promise<T> {
   const header: Record<string, string> = { 'content-type': 'application/json' };
   if (session) header.Authorization = `Bearer ${session.token}`;
   if (opts.idempotencyKey) header['Idempotency-Key'] = opts.idempotencyKey;
@@ -97,7 +98,29 @@ export function errorText(e: unknown): string {
     case 'VALIDATION_FAILED':
       return '填写的信息有误，请检查后重试';
     case 'LIMIT_REACHED':
-      return '已达到修改次数上限';
+      return '已达到次数上限';
+    case 'CODE_EXPIRED':
+      return '会员码已过期，请让会员刷新后重新扫码';
+    case 'CODE_INVALID':
+      return '会员码无效，请重新扫码或核对数字';
+    case 'CODE_ALREADY_USED':
+      return '该会员码已用于一笔订单，请让会员刷新后重新扫码';
+    case 'COUPON_NOT_APPLICABLE':
+      return '该优惠券不满足使用条件';
+    case 'POINTS_INSUFFICIENT':
+      return '积分余额不足';
+    case 'POINTS_CAP_EXCEEDED':
+      return '积分抵扣超过上限';
+    case 'REFUND_EXCEEDS_ORDER':
+      return '退款金额超过可退金额';
+    case 'IDEMPOTENCY_MISMATCH':
+      return '该单号已用于另一笔交易';
+    case 'NOT_FOUND':
+      return '没有找到对应记录';
+    case 'UNAUTHENTICATED':
+      return '请重新登录';
+    case 'FORBIDDEN':
+      return '没有权限进行此操作';
     default:
       return '出错了，请稍后重试';
   }

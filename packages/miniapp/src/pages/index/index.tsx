@@ -109,6 +109,24 @@ export default function MemberCenter() {
           ))}
         </View>
       </View>
+
+      <View className='panel menu'>
+        <View className='menu-row' data-testid='open-orders' onClick={() => Taro.navigateTo({ url: '/subpackages/member/orders/index' })}>
+          <Text>消费记录</Text>
+          <Text className='muted'>›</Text>
+        </View>
+        <View className='menu-row' onClick={() => Taro.navigateTo({ url: '/pages/points/index' })}>
+          <Text>积分明细</Text>
+          <Text className='muted'>›</Text>
+        </View>
+        <View className='menu-row'>
+          <Text>可用优惠券</Text>
+          <Text className='muted' data-testid='coupon-count'>{me.coupons.available} 张</Text>
+        </View>
+      </View>
+      <View className='staff-entry' onClick={() => Taro.navigateTo({ url: '/subpackages/counter/login/index' })}>
+        门店员工入口
+      </View>
     </View>
   );
 }

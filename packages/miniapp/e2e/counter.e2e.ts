@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, launchChromium, startBff, storedSession, withServices, type RunningBff } from './support';
+
+let bff: RunningBff;
+let browser: Browser;
+let phone: Page; // the member's phone
+let till: Page; // the cashier's device
+
+beforeAll(async () => {
+  bff = await startBff();
+  await withServices(bff, async (s) => {
+    const store = await s.staff.createStore('静安寺店');
+    await s.staff.createStaff({ storeId: store.id, username: 'cashier-e2e', password: 'till-password-1', role: 'cashier' });
+  });
+  browser = await launchChromium();
+  const device = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
+  phone = await (await browser.newContext(device)).newPage();
+  till = await (await browser.newContext(device)).newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await bff?.stop();
+});
+
+const on = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first();
+
+describe('a purchase at the counter, seen from the till and the phone', () => {
+  let memberId = '';
+
+  it('the member registers and has points to spend', async () => {
+    await phone.goto(`${bff.url}/#/pages/index/index`);
+    await on(phone, 'consent-check').click();
+    await phone.locator('.nickname-input input').fill('收银测试');
+    await on(phone, 'register-submit').click();
+    await on(phone, 'member-card').waitFor();
+    const { token } = await storedSession(phone);
+    memberId = ((await (await fetch(`${bff.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { data: { id: string } }).data.id;
+    await withServices(bff, (s) => s.points.credit({ memberId, amount: 1000, reason: 'adjust', sourceKey: 'e2e:starting-points' }));
+    await phone.reload();
+    await on(phone, 'member-card').waitFor();
+    expect(await on(phone, 'points-balance').innerText()).toBe('1,000');
+    expect(await on(phone, 'coupon-count').innerText()).toBe('2 张');
+  });
+
+  it('staff sign in, type the member’s code, quote with a coupon and points, and confirm', async () => {
+    await till.goto(`${bff.url}/#/subpackages/counter/login/index`);
+    await till.locator('.staff-username input').fill('cashier-e2e');
+    await till.locator('.staff-password input').fill('wrong-password');
+    await on(till, 'staff-login').click();
+    expect(await on(till, 'login-error').innerText()).toBe('用户名或密码错误');
+    await till.locator('.staff-password input').fill('till-password-1');
+    await on(till, 'staff-login').click();
+    await on(till, 'lookup').waitFor();
+    expect(await on(till, 'staff-store').innerText()).toContain('静安寺店');
+
+    // The member opens the code page; the cashier types what it shows.
+    await phone.goto(`${bff.url}/#/pages/code/index`);
+    await on(phone, 'code-digits').waitFor();
+    const code = (await on(phone, 'code-digits').getAttribute('data-code'))!;
+    await till.locator('.code-input input').fill(code);
+    await on(till, 'lookup').click();
+    await on(till, 'counter-member').waitFor();
+    expect(await on(till, 'counter-member').innerText()).toContain('收银测试');
+    expect(await on(till, 'counter-balance').innerText()).toBe('1,000');
+
+    for (const k of ['1', '5', '0']) await on(till, `key-${k}`).click();
+    expect(await on(till, 'amount').innerText()).toBe('¥150');
+    await till.locator('[data-testid="coupon-option"]', { hasText: '首单满100减30' }).click();
+    await on(till, 'points-max').waitFor();
+    await on(till, 'points-max').click(); // ¥120 after the coupon: cap ¥36, balance allows ¥10
+    await till.waitForFunction(() => document.querySelector('[data-testid="quote-due"]')?.textContent === '¥110');
+    expect(await on(till, 'points-used').innerText()).toBe('1,000 积分');
+    expect(await on(till, 'quote-earn').innerText()).toContain('本单可得 110 积分');
+    await till.screenshot({ path: path.join(ARTIFACTS, 'counter-quote.png'), fullPage: true });
+
+    await till.locator('.receipt-input input').fill('POS-0001');
+    await on(till, 'confirm-order').click();
+    await on(till, 'receipt').waitFor();
+    expect(await on(till, 'receipt-due').innerText()).toBe('¥110');
+    expect(await on(till, 'receipt-earned').innerText()).toBe('+110');
+    expect(await on(till, 'receipt-balance').innerText()).toBe('110');
+    await till.screenshot({ path: path.join(ARTIFACTS, 'counter-receipt.png'), fullPage: true });
+  });
+
+  it('the member’s card shows the new balance and progress, and the order', async () => {
+    await phone.goto(`${bff.url}/#/pages/index/index`);
+    await on(phone, 'member-card').waitFor();
+    await phone.reload();
+    await on(phone, 'member-card').waitFor();
+    expect(await on(phone, 'points-balance').innerText()).toBe('110');
+    expect(await on(phone, 'growth-hint').innerText()).toBe('差 890 成长值升级银卡会员');
+    expect(await on(phone, 'coupon-count').innerText()).toBe('1 张');
+    await on(phone, 'open-orders').click();
+    await on(phone, 'order-row').waitFor();
+    const row = await on(phone, 'order-row').innerText();
+    expect(row).toContain('静安寺店');
+    expect(row).toContain('¥110');
+    expect(row).toContain('+110 积分');
+    await phone.screenshot({ path: path.join(ARTIFACTS, 'member-orders.png'), fullPage: true });
+  });
+});
