@@ -6,6 +6,8 @@
  *   member card   GET /api/v1/me (auth, 3 queries, expiry settlement) vs bare Koa returning JSON
  *   points credit one PointsService.credit per request (member lock, balance, ledger, lot)
  *                 vs bare Koa + mysql2: one UPDATE + one INSERT in a transaction
+ *   counter order POST /api/v1/counter/orders: verify the dynamic code, re-price, record the
+ *                 order, burn the code window, credit points and growth — vs the same baseline
  *
  * Load comes from autocannon on loopback, bounded by duration. BENCH_DB_URL picks the server
  * (default: the local MariaDB); BENCH_SECONDS and BENCH_CONNECTIONS size the runs.
@@ -17,19 +19,23 @@ import { Router } from '@koa/router';
 import autocannon from 'autocannon';
 import Koa from 'koa';
 import mysql from 'mysql2/promise';
+import { generateMemberCode } from '@member/shared';
 import { createApp } from '../src/app';
+import { MemberEntity, type MemberRow } from '../src/db/entities';
 import { loadConfig } from '../src/config/config';
 import { createDataSource } from '../src/db/data-source';
 import { Db } from '../src/db/db';
 import { createLogger } from '../src/http/logging';
 import { mount, route } from '../src/http/route';
 import type { WechatClient } from '../src/integrations/wechat';
-import { newId } from '../src/services/crypto';
+import { newCodeSecret, newId, randomDigits } from '../src/services/crypto';
 
 const DB_URL = process.env.BENCH_DB_URL ?? 'mysql://root@127.0.0.1:3306';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const MEMBERS = 200;
+/** Each counter order needs a member whose code window is still unused. */
+const COUNTER_MEMBERS = Number(process.env.BENCH_COUNTER_MEMBERS ?? 6000);
 
 const noWechat: WechatClient = {
   code2Session: () => Promise.reject(new Error('not used in the benchmark')),
@@ -49,18 +55,31 @@ interface Measured {
   errors: number;
 }
 
-async function load(url: string, opts: { method?: 'GET' | 'POST'; tokens?: string[]; body?: string }): Promise<Measured> {
+async function load(
+  url: string,
+  opts: { method?: 'GET' | 'POST'; tokens?: string[]; body?: string | (() => string); token?: string; maxRequests?: number },
+): Promise<Measured> {
   let i = 0;
   const result = await autocannon({
     url,
     method: opts.method ?? 'GET',
     connections: CONNECTIONS,
     duration: SECONDS,
-    headers: { 'content-type': 'application/json' },
-    body: opts.body,
-    requests: opts.tokens
-      ? [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${opts.tokens![i++ % opts.tokens!.length]}` } }) }]
-      : undefined,
+    ...(opts.maxRequests ? { amount: opts.maxRequests } : {}),
+    headers: { 'content-type': 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+    ...(typeof opts.body === 'string' ? { body: opts.body } : {}),
+    requests:
+      opts.tokens || typeof opts.body === 'function'
+        ? [
+            {
+              setupRequest: (req) => ({
+                ...req,
+                ...(typeof opts.body === 'function' ? { body: opts.body() } : {}),
+                headers: { ...req.headers, ...(opts.tokens ? { authorization: `Bearer ${opts.tokens[i++ % opts.tokens.length]}` } : {}) },
+              }),
+            },
+          ]
+        : undefined,
   });
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
@@ -142,6 +161,37 @@ async function main(): Promise<void> {
     const bareWrite = await load(`${baseline.url}/write`, { method: 'POST' });
     const credit = await load(`${real.url}/bench/credit`, { method: 'POST', tokens, body: '{}' });
     report('points credit', credit, bareWrite, 'bare Koa + mysql2 UPDATE + INSERT');
+
+    // Counter orders: registered members inserted in bulk, each paying once with its current code.
+    const store = await services.staff.createStore('压测门店');
+    await services.staff.createStaff({ storeId: store.id, username: 'bench-cashier', password: 'bench-password', role: 'cashier' });
+    const staffToken = (await services.staff.signIn('bench-cashier', 'bench-password')).id;
+    const cashierToken = services.tokens.issue(staffToken, 'staff', 3600).token;
+    const payers: { ref: string; secret: string }[] = [];
+    const now = new Date();
+    for (let batch = 0; batch < COUNTER_MEMBERS / 500; batch++) {
+      const rows: MemberRow[] = Array.from({ length: 500 }, (_, i) => {
+        const secret = newCodeSecret();
+        const ref = randomDigits(10);
+        payers.push({ ref, secret });
+        return {
+          id: newId(), status: 'active', openidHash: null, openidEnc: null, sessionKeyEnc: null, codeRef: ref,
+          codeSecretEnc: services.crypto.encrypt(secret), nickname: `顾客${batch * 500 + i}`, birthday: null, birthdaySetAt: null,
+          phoneEnc: null, phoneHash: null, consentVersion: config.loyalty.privacy.consentVersion, consentedAt: now, inviteCode: null,
+          tier: 'normal', growth: 0, pointsBalance: 0, registeredAt: now, erasedAt: null, createdAt: now, updatedAt: now,
+        };
+      });
+      await dataSource.manager.insert(MemberEntity, rows);
+    }
+    let next = 0;
+    const orderBody = () => {
+      const p = payers[next++ % payers.length];
+      const code = generateMemberCode(p.ref, p.secret, Date.now(), config.loyalty.dynamicCode.periodSeconds).code;
+      return JSON.stringify({ code, amountCents: 12_345, receiptNo: `B${next}` });
+    };
+    const bareWrite2 = await load(`${baseline.url}/write`, { method: 'POST', maxRequests: payers.length });
+    const orders = await load(`${real.url}/api/v1/counter/orders`, { method: 'POST', token: cashierToken, body: orderBody, maxRequests: payers.length });
+    report('counter order', orders, bareWrite2, 'bare Koa + mysql2 UPDATE + INSERT');
     await pool.end();
     await dataSource.destroy();
   } finally {

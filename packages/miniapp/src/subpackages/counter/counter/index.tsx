@@ -3,7 +3,9 @@ import { View, Text } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { Button, Input, Range } from '@nutui/nutui-react-taro';
 import type { Coupon, CounterLookup, CounterOrder, CounterQuote } from '@member/shared/api';
+import { api } from '../../../services/api';
 import { staffApi, staffSession, signOut } from '../../../services/staff';
+import { useAsync } from '../../../services/use-async';
 import { ApiError, errorText } from '../../../services/request';
 import { couponText, parseYuan, thousands, yuan } from '../../../services/format';
 import { canScan, scanMemberCode } from '../../../platform/scan';
@@ -36,6 +38,8 @@ export default function CounterPage() {
   const [message, setMessage] = useState<string | null>(null);
   const [done, setDone] = useState<CounterOrder | null>(null);
   const seq = useRef(0);
+  // Points move in whole yuan: the step is the server's `spend.pointsPerYuan`.
+  const rules = useAsync(api.rules);
 
   useEffect(() => {
     if (!session) void Taro.redirectTo({ url: '/subpackages/counter/login/index' });
@@ -230,9 +234,9 @@ export default function CounterPage() {
           <Text className='panel-title'>积分抵扣</Text>
           <Text data-testid='points-used'>{thousands(points)} 积分</Text>
         </View>
-        {maxPoints > 0 ? (
+        {maxPoints > 0 && rules.data ? (
           <View>
-            <Range min={0} max={maxPoints} step={100} value={Math.min(points, maxPoints)} onChange={(v) => setPoints(Array.isArray(v) ? v[0] : v)} minDescription='0' maxDescription={thousands(maxPoints)} currentDescription={null} />
+            <Range min={0} max={maxPoints} step={rules.data.spend.pointsPerYuan} value={Math.min(points, maxPoints)} onChange={(v) => setPoints(Array.isArray(v) ? v[0] : v)} minDescription='0' maxDescription={thousands(maxPoints)} currentDescription={null} />
             <View className='links'>
               <Text className='link' onClick={() => setPoints(0)}>不用积分</Text>
               <Text className='link' data-testid='points-max' onClick={() => setPoints(maxPoints)}>最多抵扣 {thousands(maxPoints)}</Text>
