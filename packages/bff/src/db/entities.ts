@@ -289,6 +289,16 @@ export const StaffEntity = new EntitySchema<StaffRow>({
   },
 });
 
+/** What a coupon gives: the same columns on a template and on each coupon issued from it. */
+const couponTermsColumns = {
+  kind: { type: 'varchar', length: 16 },
+  title: { type: 'varchar', length: 80 },
+  valueCents: { type: 'int', name: 'value_cents', nullable: true },
+  thresholdCents: { type: 'int', name: 'threshold_cents', nullable: true },
+  discountPercent: { type: 'int', name: 'discount_percent', nullable: true },
+  capCents: { type: 'int', name: 'cap_cents', nullable: true },
+} as const;
+
 export interface CouponTemplateRow {
   id: string;
   code: string;
@@ -316,12 +326,7 @@ export const CouponTemplateEntity = new EntitySchema<CouponTemplateRow>({
   columns: {
     id,
     code: { type: 'varchar', length: 64 },
-    kind: { type: 'varchar', length: 16 },
-    title: { type: 'varchar', length: 80 },
-    valueCents: { type: 'int', name: 'value_cents', nullable: true },
-    thresholdCents: { type: 'int', name: 'threshold_cents', nullable: true },
-    discountPercent: { type: 'int', name: 'discount_percent', nullable: true },
-    capCents: { type: 'int', name: 'cap_cents', nullable: true },
+    ...couponTermsColumns,
     validityDays: { type: 'int', name: 'validity_days', nullable: true },
     validFrom: at('valid_from', true),
     validTo: at('valid_to', true),
@@ -366,12 +371,7 @@ export const MemberCouponEntity = new EntitySchema<MemberCouponRow>({
     id,
     memberId: { ...ref, name: 'member_id' },
     templateId: { ...ref, name: 'template_id' },
-    kind: { type: 'varchar', length: 16 },
-    title: { type: 'varchar', length: 80 },
-    valueCents: { type: 'int', name: 'value_cents', nullable: true },
-    thresholdCents: { type: 'int', name: 'threshold_cents', nullable: true },
-    discountPercent: { type: 'int', name: 'discount_percent', nullable: true },
-    capCents: { type: 'int', name: 'cap_cents', nullable: true },
+    ...couponTermsColumns,
     minTier: { type: 'varchar', length: 32, name: 'min_tier', nullable: true },
     validFrom: at('valid_from'),
     validTo: at('valid_to'),

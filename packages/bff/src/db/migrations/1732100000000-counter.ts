@@ -9,6 +9,15 @@ export class Counter1732100000000 implements MigrationInterface {
     const c = columnsFor(runner);
     const nullable = { isNullable: true };
     const zero = { default: 0 };
+    // What a coupon gives: the same columns on a template and on each coupon issued from it.
+    const couponTerms = [
+      c('kind', { varchar: 16 }),
+      c('title', { varchar: 80 }),
+      c('value_cents', 'int', nullable),
+      c('threshold_cents', 'int', nullable),
+      c('discount_percent', 'int', nullable),
+      c('cap_cents', 'int', nullable),
+    ];
 
     await runner.createTable(new Table({ name: 'stores', columns: [c('id', 'id'), c('name', { varchar: 64 }), c('created_at', 'datetime')] }));
 
@@ -36,12 +45,7 @@ export class Counter1732100000000 implements MigrationInterface {
         columns: [
           c('id', 'id'),
           c('code', { varchar: 64 }),
-          c('kind', { varchar: 16 }),
-          c('title', { varchar: 80 }),
-          c('value_cents', 'int', nullable),
-          c('threshold_cents', 'int', nullable),
-          c('discount_percent', 'int', nullable),
-          c('cap_cents', 'int', nullable),
+          ...couponTerms,
           c('validity_days', 'int', nullable),
           c('valid_from', 'datetime', nullable),
           c('valid_to', 'datetime', nullable),
@@ -64,12 +68,7 @@ export class Counter1732100000000 implements MigrationInterface {
           c('id', 'id'),
           c('member_id', 'ref'),
           c('template_id', 'ref'),
-          c('kind', { varchar: 16 }),
-          c('title', { varchar: 80 }),
-          c('value_cents', 'int', nullable),
-          c('threshold_cents', 'int', nullable),
-          c('discount_percent', 'int', nullable),
-          c('cap_cents', 'int', nullable),
+          ...couponTerms,
           c('min_tier', { varchar: 32 }, nullable),
           c('valid_from', 'datetime'),
           c('valid_to', 'datetime'),
