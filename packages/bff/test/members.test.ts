@@ -261,6 +261,8 @@ describe('GET /api/v1/me/export and DELETE /api/v1/me', () => {
     expect(res.body.data.member).toMatchObject({ id: m.id, nickname: '小明', birthday: '1988-08-08', phone: '13312345678' });
     expect(res.body.data.pointsLedger).toHaveLength(1);
     expect(res.body.data.tierHistory).toHaveLength(1);
+    expect(res.body.data.coupons.map((c: { title: string }) => c.title).sort()).toEqual(['新人无门槛券', '首单满100减30'].sort());
+    expect(res.body.data.orders).toEqual([]);
   });
 
   it('erases personal data, keeps the anonymous ledger, and ends the session', async () => {

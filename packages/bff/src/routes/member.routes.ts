@@ -231,6 +231,8 @@ export function memberRoutes(s: Services): AnyRoute[] {
           pointsLedger: x.pointsLedger.map(presentPointsEntry),
           growthLedger: x.growthLedger.map(presentGrowthEntry),
           tierHistory: x.tierHistory.map(presentTierChange),
+          coupons: x.coupons.map((c) => presentCoupon(c, x.exportedAt)),
+          orders: x.orders.map((o) => presentOrder(o)),
         };
       },
     }),

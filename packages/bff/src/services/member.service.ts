@@ -15,7 +15,9 @@ import { affectedRows, isDuplicateKey, type Db } from '../db/db';
 import {
   FormerIdentityEntity,
   GrowthLedgerEntity,
+  MemberCouponEntity,
   MemberEntity,
+  OrderEntity,
   PointsLedgerEntity,
   PointsLotEntity,
   TierHistoryEntity,
@@ -263,12 +265,14 @@ export class MemberService {
 
   async exportData(memberId: string) {
     const m = await this.registered(memberId);
-    const [pointsLedger, growthLedger, tierHistory] = await Promise.all([
+    const [pointsLedger, growthLedger, tierHistory, coupons, orders] = await Promise.all([
       this.db.manager.find(PointsLedgerEntity, { where: { memberId }, order: { id: 'ASC' } }),
       this.db.manager.find(GrowthLedgerEntity, { where: { memberId }, order: { id: 'ASC' } }),
       this.db.manager.find(TierHistoryEntity, { where: { memberId }, order: { id: 'ASC' } }),
+      this.db.manager.find(MemberCouponEntity, { where: { memberId }, order: { id: 'ASC' } }),
+      this.db.manager.find(OrderEntity, { where: { memberId }, order: { id: 'ASC' } }),
     ]);
-    return { member: m, phone: this.phoneOf(m), pointsLedger, growthLedger, tierHistory, exportedAt: this.clock.now() };
+    return { member: m, phone: this.phoneOf(m), pointsLedger, growthLedger, tierHistory, coupons, orders, exportedAt: this.clock.now() };
   }
 
   /**

@@ -1,3 +1,4 @@
 export * from './common';
 export * from './member';
 export * from './counter';
+export * from './privacy';

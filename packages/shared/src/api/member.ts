@@ -127,14 +127,6 @@ export const TierHistoryEntry = z.object({
 });
 export type TierHistoryEntry = z.infer<typeof TierHistoryEntry>;
 
-export const PersonalDataExport = z.object({
-  exportedAt: IsoDateTime,
-  member: Member.extend({ phone: z.string().nullable() }),
-  pointsLedger: z.array(PointsLedgerEntry),
-  growthLedger: z.array(GrowthLedgerEntry),
-  tierHistory: z.array(TierHistoryEntry),
-});
-export type PersonalDataExport = z.infer<typeof PersonalDataExport>;
 
 export const PublicRules = z.object({
   businessTimeZone: z.string(),
