@@ -9,7 +9,9 @@ import { requestLogging } from './http/logging';
 import { mount, openApiDocument, type AnyRoute } from './http/route';
 import { TokenService } from './http/tokens';
 import type { WechatClient } from './integrations/wechat';
+import { adminRoutes } from './routes/admin.routes';
 import { counterRoutes } from './routes/counter.routes';
+import { mallRoutes } from './routes/mall.routes';
 import { memberRoutes } from './routes/member.routes';
 import { systemRoutes } from './routes/system.routes';
 import { docsPage } from './routes/docs-page';
@@ -41,7 +43,7 @@ export function createApp(deps: AppDeps): { app: Koa; services: Services; routes
     logger,
     devLogin: config.devLogin,
   });
-  const routes = [...systemRoutes(services), ...memberRoutes(services), ...counterRoutes(services)];
+  const routes = [...systemRoutes(services), ...memberRoutes(services), ...counterRoutes(services), ...mallRoutes(services), ...adminRoutes(services)];
 
   const app = new Koa({ proxy: config.runtime.http.trustProxy });
   app.silent = true;

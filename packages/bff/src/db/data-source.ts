@@ -4,8 +4,9 @@ import { DataSource } from 'typeorm';
 import { entities } from './entities';
 import { Foundation1732000000000 } from './migrations/1732000000000-foundation';
 import { Counter1732100000000 } from './migrations/1732100000000-counter';
+import { Mall1732200000000 } from './migrations/1732200000000-mall';
 
-export const migrations = [Foundation1732000000000, Counter1732100000000];
+export const migrations = [Foundation1732000000000, Counter1732100000000, Mall1732200000000];
 
 export interface DbOptions {
   dbUrl: string | null;

@@ -34,12 +34,18 @@ export class Db {
   async transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     const current = this.als.getStore();
     if (current) return fn(current);
-    const run = () => this.dataSource.transaction((em) => this.als.run(em, () => fn(em)));
     if (this.dialect === 'sqlite') {
+      const run = () => this.dataSource.transaction((em) => this.als.run(em, () => fn(em)));
       const result = this.queue.then(run, run);
       this.queue = result.catch(() => undefined);
       return result;
     }
+    // READ COMMITTED, not InnoDB's default REPEATABLE READ: a use case reads (say, who the caller
+    // is) before it takes the member lock, and under REPEATABLE READ that first read would freeze
+    // the snapshot, so after waiting for the lock it would count redemptions or compute a
+    // balanceAfter from data older than the transaction it waited for. Locks and conditional
+    // updates carry the correctness; every read must see the latest committed rows.
+    const run = () => this.dataSource.transaction('READ COMMITTED', (em) => this.als.run(em, () => fn(em)));
     for (let attempt = 0; ; attempt++) {
       try {
         return await run();

@@ -493,6 +493,117 @@ export const RefundEntity = new EntitySchema<RefundRow>({
   },
 });
 
+
+// ── Points mall and audit log ──────────────────────────────────────────────────────────────────
+
+export type MallItemKind = 'coupon' | 'physical' | 'service';
+
+export interface MallItemRow {
+  id: string;
+  kind: MallItemKind;
+  title: string;
+  description: string;
+  imageUrl: string | null;
+  pointsCost: number;
+  stock: number;
+  perMemberLimit: number | null;
+  saleFrom: Date | null;
+  saleTo: Date | null;
+  minTier: string | null;
+  couponTemplateCode: string | null;
+  active: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const MallItemEntity = new EntitySchema<MallItemRow>({
+  name: 'MallItem',
+  tableName: 'mall_items',
+  columns: {
+    id,
+    kind: { type: 'varchar', length: 16 },
+    title: { type: 'varchar', length: 80 },
+    description: { type: 'varchar', length: 500 },
+    imageUrl: { type: 'varchar', length: 255, name: 'image_url', nullable: true },
+    pointsCost: { type: 'int', name: 'points_cost' },
+    stock: { type: 'int' },
+    perMemberLimit: { type: 'int', name: 'per_member_limit', nullable: true },
+    saleFrom: at('sale_from', true),
+    saleTo: at('sale_to', true),
+    minTier: { type: 'varchar', length: 32, name: 'min_tier', nullable: true },
+    couponTemplateCode: { type: 'varchar', length: 64, name: 'coupon_template_code', nullable: true },
+    active: { type: 'int' },
+    createdAt: at('created_at'),
+    updatedAt: at('updated_at'),
+  },
+});
+
+export type RedemptionStatus = 'issued' | 'awaiting_pickup' | 'fulfilled' | 'cancelled';
+
+export interface RedemptionRow {
+  id: string;
+  memberId: string;
+  itemId: string;
+  kind: MallItemKind;
+  title: string;
+  quantity: number;
+  pointsSpent: number;
+  status: RedemptionStatus;
+  pickupCode: string | null;
+  couponIds: string | null;
+  fulfilledStoreId: string | null;
+  fulfilledBy: string | null;
+  fulfilledAt: Date | null;
+  cancelledAt: Date | null;
+  createdAt: Date;
+}
+
+export const RedemptionEntity = new EntitySchema<RedemptionRow>({
+  name: 'Redemption',
+  tableName: 'redemptions',
+  columns: {
+    id,
+    memberId: { ...ref, name: 'member_id' },
+    itemId: { ...ref, name: 'item_id' },
+    kind: { type: 'varchar', length: 16 },
+    title: { type: 'varchar', length: 80 },
+    quantity: { type: 'int' },
+    pointsSpent: { type: 'int', name: 'points_spent' },
+    status: { type: 'varchar', length: 24 },
+    pickupCode: { type: 'varchar', length: 16, name: 'pickup_code', nullable: true },
+    couponIds: { type: 'varchar', length: 255, name: 'coupon_ids', nullable: true },
+    fulfilledStoreId: { ...ref, name: 'fulfilled_store_id', nullable: true },
+    fulfilledBy: { ...ref, name: 'fulfilled_by', nullable: true },
+    fulfilledAt: at('fulfilled_at', true),
+    cancelledAt: at('cancelled_at', true),
+    createdAt: at('created_at'),
+  },
+});
+
+export interface AuditRow {
+  id: string;
+  actorId: string;
+  action: string;
+  targetType: string;
+  targetId: string;
+  details: string;
+  createdAt: Date;
+}
+
+export const AuditEntity = new EntitySchema<AuditRow>({
+  name: 'Audit',
+  tableName: 'audit_log',
+  columns: {
+    id,
+    actorId: { ...ref, name: 'actor_id' },
+    action: { type: 'varchar', length: 64 },
+    targetType: { type: 'varchar', length: 32, name: 'target_type' },
+    targetId: { type: 'varchar', length: 64, name: 'target_id' },
+    details: { type: 'text' },
+    createdAt: at('created_at'),
+  },
+});
+
 export const entities = [
   MemberEntity,
   FormerIdentityEntity,
@@ -510,4 +621,7 @@ export const entities = [
   OrderEntity,
   UsedCodeEntity,
   RefundEntity,
+  MallItemEntity,
+  RedemptionEntity,
+  AuditEntity,
 ];

@@ -44,7 +44,8 @@ export interface RouteSpec<B extends Schema | undefined = undefined, Q extends S
   response?: Schema;
   status?: number;
   paged?: boolean;
-  idempotent?: boolean;
+  /** Honour Idempotency-Key; 'required' refuses a request without one (400). */
+  idempotent?: boolean | 'required';
   rateLimit?: (ctx: Context) => [RateLimit, string];
   errors?: (keyof typeof STATUS_OF)[];
   handler: (input: RouteInput<B, Q, P>) => Promise<unknown>;
@@ -152,6 +153,11 @@ export function mount(router: Router, routes: AnyRoute[], deps: RouteDeps): void
         return { status: spec.status ?? 200, body: spec.paged ? result : { data: result } };
       };
       const rawKey = ctx.get('idempotency-key');
+      if (spec.idempotent === 'required' && rawKey === '') {
+        throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key header is required', {
+          issues: [{ in: 'header', path: ['Idempotency-Key'], message: 'required' }],
+        });
+      }
       let reply: Reply;
       if (spec.idempotent && rawKey !== '') {
         const key = IdempotencyKey.safeParse(rawKey);
@@ -184,7 +190,9 @@ export function openApiDocument(routes: AnyRoute[], info: { title: string; versi
         parameters.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
       }
     }
-    if (r.idempotent) parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 } });
+    if (r.idempotent) {
+      parameters.push({ name: 'Idempotency-Key', in: 'header', required: r.idempotent === 'required', schema: { type: 'string', minLength: 1, maxLength: 255 } });
+    }
     const status = String(r.status ?? 200);
     const dataSchema = r.response ? (r.paged ? r.response : z.object({ data: r.response })) : z.object({ data: z.unknown() });
     const responses: Record<string, unknown> = {

@@ -6,6 +6,8 @@ import {
   CounterQuote,
   CounterQuoteBody,
   OrderIdParams,
+  Pickup,
+  PickupParams,
   Order,
   OrdersQuery,
   Refund,
@@ -17,6 +19,7 @@ import { StoreEntity } from '../db/entities';
 import { route, type AnyRoute, type Caller } from '../http/route';
 import type { Services } from '../services';
 import type { OrderResult } from '../services/counter.service';
+import type { RedemptionRow } from '../db/entities';
 import { presentCoupon, presentOrder, presentTier } from './presenters';
 
 const tag = 'counter';
@@ -34,6 +37,20 @@ export function counterRoutes(s: Services): AnyRoute[] {
     },
     upgradedTo: r.upgradedTo ? presentTier(s.loyalty, r.upgradedTo) : null,
   });
+
+  const presentPickup = async (r: RedemptionRow) => ({
+    redemptionId: r.id,
+    title: r.title,
+    quantity: r.quantity,
+    status: r.status,
+    memberNickname: await s.mall.memberNickname(r.memberId),
+    fulfilledAt: r.fulfilledAt?.toISOString() ?? null,
+  });
+  const manager = async (caller: Caller | null) => {
+    const staff = await staffOf(caller);
+    s.staff.requireRole(staff, ['manager']);
+    return staff;
+  };
 
   return [
     route({
@@ -154,6 +171,45 @@ export function counterRoutes(s: Services): AnyRoute[] {
           member: { pointsBalance: r.member.pointsBalance, growth: r.member.growth },
           createdAt: r.refund.createdAt.toISOString(),
         };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/counter/pickups/:pickupCode',
+      tag,
+      summary: 'A points-mall pickup by its code (managers)',
+      auth: 'staff',
+      params: PickupParams,
+      response: Pickup,
+      errors: ['NOT_FOUND'],
+      handler: async ({ params, caller }) => {
+        await manager(caller);
+        return presentPickup(await s.mall.byPickupCode(params.pickupCode));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/counter/pickups/:pickupCode/fulfil',
+      tag,
+      summary: 'Hand over a points-mall pickup (managers; repeating it changes nothing)',
+      auth: 'staff',
+      params: PickupParams,
+      response: Pickup,
+      errors: ['NOT_FOUND', 'NOT_ELIGIBLE'],
+      handler: async ({ params, caller }) => presentPickup(await s.mall.fulfil(await manager(caller), params.pickupCode)),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/counter/pickups/:pickupCode/cancel',
+      tag,
+      summary: 'Cancel an unfulfilled pickup (managers): points and stock go back',
+      auth: 'staff',
+      params: PickupParams,
+      response: Pickup,
+      errors: ['NOT_FOUND', 'NOT_ELIGIBLE'],
+      handler: async ({ params, caller }) => {
+        await manager(caller);
+        return presentPickup(await s.mall.cancel(await s.mall.byPickupCode(params.pickupCode)));
       },
     }),
   ];

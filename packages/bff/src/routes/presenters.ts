@@ -1,7 +1,11 @@
 import { maskPhone } from '../services/crypto';
 import {
   tierByCode,
+  type AdminMallItem,
   type Coupon,
+  type CouponTemplate,
+  type MallItem,
+  type Redemption,
   type GrowthLedgerEntry,
   type LoyaltyConfig,
   type Member,
@@ -11,7 +15,17 @@ import {
   type TierHistoryEntry,
   type TierSummary,
 } from '@member/shared';
-import type { GrowthLedgerRow, MemberCouponRow, MemberRow, OrderRow, PointsLedgerRow, TierHistoryRow } from '../db/entities';
+import type {
+  CouponTemplateRow,
+  GrowthLedgerRow,
+  MallItemRow,
+  MemberCouponRow,
+  MemberRow,
+  OrderRow,
+  PointsLedgerRow,
+  RedemptionRow,
+  TierHistoryRow,
+} from '../db/entities';
 
 // Presenters whitelist what leaves the BFF: rows never go out as they are.
 
@@ -114,4 +128,87 @@ export function presentOrder(o: OrderRow): Order {
 export function presentTier(loyalty: LoyaltyConfig, code: string): TierSummary {
   const t = tierByCode(loyalty.tiers, code);
   return { code: t.code, name: t.name, discountPercent: t.discountPercent };
+}
+
+const present = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+export function presentMallItem(i: MallItemRow, template: CouponTemplateRow | null): MallItem {
+  return {
+    id: i.id,
+    kind: i.kind,
+    title: i.title,
+    description: i.description,
+    imageUrl: i.imageUrl,
+    pointsCost: i.pointsCost,
+    stockLeft: i.stock,
+    perMemberLimit: i.perMemberLimit,
+    ...(i.minTier ? { minTier: i.minTier } : {}),
+    ...(i.saleFrom ? { saleFrom: i.saleFrom.toISOString() } : {}),
+    ...(i.saleTo ? { saleTo: i.saleTo.toISOString() } : {}),
+    ...(template
+      ? {
+          coupon: {
+            kind: template.kind,
+            valueCents: present(template.valueCents),
+            thresholdCents: present(template.thresholdCents),
+            discountPercent: present(template.discountPercent),
+            capCents: present(template.capCents),
+          },
+        }
+      : {}),
+  };
+}
+
+export function presentRedemption(r: RedemptionRow, coupons: MemberCouponRow[], now: Date): Redemption {
+  return {
+    id: r.id,
+    itemId: r.itemId,
+    kind: r.kind,
+    title: r.title,
+    quantity: r.quantity,
+    pointsSpent: r.pointsSpent,
+    status: r.status,
+    pickupCode: r.pickupCode,
+    coupons: coupons.map((c) => presentCoupon(c, now)),
+    createdAt: r.createdAt.toISOString(),
+    fulfilledAt: r.fulfilledAt?.toISOString() ?? null,
+    cancelledAt: r.cancelledAt?.toISOString() ?? null,
+  };
+}
+
+export function presentTemplate(t: CouponTemplateRow): CouponTemplate {
+  return {
+    id: t.id,
+    code: t.code,
+    kind: t.kind,
+    title: t.title,
+    valueCents: t.valueCents,
+    thresholdCents: t.thresholdCents,
+    discountPercent: t.discountPercent,
+    capCents: t.capCents,
+    validity: t.validityDays !== null ? { days: t.validityDays } : { from: t.validFrom!.toISOString(), to: t.validTo!.toISOString() },
+    totalStock: t.totalStock,
+    issuedCount: t.issuedCount,
+    perMemberLimit: t.perMemberLimit,
+    minTier: t.minTier,
+    source: t.source,
+  };
+}
+
+export function presentAdminItem(i: MallItemRow): AdminMallItem {
+  return {
+    id: i.id,
+    kind: i.kind,
+    title: i.title,
+    description: i.description,
+    imageUrl: i.imageUrl,
+    pointsCost: i.pointsCost,
+    stock: i.stock,
+    perMemberLimit: i.perMemberLimit,
+    saleFrom: i.saleFrom?.toISOString() ?? null,
+    saleTo: i.saleTo?.toISOString() ?? null,
+    minTier: i.minTier,
+    couponTemplateCode: i.couponTemplateCode,
+    active: i.active === 1,
+  };
 }

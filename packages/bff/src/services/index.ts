@@ -8,7 +8,9 @@ import type { WechatClient } from '../integrations/wechat';
 import type { Clock } from './clock';
 import { FieldCrypto } from './crypto';
 import { GrowthService } from './growth.service';
+import { AdminService } from './admin.service';
 import { CounterService } from './counter.service';
+import { MallService } from './mall.service';
 import { CouponService } from './coupon.service';
 import { MemberService } from './member.service';
 import { PointsService } from './points.service';
@@ -39,6 +41,8 @@ export function createServices(d: ServiceDeps) {
   const members = new MemberService(d.db, d.loyalty, d.clock, crypto, d.wechat, points, coupons, limits.phoneNumber);
   const staff = new StaffService(d.db, d.runtime.staffAuth, d.clock);
   const counter = new CounterService(d.db, d.loyalty, d.clock, members, points, growth, coupons);
+  const mall = new MallService(d.db, d.loyalty, d.clock, points, coupons);
+  const admin = new AdminService(d.db, d.loyalty, d.clock);
 
   // Welcome coupons are part of registering: issued in the same transaction, once per member.
   members.onRegistered(async (memberId) => {
@@ -52,7 +56,7 @@ export function createServices(d: ServiceDeps) {
     const template = d.loyalty.tiers.find((t) => t.code === to)?.upgradeGiftTemplate;
     if (template) await coupons.issue(memberId, template, `upgrade-gift:${to}`);
   });
-  return { ...d, crypto, limits, points, growth, members, coupons, staff, counter };
+  return { ...d, crypto, limits, points, growth, members, coupons, staff, counter, mall, admin };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -199,7 +199,14 @@ export class PointsService {
    * consumed, walked in the order it was consumed, returns as new lots with each original lot's
    * expiry. Each piece is its own event (`<sourceKey>:<lotId>`), so a retry applies nothing twice.
    */
-  async returnSpent(memberId: string, debitSourceKey: string, from: number, amount: number, sourceKey: string): Promise<number> {
+  async returnSpent(
+    memberId: string,
+    debitSourceKey: string,
+    from: number,
+    amount: number,
+    sourceKey: string,
+    reason: PointsReason = 'refund_return',
+  ): Promise<number> {
     if (amount <= 0) return 0;
     return this.db.transaction(async (em) => {
       const debit = await em.findOneBy(PointsLedgerEntity, { memberId, sourceKey: debitSourceKey });
@@ -215,7 +222,7 @@ export class PointsService {
         const piece = Math.min(a.amount - skipped, left);
         if (piece <= 0) continue;
         const lot = await em.findOneByOrFail(PointsLotEntity, { id: a.lotId });
-        await this.credit({ memberId, amount: piece, reason: 'refund_return', sourceKey: `${sourceKey}:${a.lotId}`, expiresAt: lot.expiresAt });
+        await this.credit({ memberId, amount: piece, reason, sourceKey: `${sourceKey}:${a.lotId}`, expiresAt: lot.expiresAt });
         left -= piece;
         returned += piece;
       }

@@ -118,6 +118,9 @@ export const LoyaltyConfig = z
       /** How long a coupon chosen in a quote stays reserved for that store. */
       couponLockSeconds: positive,
     }),
+    /** The wallet marks coupons ending within this many days as expiring soon. */
+    wallet: z.object({ expiringSoonDays: positive }),
+    mall: z.object({ maxQuantityPerRedemption: positive }),
     privacy: z.object({ consentVersion: z.string().min(1).max(32) }),
   })
   .superRefine((c, ctx) => {

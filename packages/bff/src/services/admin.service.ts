@@ -1,0 +1,168 @@
+import { DomainError, type CouponTemplateBody, type CouponTemplatePatch, type LoyaltyConfig, type MallItemBody, type MallItemPatch } from '@member/shared';
+import type { z } from 'zod';
+import { affectedRows, isDuplicateKey, type Db } from '../db/db';
+import { AuditEntity, CouponTemplateEntity, MallItemEntity, type AuditRow, type CouponTemplateRow, type MallItemRow } from '../db/entities';
+import type { Clock } from './clock';
+import { newId } from './crypto';
+
+/**
+ * Operators' catalogue: coupon templates and mall items. Every write is recorded in the audit log
+ * with who did it and what changed, in the same transaction as the change.
+ */
+export class AdminService {
+  constructor(
+    private readonly db: Db,
+    private readonly loyalty: LoyaltyConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  private async audit(actorId: string, action: string, targetType: string, targetId: string, details: unknown): Promise<void> {
+    await this.db.manager.insert(AuditEntity, { id: newId(), actorId, action, targetType, targetId, details: JSON.stringify(details), createdAt: this.clock.now() });
+  }
+
+  private checkTier(code: string | null | undefined): void {
+    if (code && !this.loyalty.tiers.some((t) => t.code === code)) {
+      throw new DomainError('VALIDATION_FAILED', `unknown tier ${code}`, { issues: [{ in: 'body', path: ['minTier'], message: 'unknown tier' }] });
+    }
+  }
+
+  listTemplates(): Promise<CouponTemplateRow[]> {
+    return this.db.manager.find(CouponTemplateEntity, { order: { code: 'ASC' } });
+  }
+
+  async template(id: string): Promise<CouponTemplateRow> {
+    const t = await this.db.manager.findOneBy(CouponTemplateEntity, { id });
+    if (!t) throw new DomainError('NOT_FOUND', 'no such coupon template');
+    return t;
+  }
+
+  createTemplate(actorId: string, b: CouponTemplateBody): Promise<CouponTemplateRow> {
+    this.checkTier(b.minTier);
+    return this.db.transaction(async (em) => {
+      const now = this.clock.now();
+      const row: CouponTemplateRow = {
+        id: newId(),
+        code: b.code,
+        kind: b.kind,
+        title: b.title,
+        valueCents: b.valueCents ?? null,
+        thresholdCents: b.thresholdCents ?? null,
+        discountPercent: b.discountPercent ?? null,
+        capCents: b.capCents ?? null,
+        validityDays: 'days' in b.validity ? b.validity.days : null,
+        validFrom: 'from' in b.validity ? new Date(b.validity.from) : null,
+        validTo: 'to' in b.validity ? new Date(b.validity.to) : null,
+        totalStock: b.totalStock ?? null,
+        issuedCount: 0,
+        perMemberLimit: b.perMemberLimit ?? null,
+        minTier: b.minTier ?? null,
+        source: 'admin',
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await em.insert(CouponTemplateEntity, row);
+      } catch (e) {
+        if (isDuplicateKey(e)) throw new DomainError('ALREADY_REGISTERED', `template code ${b.code} exists`);
+        throw e;
+      }
+      await this.audit(actorId, 'coupon-template.create', 'coupon-template', row.id, b);
+      return row;
+    });
+  }
+
+  updateTemplate(actorId: string, id: string, p: z.infer<typeof CouponTemplatePatch>): Promise<CouponTemplateRow> {
+    this.checkTier(p.minTier);
+    return this.db.transaction(async (em) => {
+      await this.template(id);
+      const changes: Partial<CouponTemplateRow> = { updatedAt: this.clock.now() };
+      if (p.title !== undefined) changes.title = p.title;
+      if (p.totalStock !== undefined) changes.totalStock = p.totalStock;
+      if (p.perMemberLimit !== undefined) changes.perMemberLimit = p.perMemberLimit;
+      if (p.minTier !== undefined) changes.minTier = p.minTier;
+      if (p.validity) {
+        changes.validityDays = 'days' in p.validity ? p.validity.days : null;
+        changes.validFrom = 'from' in p.validity ? new Date(p.validity.from) : null;
+        changes.validTo = 'to' in p.validity ? new Date(p.validity.to) : null;
+      }
+      await em.update(CouponTemplateEntity, { id }, changes);
+      await this.audit(actorId, 'coupon-template.update', 'coupon-template', id, p);
+      return em.findOneByOrFail(CouponTemplateEntity, { id });
+    });
+  }
+
+  listItems(): Promise<MallItemRow[]> {
+    return this.db.manager.find(MallItemEntity, { order: { id: 'ASC' } });
+  }
+
+  async item(id: string): Promise<MallItemRow> {
+    const i = await this.db.manager.findOneBy(MallItemEntity, { id });
+    if (!i) throw new DomainError('NOT_FOUND', 'no such mall item');
+    return i;
+  }
+
+  createItem(actorId: string, b: MallItemBody): Promise<MallItemRow> {
+    this.checkTier(b.minTier);
+    return this.db.transaction(async (em) => {
+      if (b.couponTemplateCode && !(await em.findOneBy(CouponTemplateEntity, { code: b.couponTemplateCode })) && !this.loyalty.couponTemplates.some((t) => t.code === b.couponTemplateCode)) {
+        throw new DomainError('VALIDATION_FAILED', `no coupon template ${b.couponTemplateCode}`, { issues: [{ in: 'body', path: ['couponTemplateCode'], message: 'unknown template' }] });
+      }
+      const now = this.clock.now();
+      const row: MallItemRow = {
+        id: newId(),
+        kind: b.kind,
+        title: b.title,
+        description: b.description ?? '',
+        imageUrl: b.imageUrl ?? null,
+        pointsCost: b.pointsCost,
+        stock: b.stock,
+        perMemberLimit: b.perMemberLimit ?? null,
+        saleFrom: b.saleFrom ? new Date(b.saleFrom) : null,
+        saleTo: b.saleTo ? new Date(b.saleTo) : null,
+        minTier: b.minTier ?? null,
+        couponTemplateCode: b.couponTemplateCode ?? null,
+        active: b.active === false ? 0 : 1,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await em.insert(MallItemEntity, row);
+      await this.audit(actorId, 'mall-item.create', 'mall-item', row.id, b);
+      return row;
+    });
+  }
+
+  updateItem(actorId: string, id: string, p: MallItemPatch): Promise<MallItemRow> {
+    this.checkTier(p.minTier);
+    return this.db.transaction(async (em) => {
+      await this.item(id);
+      const { stockDelta, active, saleFrom, saleTo, ...rest } = p;
+      const changes: Partial<MallItemRow> = { ...rest, updatedAt: this.clock.now() };
+      if (active !== undefined) changes.active = active ? 1 : 0;
+      if (saleFrom !== undefined) changes.saleFrom = saleFrom ? new Date(saleFrom) : null;
+      if (saleTo !== undefined) changes.saleTo = saleTo ? new Date(saleTo) : null;
+      await em.update(MallItemEntity, { id }, changes);
+      if (stockDelta) {
+        const moved = affectedRows(
+          await em
+            .createQueryBuilder()
+            .update(MallItemEntity)
+            .set({ stock: () => 'stock + :delta' })
+            .where('id = :id AND stock + :delta >= 0', { id, delta: stockDelta })
+            .execute(),
+        );
+        if (moved !== 1) throw new DomainError('OUT_OF_STOCK', 'stock cannot go below zero');
+      }
+      await this.audit(actorId, 'mall-item.update', 'mall-item', id, p);
+      return em.findOneByOrFail(MallItemEntity, { id });
+    });
+  }
+
+  /** Items are withdrawn, not deleted: redemptions keep pointing at them. */
+  deactivateItem(actorId: string, id: string): Promise<MallItemRow> {
+    return this.updateItem(actorId, id, { active: false });
+  }
+
+  auditLog(limit = 100): Promise<AuditRow[]> {
+    return this.db.manager.find(AuditEntity, { order: { id: 'DESC' }, take: limit });
+  }
+}
