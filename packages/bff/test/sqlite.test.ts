@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateMemberCode } from '@member/shared';
+import { migrations } from '../src/db/data-source';
 import { startTestApp, type TestApp } from './support/test-app';
 
 // The embedded default: the same hand-written migrations and the same flows on SQLite.
@@ -17,7 +18,7 @@ describe('embedded SQLite database', () => {
   it('runs the migrations and reports ready', async () => {
     expect(t.dataSource.options.type).toBe('better-sqlite3');
     const applied = await t.dataSource.query('SELECT name FROM schema_migrations');
-    expect(applied.map((r: { name: string }) => r.name)).toEqual(['Foundation1732000000000', 'Counter1732100000000']);
+    expect(applied.map((r: { name: string }) => r.name)).toEqual(migrations.map((M) => new M().name));
     await t.http.get('/readyz').expect(200);
   });
 
@@ -53,5 +54,17 @@ describe('embedded SQLite database', () => {
       ['expire', -40],
       ['order', 40],
     ]);
+  });
+
+  it('sells a mall item and a counter order the same way', async () => {
+    const admin = await t.staff('admin');
+    const cashier = await t.staff('cashier');
+    const item = (await t.http.post('/api/v1/admin/mall-items').set(admin.auth).send({ kind: 'physical', title: '杯子', pointsCost: 100, stock: 3 }).expect(201)).body.data;
+    const m = await t.member();
+    await t.services.points.credit({ memberId: m.id, amount: 500, reason: 'adjust', sourceKey: 'seed' });
+    const res = await Promise.all(Array.from({ length: 5 }, (_, i) => t.http.post('/api/v1/mall/redemptions').set(m.auth).set('Idempotency-Key', `k${i}`).send({ itemId: item.id })));
+    expect(res.filter((r) => r.status === 201)).toHaveLength(3);
+    const order = await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 12000, pointsToUse: 200, receiptNo: 'SQ-1' }).expect(201);
+    expect(order.body.data).toMatchObject({ dueCents: 12000 - 200, pointsEarned: 118, member: { pointsBalance: 500 - 300 - 200 + 118 } });
   });
 });
