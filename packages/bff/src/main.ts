@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   const db = new Db(dataSource, config.runtime.db.deadlockRetries);
   const wechat = new HttpWechatClient({ ...config.wechat });
   const { app, services } = createApp({ config, db, wechat, logger });
+  // Pictures of the demo catalogue (mall items may also point at any https URL).
+  app.use(serveStatic(path.resolve(__dirname, '../assets'), '/assets'));
   if (config.staticDir) {
     const dir = path.resolve(config.staticDir);
     if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`STATIC_DIR ${dir} has no index.html: build the H5 app first`);

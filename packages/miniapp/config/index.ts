@@ -45,7 +45,7 @@ export default defineConfig<'webpack5'>(async () => {
         autoprefixer: { enable: true, config: {} },
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
       },
-      devServer: { port: 10086, proxy: { '/api': { target: 'http://127.0.0.1:3000' } } },
+      devServer: { port: 10086, proxy: { '/api': { target: 'http://127.0.0.1:3000' }, '/assets': { target: 'http://127.0.0.1:3000' } } },
     },
   };
   return config;

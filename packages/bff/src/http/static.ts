@@ -19,11 +19,18 @@ const TYPES: Record<string, string> = {
  * Serves the built H5 app for `pnpm start` (one process for BFF and app). Only GET/HEAD of files
  * inside `root`; API paths never reach here because the router answers them first.
  */
-export function serveStatic(root: string): Middleware {
+export function serveStatic(root: string, prefix = ''): Middleware {
   const base = path.resolve(root);
   return async (ctx, next) => {
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path.startsWith('/api/')) return next();
-    const rel = decodeURIComponent(ctx.path === '/' ? '/index.html' : ctx.path);
+    if (prefix && !ctx.path.startsWith(`${prefix}/`)) return next();
+    const sub = prefix ? ctx.path.slice(prefix.length) : ctx.path;
+    let rel: string;
+    try {
+      rel = decodeURIComponent(sub === '/' ? '/index.html' : sub);
+    } catch {
+      return next();
+    }
     const file = path.resolve(base, `.${rel}`);
     if (!file.startsWith(base + path.sep)) return next();
     let size: number;
