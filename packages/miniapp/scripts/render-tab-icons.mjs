@@ -12,6 +12,13 @@ const icons = {
   // A QR code: three finder squares and a few modules.
   code: (c) => `<g fill="none" stroke="${c}" stroke-width="5"><rect x="13" y="13" width="21" height="21" rx="3"/><rect x="47" y="13" width="21" height="21" rx="3"/><rect x="13" y="47" width="21" height="21" rx="3"/></g>
     <g fill="${c}"><rect x="48" y="48" width="8" height="8"/><rect x="60" y="60" width="8" height="8"/><rect x="60" y="48" width="8" height="8"/><rect x="48" y="60" width="8" height="8"/></g>`,
+  // A coupon: a ticket with notches and a dashed tear line.
+  coupon: (c) => `<path d="M10 24h61v12a6 6 0 0 0 0 12v12H10V48a6 6 0 0 0 0-12z" fill="none" stroke="${c}" stroke-width="5" stroke-linejoin="round"/>
+    <path d="M48 27v30" stroke="${c}" stroke-width="4" stroke-dasharray="5 4"/>`,
+  // The mall: a gift box with a bow.
+  mall: (c) => `<rect x="14" y="34" width="53" height="36" rx="4" fill="none" stroke="${c}" stroke-width="5"/>
+    <rect x="10" y="24" width="61" height="12" rx="3" fill="${c}"/><path d="M40.5 24v46" stroke="${c}" stroke-width="5"/>
+    <path d="M40 24c-6-12-20-12-18-3 2 5 12 3 18 3zM41 24c6-12 20-12 18-3-2 5-12 3-18 3z" fill="none" stroke="${c}" stroke-width="4"/>`,
 };
 
 const browser = await chromium.launch({

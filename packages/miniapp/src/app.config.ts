@@ -1,9 +1,10 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/code/index', 'pages/points/index', 'pages/register/index'],
+  pages: ['pages/index/index', 'pages/code/index', 'pages/coupons/index', 'pages/mall/index', 'pages/points/index', 'pages/register/index'],
   // Staff pages and less-visited member pages load on demand, keeping the main package small.
   subPackages: [
-    { root: 'subpackages/counter', pages: ['login/index', 'counter/index', 'refund/index'] },
+    { root: 'subpackages/counter', pages: ['login/index', 'counter/index', 'refund/index', 'pickup/index'] },
     { root: 'subpackages/member', pages: ['orders/index'] },
+    { root: 'subpackages/mall', pages: ['item/index', 'redemptions/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',
@@ -20,6 +21,8 @@ export default defineAppConfig({
     list: [
       { pagePath: 'pages/index/index', text: '会员', iconPath: 'assets/tab/member-normal.png', selectedIconPath: 'assets/tab/member-active.png' },
       { pagePath: 'pages/code/index', text: '会员码', iconPath: 'assets/tab/code-normal.png', selectedIconPath: 'assets/tab/code-active.png' },
+      { pagePath: 'pages/coupons/index', text: '券包', iconPath: 'assets/tab/coupon-normal.png', selectedIconPath: 'assets/tab/coupon-active.png' },
+      { pagePath: 'pages/mall/index', text: '积分商城', iconPath: 'assets/tab/mall-normal.png', selectedIconPath: 'assets/tab/mall-active.png' },
     ],
   },
 });

@@ -83,6 +83,8 @@ export function presentRules(c: LoyaltyConfig): PublicRules {
     },
     review: c.review,
     dynamicCode: { periodSeconds: c.dynamicCode.periodSeconds },
+    wallet: c.wallet,
+    mall: c.mall,
     privacy: c.privacy,
   };
 }

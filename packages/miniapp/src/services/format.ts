@@ -49,3 +49,9 @@ export function couponText(c: { kind: string; valueCents?: number; thresholdCent
   if (c.kind === 'threshold') return `满${yuan(c.thresholdCents ?? 0)}减${yuan(c.valueCents ?? 0)}`;
   return `无门槛减${yuan(c.valueCents ?? 0)}`;
 }
+
+/** "金卡会员专享" for an item or coupon reserved to a tier. */
+export function tierLabel(rules: { tiers: { code: string; name: string }[] }, code: string | undefined | null): string | null {
+  if (!code) return null;
+  return `${rules.tiers.find((t) => t.code === code)?.name ?? code}专享`;
+}

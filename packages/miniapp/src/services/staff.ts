@@ -6,6 +6,7 @@ import type {
   CounterQuote,
   CounterQuoteBody,
   Order,
+  Pickup,
   Refund,
   RefundBody,
   StaffSession,
@@ -55,4 +56,7 @@ export const staffApi = {
   order: (body: CounterOrderBody) => staffRequest<CounterOrder>('POST', '/api/v1/counter/orders', body),
   orderByReceipt: (receiptNo: string) => staffRequest<Order>('GET', `/api/v1/counter/orders?receiptNo=${encodeURIComponent(receiptNo)}`),
   refund: (orderId: string, body: RefundBody) => staffRequest<Refund>('POST', `/api/v1/counter/orders/${orderId}/refunds`, body),
+  pickup: (code: string) => staffRequest<Pickup>('GET', `/api/v1/counter/pickups/${code}`),
+  fulfil: (code: string) => staffRequest<Pickup>('POST', `/api/v1/counter/pickups/${code}/fulfil`),
+  cancelPickup: (code: string) => staffRequest<Pickup>('POST', `/api/v1/counter/pickups/${code}/cancel`),
 };

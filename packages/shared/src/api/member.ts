@@ -149,6 +149,8 @@ export const PublicRules = z.object({
   referral: z.object({ inviterPoints: z.number(), inviterGrowth: z.number(), inviteePoints: z.number(), maxRewardsPerMonth: z.number(), milestoneEvery: z.number() }),
   review: z.object({ points: z.number(), growth: z.number(), windowDays: z.number() }),
   dynamicCode: z.object({ periodSeconds: z.number() }),
+  wallet: z.object({ expiringSoonDays: z.number() }),
+  mall: z.object({ maxQuantityPerRedemption: z.number() }),
   privacy: z.object({ consentVersion: z.string() }),
 });
 export type PublicRules = z.infer<typeof PublicRules>;

@@ -175,6 +175,11 @@ export default function CounterPage() {
         </View>
         <View className='links'>
           <Text className='link' onClick={() => Taro.navigateTo({ url: '/subpackages/counter/refund/index' })}>退款</Text>
+          {session.staff.role === 'manager' ? (
+            <Text className='link' data-testid='open-pickup' onClick={() => Taro.navigateTo({ url: '/subpackages/counter/pickup/index' })}>
+              积分商城提货
+            </Text>
+          ) : null}
         </View>
       </View>
     );

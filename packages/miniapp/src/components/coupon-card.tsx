@@ -1,0 +1,52 @@
+import { View, Text } from '@tarojs/components';
+import type { Coupon } from '@member/shared/api';
+import { yuan } from '../services/format';
+import './coupon-card.css';
+
+const DAY = 86_400_000;
+
+/** The big figure on the left of a coupon: ¥10, or 8.5折. */
+function face(c: Coupon): { value: string; unit: string } {
+  if (c.kind === 'discount') return { value: String((c.discountPercent ?? 100) / 10), unit: '折' };
+  return { value: yuan(c.valueCents ?? 0).slice(1), unit: '¥' };
+}
+
+function terms(c: Coupon): string {
+  if (c.kind === 'threshold') return `满${yuan(c.thresholdCents ?? 0)}可用`;
+  if (c.kind === 'discount') return c.capCents ? `最多减${yuan(c.capCents)}` : '全场通用';
+  return '无门槛';
+}
+
+const day = (iso: string) => {
+  const d = new Date(iso);
+  return `${d.getFullYear()}.${d.getMonth() + 1}.${d.getDate()}`;
+};
+
+/** A coupon as the wallet shows it: value, threshold, validity, and whether it ends soon. */
+export function CouponCard({ coupon, expiringSoonDays }: { coupon: Coupon; expiringSoonDays: number }) {
+  const f = face(coupon);
+  const left = new Date(coupon.validTo).getTime() - Date.now();
+  const soon = coupon.status === 'available' && left > 0 && left <= expiringSoonDays * DAY;
+  return (
+    <View className={`coupon-card coupon-${coupon.status}`} data-testid='coupon-card'>
+      <View className='coupon-face'>
+        {f.unit === '¥' ? <Text className='coupon-unit'>¥</Text> : null}
+        <Text className='coupon-value'>{f.value}</Text>
+        {f.unit === '折' ? <Text className='coupon-unit'>折</Text> : null}
+        <View className='coupon-terms'>{terms(coupon)}</View>
+      </View>
+      <View className='coupon-body'>
+        <View className='coupon-title'>
+          {coupon.title}
+          {soon ? <Text className='coupon-soon' data-testid='expiring-soon'>即将过期</Text> : null}
+        </View>
+        <View className='coupon-validity'>
+          {day(coupon.validFrom)} – {day(coupon.validTo)}
+        </View>
+        <View className='coupon-hint'>
+          {coupon.status === 'available' ? '到店出示会员码即可使用' : coupon.status === 'used' ? '已使用' : '已过期'}
+        </View>
+      </View>
+    </View>
+  );
+}

@@ -1,0 +1,64 @@
+import { useState } from 'react';
+import { View, Text } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { Button } from '@nutui/nutui-react-taro';
+import type { Redemption } from '@member/shared/api';
+import { api } from '../../../services/api';
+import { ensureRegistered, errorText } from '../../../services/request';
+import { useAsync } from '../../../services/use-async';
+import { dateTime, thousands } from '../../../services/format';
+import { QrImage } from '../../../components/qr-image';
+import { EmptyState, ErrorState, LoadingState } from '../../../components/states';
+import '../mall.css';
+
+const STATUS: Record<Redemption['status'], string> = { issued: '已发放到券包', awaiting_pickup: '待领取', fulfilled: '已领取', cancelled: '已取消' };
+
+/** My redemptions: status, pickup codes to show at the store, and cancelling what is not picked up. */
+export default function Redemptions() {
+  const state = useAsync(async () => {
+    await ensureRegistered();
+    return api.redemptions();
+  });
+  const [busy, setBusy] = useState<string | null>(null);
+
+  const cancel = async (r: Redemption) => {
+    const { confirm } = await Taro.showModal({ title: '取消兑换', content: `取消后 ${thousands(r.pointsSpent)} 积分将退回`, confirmText: '取消兑换', cancelText: '保留' });
+    if (!confirm) return;
+    setBusy(r.id);
+    try {
+      await api.cancelRedemption(r.id);
+      await state.reload();
+    } catch (e) {
+      await Taro.showToast({ title: errorText(e), icon: 'none' });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  if (state.loading && !state.data) return <LoadingState />;
+  if (state.error) return <ErrorState error={state.error} onRetry={state.reload} />;
+  const rows = state.data ?? [];
+  if (rows.length === 0) return <EmptyState title='还没有兑换记录' hint='去积分商城看看吧' />;
+  return (
+    <View className='page'>
+      {rows.map((r) => (
+        <View key={r.id} className='panel redemption' data-testid='redemption'>
+          <View className='redemption-head'>
+            <Text className='item-title'>{r.title}</Text>
+            <Text className={`redemption-status ${r.status}`} data-testid='redemption-status'>{STATUS[r.status]}</Text>
+          </View>
+          <View className='muted'>{dateTime(r.createdAt)} · {thousands(r.pointsSpent)} 积分</View>
+          {r.status === 'awaiting_pickup' && r.pickupCode ? (
+            <View className='pickup'>
+              <QrImage className='pickup-qr' text={r.pickupCode} />
+              <View className='pickup-code'>{r.pickupCode}</View>
+              <Button className='wide' block fill='outline' loading={busy === r.id} data-testid='cancel-redemption' onClick={() => cancel(r)}>
+                取消兑换
+              </Button>
+            </View>
+          ) : null}
+        </View>
+      ))}
+    </View>
+  );
+}
