@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, launchChromium, startBff, storedSession, withServices, type RunningBff } from './support';
+
+let bff: RunningBff;
+let browser: Browser;
+let phone: Page;
+let till: Page;
+
+beforeAll(async () => {
+  bff = await startBff();
+  await withServices(bff, async (s) => {
+    const store = await s.staff.createStore('徐家汇店');
+    const admin = await s.staff.createStaff({ storeId: store.id, username: 'admin-e2e', password: 'admin-password-1', role: 'admin' });
+    await s.staff.createStaff({ storeId: store.id, username: 'manager-e2e', password: 'manager-password-1', role: 'manager' });
+    const tpl = await s.admin.createTemplate(admin.id, { code: 'e2e-cash-15', kind: 'cash', title: '¥15 无门槛券', valueCents: 1500, validity: { days: 2 } });
+    await s.admin.createItem(admin.id, { kind: 'coupon', title: '¥15 无门槛券', description: '兑换后立即到账', imageUrl: '/assets/mall/coupon.svg', pointsCost: 1500, stock: 20, couponTemplateCode: tpl.code });
+    await s.admin.createItem(admin.id, { kind: 'physical', title: '会员帆布托特包', description: '到店领取', imageUrl: '/assets/mall/tote.svg', pointsCost: 2500, stock: 5 });
+    await s.admin.createItem(admin.id, { kind: 'service', title: '金卡专享体验课', description: '', imageUrl: '/assets/mall/class.svg', pointsCost: 100, stock: 5, minTier: 'gold' });
+  });
+  browser = await launchChromium();
+  const device = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
+  phone = await (await browser.newContext(device)).newPage();
+  till = await (await browser.newContext(device)).newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await bff?.stop();
+});
+
+const on = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first();
+
+describe('points mall and coupon wallet on the H5 mini-program', () => {
+  it('a member with points opens the mall and sees items, stock and tier locks', async () => {
+    await phone.goto(`${bff.url}/#/pages/index/index`);
+    await on(phone, 'consent-check').click();
+    await phone.locator('.nickname-input input').fill('商城测试');
+    await on(phone, 'register-submit').click();
+    await on(phone, 'member-card').waitFor();
+    const { token } = await storedSession(phone);
+    const me = ((await (await fetch(`${bff.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { data: { id: string } }).data;
+    await withServices(bff, (s) => s.points.credit({ memberId: me.id, amount: 5000, reason: 'adjust', sourceKey: 'e2e:mall-points' }));
+
+    await phone.goto(`${bff.url}/#/pages/mall/index`);
+    await on(phone, 'mall-item').waitFor();
+    expect(await on(phone, 'mall-balance').innerText()).toBe('5,000');
+    const tiles = phone.locator('[data-testid="mall-item"]');
+    expect(await tiles.count()).toBe(3);
+    expect(await tiles.filter({ hasText: '金卡专享体验课' }).innerText()).toContain('金卡会员专享');
+    await phone.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="mall-item"] img')).every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0));
+    await phone.screenshot({ path: path.join(ARTIFACTS, 'mall.png'), fullPage: true });
+  });
+
+  it('redeems a coupon item and finds the coupon in the wallet', async () => {
+    await phone.locator('[data-testid="mall-item"]', { hasText: '¥15 无门槛券' }).click();
+    await on(phone, 'redeem').waitFor();
+    await on(phone, 'redeem').click();
+    expect(await on(phone, 'balance-after').innerText()).toBe('3,500');
+    await on(phone, 'redeem-confirm-button').click();
+    await on(phone, 'redeem-result').waitFor();
+    await on(phone, 'go-wallet').click();
+    await on(phone, 'coupon-list').waitFor();
+    // Let the page transition finish: only the wallet page is on screen afterwards.
+    await phone.waitForFunction(() => !document.querySelector('[data-testid="redeem-result"]')?.checkVisibility());
+    const cards = await phone.locator('[data-testid="coupon-card"]').allInnerTexts();
+    const mallCoupon = cards.find((c) => c.includes('¥15 无门槛券'));
+    expect(mallCoupon).toBeDefined();
+    expect(mallCoupon).toContain('即将过期'); // valid for 2 days; the wallet warns within 3
+    expect(cards.some((c) => c.includes('新人无门槛券'))).toBe(true);
+    await phone.screenshot({ path: path.join(ARTIFACTS, 'wallet.png'), fullPage: true });
+  });
+
+  it('redeems a physical item, sees its pickup code, and a manager hands it over', async () => {
+    await phone.goto(`${bff.url}/#/pages/mall/index`);
+    await phone.locator('[data-testid="mall-item"]', { hasText: '会员帆布托特包' }).click();
+    await on(phone, 'redeem').click();
+    expect(await on(phone, 'balance-after').innerText()).toBe('1,000');
+    await on(phone, 'redeem-confirm-button').click();
+    await on(phone, 'pickup-code').waitFor();
+    const pickupCode = await on(phone, 'pickup-code').innerText();
+    expect(pickupCode).toMatch(/^\d{10}$/);
+    expect(await on(phone, 'qr').locator('img').first().getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
+    await phone.screenshot({ path: path.join(ARTIFACTS, 'pickup-code.png'), fullPage: true });
+
+    await till.goto(`${bff.url}/#/subpackages/counter/login/index`);
+    await till.locator('.staff-username input').fill('manager-e2e');
+    await till.locator('.staff-password input').fill('manager-password-1');
+    await on(till, 'staff-login').click();
+    await on(till, 'open-pickup').click();
+    await till.locator('.pickup-input input').fill(pickupCode);
+    await on(till, 'find-pickup').click();
+    await on(till, 'pickup').waitFor();
+    expect(await on(till, 'pickup').innerText()).toContain('商城测试');
+    await on(till, 'fulfil').click();
+    await till.waitForFunction(() => document.querySelector('[data-testid="pickup-status"]')?.textContent === '已领取');
+
+    await phone.goto(`${bff.url}/#/subpackages/mall/redemptions/index`);
+    await on(phone, 'redemption').waitFor();
+    expect(await phone.locator('[data-testid="redemption-status"]').allInnerTexts()).toEqual(['已领取', '已发放到券包']);
+  });
+});
