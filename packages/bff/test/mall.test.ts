@@ -249,6 +249,20 @@ describe('admin catalogue', () => {
     expect(log[0].actorId).toBe(admin.id);
   });
 
+  it('grants a coupon to a member once per Idempotency-Key, audit-logged', async () => {
+    const tpl = await template({ title: '客服补偿券' });
+    const m = await t.member();
+    const grant = () => t.http.post(`/api/v1/admin/members/${m.id}/coupons`).set(admin.auth).set('Idempotency-Key', 'grant-1').send({ templateCode: tpl.code, reason: '排队太久' });
+    const first = await grant().expect(201);
+    const again = await grant().expect(201);
+    expect(again.body.data.id).toBe(first.body.data.id);
+    expect((await t.services.coupons.list(m.id, 'available')).filter((c) => c.title === '客服补偿券')).toHaveLength(1);
+    const log = (await t.http.get('/api/v1/admin/audit-log').set(admin.auth)).body.data.filter((a: { action: string; targetId: string }) => a.action === 'coupon.grant' && a.targetId === m.id);
+    expect(log).toHaveLength(1);
+    expect(log[0].details).toMatchObject({ templateCode: tpl.code, reason: '排队太久' });
+    await t.http.post('/api/v1/admin/members/01ABCDEFGHJKMNPQRSTVWXYZ12/coupons').set(admin.auth).set('Idempotency-Key', 'g2').send({ templateCode: tpl.code, reason: 'x' }).expect(404);
+  });
+
   it('the public catalogue shows coupon terms and stock left', async () => {
     const tpl = await template({ kind: 'discount', title: '8折券', valueCents: undefined, discountPercent: 80, capCents: 2000 });
     const couponItem = await item({ kind: 'coupon', title: '8折券', couponTemplateCode: tpl.code, stock: 4 });

@@ -2,6 +2,9 @@ import {
   AdminIdParams,
   AdminMallItem,
   AuditEntry,
+  Coupon,
+  CouponGrantBody,
+  DomainError,
   CouponTemplate,
   CouponTemplateBody,
   CouponTemplatePatch,
@@ -11,7 +14,7 @@ import {
 import { z } from 'zod';
 import { route, type AnyRoute, type Caller } from '../http/route';
 import type { Services } from '../services';
-import { presentAdminItem, presentTemplate } from './presenters';
+import { presentAdminItem, presentCoupon, presentTemplate } from './presenters';
 
 const tag = 'admin';
 
@@ -67,6 +70,18 @@ export function adminRoutes(s: Services): AnyRoute[] {
       method: 'delete', path: '/api/v1/admin/mall-items/:id', tag, summary: 'Withdraw a mall item (kept for its redemptions)', auth: 'admin',
       params: AdminIdParams, response: AdminMallItem, errors: ['NOT_FOUND'],
       handler: async ({ caller, params }) => presentAdminItem(await s.admin.deactivateItem(await admin(caller), params.id)),
+    }),
+    route({
+      method: 'post', path: '/api/v1/admin/members/:id/coupons', tag, summary: 'Grant a coupon to a member (Idempotency-Key required; audit-logged)', auth: 'admin',
+      params: AdminIdParams, body: CouponGrantBody, response: Coupon, status: 201, idempotent: 'required',
+      errors: ['NOT_FOUND', 'OUT_OF_STOCK', 'LIMIT_REACHED', 'TIER_REQUIRED'],
+      handler: async ({ caller, params, body, ctx }) => {
+        const actor = await admin(caller);
+        const member = await s.members.byId(params.id).catch(() => null);
+        if (!member || member.status !== 'active') throw new DomainError('NOT_FOUND', 'no such member');
+        const coupon = await s.admin.grantCoupon(actor, member.id, body.templateCode, body.reason, ctx.get('idempotency-key'));
+        return presentCoupon(coupon, s.clock.now());
+      },
     }),
     route({
       method: 'get', path: '/api/v1/admin/audit-log', tag, summary: 'Operator actions, newest first', auth: 'admin',

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { affectedRows, isDuplicateKey, type Db } from '../db/db';
 import { AuditEntity, CouponTemplateEntity, MallItemEntity, type AuditRow, type CouponTemplateRow, type MallItemRow } from '../db/entities';
 import type { Clock } from './clock';
+import type { CouponService } from './coupon.service';
 import { newId } from './crypto';
 
 /**
@@ -14,6 +15,7 @@ export class AdminService {
     private readonly db: Db,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
+    private readonly coupons: CouponService,
   ) {}
 
   private async audit(actorId: string, action: string, targetType: string, targetId: string, details: unknown): Promise<void> {
@@ -160,6 +162,15 @@ export class AdminService {
   /** Items are withdrawn, not deleted: redemptions keep pointing at them. */
   deactivateItem(actorId: string, id: string): Promise<MallItemRow> {
     return this.updateItem(actorId, id, { active: false });
+  }
+
+  /** Grants a coupon to a member by hand, through the one issuing service, once per grant key. */
+  grantCoupon(actorId: string, memberId: string, templateCode: string, reason: string, grantKey: string) {
+    return this.db.transaction(async () => {
+      const r = await this.coupons.issue(memberId, templateCode, `admin-grant:${grantKey}`);
+      if (!r.replayed) await this.audit(actorId, 'coupon.grant', 'member', memberId, { templateCode, reason, couponId: r.coupon.id });
+      return r.coupon;
+    });
   }
 
   auditLog(limit = 100): Promise<AuditRow[]> {

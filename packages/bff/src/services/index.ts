@@ -42,7 +42,7 @@ export function createServices(d: ServiceDeps) {
   const staff = new StaffService(d.db, d.runtime.staffAuth, d.clock);
   const counter = new CounterService(d.db, d.loyalty, d.clock, members, points, growth, coupons);
   const mall = new MallService(d.db, d.loyalty, d.clock, points, coupons);
-  const admin = new AdminService(d.db, d.loyalty, d.clock);
+  const admin = new AdminService(d.db, d.loyalty, d.clock, coupons);
 
   // Welcome coupons are part of registering: issued in the same transaction, once per member.
   members.onRegistered(async (memberId) => {

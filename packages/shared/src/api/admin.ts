@@ -137,3 +137,6 @@ export const AuditEntry = z.object({
   details: z.record(z.string(), z.unknown()),
   createdAt: IsoDateTime,
 });
+
+export const CouponGrantBody = z.object({ templateCode: templateCode, reason: z.string().trim().min(1).max(200) }).strict();
+export type CouponGrantBody = z.infer<typeof CouponGrantBody>;
