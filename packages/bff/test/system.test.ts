@@ -49,8 +49,27 @@ describe('health and docs', () => {
         'GET /api/v1/me/tier-history',
         'GET /api/v1/me/export',
         'GET /api/v1/rules',
+        'GET /api/v1/me/coupons',
+        'GET /api/v1/me/orders',
+        'POST /api/v1/staff/sessions',
+        'POST /api/v1/counter/lookup',
+        'POST /api/v1/counter/quote',
+        'POST /api/v1/counter/orders',
+        'POST /api/v1/counter/orders/{id}/refunds',
+        'POST /api/v1/counter/pickups/{pickupCode}/fulfil',
+        'GET /api/v1/mall/items',
+        'GET /api/v1/mall/items/{id}',
+        'POST /api/v1/mall/redemptions',
+        'GET /api/v1/me/redemptions',
+        'POST /api/v1/me/redemptions/{id}/cancel',
+        'GET /api/v1/admin/coupon-templates',
+        'POST /api/v1/admin/mall-items',
+        'GET /api/v1/admin/audit-log',
       ]),
     );
+    const redeem = res.body.paths['/api/v1/mall/redemptions'].post;
+    expect(redeem.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true })]));
+    expect(Object.keys(redeem.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '404', '409', '422']));
     const register = res.body.paths['/api/v1/members'].post;
     expect(register.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['nickname', 'consentVersion']));
     expect(Object.keys(register.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409']));
