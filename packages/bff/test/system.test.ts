@@ -124,6 +124,18 @@ describe('errors', () => {
   });
 });
 
+describe('list responses', () => {
+  it('always carry nextCursor, null when the list is complete', async () => {
+    const m = await t.member();
+    for (const path of ['/api/v1/me/coupons', '/api/v1/me/orders', '/api/v1/me/redemptions', '/api/v1/me/tier-history', '/api/v1/me/points/ledger']) {
+      const res = await t.http.get(path).set(m.auth).expect(200);
+      expect([path, Array.isArray(res.body.data), res.body.nextCursor]).toEqual([path, true, null]);
+    }
+    const items = await t.http.get('/api/v1/mall/items').expect(200);
+    expect(items.body).toEqual({ data: [], nextCursor: null });
+  });
+});
+
 describe('GET /readyz without a database', () => {
   it('answers 503 once the database is gone', async () => {
     await t.dataSource.destroy();

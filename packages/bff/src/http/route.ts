@@ -150,7 +150,9 @@ export function mount(router: Router, routes: AnyRoute[], deps: RouteDeps): void
       const body = parse(spec.body, (ctx.request as { body?: unknown }).body ?? {}, 'body');
       const run = async (): Promise<Reply> => {
         const result = await spec.handler({ body, query, params, caller, ctx });
-        return { status: spec.status ?? 200, body: spec.paged ? result : { data: result } };
+        // Every list has the contract's shape; a list that is not paged says so with a null cursor.
+        const reply = spec.paged ? result : Array.isArray(result) ? { data: result, nextCursor: null } : { data: result };
+        return { status: spec.status ?? 200, body: reply };
       };
       const rawKey = ctx.get('idempotency-key');
       if (spec.idempotent === 'required' && rawKey === '') {
@@ -194,7 +196,13 @@ export function openApiDocument(routes: AnyRoute[], info: { title: string; versi
       parameters.push({ name: 'Idempotency-Key', in: 'header', required: r.idempotent === 'required', schema: { type: 'string', minLength: 1, maxLength: 255 } });
     }
     const status = String(r.status ?? 200);
-    const dataSchema = r.response ? (r.paged ? r.response : z.object({ data: r.response })) : z.object({ data: z.unknown() });
+    const dataSchema = r.response
+      ? r.paged
+        ? r.response
+        : r.response instanceof z.ZodArray
+          ? z.object({ data: r.response, nextCursor: z.null() })
+          : z.object({ data: r.response })
+      : z.object({ data: z.unknown() });
     const responses: Record<string, unknown> = {
       [status]: { description: 'success', content: { 'application/json': { schema: json(dataSchema, 'output') } } },
     };
