@@ -216,6 +216,17 @@ describe('POST /api/v1/counter/orders', () => {
     expect(await gifts()).toBe(1);
   });
 
+  it('a purchase that crosses two tiers brings both upgrade gifts, each once', async () => {
+    const m = await t.member();
+    const res = await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 600_000, receiptNo: receipt() }).expect(201);
+    expect(res.body.data.upgradedTo.code).toBe('gold');
+    const gifts = await t.dataSource.manager.find(MemberCouponEntity, { where: { memberId: m.id }, order: { sourceKey: 'ASC' } });
+    expect(gifts.filter((c) => c.sourceKey.startsWith('upgrade-gift:')).map((c) => [c.sourceKey, c.title])).toEqual([
+      ['upgrade-gift:gold', '金卡升级礼 ¥50'],
+      ['upgrade-gift:silver', '银卡升级礼 ¥20'],
+    ]);
+  });
+
   it('50 concurrent submissions of one receipt create one order and all get its result', async () => {
     const m = await memberWith('normal', 1000);
     const body = { code: t.codeOf(m), amountCents: 8800, pointsToUse: 200, receiptNo: 'SAME-RECEIPT' };

@@ -51,10 +51,14 @@ export function createServices(d: ServiceDeps) {
       if (template) await coupons.issue(memberId, template, `event:${event}`);
     }
   });
-  // An upgrade gift once per tier per member, ever: the event key is the tier.
-  growth.onTierUpgrade(async (memberId, _from, to) => {
-    const template = d.loyalty.tiers.find((t) => t.code === to)?.upgradeGiftTemplate;
-    if (template) await coupons.issue(memberId, template, `upgrade-gift:${to}`);
+  // An upgrade gift once per tier per member, ever (the event key is the tier), for every tier the
+  // upgrade crosses: a purchase that lifts a member from 普通 straight to 金卡 brings both gifts.
+  growth.onTierUpgrade(async (memberId, from, to) => {
+    const tiers = d.loyalty.tiers;
+    const crossed = tiers.slice(tiers.findIndex((t) => t.code === from) + 1, tiers.findIndex((t) => t.code === to) + 1);
+    for (const tier of crossed) {
+      if (tier.upgradeGiftTemplate) await coupons.issue(memberId, tier.upgradeGiftTemplate, `upgrade-gift:${tier.code}`);
+    }
   });
   return { ...d, crypto, limits, points, growth, members, coupons, staff, counter, mall, admin };
 }
