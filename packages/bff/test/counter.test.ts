@@ -237,6 +237,16 @@ describe('POST /api/v1/counter/orders', () => {
     expect(await balance(m.id)).toBe(1000 - 200 + 86);
   });
 
+  it('concurrent retries of an order that used a coupon and all usable points all get the first result', async () => {
+    const m = await memberWith('normal', 3000);
+    const welcome = (await t.services.coupons.list(m.id, 'available')).find((c) => c.kind === 'cash')!;
+    // ¥100 − ¥10 coupon = ¥90 → 30 % cap is ¥27 → 2700 points; afterwards nothing is left for a second use.
+    const body = { code: t.codeOf(m), amountCents: 10000, couponId: welcome.id, pointsToUse: 2700, receiptNo: 'RETRY-ALL-IN' };
+    const res = await Promise.all(Array.from({ length: 20 }, () => t.http.post('/api/v1/counter/orders').set(cashier.auth).send(body)));
+    expect(res.map((r) => r.status)).toEqual(Array(20).fill(201));
+    expect(new Set(res.map((r) => r.body.data.id)).size).toBe(1);
+  });
+
   it('the same code pays for one order only, even concurrently', async () => {
     const m = await memberWith('normal', 0);
     const code = t.codeOf(m);

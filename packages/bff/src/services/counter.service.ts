@@ -138,6 +138,9 @@ export class CounterService {
     try {
       return await this.db.transaction(async (em) => {
         const member = await lockMember(this.db, em, identified.id);
+        // Checked before pricing: a retry racing the first submission must replay it, not be refused
+        // because the first one already used the coupon or the points. The unique keys on orders and
+        // used_codes stay the last word (see the catch below).
         const racing = await em.findOneBy(OrderEntity, { storeId: staff.storeId, receiptNo: body.receiptNo });
         if (racing) return (await this.replay(staff, body))!;
         if (await em.findOneBy(UsedCodeEntity, { memberId: member.id, step })) {
@@ -172,14 +175,23 @@ export class CounterService {
         await em.insert(OrderEntity, order);
         await em.insert(UsedCodeEntity, { id: newId(), memberId: member.id, step, orderId: order.id, createdAt: now });
         if (order.couponId) await this.coupons.use(em, member.id, order.couponId, order.id, lockRefOf(staff));
-        if (q.pointsUsed > 0) await this.points.debit({ memberId: member.id, amount: q.pointsUsed, reason: 'spend', sourceKey: `order:${order.id}:spend` });
-        if (q.pointsToEarn > 0) await this.points.credit({ memberId: member.id, amount: q.pointsToEarn, reason: 'order', sourceKey: `order:${order.id}` });
+        const after = { ...member };
+        if (q.pointsUsed > 0) {
+          const spent = await this.points.debit({ memberId: member.id, amount: q.pointsUsed, reason: 'spend', sourceKey: `order:${order.id}:spend`, fresh: true });
+          after.pointsBalance = spent.entry.balanceAfter;
+        }
+        if (q.pointsToEarn > 0) {
+          const earned = await this.points.credit({ memberId: member.id, amount: q.pointsToEarn, reason: 'order', sourceKey: `order:${order.id}`, fresh: true });
+          after.pointsBalance = earned.entry.balanceAfter;
+        }
         let upgradedTo: string | null = null;
         if (q.growthToEarn > 0) {
-          const g = await this.growth.add({ memberId: member.id, delta: q.growthToEarn, reason: 'order', sourceKey: `order:${order.id}` });
+          const g = await this.growth.add({ memberId: member.id, delta: q.growthToEarn, reason: 'order', sourceKey: `order:${order.id}`, fresh: true });
+          after.growth = g.entry.valueAfter;
           upgradedTo = g.upgrade?.to ?? null;
+          if (upgradedTo) after.tier = upgradedTo;
         }
-        return { order, member: await em.findOneByOrFail(MemberEntity, { id: member.id }), upgradedTo, replayed: false };
+        return { order, member: after, upgradedTo, replayed: false };
       });
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;

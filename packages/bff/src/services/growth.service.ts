@@ -13,6 +13,8 @@ export interface GrowthMove {
   delta: number;
   reason: GrowthReason;
   sourceKey: string;
+  /** The key was minted in this transaction and cannot have been applied (see PointsMove.fresh). */
+  fresh?: boolean;
 }
 
 export interface GrowthResult {
@@ -48,7 +50,7 @@ export class GrowthService {
     }
     return this.db.transaction(async (em) => {
       const member = await lockMember(this.db, em, move.memberId);
-      const prior = await em.findOneBy(GrowthLedgerEntity, { memberId: move.memberId, sourceKey: move.sourceKey });
+      const prior = move.fresh ? null : await em.findOneBy(GrowthLedgerEntity, { memberId: move.memberId, sourceKey: move.sourceKey });
       if (prior) {
         if (prior.delta !== move.delta) throw new DomainError('IDEMPOTENCY_MISMATCH', 'this event was already applied with another amount');
         return { entry: prior, replayed: true, upgrade: null };

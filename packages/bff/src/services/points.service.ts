@@ -41,6 +41,11 @@ export interface PointsMove {
   /** Names the event that causes the move; the same key never applies twice for a member. */
   sourceKey: string;
   note?: string;
+  /**
+   * The key was minted by the caller in this transaction (e.g. from a new order id), so it cannot
+   * have been applied before: skip the replay lookup. The unique key still guards.
+   */
+  fresh?: boolean;
 }
 
 export interface PointsResult {
@@ -304,6 +309,7 @@ export class PointsService {
   }
 
   private async replay(em: EntityManager, move: PointsMove, delta: number): Promise<PointsResult | null> {
+    if (move.fresh) return null;
     const prior = await em.findOneBy(PointsLedgerEntity, { memberId: move.memberId, sourceKey: move.sourceKey });
     if (!prior) return null;
     if (prior.delta !== delta) {
