@@ -135,7 +135,10 @@ export class CouponService {
   }
 
   async countAvailable(memberId: string): Promise<number> {
-    return (await this.list(memberId, 'available')).length;
+    return this.db.manager
+      .createQueryBuilder(MemberCouponEntity, 'c')
+      .where("c.memberId = :memberId AND c.status IN ('available', 'locked') AND c.validTo > :now", { memberId, now: this.clock.now() })
+      .getCount();
   }
 
   /** Coupons the member can use at a counter now (not held by another store's open quote). */

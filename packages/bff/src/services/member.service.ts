@@ -238,15 +238,19 @@ export class MemberService {
     await this.points.expireMember(memberId, now);
     const m = await this.registered(memberId);
     const tier = tierByCode(this.loyalty.tiers, m.tier);
-    const lots = await this.db.manager
-      .createQueryBuilder(PointsLotEntity, 'l')
-      .where('l.memberId = :memberId AND l.remaining > 0 AND l.expiresAt > :now AND l.expiresAt <= :horizon', {
-        memberId,
-        now,
-        horizon: addDays(now, this.loyalty.points.expiryWarningDays),
-      })
-      .getMany();
-    const earned = await this.points.earnedSince(memberId, addDays(now, -this.loyalty.points.projectionWindowDays));
+    // Independent reads: on MySQL they run side by side on pooled connections.
+    const [lots, earned, availableCoupons] = await Promise.all([
+      this.db.manager
+        .createQueryBuilder(PointsLotEntity, 'l')
+        .where('l.memberId = :memberId AND l.remaining > 0 AND l.expiresAt > :now AND l.expiresAt <= :horizon', {
+          memberId,
+          now,
+          horizon: addDays(now, this.loyalty.points.expiryWarningDays),
+        })
+        .getMany(),
+      this.points.earnedSince(memberId, addDays(now, -this.loyalty.points.projectionWindowDays)),
+      this.coupons.countAvailable(memberId),
+    ]);
     return {
       id: m.id,
       nickname: m.nickname ?? '',
@@ -256,7 +260,7 @@ export class MemberService {
         balance: m.pointsBalance,
         expiring: upcomingExpiry(lots, now, this.loyalty.points.expiryWarningDays, this.loyalty.businessTimeZone),
       },
-      coupons: { available: await this.coupons.countAvailable(memberId) },
+      coupons: { available: availableCoupons },
       // Check-in arrives with its own issue; until then this is a true zero.
       checkin: { today: false, streak: 0 },
       projection: yearlyProjection(earned, this.loyalty),
