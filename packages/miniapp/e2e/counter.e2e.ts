@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, launchChromium, startBff, storedSession, withServices, type RunningBff } from './support';
+import { ARTIFACTS, launchChromium, phonePage, registerOnPhone, staffSignIn, startBff, withServices, type RunningBff } from './support';
 
 let bff: RunningBff;
 let browser: Browser;
@@ -15,9 +15,8 @@ beforeAll(async () => {
     await s.staff.createStaff({ storeId: store.id, username: 'cashier-e2e', password: 'till-password-1', role: 'cashier' });
   });
   browser = await launchChromium();
-  const device = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
-  phone = await (await browser.newContext(device)).newPage();
-  till = await (await browser.newContext(device)).newPage();
+  phone = await phonePage(browser);
+  till = await phonePage(browser);
 });
 
 afterAll(async () => {
@@ -31,13 +30,7 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
   let memberId = '';
 
   it('the member registers and has points to spend', async () => {
-    await phone.goto(`${bff.url}/#/pages/index/index`);
-    await on(phone, 'consent-check').click();
-    await phone.locator('.nickname-input input').fill('收银测试');
-    await on(phone, 'register-submit').click();
-    await on(phone, 'member-card').waitFor();
-    const { token } = await storedSession(phone);
-    memberId = ((await (await fetch(`${bff.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { data: { id: string } }).data.id;
+    memberId = await registerOnPhone(phone, bff, '收银测试');
     await withServices(bff, (s) => s.points.credit({ memberId, amount: 1000, reason: 'adjust', sourceKey: 'e2e:starting-points' }));
     await phone.reload();
     await on(phone, 'member-card').waitFor();
@@ -46,10 +39,7 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
   });
 
   it('staff sign in, type the member’s code, quote with a coupon and points, and confirm', async () => {
-    await till.goto(`${bff.url}/#/subpackages/counter/login/index`);
-    await till.locator('.staff-username input').fill('cashier-e2e');
-    await till.locator('.staff-password input').fill('wrong-password');
-    await on(till, 'staff-login').click();
+    await staffSignIn(till, bff, 'cashier-e2e', 'wrong-password');
     expect(await on(till, 'login-error').innerText()).toBe('用户名或密码错误');
     await till.locator('.staff-password input').fill('till-password-1');
     await on(till, 'staff-login').click();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, launchChromium, startBff, storedSession, withServices, type RunningBff } from './support';
+import { ARTIFACTS, launchChromium, phonePage, registerOnPhone, staffSignIn, startBff, withServices, type RunningBff } from './support';
 
 let bff: RunningBff;
 let browser: Browser;
@@ -20,9 +20,8 @@ beforeAll(async () => {
     await s.admin.createItem(admin.id, { kind: 'service', title: '金卡专享体验课', description: '', imageUrl: '/assets/mall/class.svg', pointsCost: 100, stock: 5, minTier: 'gold' });
   });
   browser = await launchChromium();
-  const device = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
-  phone = await (await browser.newContext(device)).newPage();
-  till = await (await browser.newContext(device)).newPage();
+  phone = await phonePage(browser);
+  till = await phonePage(browser);
 });
 
 afterAll(async () => {
@@ -34,14 +33,8 @@ const on = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).fir
 
 describe('points mall and coupon wallet on the H5 mini-program', () => {
   it('a member with points opens the mall and sees items, stock and tier locks', async () => {
-    await phone.goto(`${bff.url}/#/pages/index/index`);
-    await on(phone, 'consent-check').click();
-    await phone.locator('.nickname-input input').fill('商城测试');
-    await on(phone, 'register-submit').click();
-    await on(phone, 'member-card').waitFor();
-    const { token } = await storedSession(phone);
-    const me = ((await (await fetch(`${bff.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { data: { id: string } }).data;
-    await withServices(bff, (s) => s.points.credit({ memberId: me.id, amount: 5000, reason: 'adjust', sourceKey: 'e2e:mall-points' }));
+    const memberId = await registerOnPhone(phone, bff, '商城测试');
+    await withServices(bff, (s) => s.points.credit({ memberId, amount: 5000, reason: 'adjust', sourceKey: 'e2e:mall-points' }));
 
     await phone.goto(`${bff.url}/#/pages/mall/index`);
     await on(phone, 'mall-item').waitFor();
@@ -84,10 +77,7 @@ describe('points mall and coupon wallet on the H5 mini-program', () => {
     expect(await on(phone, 'qr').locator('img').first().getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
     await phone.screenshot({ path: path.join(ARTIFACTS, 'pickup-code.png'), fullPage: true });
 
-    await till.goto(`${bff.url}/#/subpackages/counter/login/index`);
-    await till.locator('.staff-username input').fill('manager-e2e');
-    await till.locator('.staff-password input').fill('manager-password-1');
-    await on(till, 'staff-login').click();
+    await staffSignIn(till, bff, 'manager-e2e', 'manager-password-1');
     await on(till, 'open-pickup').click();
     await till.locator('.pickup-input input').fill(pickupCode);
     await on(till, 'find-pickup').click();

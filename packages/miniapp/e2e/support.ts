@@ -103,3 +103,29 @@ export async function storedSession(page: import('playwright-core').Page): Promi
   const parsed = JSON.parse(raw ?? 'null');
   return parsed?.data ?? parsed;
 }
+
+/** A phone-sized browser context (as Taro's H5 build expects: 375 × 667, touch, zh-CN). */
+export async function phonePage(browser: Browser): Promise<import('playwright-core').Page> {
+  const context = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  return context.newPage();
+}
+
+/** Consents and registers on the phone like a new member; returns the member's id. */
+export async function registerOnPhone(page: import('playwright-core').Page, bff: RunningBff, nickname: string): Promise<string> {
+  await page.goto(`${bff.url}/#/pages/index/index`);
+  await page.locator('[data-testid="consent-check"]').first().click();
+  await page.locator('.nickname-input input').fill(nickname);
+  await page.locator('[data-testid="register-submit"]').first().click();
+  await page.locator('[data-testid="member-card"]').first().waitFor();
+  const { token } = await storedSession(page);
+  const res = await fetch(`${bff.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+  return ((await res.json()) as { data: { id: string } }).data.id;
+}
+
+/** Signs a staff member in on the counter pages. */
+export async function staffSignIn(page: import('playwright-core').Page, bff: RunningBff, username: string, password: string): Promise<void> {
+  await page.goto(`${bff.url}/#/subpackages/counter/login/index`);
+  await page.locator('.staff-username input').fill(username);
+  await page.locator('.staff-password input').fill(password);
+  await page.locator('[data-testid="staff-login"]').first().click();
+}
