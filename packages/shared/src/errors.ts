@@ -28,6 +28,7 @@ export const ErrorCodes = [
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 
+/** A refusal in business terms, thrown anywhere; the BFF maps its code to HTTP in one place. */
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -39,6 +40,7 @@ export class DomainError extends Error {
   }
 }
 
+/** True for errors that carry a contract code; anything else is an internal failure. */
 export function isDomainError(e: unknown): e is DomainError {
   return e instanceof DomainError;
 }

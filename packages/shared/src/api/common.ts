@@ -24,10 +24,12 @@ export type PageQuery = z.infer<typeof PageQuery>;
 
 export const IdempotencyKey = z.string().min(1).max(255);
 
+/** The success envelope `{ data }` around a schema. */
 export function dataOf<T extends z.ZodType>(schema: T) {
   return z.object({ data: schema });
 }
 
+/** The list envelope `{ data: [...], nextCursor }` around an item schema. */
 export function pageOf<T extends z.ZodType>(schema: T) {
   return z.object({ data: z.array(schema), nextCursor: z.string().nullable() });
 }

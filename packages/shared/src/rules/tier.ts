@@ -17,6 +17,7 @@ export function tierRank(tiers: readonly TierConfig[], code: string): number {
   return i;
 }
 
+/** The configured tier with this code (`tiers`); throws on an unknown code. */
 export function tierByCode(tiers: readonly TierConfig[], code: string): TierConfig {
   return tiers[tierRank(tiers, code)];
 }
