@@ -184,7 +184,8 @@ describe('PATCH /api/v1/me', () => {
     expect(res.body.data.nickname).toBe('新名字');
   });
 
-  it('sets the birthday once per 365 days', async () => {
+  it('sets the birthday once per profile.birthdayChangeDays (365 by default)', async () => {
+    expect(t.config.loyalty.profile.birthdayChangeDays).toBe(365);
     const m = await t.member();
     t.clock.set('2026-05-01T00:00:00Z');
     await t.http.patch('/api/v1/me').set(m.auth).send({ birthday: '1990-06-01' }).expect(200);

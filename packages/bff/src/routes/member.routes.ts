@@ -108,7 +108,7 @@ export function memberRoutes(s: Services): AnyRoute[] {
       method: 'patch',
       path: '/api/v1/me',
       tag,
-      summary: 'Change nickname or birthday (birthday once per 365 days)',
+      summary: 'Change nickname or birthday (the birthday at most once per profile.birthdayChangeDays)',
       auth: 'member',
       body: PatchMeBody,
       response: Member,

@@ -202,10 +202,11 @@ export class MemberService {
     const changes: Partial<MemberRow> = { updatedAt: now };
     if (body.nickname !== undefined) changes.nickname = body.nickname;
     if (body.birthday !== undefined && body.birthday !== m.birthday) {
-      // Birthday coupons make the birthday worth money: it may change once per 365 days.
-      if (m.birthdaySetAt && addDays(m.birthdaySetAt, 365) > now) {
+      // Birthday coupons make the birthday worth money: it may change once per `profile.birthdayChangeDays`.
+      const nextChange = m.birthdaySetAt ? addDays(m.birthdaySetAt, this.loyalty.profile.birthdayChangeDays) : null;
+      if (nextChange && nextChange > now) {
         throw new DomainError('LIMIT_REACHED', 'birthday can be changed once a year', {
-          nextChangeAt: addDays(m.birthdaySetAt, 365).toISOString(),
+          nextChangeAt: nextChange.toISOString(),
         });
       }
       changes.birthday = body.birthday;

@@ -121,6 +121,8 @@ export const LoyaltyConfig = z
     /** The wallet marks coupons ending within this many days as expiring soon. */
     wallet: z.object({ expiringSoonDays: positive }),
     mall: z.object({ maxQuantityPerRedemption: positive }),
+    /** Birthday coupons make the birthday worth money: it may be set again only after this many days. */
+    profile: z.object({ birthdayChangeDays: positive }),
     privacy: z.object({ consentVersion: z.string().min(1).max(32) }),
   })
   .superRefine((c, ctx) => {
