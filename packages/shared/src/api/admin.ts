@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CouponKind, MallItemKind, TemplateSource } from '../vocabulary';
 import { Id, IsoDateTime } from './common';
 
 const int = z.number().int();
@@ -34,7 +35,7 @@ function checkTerms(t: { kind?: string; valueCents?: number; thresholdCents?: nu
 }
 
 export const CouponTemplateBody = z
-  .object({ code: templateCode, kind: z.enum(['cash', 'threshold', 'discount']), ...templateTerms })
+  .object({ code: templateCode, kind: CouponKind, ...templateTerms })
   .strict()
   .superRefine(checkTerms);
 export type CouponTemplateBody = z.infer<typeof CouponTemplateBody>;
@@ -54,7 +55,7 @@ export const CouponTemplatePatch = z
 export const CouponTemplate = z.object({
   id: Id,
   code: z.string(),
-  kind: z.enum(['cash', 'threshold', 'discount']),
+  kind: CouponKind,
   title: z.string(),
   valueCents: int.nullable(),
   thresholdCents: int.nullable(),
@@ -65,7 +66,7 @@ export const CouponTemplate = z.object({
   issuedCount: int,
   perMemberLimit: int.nullable(),
   minTier: z.string().nullable(),
-  source: z.enum(['config', 'admin']),
+  source: TemplateSource,
 });
 export type CouponTemplate = z.infer<typeof CouponTemplate>;
 
@@ -82,7 +83,7 @@ const itemFields = {
 };
 
 export const MallItemBody = z
-  .object({ kind: z.enum(['coupon', 'physical', 'service']), stock: int.min(0).max(100_000_000), couponTemplateCode: templateCode.optional(), ...itemFields })
+  .object({ kind: MallItemKind, stock: int.min(0).max(100_000_000), couponTemplateCode: templateCode.optional(), ...itemFields })
   .strict()
   .superRefine((b, ctx) => {
     if (b.kind === 'coupon' && !b.couponTemplateCode) ctx.addIssue({ code: 'custom', path: ['couponTemplateCode'], message: 'a coupon item needs a coupon template' });
@@ -111,7 +112,7 @@ export type MallItemPatch = z.infer<typeof MallItemPatch>;
 
 export const AdminMallItem = z.object({
   id: Id,
-  kind: z.enum(['coupon', 'physical', 'service']),
+  kind: MallItemKind,
   title: z.string(),
   description: z.string(),
   imageUrl: z.string().nullable(),

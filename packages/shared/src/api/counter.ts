@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CouponKind, CouponView, StaffRole } from '../vocabulary';
 import { Id, IsoDateTime } from './common';
 import { TierSummary } from './member';
 
@@ -19,14 +20,14 @@ export type StaffSessionBody = z.infer<typeof StaffSessionBody>;
 export const StaffSession = z.object({
   token: z.string(),
   expiresAt: IsoDateTime,
-  staff: z.object({ id: Id, storeId: Id, storeName: z.string(), username: z.string(), role: z.enum(['cashier', 'manager', 'admin']) }),
+  staff: z.object({ id: Id, storeId: Id, storeName: z.string(), username: z.string(), role: StaffRole }),
 });
 export type StaffSession = z.infer<typeof StaffSession>;
 
 export const Coupon = z.object({
   id: Id,
   templateId: Id,
-  kind: z.enum(['cash', 'threshold', 'discount']),
+  kind: CouponKind,
   title: z.string(),
   valueCents: z.number().int().optional(),
   thresholdCents: z.number().int().optional(),
@@ -35,11 +36,11 @@ export const Coupon = z.object({
   minTier: z.string().optional(),
   validFrom: IsoDateTime,
   validTo: IsoDateTime,
-  status: z.enum(['available', 'used', 'expired']),
+  status: CouponView,
 });
 export type Coupon = z.infer<typeof Coupon>;
 
-export const CouponsQuery = z.object({ status: z.enum(['available', 'used', 'expired']).default('available') });
+export const CouponsQuery = z.object({ status: CouponView.default('available') });
 
 export const CounterLookupBody = z.object({ code: MemberCodeInput }).strict();
 

@@ -1,4 +1,6 @@
+export * from '../vocabulary';
 export * from './common';
+export * from './paths';
 export * from './member';
 export * from './counter';
 export * from './privacy';

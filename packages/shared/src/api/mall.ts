@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { CouponKind, MallItemKind, RedemptionStatus } from '../vocabulary';
 import { Id, IsoDateTime } from './common';
 import { Coupon } from './counter';
-
-export const MallItemKind = z.enum(['coupon', 'physical', 'service']);
 
 export const MallItem = z.object({
   id: Id,
@@ -19,7 +18,7 @@ export const MallItem = z.object({
   /** For coupon items: what the coupon gives. */
   coupon: z
     .object({
-      kind: z.enum(['cash', 'threshold', 'discount']),
+      kind: CouponKind,
       valueCents: z.number().int().optional(),
       thresholdCents: z.number().int().optional(),
       discountPercent: z.number().int().optional(),
@@ -33,8 +32,6 @@ export const MallItemParams = z.object({ id: Id });
 
 export const RedemptionBody = z.object({ itemId: Id, quantity: z.number().int().min(1).max(100).default(1) }).strict();
 export type RedemptionBody = z.infer<typeof RedemptionBody>;
-
-export const RedemptionStatus = z.enum(['issued', 'awaiting_pickup', 'fulfilled', 'cancelled']);
 
 export const Redemption = z.object({
   id: Id,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GrowthReason, PointsReason, TierChangeReason } from '../vocabulary';
 import { BusinessDay, Id, IsoDateTime } from './common';
 
 const Nickname = z
@@ -103,7 +104,7 @@ export const PointsLedgerEntry = z.object({
   id: Id,
   delta: z.number().int(),
   balanceAfter: z.number().int(),
-  reason: z.string(),
+  reason: PointsReason,
   createdAt: IsoDateTime,
   expiresAt: IsoDateTime.optional(),
 });
@@ -113,7 +114,7 @@ export const GrowthLedgerEntry = z.object({
   id: Id,
   delta: z.number().int(),
   valueAfter: z.number().int(),
-  reason: z.string(),
+  reason: GrowthReason,
   createdAt: IsoDateTime,
 });
 export type GrowthLedgerEntry = z.infer<typeof GrowthLedgerEntry>;
@@ -122,7 +123,7 @@ export const TierHistoryEntry = z.object({
   id: Id,
   from: z.string().nullable(),
   to: z.string(),
-  reason: z.enum(['registration', 'upgrade', 'review', 'admin']),
+  reason: TierChangeReason,
   createdAt: IsoDateTime,
 });
 export type TierHistoryEntry = z.infer<typeof TierHistoryEntry>;

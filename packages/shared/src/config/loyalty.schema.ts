@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CouponKind } from '../vocabulary';
 
 const int = z.number().int();
 const nonNeg = int.nonnegative();
@@ -38,7 +39,7 @@ export type CampaignConfig = z.infer<typeof CampaignConfig>;
 export const CouponTemplateConfig = z
   .object({
     code: templateCode,
-    kind: z.enum(['cash', 'threshold', 'discount']),
+    kind: CouponKind,
     title: z.string().min(1).max(40),
     valueCents: positive.optional(),
     thresholdCents: positive.optional(),

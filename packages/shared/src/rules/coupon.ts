@@ -1,7 +1,6 @@
 import type { TierConfig } from '../config/loyalty.schema';
+import type { CouponKind } from '../vocabulary';
 import { tierAtLeast } from './tier';
-
-export type CouponKind = 'cash' | 'threshold' | 'discount';
 
 /** The terms a member's coupon carries (copied from its template when issued, so they never change under it). */
 export interface CouponTerms {

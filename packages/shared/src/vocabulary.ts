@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/**
+ * The domain vocabulary, defined once. Database entities, API schemas and the mini-program's
+ * Chinese labels (typed `Record<Name, string>`) all derive from these enums, so adding a value here
+ * fails to compile until every place that shows or stores it knows it.
+ */
+
+/** What a coupon gives: a fixed amount off, an amount off above a threshold, or a percentage. */
+export const CouponKind = z.enum(['cash', 'threshold', 'discount']);
+export type CouponKind = z.infer<typeof CouponKind>;
+
+/** A member's coupon as stored: `locked` is held by an open counter quote for a short while. */
+export const CouponStatus = z.enum(['available', 'locked', 'used', 'expired']);
+export type CouponStatus = z.infer<typeof CouponStatus>;
+
+/** A coupon as the wallet shows it: locked counts as available, lapsed as expired. */
+export const CouponView = z.enum(['available', 'used', 'expired']);
+export type CouponView = z.infer<typeof CouponView>;
+
+/** Where a coupon template came from: `config/loyalty.json` or an operator. */
+export const TemplateSource = z.enum(['config', 'admin']);
+export type TemplateSource = z.infer<typeof TemplateSource>;
+
+/** Roles of staff accounts; admins sign in with an admin token, the others with a staff token. */
+export const StaffRole = z.enum(['cashier', 'manager', 'admin']);
+export type StaffRole = z.infer<typeof StaffRole>;
+
+/** What a points-mall item hands over. */
+export const MallItemKind = z.enum(['coupon', 'physical', 'service']);
+export type MallItemKind = z.infer<typeof MallItemKind>;
+
+/** A redemption's life: coupon items are issued at once; the others wait for a pickup. */
+export const RedemptionStatus = z.enum(['issued', 'awaiting_pickup', 'fulfilled', 'cancelled']);
+export type RedemptionStatus = z.infer<typeof RedemptionStatus>;
+
+/** A member account: created at first login (pending), active once registered, erased on request. */
+export const MemberStatus = z.enum(['pending', 'active', 'erased']);
+export type MemberStatus = z.infer<typeof MemberStatus>;
+
+/** Why a points ledger entry exists. */
+export const PointsReason = z.enum([
+  'order',
+  'checkin',
+  'review',
+  'share',
+  'referral',
+  'redeem',
+  'redeem_cancel',
+  'refund',
+  'refund_return',
+  'expire',
+  'adjust',
+  'spend',
+  'seed',
+]);
+export type PointsReason = z.infer<typeof PointsReason>;
+
+/** Why a growth ledger entry exists. */
+export const GrowthReason = z.enum(['order', 'checkin', 'review', 'share', 'referral', 'refund', 'adjust', 'seed']);
+export type GrowthReason = z.infer<typeof GrowthReason>;
+
+/** Why a member's tier changed. */
+export const TierChangeReason = z.enum(['registration', 'upgrade', 'review', 'admin']);
+export type TierChangeReason = z.infer<typeof TierChangeReason>;
