@@ -6,16 +6,13 @@ import type { AppConfig } from './config/config';
 import type { Db } from './db/db';
 import { errorMiddleware } from './http/errors';
 import { requestLogging } from './http/logging';
-import { mount, openApiDocument, type AnyRoute } from './http/route';
+import type { AnyRoute } from './http/route';
+import { mountRoutes } from './http/router';
 import { TokenService } from './http/tokens';
 import type { WechatClient } from './integrations/wechat';
-import { adminRoutes } from './routes/admin.routes';
-import { counterRoutes } from './routes/counter.routes';
-import { mallRoutes } from './routes/mall.routes';
-import { memberRoutes } from './routes/member.routes';
-import { systemRoutes } from './routes/system.routes';
-import { docsPage } from './routes/docs-page';
-import { systemClock, type Clock } from './services/clock';
+import { systemClock, type Clock } from './lib/clock';
+import { allRoutes } from './routes';
+import { mountSystemEndpoints } from './routes/system/endpoints';
 import { createServices, type Services } from './services';
 
 export interface AppDeps {
@@ -26,10 +23,17 @@ export interface AppDeps {
   clock?: Clock;
 }
 
+export interface App {
+  app: Koa;
+  services: Services;
+  routes: AnyRoute[];
+  tokens: TokenService;
+}
+
 /**
  * Builds the Koa app and never listens: main.ts listens, tests drive `app.callback()`.
  */
-export function createApp(deps: AppDeps): { app: Koa; services: Services; routes: AnyRoute[] } {
+export function createApp(deps: AppDeps): App {
   const { config, db, logger } = deps;
   const tokens = new TokenService(config.appSecret);
   const services = createServices({
@@ -39,11 +43,9 @@ export function createApp(deps: AppDeps): { app: Koa; services: Services; routes
     clock: deps.clock ?? systemClock,
     dataKey: config.dataKey,
     wechat: deps.wechat,
-    tokens,
     logger,
-    devLogin: config.devLogin,
   });
-  const routes = [...systemRoutes(services), ...memberRoutes(services), ...counterRoutes(services), ...mallRoutes(services), ...adminRoutes(services)];
+  const routes = allRoutes(services, { tokens, wechat: deps.wechat, config });
 
   const app = new Koa({ proxy: config.runtime.http.trustProxy });
   app.silent = true;
@@ -66,27 +68,8 @@ export function createApp(deps: AppDeps): { app: Koa; services: Services; routes
   );
 
   const router = new Router();
-  router.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
-  });
-  router.get('/readyz', async (ctx) => {
-    try {
-      await db.dataSource.query('SELECT 1');
-      ctx.body = { status: 'ok' };
-    } catch {
-      ctx.status = 503;
-      ctx.body = { status: 'unavailable' };
-    }
-  });
-  const openapi = openApiDocument(routes, { title: 'Member Center BFF', version: '1' });
-  router.get('/api/v1/openapi.json', (ctx) => {
-    ctx.body = openapi;
-  });
-  router.get('/docs', (ctx) => {
-    ctx.type = 'html';
-    ctx.body = docsPage();
-  });
-  mount(router, routes, { db, tokens });
+  mountSystemEndpoints(router, routes, () => db.ping());
+  mountRoutes(router, routes, { db, tokens, staffAccess: services.staff, idempotencyRecords: services.repos.idempotency });
   app.use(router.routes());
-  return { app, services, routes };
+  return { app, services, routes, tokens };
 }

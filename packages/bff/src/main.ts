@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { loadConfig } from './config/config';
-import { createDataSource } from './db/data-source';
+import { createDataSource, openDataSource } from './db/data-source';
 import { Db } from './db/db';
 import { createLogger } from './http/logging';
 import { HttpWechatClient } from './integrations/wechat';
@@ -13,8 +13,7 @@ import { startJobs } from './jobs';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const dataSource = createDataSource({ dbUrl: config.dbUrl, sqlitePath: config.sqlitePath, poolSize: config.runtime.db.poolSize });
-  await dataSource.initialize();
+  const dataSource = await openDataSource(createDataSource({ dbUrl: config.dbUrl, sqlitePath: config.sqlitePath, poolSize: config.runtime.db.poolSize }));
   const applied = await dataSource.runMigrations({ transaction: 'each' });
   logger.info({ db: config.dbUrl ? 'mysql' : 'sqlite', migrations: applied.map((m) => m.name) }, 'database ready');
   const db = new Db(dataSource, config.runtime.db.deadlockRetries);

@@ -1,13 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, useTestApp } from './support/test-app';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterEach(() => t.checkInvariants());
-afterAll(() => t.close());
+const t = useTestApp();
 
 describe('POST /api/v1/auth/wechat', () => {
   it('exchanges a wx.login code through code2Session for a member token and a code secret', async () => {
@@ -115,7 +110,7 @@ describe('member tokens', () => {
 
   it('of another audience are refused with 403 FORBIDDEN', async () => {
     const { token } = await t.login();
-    const staff = t.services.tokens.issue(jwt.decode(token)!.sub as string, 'staff', 60).token;
+    const staff = t.tokens.issue({ aud: 'staff', sub: jwt.decode(token)!.sub as string, store: 'any-store', role: 'cashier' }, 60).token;
     const res = await t.http.get('/api/v1/me').set('Authorization', `Bearer ${staff}`).expect(403);
     expect(res.body.error.code).toBe('FORBIDDEN');
   });

@@ -1,20 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { pricingCases } from '../../shared/test/pricing-cases';
 import { CouponTemplateEntity, GrowthLedgerEntity, MemberCouponEntity, MemberEntity, OrderEntity, PointsLedgerEntity, RefundEntity } from '../src/db/entities';
-import { newId } from '../src/services/crypto';
-import { startTestApp, type TestApp } from './support/test-app';
+import { newId } from '../src/lib/ids';
+import { useTestApp, type TestApp } from './support/test-app';
 
-let t: TestApp;
+const t = useTestApp();
 let cashier: Awaited<ReturnType<TestApp['staff']>>;
 beforeAll(async () => {
-  t = await startTestApp();
   cashier = await t.staff('cashier');
 });
-afterEach(() => {
-  t.clock.real();
-  return t.checkInvariants();
-});
-afterAll(() => t.close());
 
 const ORDINARY_DAY = '2026-11-20T04:00:00Z';
 const MEMBER_DAY = '2026-11-18T04:00:00Z';
@@ -25,9 +19,9 @@ const receipt = () => `R${Date.now()}${++receipts}`;
 async function memberWith(tier: 'normal' | 'silver' | 'gold' | 'diamond', balance: number) {
   const m = await t.member();
   const growth = { normal: 0, silver: 1000, gold: 5000, diamond: 20000 }[tier];
-  if (growth) await t.services.growth.add({ memberId: m.id, delta: growth, reason: 'adjust', sourceKey: 'setup:growth' });
-  if (balance > 0) await t.services.points.credit({ memberId: m.id, amount: balance, reason: 'adjust', sourceKey: 'setup:points' });
-  if (balance < 0) await t.services.points.reverse({ memberId: m.id, amount: -balance, reason: 'refund', sourceKey: 'setup:points' });
+  if (growth) await t.services.points.addGrowth(m.id, { delta: growth, reason: 'adjust', sourceKey: 'setup:growth' });
+  if (balance > 0) await t.services.points.credit(m.id, { amount: balance, reason: 'adjust', sourceKey: 'setup:points' });
+  if (balance < 0) await t.services.points.reverse(m.id, { amount: -balance, reason: 'refund', sourceKey: 'setup:points' });
   return m;
 }
 
@@ -40,7 +34,7 @@ async function couponFor(memberId: string, terms: Partial<{ kind: 'cash' | 'thre
     discountPercent: terms.discountPercent ?? null, capCents: terms.capCents ?? null, validityDays: terms.validityDays ?? 30, validFrom: null, validTo: null,
     totalStock: null, issuedCount: 0, perMemberLimit: null, minTier: null, source: 'admin', createdAt: now, updatedAt: now,
   });
-  return (await t.services.coupons.issue(memberId, code, `test:${code}`)).coupon;
+  return (await t.issueCoupon(memberId, code, `test:${code}`)).coupon;
 }
 
 const ledger = (memberId: string) => t.dataSource.manager.find(PointsLedgerEntity, { where: { memberId }, order: { id: 'ASC' } });
@@ -203,7 +197,7 @@ describe('POST /api/v1/counter/orders', () => {
 
   it('upgrades the tier at the threshold and issues the upgrade gift once', async () => {
     const m = await t.member();
-    await t.services.growth.add({ memberId: m.id, delta: 900, reason: 'adjust', sourceKey: 'setup' });
+    await t.services.points.addGrowth(m.id, { delta: 900, reason: 'adjust', sourceKey: 'setup' });
     const res = await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 10000, receiptNo: receipt() }).expect(201);
     expect(res.body.data.upgradedTo).toEqual({ code: 'silver', name: '银卡会员', discountPercent: 95 });
     const gifts = () => t.dataSource.manager.countBy(MemberCouponEntity, { memberId: m.id, sourceKey: 'upgrade-gift:silver' });
@@ -347,13 +341,13 @@ describe('POST /api/v1/counter/orders/{id}/refunds', () => {
     t.clock.set(ORDINARY_DAY);
     const { m, order } = await paidOrder({ balance: 0, amountCents: 50000 });
     expect(order.pointsEarned).toBe(500);
-    await t.services.points.debit({ memberId: m.id, amount: 500, reason: 'spend', sourceKey: 'spent-it' });
+    await t.services.points.debit(m.id, { amount: 500, reason: 'spend', sourceKey: 'spent-it' });
     await refund(order.id, 'RF-NEG', 50000).expect(201);
     expect(await balance(m.id)).toBe(-500);
     t.clock.advance(31_000);
     const res = await t.http.post('/api/v1/counter/quote').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 50000, pointsToUse: 100 }).expect(422);
     expect(res.body.error.code).toBe('POINTS_INSUFFICIENT');
-    await expect(t.services.points.debit({ memberId: m.id, amount: 1, reason: 'spend', sourceKey: 'blocked' })).rejects.toMatchObject({ code: 'POINTS_INSUFFICIENT' });
+    await expect(t.services.points.debit(m.id, { amount: 1, reason: 'spend', sourceKey: 'blocked' })).rejects.toMatchObject({ code: 'POINTS_INSUFFICIENT' });
   });
 
   it('does not restore a coupon whose validity has passed', async () => {

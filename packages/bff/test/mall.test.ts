@@ -1,22 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { CouponTemplateEntity, MallItemEntity, MemberCouponEntity, PointsLedgerEntity } from '../src/db/entities';
-import { startTestApp, type TestApp } from './support/test-app';
+import { useTestApp, type TestApp } from './support/test-app';
 
-let t: TestApp;
+const t = useTestApp();
 let admin: Awaited<ReturnType<TestApp['staff']>>;
 let manager: Awaited<ReturnType<TestApp['staff']>>;
 let cashier: Awaited<ReturnType<TestApp['staff']>>;
 beforeAll(async () => {
-  t = await startTestApp();
   admin = await t.staff('admin');
   manager = await t.staff('manager');
   cashier = await t.staff('cashier');
 });
-afterEach(() => {
-  t.clock.real();
-  return t.checkInvariants();
-});
-afterAll(() => t.close());
 
 let keys = 0;
 const key = () => `k-${Date.now()}-${++keys}`;
@@ -41,7 +35,7 @@ async function template(body: Record<string, unknown>) {
 
 async function memberWithPoints(points: number) {
   const m = await t.member();
-  if (points) await t.services.points.credit({ memberId: m.id, amount: points, reason: 'adjust', sourceKey: 'setup' });
+  if (points) await t.services.points.credit(m.id, { amount: points, reason: 'adjust', sourceKey: 'setup' });
   return m;
 }
 
@@ -117,15 +111,15 @@ describe('POST /api/v1/mall/redemptions', () => {
     expect((await redeem(m.auth, goldOnly.id).expect(422)).body.error.code).toBe('TIER_REQUIRED');
     expect((await redeem(m.auth, later.id).expect(422)).body.error.code).toBe('NOT_ELIGIBLE');
     expect((await redeem(m.auth, goldOnly.id, t.config.loyalty.mall.maxQuantityPerRedemption + 1).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
-    await t.services.growth.add({ memberId: m.id, delta: 5000, reason: 'adjust', sourceKey: 'to-gold' });
+    await t.services.points.addGrowth(m.id, { delta: 5000, reason: 'adjust', sourceKey: 'to-gold' });
     await redeem(m.auth, goldOnly.id).expect(201);
   });
 
   it('a negative balance left by a refund blocks a redemption', async () => {
     const cheap = await item({ pointsCost: 1 });
     const m = await memberWithPoints(100);
-    await t.services.points.debit({ memberId: m.id, amount: 100, reason: 'spend', sourceKey: 'spent' });
-    await t.services.points.reverse({ memberId: m.id, amount: 50, reason: 'refund', sourceKey: 'refund' });
+    await t.services.points.debit(m.id, { amount: 100, reason: 'spend', sourceKey: 'spent' });
+    await t.services.points.reverse(m.id, { amount: 50, reason: 'refund', sourceKey: 'refund' });
     expect((await redeem(m.auth, cheap.id).expect(422)).body.error.code).toBe('POINTS_INSUFFICIENT');
   });
 
@@ -187,7 +181,7 @@ describe('coupons', () => {
   it('a template with stock 5 issued to 50 members concurrently issues exactly 5', async () => {
     const tpl = await template({ totalStock: 5 });
     const members = await Promise.all(Array.from({ length: 50 }, () => t.member()));
-    const results = await Promise.allSettled(members.map((m) => t.services.coupons.issue(m.id, tpl.code, 'campaign:launch')));
+    const results = await Promise.allSettled(members.map((m) => t.issueCoupon(m.id, tpl.code, 'campaign:launch')));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
     expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'OUT_OF_STOCK')).toBe(true);
     expect((await t.dataSource.manager.findOneByOrFail(CouponTemplateEntity, { code: tpl.code })).issuedCount).toBe(5);
@@ -198,18 +192,18 @@ describe('coupons', () => {
     const tpl = await template({ perMemberLimit: 2 });
     const gold = await template({ minTier: 'gold' });
     const m = await t.member();
-    const first = await t.services.coupons.issue(m.id, tpl.code, 'e1');
-    expect((await t.services.coupons.issue(m.id, tpl.code, 'e1')).coupon.id).toBe(first.coupon.id);
-    await t.services.coupons.issue(m.id, tpl.code, 'e2');
-    await expect(t.services.coupons.issue(m.id, tpl.code, 'e3')).rejects.toMatchObject({ code: 'LIMIT_REACHED' });
-    await expect(t.services.coupons.issue(m.id, gold.code, 'g1')).rejects.toMatchObject({ code: 'TIER_REQUIRED' });
+    const first = await t.issueCoupon(m.id, tpl.code, 'e1');
+    expect((await t.issueCoupon(m.id, tpl.code, 'e1')).coupon.id).toBe(first.coupon.id);
+    await t.issueCoupon(m.id, tpl.code, 'e2');
+    await expect(t.issueCoupon(m.id, tpl.code, 'e3')).rejects.toMatchObject({ code: 'LIMIT_REACHED' });
+    await expect(t.issueCoupon(m.id, gold.code, 'g1')).rejects.toMatchObject({ code: 'TIER_REQUIRED' });
   });
 
   it('an expired coupon is not usable at the counter and shows under expired', async () => {
     t.clock.set('2026-11-20T04:00:00Z');
     const short = await template({ validity: { days: 1 } });
     const m = await t.member();
-    const { coupon } = await t.services.coupons.issue(m.id, short.code, 'short');
+    const { coupon } = await t.issueCoupon(m.id, short.code, 'short');
     t.clock.advance(86_400_000 + 1);
     const res = await t.http.post('/api/v1/counter/quote').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 5000, couponId: coupon.id }).expect(422);
     expect(res.body.error.code).toBe('COUPON_NOT_APPLICABLE');

@@ -1,19 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { generateMemberCode } from '@member/shared';
 import { MemberEntity } from '../src/db/entities';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, useTestApp } from './support/test-app';
 
-let t: TestApp;
+const t = useTestApp();
 let consentVersion: string;
 beforeAll(async () => {
-  t = await startTestApp();
   consentVersion = t.config.loyalty.privacy.consentVersion;
 });
-afterEach(() => {
-  t.clock.real();
-  return t.checkInvariants();
-});
-afterAll(() => t.close());
 
 const memberCount = () => t.dataSource.manager.countBy(MemberEntity, { status: 'active' });
 
@@ -152,10 +146,10 @@ describe('GET /api/v1/me', () => {
   it('shows growth progress, the balance, the next expiry and the yearly projection', async () => {
     const m = await t.member();
     t.clock.set('2026-01-10T04:00:00Z');
-    await t.services.points.credit({ memberId: m.id, amount: 300, reason: 'order', sourceKey: 'order:a' });
+    await t.services.points.credit(m.id, { amount: 300, reason: 'order', sourceKey: 'order:a' });
     t.clock.set('2026-03-01T04:00:00Z');
-    await t.services.points.credit({ memberId: m.id, amount: 600, reason: 'order', sourceKey: 'order:b' });
-    await t.services.growth.add({ memberId: m.id, delta: 3000, reason: 'order', sourceKey: 'order:b' });
+    await t.services.points.credit(m.id, { amount: 600, reason: 'order', sourceKey: 'order:b' });
+    await t.services.points.addGrowth(m.id, { delta: 3000, reason: 'order', sourceKey: 'order:b' });
     t.clock.set('2026-12-20T04:00:00Z'); // lot a expires 2027-01-10, inside the 30-day warning
     const card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
     expect(card.tier.code).toBe('silver');
@@ -170,7 +164,7 @@ describe('GET /api/v1/me', () => {
   it('settles lapsed points before showing the balance', async () => {
     const m = await t.member();
     t.clock.set('2025-01-01T00:00:00Z');
-    await t.services.points.credit({ memberId: m.id, amount: 120, reason: 'order', sourceKey: 'order:old' });
+    await t.services.points.credit(m.id, { amount: 120, reason: 'order', sourceKey: 'order:old' });
     t.clock.set('2026-01-02T00:00:00Z');
     const card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
     expect(card.points.balance).toBe(0);
@@ -237,8 +231,8 @@ describe('GET /api/v1/me/code', () => {
 describe('GET /api/v1/me/tier-history and growth ledger', () => {
   it('records registration and every upgrade, newest first', async () => {
     const m = await t.member();
-    await t.services.growth.add({ memberId: m.id, delta: 1200, reason: 'order', sourceKey: 'o1' });
-    await t.services.growth.add({ memberId: m.id, delta: 19_000, reason: 'order', sourceKey: 'o2' });
+    await t.services.points.addGrowth(m.id, { delta: 1200, reason: 'order', sourceKey: 'o1' });
+    await t.services.points.addGrowth(m.id, { delta: 19_000, reason: 'order', sourceKey: 'o2' });
     const res = await t.http.get('/api/v1/me/tier-history').set(m.auth).expect(200);
     expect(res.body.data.map((h: { from: string | null; to: string; reason: string }) => [h.from, h.to, h.reason])).toEqual([
       ['silver', 'diamond', 'upgrade'],
@@ -257,7 +251,7 @@ describe('GET /api/v1/me/tier-history and growth ledger', () => {
 describe('GET /api/v1/me/export and DELETE /api/v1/me', () => {
   it('exports every piece of personal data the member has', async () => {
     const m = await t.member({ phone: '13312345678', birthday: '1988-08-08' });
-    await t.services.points.credit({ memberId: m.id, amount: 50, reason: 'checkin', sourceKey: 'c1' });
+    await t.services.points.credit(m.id, { amount: 50, reason: 'checkin', sourceKey: 'c1' });
     const res = await t.http.get('/api/v1/me/export').set(m.auth).expect(200);
     expect(res.body.data.member).toMatchObject({ id: m.id, nickname: '小明', birthday: '1988-08-08', phone: '13312345678' });
     expect(res.body.data.pointsLedger).toHaveLength(1);
@@ -268,7 +262,7 @@ describe('GET /api/v1/me/export and DELETE /api/v1/me', () => {
 
   it('erases personal data, keeps the anonymous ledger, and ends the session', async () => {
     const m = await t.member({ phone: '13212345678', birthday: '1977-07-07' });
-    await t.services.points.credit({ memberId: m.id, amount: 80, reason: 'checkin', sourceKey: 'c1' });
+    await t.services.points.credit(m.id, { amount: 80, reason: 'checkin', sourceKey: 'c1' });
     await t.http.delete('/api/v1/me').set(m.auth).expect(200, { data: { erased: true } });
     const row = await t.dataSource.manager.findOneByOrFail(MemberEntity, { id: m.id });
     expect(row).toMatchObject({ status: 'erased', nickname: null, birthday: null, phoneEnc: null, phoneHash: null, openidEnc: null, openidHash: null });

@@ -1,38 +1,31 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { PointsLedgerEntity, PointsLotEntity } from '../src/db/entities';
-import { route } from '../src/http/route';
-import { newId } from '../src/services/crypto';
-import { startTestApp, type TestApp } from './support/test-app';
+import { testRoute } from './support/test-route';
+import { newId } from '../src/lib/ids';
+import { useTestApp } from './support/test-app';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({
-    // A member route that credits points under Idempotency-Key, each call with a fresh event key,
-    // so only the HTTP idempotency layer can stop a duplicate.
-    extraRoutes: (s) => [
-      route({
-        method: 'post',
-        path: '/api/v1/test/bonus',
-        tag: 'test',
-        summary: 'credit a bonus',
-        auth: 'member',
-        idempotent: true,
-        status: 201,
-        body: z.object({ amount: z.number().int().positive() }).strict(),
-        handler: async ({ caller, body }) => {
-          const r = await s.points.credit({ memberId: caller!.sub, amount: body.amount, reason: 'adjust', sourceKey: `bonus:${newId()}` });
-          return { entryId: r.entry.id, balanceAfter: r.entry.balanceAfter };
-        },
-      }),
-    ],
-  });
+// A member route that credits points under Idempotency-Key, each call with a fresh event key,
+// so only the HTTP idempotency layer can stop a duplicate.
+const t = useTestApp({
+  extraRoutes: (s) => [
+    testRoute({
+      method: 'post',
+      path: '/api/v1/test/bonus',
+      tag: 'test',
+      summary: 'credit a bonus',
+      auth: { audience: 'member' },
+      idempotent: true,
+      status: 201,
+      body: z.object({ amount: z.number().int().positive() }).strict(),
+      response: z.object({ entryId: z.string(), balanceAfter: z.number().int() }),
+      handler: async ({ caller, body }) => {
+        const r = await s.points.credit(caller.memberId, { amount: body.amount, reason: 'adjust', sourceKey: `bonus:${newId()}` });
+        return { entryId: r.entry.id, balanceAfter: r.entry.balanceAfter };
+      },
+    }),
+  ],
 });
-afterEach(() => {
-  t.clock.real();
-  return t.checkInvariants();
-});
-afterAll(() => t.close());
 
 const ledgerOf = (memberId: string) => t.dataSource.manager.find(PointsLedgerEntity, { where: { memberId }, order: { id: 'ASC' } });
 const balanceOf = async (auth: Record<string, string>) => (await t.http.get('/api/v1/me').set(auth).expect(200)).body.data.points.balance as number;
@@ -40,9 +33,9 @@ const balanceOf = async (auth: Record<string, string>) => (await t.http.get('/ap
 describe('points service under concurrency (MariaDB)', () => {
   it('200 concurrent debits of 10 against 1000 leave exactly 0 with exactly 100 successes', async () => {
     const m = await t.member();
-    await t.services.points.credit({ memberId: m.id, amount: 1000, reason: 'adjust', sourceKey: 'seed' });
+    await t.services.points.credit(m.id, { amount: 1000, reason: 'adjust', sourceKey: 'seed' });
     const results = await Promise.allSettled(
-      Array.from({ length: 200 }, (_, i) => t.services.points.debit({ memberId: m.id, amount: 10, reason: 'spend', sourceKey: `spend:${i}` })),
+      Array.from({ length: 200 }, (_, i) => t.services.points.debit(m.id, { amount: 10, reason: 'spend', sourceKey: `spend:${i}` })),
     );
     const ok = results.filter((r) => r.status === 'fulfilled').length;
     const refused = results.filter((r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'POINTS_INSUFFICIENT').length;
@@ -56,7 +49,7 @@ describe('points service under concurrency (MariaDB)', () => {
   it('the same event key 20 times concurrently applies once', async () => {
     const m = await t.member();
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => t.services.points.credit({ memberId: m.id, amount: 15, reason: 'review', sourceKey: 'review:order-1' })),
+      Array.from({ length: 20 }, () => t.services.points.credit(m.id, { amount: 15, reason: 'review', sourceKey: 'review:order-1' })),
     );
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     expect(new Set(results.map((r) => r.entry.id)).size).toBe(1);
@@ -65,8 +58,8 @@ describe('points service under concurrency (MariaDB)', () => {
 
   it('refuses the same event key with another amount', async () => {
     const m = await t.member();
-    await t.services.points.credit({ memberId: m.id, amount: 15, reason: 'review', sourceKey: 'review:x' });
-    await expect(t.services.points.credit({ memberId: m.id, amount: 16, reason: 'review', sourceKey: 'review:x' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_MISMATCH' });
+    await t.services.points.credit(m.id, { amount: 15, reason: 'review', sourceKey: 'review:x' });
+    await expect(t.services.points.credit(m.id, { amount: 16, reason: 'review', sourceKey: 'review:x' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_MISMATCH' });
   });
 });
 
@@ -110,13 +103,13 @@ describe('lots', () => {
   it('debits consume the lots closest to expiry first', async () => {
     const m = await t.member();
     t.clock.set('2026-03-01T00:00:00Z');
-    const late = await t.services.points.credit({ memberId: m.id, amount: 100, reason: 'order', sourceKey: 'late' });
-    const early = await t.services.points.credit({ memberId: m.id, amount: 100, reason: 'order', sourceKey: 'early', expiresAt: new Date('2026-06-01T00:00:00Z') });
-    const mid = await t.services.points.credit({ memberId: m.id, amount: 100, reason: 'order', sourceKey: 'mid', expiresAt: new Date('2026-09-01T00:00:00Z') });
-    await t.services.points.debit({ memberId: m.id, amount: 150, reason: 'spend', sourceKey: 's1' });
+    const late = await t.services.points.credit(m.id, { amount: 100, reason: 'order', sourceKey: 'late' });
+    const early = await t.services.points.credit(m.id, { amount: 100, reason: 'order', sourceKey: 'early', expiresAt: new Date('2026-06-01T00:00:00Z') });
+    const mid = await t.services.points.credit(m.id, { amount: 100, reason: 'order', sourceKey: 'mid', expiresAt: new Date('2026-09-01T00:00:00Z') });
+    await t.services.points.debit(m.id, { amount: 150, reason: 'spend', sourceKey: 's1' });
     const lots = Object.fromEntries((await t.dataSource.manager.findBy(PointsLotEntity, { memberId: m.id })).map((l) => [l.ledgerId, l.remaining]));
     expect([lots[early.entry.id], lots[mid.entry.id], lots[late.entry.id]]).toEqual([0, 50, 100]);
-    await t.services.points.debit({ memberId: m.id, amount: 100, reason: 'spend', sourceKey: 's2' });
+    await t.services.points.debit(m.id, { amount: 100, reason: 'spend', sourceKey: 's2' });
     const after = Object.fromEntries((await t.dataSource.manager.findBy(PointsLotEntity, { memberId: m.id })).map((l) => [l.ledgerId, l.remaining]));
     expect([after[early.entry.id], after[mid.entry.id], after[late.entry.id]]).toEqual([0, 0, 50]);
   });
@@ -124,10 +117,10 @@ describe('lots', () => {
   it('expiry zeroes only the remainders of lots past expiry, once', async () => {
     const m = await t.member();
     t.clock.set('2025-01-01T00:00:00Z');
-    await t.services.points.credit({ memberId: m.id, amount: 100, reason: 'order', sourceKey: 'a' }); // expires 2026-01-01
+    await t.services.points.credit(m.id, { amount: 100, reason: 'order', sourceKey: 'a' }); // expires 2026-01-01
     t.clock.set('2025-06-01T00:00:00Z');
-    await t.services.points.credit({ memberId: m.id, amount: 70, reason: 'order', sourceKey: 'b' }); // expires 2026-06-01
-    await t.services.points.debit({ memberId: m.id, amount: 30, reason: 'spend', sourceKey: 's' }); // takes 30 from a
+    await t.services.points.credit(m.id, { amount: 70, reason: 'order', sourceKey: 'b' }); // expires 2026-06-01
+    await t.services.points.debit(m.id, { amount: 30, reason: 'spend', sourceKey: 's' }); // takes 30 from a
     t.clock.set('2026-01-01T00:00:00Z');
     expect(await t.services.points.expireMember(m.id)).toBe(70);
     expect(await t.services.points.expireMember(m.id)).toBe(0);
@@ -141,8 +134,8 @@ describe('lots', () => {
     const a = await t.member();
     const b = await t.member();
     t.clock.set('2024-01-01T00:00:00Z');
-    await t.services.points.credit({ memberId: a.id, amount: 11, reason: 'order', sourceKey: 'x' });
-    await t.services.points.credit({ memberId: b.id, amount: 22, reason: 'order', sourceKey: 'x' });
+    await t.services.points.credit(a.id, { amount: 11, reason: 'order', sourceKey: 'x' });
+    await t.services.points.credit(b.id, { amount: 22, reason: 'order', sourceKey: 'x' });
     t.clock.set('2025-01-02T00:00:00Z');
     const { runPointsExpiry } = await import('../src/jobs');
     const first = await runPointsExpiry(t.services);
@@ -153,19 +146,19 @@ describe('lots', () => {
   it('a debit never spends points that have lapsed but were not yet settled', async () => {
     const m = await t.member();
     t.clock.set('2025-01-01T00:00:00Z');
-    await t.services.points.credit({ memberId: m.id, amount: 100, reason: 'order', sourceKey: 'old' });
+    await t.services.points.credit(m.id, { amount: 100, reason: 'order', sourceKey: 'old' });
     t.clock.set('2026-02-01T00:00:00Z');
-    await expect(t.services.points.debit({ memberId: m.id, amount: 50, reason: 'spend', sourceKey: 's' })).rejects.toMatchObject({ code: 'POINTS_INSUFFICIENT' });
+    await expect(t.services.points.debit(m.id, { amount: 50, reason: 'spend', sourceKey: 's' })).rejects.toMatchObject({ code: 'POINTS_INSUFFICIENT' });
   });
 
   it('a reversal may leave a negative balance, which blocks spending and is paid back first', async () => {
     const m = await t.member();
-    await t.services.points.credit({ memberId: m.id, amount: 100, reason: 'order', sourceKey: 'o' });
-    await t.services.points.debit({ memberId: m.id, amount: 80, reason: 'spend', sourceKey: 's' });
-    await t.services.points.reverse({ memberId: m.id, amount: 100, reason: 'refund', sourceKey: 'r' });
+    await t.services.points.credit(m.id, { amount: 100, reason: 'order', sourceKey: 'o' });
+    await t.services.points.debit(m.id, { amount: 80, reason: 'spend', sourceKey: 's' });
+    await t.services.points.reverse(m.id, { amount: 100, reason: 'refund', sourceKey: 'r' });
     expect(await balanceOf(m.auth)).toBe(-80);
-    await expect(t.services.points.debit({ memberId: m.id, amount: 1, reason: 'spend', sourceKey: 's2' })).rejects.toMatchObject({ code: 'POINTS_INSUFFICIENT' });
-    const back = await t.services.points.credit({ memberId: m.id, amount: 100, reason: 'order', sourceKey: 'o2' });
+    await expect(t.services.points.debit(m.id, { amount: 1, reason: 'spend', sourceKey: 's2' })).rejects.toMatchObject({ code: 'POINTS_INSUFFICIENT' });
+    const back = await t.services.points.credit(m.id, { amount: 100, reason: 'order', sourceKey: 'o2' });
     expect(back.entry.balanceAfter).toBe(20);
     const lot = await t.dataSource.manager.findOneByOrFail(PointsLotEntity, { ledgerId: back.entry.id });
     expect([lot.amount, lot.remaining]).toEqual([100, 20]);
@@ -174,7 +167,7 @@ describe('lots', () => {
   it('refuses non-positive or fractional amounts without writing', async () => {
     const m = await t.member();
     for (const amount of [0, -5, 1.5, Number.NaN]) {
-      await expect(t.services.points.credit({ memberId: m.id, amount, reason: 'adjust', sourceKey: `bad:${amount}` })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(t.services.points.credit(m.id, { amount, reason: 'adjust', sourceKey: `bad:${amount}` })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     }
     expect(await ledgerOf(m.id)).toHaveLength(0);
   });
@@ -183,7 +176,7 @@ describe('lots', () => {
 describe('GET /api/v1/me/points/ledger', () => {
   it('lists the member’s own entries newest first, paged by an opaque cursor', async () => {
     const m = await t.member();
-    for (let i = 1; i <= 5; i++) await t.services.points.credit({ memberId: m.id, amount: i, reason: 'checkin', sourceKey: `c${i}` });
+    for (let i = 1; i <= 5; i++) await t.services.points.credit(m.id, { amount: i, reason: 'checkin', sourceKey: `c${i}` });
     const first = await t.http.get('/api/v1/me/points/ledger?limit=2').set(m.auth).expect(200);
     expect(first.body.data.map((e: { delta: number }) => e.delta)).toEqual([5, 4]);
     expect(first.body.data[0]).toEqual({ id: expect.any(String), delta: 5, balanceAfter: 15, reason: 'checkin', createdAt: expect.any(String), expiresAt: expect.any(String) });
@@ -197,7 +190,7 @@ describe('GET /api/v1/me/points/ledger', () => {
   it('never shows another member’s entries', async () => {
     const a = await t.member();
     const b = await t.member();
-    await t.services.points.credit({ memberId: a.id, amount: 77, reason: 'adjust', sourceKey: 'a' });
+    await t.services.points.credit(a.id, { amount: 77, reason: 'adjust', sourceKey: 'a' });
     const res = await t.http.get('/api/v1/me/points/ledger').set(b.auth).expect(200);
     expect(res.body.data).toEqual([]);
     const mine = await t.http.get('/api/v1/me/points/ledger').set(a.auth).expect(200);

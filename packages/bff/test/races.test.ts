@@ -1,21 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { MallItemEntity, MemberCouponEntity, OrderEntity, RefundEntity } from '../src/db/entities';
-import { startTestApp, type TestApp } from './support/test-app';
+import { useTestApp, type TestApp } from './support/test-app';
 
 // Value-moving paths raced against each other on MariaDB: whatever the interleaving, value moves once.
-let t: TestApp;
+const t = useTestApp();
 let cashier: Awaited<ReturnType<TestApp['staff']>>;
 let manager: Awaited<ReturnType<TestApp['staff']>>;
 beforeAll(async () => {
-  t = await startTestApp();
   cashier = await t.staff('cashier');
   manager = await t.staff('manager');
 });
-afterEach(() => {
-  t.clock.real();
-  return t.checkInvariants();
-});
-afterAll(() => t.close());
 
 describe('races', () => {
   it('concurrent partial refunds never add up to more than was paid', async () => {
@@ -53,7 +47,7 @@ describe('races', () => {
     const item = (await t.http.post('/api/v1/admin/mall-items').set(admin.auth).send({ kind: 'physical', title: '保温杯', pointsCost: 400, stock: 1 }).expect(201)).body.data;
     for (let round = 0; round < 5; round++) {
       const m = await t.member();
-      await t.services.points.credit({ memberId: m.id, amount: 400, reason: 'adjust', sourceKey: 'setup' });
+      await t.services.points.credit(m.id, { amount: 400, reason: 'adjust', sourceKey: 'setup' });
       const r = (await t.http.post('/api/v1/mall/redemptions').set(m.auth).set('Idempotency-Key', `race-${round}`).send({ itemId: item.id }).expect(201)).body.data;
       const [cancel, fulfil] = await Promise.all([
         t.http.post(`/api/v1/me/redemptions/${r.id}/cancel`).set(m.auth),
@@ -74,7 +68,7 @@ describe('races', () => {
     const admin = await t.staff('admin');
     const item = (await t.http.post('/api/v1/admin/mall-items').set(admin.auth).send({ kind: 'service', title: '体验课', pointsCost: 300, stock: 5 }).expect(201)).body.data;
     const m = await t.member();
-    await t.services.points.credit({ memberId: m.id, amount: 300, reason: 'adjust', sourceKey: 'setup' });
+    await t.services.points.credit(m.id, { amount: 300, reason: 'adjust', sourceKey: 'setup' });
     const r = (await t.http.post('/api/v1/mall/redemptions').set(m.auth).set('Idempotency-Key', 'dbl').send({ itemId: item.id }).expect(201)).body.data;
     const res = await Promise.all(Array.from({ length: 6 }, () => t.http.post(`/api/v1/me/redemptions/${r.id}/cancel`).set(m.auth)));
     expect(res.map((x) => x.status)).toEqual(Array(6).fill(200));

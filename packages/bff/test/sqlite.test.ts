@@ -1,18 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { generateMemberCode } from '@member/shared';
 import { migrations } from '../src/db/data-source';
-import { startTestApp, type TestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 
 // The embedded default: the same hand-written migrations and the same flows on SQLite.
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ dialect: 'sqlite' });
-});
-afterEach(() => {
-  t.clock.real();
-  return t.checkInvariants();
-});
-afterAll(() => t.close());
+const t = useTestApp({ dialect: 'sqlite' });
 
 describe('embedded SQLite database', () => {
   it('runs the migrations and reports ready', async () => {
@@ -32,9 +24,9 @@ describe('embedded SQLite database', () => {
 
   it('serialises concurrent transactions: 50 debits of 10 against 300 give 30 successes', async () => {
     const m = await t.member();
-    await t.services.points.credit({ memberId: m.id, amount: 300, reason: 'adjust', sourceKey: 'seed' });
+    await t.services.points.credit(m.id, { amount: 300, reason: 'adjust', sourceKey: 'seed' });
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => t.services.points.debit({ memberId: m.id, amount: 10, reason: 'spend', sourceKey: `s${i}` })),
+      Array.from({ length: 50 }, (_, i) => t.services.points.debit(m.id, { amount: 10, reason: 'spend', sourceKey: `s${i}` })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(30);
     expect((await t.http.get('/api/v1/me').set(m.auth)).body.data.points.balance).toBe(0);
@@ -43,8 +35,8 @@ describe('embedded SQLite database', () => {
   it('expires lots and upgrades tiers the same way', async () => {
     const m = await t.member();
     t.clock.set('2025-01-01T00:00:00Z');
-    await t.services.points.credit({ memberId: m.id, amount: 40, reason: 'order', sourceKey: 'a' });
-    await t.services.growth.add({ memberId: m.id, delta: 5000, reason: 'order', sourceKey: 'a' });
+    await t.services.points.credit(m.id, { amount: 40, reason: 'order', sourceKey: 'a' });
+    await t.services.points.addGrowth(m.id, { delta: 5000, reason: 'order', sourceKey: 'a' });
     t.clock.set('2026-01-01T00:00:01Z');
     const card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
     expect(card.points.balance).toBe(0);
@@ -61,7 +53,7 @@ describe('embedded SQLite database', () => {
     const cashier = await t.staff('cashier');
     const item = (await t.http.post('/api/v1/admin/mall-items').set(admin.auth).send({ kind: 'physical', title: '杯子', pointsCost: 100, stock: 3 }).expect(201)).body.data;
     const m = await t.member();
-    await t.services.points.credit({ memberId: m.id, amount: 500, reason: 'adjust', sourceKey: 'seed' });
+    await t.services.points.credit(m.id, { amount: 500, reason: 'adjust', sourceKey: 'seed' });
     const res = await Promise.all(Array.from({ length: 5 }, (_, i) => t.http.post('/api/v1/mall/redemptions').set(m.auth).set('Idempotency-Key', `k${i}`).send({ itemId: item.id })));
     expect(res.filter((r) => r.status === 201)).toHaveLength(3);
     const order = await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 12000, pointsToUse: 200, receiptNo: 'SQ-1' }).expect(201);

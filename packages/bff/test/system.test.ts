@@ -1,25 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { route } from '../src/http/route';
-import { startTestApp, type TestApp } from './support/test-app';
+import { describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
+import { testRoute } from './support/test-route';
+import { useTestApp } from './support/test-app';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({
-    extraRoutes: () => [
-      route({
-        method: 'get',
-        path: '/api/v1/test/explode',
-        tag: 'test',
-        summary: 'throws an unexpected error',
-        auth: 'public',
-        handler: async () => {
-          throw new Error('SELECT secret FROM internals failed at /srv/app.ts:12');
-        },
-      }),
-    ],
-  });
+const t = useTestApp({
+  extraRoutes: () => [
+    testRoute({
+      method: 'get',
+      path: '/api/v1/test/explode',
+      tag: 'test',
+      summary: 'throws an unexpected error',
+      auth: 'public',
+      response: z.object({}),
+      handler: async () => {
+        throw new Error('SELECT secret FROM internals failed at /srv/app.ts:12');
+      },
+    }),
+  ],
 });
-afterAll(() => t.close());
 
 describe('health and docs', () => {
   it('GET /healthz answers ok', async () => {

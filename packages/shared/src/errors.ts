@@ -12,6 +12,8 @@ export const ErrorCodes = [
   'IDEMPOTENCY_MISMATCH',
   'CODE_ALREADY_USED',
   'ALREADY_REVIEWED',
+  'USERNAME_TAKEN',
+  'TEMPLATE_CODE_TAKEN',
   'POINTS_INSUFFICIENT',
   'OUT_OF_STOCK',
   'LIMIT_REACHED',
@@ -38,9 +40,4 @@ export class DomainError extends Error {
     super(message ?? code);
     this.name = 'DomainError';
   }
-}
-
-/** True for errors that carry a contract code; anything else is an internal failure. */
-export function isDomainError(e: unknown): e is DomainError {
-  return e instanceof DomainError;
 }

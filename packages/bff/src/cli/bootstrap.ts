@@ -1,17 +1,15 @@
 import { loadConfig, type AppConfig } from '../config/config';
-import { createDataSource } from '../db/data-source';
+import { createDataSource, openDataSource } from '../db/data-source';
 import { Db } from '../db/db';
 import { createLogger } from '../http/logging';
-import { TokenService } from '../http/tokens';
 import { HttpWechatClient } from '../integrations/wechat';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../lib/clock';
 import { createServices, type Services } from '../services';
 
 /** Opens the configured database (running migrations) and wires the services, for command-line tools. */
 export async function bootstrap(clock: Clock): Promise<{ config: AppConfig; services: Services; close: () => Promise<void> }> {
   const config = loadConfig();
-  const dataSource = createDataSource({ dbUrl: config.dbUrl, sqlitePath: config.sqlitePath, poolSize: 4 });
-  await dataSource.initialize();
+  const dataSource = await openDataSource(createDataSource({ dbUrl: config.dbUrl, sqlitePath: config.sqlitePath, poolSize: 4 }));
   await dataSource.runMigrations({ transaction: 'each' });
   const services = createServices({
     db: new Db(dataSource, config.runtime.db.deadlockRetries),
@@ -20,9 +18,7 @@ export async function bootstrap(clock: Clock): Promise<{ config: AppConfig; serv
     clock,
     dataKey: config.dataKey,
     wechat: new HttpWechatClient(config.wechat),
-    tokens: new TokenService(config.appSecret),
     logger: createLogger(config.logLevel),
-    devLogin: config.devLogin,
   });
   return { config, services, close: () => dataSource.destroy() };
 }

@@ -1,6 +1,5 @@
 /* eslint-disable no-console -- a command-line tool talks to its user on stdout */
 import { addDays } from '@member/shared';
-import { MemberEntity } from '../db/entities';
 import { bootstrap } from './bootstrap';
 
 /**
@@ -37,18 +36,18 @@ async function main(): Promise<void> {
         pinned = addDays(now, -((d.orders.length - i) * 40 - 10));
         // The oldest lot of each member is backdated so it expires within the warning window.
         const expiresAt = i === 0 ? addDays(now, 12 + d.orders.length) : undefined;
-        await s.points.credit({ memberId: member.id, amount: yuan, reason: 'order', sourceKey: `seed:order:${i}`, expiresAt });
-        await s.growth.add({ memberId: member.id, delta: yuan, reason: 'order', sourceKey: `seed:order:${i}` });
+        await s.points.credit(member.id, { amount: yuan, reason: 'order', sourceKey: `seed:order:${i}`, expiresAt });
+        await s.points.addGrowth(member.id, { delta: yuan, reason: 'order', sourceKey: `seed:order:${i}` });
       }
       pinned = addDays(now, -3);
-      await s.points.credit({ memberId: member.id, amount: 5, reason: 'checkin', sourceKey: 'seed:checkin' });
-      await s.growth.add({ memberId: member.id, delta: 2, reason: 'checkin', sourceKey: 'seed:checkin' });
+      await s.points.credit(member.id, { amount: 5, reason: 'checkin', sourceKey: 'seed:checkin' });
+      await s.points.addGrowth(member.id, { delta: 2, reason: 'checkin', sourceKey: 'seed:checkin' });
       if (d.orders.length > 3) {
         pinned = addDays(now, -2);
-        await s.points.debit({ memberId: member.id, amount: 100, reason: 'spend', sourceKey: 'seed:spend' });
+        await s.points.debit(member.id, { amount: 100, reason: 'spend', sourceKey: 'seed:spend' });
       }
       pinned = null;
-      const row = await s.db.manager.findOneByOrFail(MemberEntity, { id: member.id });
+      const row = await s.members.registered(member.id);
       console.log(`  ${d.nickname} (${d.openid}): ${row.tier}, growth ${row.growth}, points ${row.pointsBalance}`);
     }
     // One store with the three roles; development-only credentials, listed in the README.
@@ -59,7 +58,7 @@ async function main(): Promise<void> {
         await s.staff.createStaff({ storeId: store.id, username, password: DEMO_PASSWORD, role });
         console.log(`  ${role} ${username} / ${DEMO_PASSWORD} at ${DEMO_STORE}`);
       } catch (e) {
-        if ((e as { code?: string }).code !== 'ALREADY_REGISTERED') throw e;
+        if ((e as { code?: string }).code !== 'USERNAME_TAKEN') throw e;
       }
     }
     // A small catalogue for the points mall: coupons, gifts to pick up, and a gold-only service.

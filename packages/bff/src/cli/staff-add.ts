@@ -1,7 +1,7 @@
 /* eslint-disable no-console -- a command-line tool talks to its user on stdout */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { systemClock } from '../services/clock';
+import { systemClock } from '../lib/clock';
 import { bootstrap } from './bootstrap';
 
 /**

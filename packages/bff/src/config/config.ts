@@ -12,7 +12,12 @@ const limit = z.object({ points: z.number().int().positive(), durationSeconds: z
 export const RuntimeConfig = z.object({
   $comment: z.string().optional(),
   http: z.object({ bodyLimitKb: z.number().int().positive(), trustProxy: z.boolean() }),
-  auth: z.object({ memberTokenTtlSeconds: z.number().int().positive(), staffTokenTtlSeconds: z.number().int().positive() }),
+  auth: z.object({
+    memberTokenTtlSeconds: z.number().int().positive(),
+    staffTokenTtlSeconds: z.number().int().positive(),
+    /** How long a staff account's state is trusted before it is read again (revocation delay). */
+    staffRevocationCacheSeconds: z.number().int().min(0).max(300),
+  }),
   rateLimits: z.object({ auth: limit, phoneNumber: limit }),
   wechat: z.object({ baseUrl: z.url(), timeoutMs: z.number().int().positive() }),
   staffAuth: z.object({

@@ -1,17 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { entities } from './entities';
 import { Foundation1732000000000 } from './migrations/1732000000000-foundation';
 import { Counter1732100000000 } from './migrations/1732100000000-counter';
 import { Mall1732200000000 } from './migrations/1732200000000-mall';
+import { NextExpiry1732300000000 } from './migrations/1732300000000-next-expiry';
 
-export const migrations = [Foundation1732000000000, Counter1732100000000, Mall1732200000000];
+export const migrations = [Foundation1732000000000, Counter1732100000000, Mall1732200000000, NextExpiry1732300000000];
 
 export interface DbOptions {
   dbUrl: string | null;
   sqlitePath: string;
   poolSize: number;
+  /** Sees every statement TypeORM sends (the statement-budget tests count them). */
+  logger?: TypeOrmLogger;
 }
 
 /**
@@ -19,6 +22,7 @@ export interface DbOptions {
  * never `synchronize`. mysql2 runs in UTC (`timezone: 'Z'`) and returns numbers for numeric types.
  */
 export function createDataSource(opts: DbOptions): DataSource {
+  const logging = opts.logger ? { logger: opts.logger } : { logging: false as const };
   if (opts.dbUrl) {
     return new DataSource({
       type: 'mysql',
@@ -32,7 +36,7 @@ export function createDataSource(opts: DbOptions): DataSource {
       bigNumberStrings: false,
       poolSize: opts.poolSize,
       extra: { connectionLimit: opts.poolSize, decimalNumbers: true },
-      logging: false,
+      ...logging,
     });
   }
   if (opts.sqlitePath !== ':memory:') mkdirSync(path.dirname(opts.sqlitePath), { recursive: true });
@@ -43,6 +47,47 @@ export function createDataSource(opts: DbOptions): DataSource {
     migrations,
     migrationsTableName: 'schema_migrations',
     enableWAL: opts.sqlitePath !== ':memory:',
-    logging: false,
+    ...logging,
   });
+}
+
+interface PoolConnection {
+  query(sql: string, cb: (err: Error | null) => void): void;
+  release(): void;
+}
+interface Pool {
+  on(event: 'connection', listener: (c: PoolConnection) => void): void;
+  getConnection(cb: (err: Error | null, c: PoolConnection) => void): void;
+}
+
+const READ_COMMITTED = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
+
+/**
+ * Opens the data source and, on MySQL, sets READ COMMITTED once per pooled connection rather than
+ * with a `SET TRANSACTION` round trip before every transaction.
+ *
+ * Why READ COMMITTED and not InnoDB's REPEATABLE READ: correctness comes from the member row lock
+ * and conditional updates, and every read must see the latest committed rows. Under REPEATABLE
+ * READ, a read made before a lock wait freezes the snapshot, so after waiting for a concurrent
+ * transaction a use case would count redemptions or compute a balanceAfter from stale data (the
+ * concurrency tests caught exactly that).
+ */
+export async function openDataSource(dataSource: DataSource): Promise<DataSource> {
+  await dataSource.initialize();
+  if (dataSource.options.type !== 'mysql') return dataSource;
+  const pool = (dataSource.driver as unknown as { pool: Pool }).pool;
+  // Connections opened from now on get the setting before any other statement (mysql2 queues in order).
+  pool.on('connection', (c) => c.query(READ_COMMITTED, () => undefined));
+  // TypeORM opened (and returned to the pool) one connection while initialising: set it there too.
+  await new Promise<void>((resolve, reject) =>
+    pool.getConnection((err, c) => {
+      if (err) return reject(err);
+      c.query(READ_COMMITTED, (qErr) => {
+        c.release();
+        if (qErr) reject(qErr);
+        else resolve();
+      });
+    }),
+  );
+  return dataSource;
 }

@@ -1,11 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+export type Dialect = 'mysql' | 'sqlite';
+/** A row as the driver returns it, before a repository maps it. */
+export type RawRow = Record<string, unknown>;
 
 /**
- * The one way the BFF touches the database inside a use case. `transaction(fn)` opens a
- * transaction, or joins the one already running in this async context, so a service can be
- * called alone or as part of a bigger use case (the idempotency wrapper, say) without
- * threading managers through every call.
+ * The one way the BFF reaches the database. A use case runs in `transaction(fn)`: the transaction
+ * is ambient (AsyncLocalStorage), so repositories called anywhere inside `fn` run on it, and a
+ * `transaction` started inside another joins it (the idempotency middleware wraps a service's
+ * transaction this way). Nothing passes managers around: repositories ask `Db` for the current
+ * connection, and outside any transaction they get a pooled one.
  *
  * MySQL runs transactions concurrently and a deadlock victim is retried. SQLite (TypeORM shares
  * one connection) runs them one after another through a queue.
@@ -13,7 +18,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 export class Db {
   private readonly als = new AsyncLocalStorage<EntityManager>();
   private queue: Promise<unknown> = Promise.resolve();
-  readonly dialect: 'mysql' | 'sqlite';
+  readonly dialect: Dialect;
 
   constructor(
     readonly dataSource: DataSource,
@@ -22,7 +27,7 @@ export class Db {
     this.dialect = dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
   }
 
-  /** The manager of the running transaction, or the plain one outside any. */
+  /** TypeORM's manager of the running transaction, or the plain one outside any: for cold paths in repositories. */
   get manager(): EntityManager {
     return this.als.getStore() ?? this.dataSource.manager;
   }
@@ -31,21 +36,18 @@ export class Db {
     return this.als.getStore() !== undefined;
   }
 
-  async transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    const current = this.als.getStore();
-    if (current) return fn(current);
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.als.getStore()) return fn();
     if (this.dialect === 'sqlite') {
-      const run = () => this.dataSource.transaction((em) => this.als.run(em, () => fn(em)));
+      const run = () => this.dataSource.transaction((em) => this.als.run(em, fn));
       const result = this.queue.then(run, run);
       this.queue = result.catch(() => undefined);
       return result;
     }
-    // READ COMMITTED, not InnoDB's default REPEATABLE READ: a use case reads (say, who the caller
-    // is) before it takes the member lock, and under REPEATABLE READ that first read would freeze
-    // the snapshot, so after waiting for the lock it would count redemptions or compute a
-    // balanceAfter from data older than the transaction it waited for. Locks and conditional
-    // updates carry the correctness; every read must see the latest committed rows.
-    const run = () => this.dataSource.transaction('READ COMMITTED', (em) => this.als.run(em, () => fn(em)));
+    return this.withDeadlockRetry(() => this.dataSource.transaction((em) => this.als.run(em, fn)));
+  }
+
+  private async withDeadlockRetry<T>(run: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await run();
@@ -56,14 +58,76 @@ export class Db {
     }
   }
 
-  /** Appends ` FOR UPDATE` where the dialect has row locks (SQLite's queue already serialises). */
+  /** Rows of a SELECT, on the ambient transaction or a pooled connection. */
+  async rows<T = RawRow>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const r = await this.run(sql, params);
+    return (r.records ?? []) as T[];
+  }
+
+  /** The first row of a SELECT, or null. */
+  async row<T = RawRow>(sql: string, params: readonly unknown[] = []): Promise<T | null> {
+    return (await this.rows<T>(sql, params))[0] ?? null;
+  }
+
+  /** Runs an INSERT, UPDATE or DELETE and returns the number of rows it changed. */
+  async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return (await this.run(sql, params)).affected ?? 0;
+  }
+
+  private async run(sql: string, params: readonly unknown[]) {
+    const bound = this.dialect === 'sqlite' ? params.map(toSqlite) : [...params];
+    const em = this.als.getStore();
+    if (em?.queryRunner) return em.queryRunner.query(sql, bound, true);
+    const runner: QueryRunner = this.dataSource.createQueryRunner();
+    try {
+      return await runner.query(sql, bound, true);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Whether the database answers (readiness). */
+  async ping(): Promise<boolean> {
+    await this.rows('SELECT 1');
+    return true;
+  }
+
+  /** `sql FOR UPDATE` where the dialect has row locks (SQLite's queue already serialises writers). */
   forUpdate(sql: string): string {
     return this.dialect === 'mysql' ? `${sql} FOR UPDATE` : sql;
   }
+
+  /** `IN (?, ?, …)` for n values. */
+  static placeholders(n: number): string {
+    return Array.from({ length: n }, () => '?').join(', ');
+  }
+}
+
+/** SQLite has no date type: TypeORM stores UTC `YYYY-MM-DD HH:MM:SS.SSS` text, and so must raw SQL. */
+function toSqlite(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace('Z', '');
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return v;
+}
+
+/** A datetime column read by raw SQL: a Date from mysql2, UTC text from SQLite. */
+export function dateOf(v: unknown): Date {
+  if (v instanceof Date) return v;
+  if (typeof v === 'string') return new Date(`${v.replace(' ', 'T')}Z`);
+  throw new Error(`not a datetime: ${String(v)}`);
+}
+
+export function dateOrNull(v: unknown): Date | null {
+  return v === null || v === undefined ? null : dateOf(v);
+}
+
+/** A numeric column read by raw SQL (COUNT and SUM may arrive as strings or bigints). */
+export function numberOf(v: unknown): number {
+  return typeof v === 'number' ? v : Number(v ?? 0);
 }
 
 function driverCode(e: unknown): string | undefined {
-  const err = e as { code?: string; driverError?: { code?: string } };
+  const err = e as { code?: string; driverError?: { code?: string } } | null;
   return err?.driverError?.code ?? err?.code;
 }
 
@@ -76,9 +140,4 @@ export function isDeadlock(e: unknown): boolean {
 export function isDuplicateKey(e: unknown): boolean {
   const code = driverCode(e);
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
-/** Number of rows an UPDATE changed, on either dialect. */
-export function affectedRows(result: { affected?: number | null }): number {
-  return result.affected ?? 0;
 }

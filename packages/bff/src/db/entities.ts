@@ -1,3 +1,15 @@
+import type {
+  CouponKind,
+  CouponStatus,
+  GrowthReason,
+  MallItemKind,
+  MemberStatus,
+  PointsReason,
+  RedemptionStatus,
+  StaffRole,
+  TemplateSource,
+  TierChangeReason,
+} from '@member/shared';
 import { EntitySchema } from 'typeorm';
 
 // Entities are declared with EntitySchema (no decorators): plain interfaces, and the same
@@ -6,8 +18,6 @@ import { EntitySchema } from 'typeorm';
 const id = { type: 'varchar', length: 26, primary: true } as const;
 const ref = { type: 'varchar', length: 26 } as const;
 const at = (name: string, nullable = false) => ({ type: 'datetime', precision: 3, name, nullable }) as const;
-
-export type MemberStatus = 'pending' | 'active' | 'erased';
 
 export interface MemberRow {
   id: string;
@@ -28,6 +38,8 @@ export interface MemberRow {
   tier: string;
   growth: number;
   pointsBalance: number;
+  /** No live lot expires before this (NULL: no live lots). May be early, never late: reads settle expiry when it has passed. */
+  nextExpiryAt: Date | null;
   registeredAt: Date | null;
   erasedAt: Date | null;
   createdAt: Date;
@@ -56,6 +68,7 @@ export const MemberEntity = new EntitySchema<MemberRow>({
     tier: { type: 'varchar', length: 32 },
     growth: { type: 'int' },
     pointsBalance: { type: 'int', name: 'points_balance' },
+    nextExpiryAt: at('next_expiry_at', true),
     registeredAt: at('registered_at', true),
     erasedAt: at('erased_at', true),
     createdAt: at('created_at'),
@@ -88,7 +101,7 @@ export interface PointsLedgerRow {
   memberId: string;
   delta: number;
   balanceAfter: number;
-  reason: string;
+  reason: PointsReason;
   sourceKey: string;
   lotId: string | null;
   expiresAt: Date | null;
@@ -161,7 +174,7 @@ export interface GrowthLedgerRow {
   memberId: string;
   delta: number;
   valueAfter: number;
-  reason: string;
+  reason: GrowthReason;
   sourceKey: string;
   createdAt: Date;
 }
@@ -185,7 +198,7 @@ export interface TierHistoryRow {
   memberId: string;
   fromTier: string | null;
   toTier: string;
-  reason: 'registration' | 'upgrade' | 'review' | 'admin';
+  reason: TierChangeReason;
   createdAt: Date;
 }
 
@@ -259,8 +272,6 @@ export const StoreEntity = new EntitySchema<StoreRow>({
   columns: { id, name: { type: 'varchar', length: 64 }, createdAt: at('created_at') },
 });
 
-export type StaffRole = 'cashier' | 'manager' | 'admin';
-
 export interface StaffRow {
   id: string;
   storeId: string;
@@ -302,7 +313,7 @@ const couponTermsColumns = {
 export interface CouponTemplateRow {
   id: string;
   code: string;
-  kind: 'cash' | 'threshold' | 'discount';
+  kind: CouponKind;
   title: string;
   valueCents: number | null;
   thresholdCents: number | null;
@@ -315,7 +326,7 @@ export interface CouponTemplateRow {
   issuedCount: number;
   perMemberLimit: number | null;
   minTier: string | null;
-  source: 'config' | 'admin';
+  source: TemplateSource;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -340,13 +351,11 @@ export const CouponTemplateEntity = new EntitySchema<CouponTemplateRow>({
   },
 });
 
-export type MemberCouponStatus = 'available' | 'locked' | 'used' | 'expired';
-
 export interface MemberCouponRow {
   id: string;
   memberId: string;
   templateId: string;
-  kind: 'cash' | 'threshold' | 'discount';
+  kind: CouponKind;
   title: string;
   valueCents: number | null;
   thresholdCents: number | null;
@@ -355,7 +364,7 @@ export interface MemberCouponRow {
   minTier: string | null;
   validFrom: Date;
   validTo: Date;
-  status: MemberCouponStatus;
+  status: CouponStatus;
   lockRef: string | null;
   lockedUntil: Date | null;
   usedOrderId: string | null;
@@ -496,8 +505,6 @@ export const RefundEntity = new EntitySchema<RefundRow>({
 
 // ── Points mall and audit log ──────────────────────────────────────────────────────────────────
 
-export type MallItemKind = 'coupon' | 'physical' | 'service';
-
 export interface MallItemRow {
   id: string;
   kind: MallItemKind;
@@ -537,8 +544,6 @@ export const MallItemEntity = new EntitySchema<MallItemRow>({
     updatedAt: at('updated_at'),
   },
 });
-
-export type RedemptionStatus = 'issued' | 'awaiting_pickup' | 'fulfilled' | 'cancelled';
 
 export interface RedemptionRow {
   id: string;

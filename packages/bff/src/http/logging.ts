@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
 import type { Middleware } from 'koa';
-import { newId } from '../services/crypto';
+import { newId } from '../lib/ids';
 
 /** Paths pino blanks wherever they appear in a log object: no phone, openid or token reaches a log. */
 export const REDACT_PATHS = [

@@ -1,25 +1,28 @@
 import { DomainError, type CouponTemplateBody, type CouponTemplatePatch, type LoyaltyConfig, type MallItemBody, type MallItemPatch } from '@member/shared';
-import type { z } from 'zod';
-import { affectedRows, isDuplicateKey, type Db } from '../db/db';
-import { AuditEntity, CouponTemplateEntity, MallItemEntity, type AuditRow, type CouponTemplateRow, type MallItemRow } from '../db/entities';
-import type { Clock } from './clock';
+import { isDuplicateKey, type Db } from '../db/db';
+import type { AuditRow, CouponTemplateRow, MallItemRow, MemberCouponRow } from '../db/entities';
+import type { Repositories } from '../db/repositories';
+import type { Clock } from '../lib/clock';
+import { newId } from '../lib/ids';
 import type { CouponService } from './coupon.service';
-import { newId } from './crypto';
+import type { PointsService } from './points.service';
 
 /**
- * Operators' catalogue: coupon templates and mall items. Every write is recorded in the audit log
- * with who did it and what changed, in the same transaction as the change.
+ * Operators' catalogue: coupon templates and mall items, and coupons granted by hand. Every write
+ * is recorded in the audit log with who did it and what changed, in the same transaction.
  */
 export class AdminService {
   constructor(
     private readonly db: Db,
+    private readonly repos: Pick<Repositories, 'coupons' | 'mall' | 'audit'>,
+    private readonly points: PointsService,
+    private readonly coupons: CouponService,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
-    private readonly coupons: CouponService,
   ) {}
 
-  private async audit(actorId: string, action: string, targetType: string, targetId: string, details: unknown): Promise<void> {
-    await this.db.manager.insert(AuditEntity, { id: newId(), actorId, action, targetType, targetId, details: JSON.stringify(details), createdAt: this.clock.now() });
+  private audit(actorId: string, action: string, targetType: string, targetId: string, details: unknown): Promise<void> {
+    return this.repos.audit.insert({ id: newId(), actorId, action, targetType, targetId, details: JSON.stringify(details), createdAt: this.clock.now() });
   }
 
   private checkTier(code: string | null | undefined): void {
@@ -29,18 +32,18 @@ export class AdminService {
   }
 
   listTemplates(): Promise<CouponTemplateRow[]> {
-    return this.db.manager.find(CouponTemplateEntity, { order: { code: 'ASC' } });
+    return this.repos.coupons.allTemplates();
   }
 
   async template(id: string): Promise<CouponTemplateRow> {
-    const t = await this.db.manager.findOneBy(CouponTemplateEntity, { id });
+    const t = await this.repos.coupons.templateById(id);
     if (!t) throw new DomainError('NOT_FOUND', 'no such coupon template');
     return t;
   }
 
   createTemplate(actorId: string, b: CouponTemplateBody): Promise<CouponTemplateRow> {
     this.checkTier(b.minTier);
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async () => {
       const now = this.clock.now();
       const row: CouponTemplateRow = {
         id: newId(),
@@ -63,9 +66,9 @@ export class AdminService {
         updatedAt: now,
       };
       try {
-        await em.insert(CouponTemplateEntity, row);
+        await this.repos.coupons.insertTemplate(row);
       } catch (e) {
-        if (isDuplicateKey(e)) throw new DomainError('ALREADY_REGISTERED', `template code ${b.code} exists`);
+        if (isDuplicateKey(e)) throw new DomainError('TEMPLATE_CODE_TAKEN', `template code ${b.code} exists`);
         throw e;
       }
       await this.audit(actorId, 'coupon-template.create', 'coupon-template', row.id, b);
@@ -73,10 +76,10 @@ export class AdminService {
     });
   }
 
-  updateTemplate(actorId: string, id: string, p: z.infer<typeof CouponTemplatePatch>): Promise<CouponTemplateRow> {
+  updateTemplate(actorId: string, id: string, p: CouponTemplatePatch): Promise<CouponTemplateRow> {
     this.checkTier(p.minTier);
-    return this.db.transaction(async (em) => {
-      await this.template(id);
+    return this.db.transaction(async () => {
+      const current = await this.template(id);
       const changes: Partial<CouponTemplateRow> = { updatedAt: this.clock.now() };
       if (p.title !== undefined) changes.title = p.title;
       if (p.totalStock !== undefined) changes.totalStock = p.totalStock;
@@ -87,27 +90,28 @@ export class AdminService {
         changes.validFrom = 'from' in p.validity ? new Date(p.validity.from) : null;
         changes.validTo = 'to' in p.validity ? new Date(p.validity.to) : null;
       }
-      await em.update(CouponTemplateEntity, { id }, changes);
+      await this.repos.coupons.updateTemplate(id, changes);
       await this.audit(actorId, 'coupon-template.update', 'coupon-template', id, p);
-      return em.findOneByOrFail(CouponTemplateEntity, { id });
+      return { ...current, ...changes };
     });
   }
 
   listItems(): Promise<MallItemRow[]> {
-    return this.db.manager.find(MallItemEntity, { order: { id: 'ASC' } });
+    return this.repos.mall.allItems();
   }
 
   async item(id: string): Promise<MallItemRow> {
-    const i = await this.db.manager.findOneBy(MallItemEntity, { id });
+    const i = await this.repos.mall.itemById(id);
     if (!i) throw new DomainError('NOT_FOUND', 'no such mall item');
     return i;
   }
 
   createItem(actorId: string, b: MallItemBody): Promise<MallItemRow> {
     this.checkTier(b.minTier);
-    return this.db.transaction(async (em) => {
-      if (b.couponTemplateCode && !(await em.findOneBy(CouponTemplateEntity, { code: b.couponTemplateCode })) && !this.loyalty.couponTemplates.some((t) => t.code === b.couponTemplateCode)) {
-        throw new DomainError('VALIDATION_FAILED', `no coupon template ${b.couponTemplateCode}`, { issues: [{ in: 'body', path: ['couponTemplateCode'], message: 'unknown template' }] });
+    return this.db.transaction(async () => {
+      const code = b.couponTemplateCode;
+      if (code && !(await this.repos.coupons.templateByCode(code)) && !this.loyalty.couponTemplates.some((t) => t.code === code)) {
+        throw new DomainError('VALIDATION_FAILED', `no coupon template ${code}`, { issues: [{ in: 'body', path: ['couponTemplateCode'], message: 'unknown template' }] });
       }
       const now = this.clock.now();
       const row: MallItemRow = {
@@ -122,12 +126,12 @@ export class AdminService {
         saleFrom: b.saleFrom ? new Date(b.saleFrom) : null,
         saleTo: b.saleTo ? new Date(b.saleTo) : null,
         minTier: b.minTier ?? null,
-        couponTemplateCode: b.couponTemplateCode ?? null,
+        couponTemplateCode: code ?? null,
         active: b.active === false ? 0 : 1,
         createdAt: now,
         updatedAt: now,
       };
-      await em.insert(MallItemEntity, row);
+      await this.repos.mall.insertItem(row);
       await this.audit(actorId, 'mall-item.create', 'mall-item', row.id, b);
       return row;
     });
@@ -135,27 +139,17 @@ export class AdminService {
 
   updateItem(actorId: string, id: string, p: MallItemPatch): Promise<MallItemRow> {
     this.checkTier(p.minTier);
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async () => {
       await this.item(id);
       const { stockDelta, active, saleFrom, saleTo, ...rest } = p;
       const changes: Partial<MallItemRow> = { ...rest, updatedAt: this.clock.now() };
       if (active !== undefined) changes.active = active ? 1 : 0;
       if (saleFrom !== undefined) changes.saleFrom = saleFrom ? new Date(saleFrom) : null;
       if (saleTo !== undefined) changes.saleTo = saleTo ? new Date(saleTo) : null;
-      await em.update(MallItemEntity, { id }, changes);
-      if (stockDelta) {
-        const moved = affectedRows(
-          await em
-            .createQueryBuilder()
-            .update(MallItemEntity)
-            .set({ stock: () => 'stock + :delta' })
-            .where('id = :id AND stock + :delta >= 0', { id, delta: stockDelta })
-            .execute(),
-        );
-        if (moved !== 1) throw new DomainError('OUT_OF_STOCK', 'stock cannot go below zero');
-      }
+      await this.repos.mall.updateItem(id, changes);
+      if (stockDelta && !(await this.repos.mall.moveStock(id, stockDelta))) throw new DomainError('OUT_OF_STOCK', 'stock cannot go below zero');
       await this.audit(actorId, 'mall-item.update', 'mall-item', id, p);
-      return em.findOneByOrFail(MallItemEntity, { id });
+      return this.item(id);
     });
   }
 
@@ -164,16 +158,18 @@ export class AdminService {
     return this.updateItem(actorId, id, { active: false });
   }
 
-  /** Grants a coupon to a member by hand, through the one issuing service, once per grant key. */
-  grantCoupon(actorId: string, memberId: string, templateCode: string, reason: string, grantKey: string) {
+  /** Grants a coupon to a registered member by hand, through the one issuing service, once per grant key. */
+  grantCoupon(actorId: string, memberId: string, templateCode: string, reason: string, grantKey: string): Promise<MemberCouponRow> {
     return this.db.transaction(async () => {
-      const r = await this.coupons.issue(memberId, templateCode, `admin-grant:${grantKey}`);
+      const { member } = await this.points.lock(memberId, { withLots: false }).catch(() => ({ member: null }));
+      if (!member || member.status !== 'active') throw new DomainError('NOT_FOUND', 'no such member');
+      const r = await this.coupons.issueOnce(member, templateCode, `admin-grant:${grantKey}`);
       if (!r.replayed) await this.audit(actorId, 'coupon.grant', 'member', memberId, { templateCode, reason, couponId: r.coupon.id });
       return r.coupon;
     });
   }
 
   auditLog(limit = 100): Promise<AuditRow[]> {
-    return this.db.manager.find(AuditEntity, { order: { id: 'DESC' }, take: limit });
+    return this.repos.audit.latest(limit);
   }
 }

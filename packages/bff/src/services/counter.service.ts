@@ -12,16 +12,20 @@ import {
   type Quote,
   type RefundBody,
 } from '@member/shared';
-import type { EntityManager } from 'typeorm';
-import { affectedRows, isDuplicateKey, type Db } from '../db/db';
-import { MemberEntity, OrderEntity, RefundEntity, UsedCodeEntity, type MemberRow, type OrderRow, type RefundRow, type StaffRow } from '../db/entities';
-import type { Clock } from './clock';
-import { CouponService, termsOf } from './coupon.service';
-import { newId } from './crypto';
-import type { GrowthService } from './growth.service';
-import { lockMember } from './member-lock';
-import type { MemberService } from './member.service';
+import { isDuplicateKey, type Db } from '../db/db';
+import type { MemberCouponRow, MemberRow, OrderRow, RefundRow } from '../db/entities';
+import type { Repositories } from '../db/repositories';
+import type { Clock } from '../lib/clock';
+import type { FieldCrypto } from '../lib/crypto';
+import { newId } from '../lib/ids';
+import { termsOf, type CouponService } from './coupon.service';
 import type { PointsService } from './points.service';
+
+/** Who is at the till: the store and staff member from the signed token. */
+export interface Till {
+  staffId: string;
+  storeId: string;
+}
 
 export interface OrderResult {
   order: OrderRow;
@@ -37,40 +41,57 @@ export interface RefundResult {
   replayed: boolean;
 }
 
-const lockRefOf = (staff: StaffRow) => `store:${staff.storeId}`;
+const lockRefOf = (till: Till) => `store:${till.storeId}`;
 
 /**
  * The shop counter: identify a member by the dynamic code (server clock), price with the shared
  * rule, record the order and everything it moves in one transaction, and refund.
+ *
+ * Replays are found by unique keys, not probes: an order is inserted and a repeated receipt number
+ * fails on `UNIQUE(store_id, receipt_no)`; only then (or when a retry is refused because the first
+ * submission already spent the coupon or the points) is the earlier order looked up and compared.
  */
 export class CounterService {
   constructor(
     private readonly db: Db,
+    private readonly repos: Pick<Repositories, 'members' | 'orders'>,
+    private readonly points: PointsService,
+    private readonly coupons: CouponService,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
-    private readonly members: MemberService,
-    private readonly points: PointsService,
-    private readonly growth: GrowthService,
-    private readonly coupons: CouponService,
+    private readonly crypto: FieldCrypto,
   ) {}
 
-  /** The member behind a code, if the code is right for the current or previous window. */
-  async identify(code: string): Promise<{ member: MemberRow; step: number }> {
-    const parsed = parseMemberCode(code);
-    if (!parsed) throw new DomainError('CODE_INVALID', 'not a member code');
-    const member = await this.db.manager.findOneBy(MemberEntity, { codeRef: parsed.ref, status: 'active' });
-    if (!member) throw new DomainError('CODE_INVALID', 'not a member code');
-    const check = verifyOtp(this.members.codeSecretOf(member), parsed.otp, this.clock.now().getTime(), this.loyalty.dynamicCode);
+  private checkCode(member: MemberRow, otp: string): { step: number } {
+    const check = verifyOtp(this.crypto.decrypt(member.codeSecretEnc), otp, this.clock.now().getTime(), this.loyalty.dynamicCode);
     if (check.status === 'expired') throw new DomainError('CODE_EXPIRED', 'this code has expired: ask the member to refresh it');
     if (check.status === 'invalid') throw new DomainError('CODE_INVALID', 'not a member code');
-    return { member, step: check.step };
+    return { step: check.step };
   }
 
-  async lookup(staff: StaffRow, code: string) {
-    const { member } = await this.identify(code);
-    await this.points.expireMember(member.id);
-    const fresh = await this.db.manager.findOneByOrFail(MemberEntity, { id: member.id });
-    return { member: fresh, coupons: await this.coupons.usableAtCounter(member.id, fresh.tier, lockRefOf(staff)) };
+  private parse(code: string): { ref: string; otp: string } {
+    const parsed = parseMemberCode(code);
+    if (!parsed) throw new DomainError('CODE_INVALID', 'not a member code');
+    return parsed;
+  }
+
+  /** The member behind a code (current or previous window), read without locking; lapsed points settled. */
+  private async identify(code: string): Promise<MemberRow> {
+    const { ref, otp } = this.parse(code);
+    const member = await this.repos.members.activeByCodeRef(ref);
+    if (!member) throw new DomainError('CODE_INVALID', 'not a member code');
+    this.checkCode(member, otp);
+    if (member.nextExpiryAt && member.nextExpiryAt <= this.clock.now()) {
+      await this.points.expireMember(member.id);
+      return (await this.repos.members.activeByCodeRef(ref)) ?? member;
+    }
+    return member;
+  }
+
+  /** The member and the coupons they can use here now. */
+  async lookup(till: Till, code: string): Promise<{ member: MemberRow; coupons: MemberCouponRow[] }> {
+    const member = await this.identify(code);
+    return { member, coupons: await this.coupons.usableAtCounter(member, lockRefOf(till)) };
   }
 
   private checkAmount(amountCents: number): void {
@@ -81,13 +102,9 @@ export class CounterService {
     }
   }
 
-  private async price(em: EntityManager, member: MemberRow, body: CounterQuoteBody): Promise<Quote> {
+  private price(member: MemberRow, coupon: MemberCouponRow | null, body: CounterQuoteBody): Quote {
     const now = this.clock.now();
     const tier = tierByCode(this.loyalty.tiers, member.tier);
-    const coupon = body.couponId ? await this.coupons.ofMember(em, member.id, body.couponId) : null;
-    if (coupon && coupon.status !== 'available' && coupon.status !== 'locked') {
-      throw new DomainError('COUPON_NOT_APPLICABLE', `coupon is ${coupon.status}`, { reason: coupon.status });
-    }
     return priceOrder(
       {
         grossCents: body.amountCents,
@@ -104,54 +121,41 @@ export class CounterService {
   }
 
   /** Prices without recording; a chosen coupon is reserved for this store while the quote is open. */
-  async quote(staff: StaffRow, body: CounterQuoteBody): Promise<Quote> {
+  async quote(till: Till, body: CounterQuoteBody): Promise<Quote> {
     this.checkAmount(body.amountCents);
-    const { member } = await this.identify(body.code);
-    await this.points.expireMember(member.id);
-    const fresh = await this.db.manager.findOneByOrFail(MemberEntity, { id: member.id });
-    const quote = await this.price(this.db.manager, fresh, body);
-    if (body.couponId) await this.coupons.lock(member.id, body.couponId, lockRefOf(staff));
+    const member = await this.identify(body.code);
+    const coupon = body.couponId ? await this.coupons.forPricing(member.id, body.couponId) : null;
+    const quote = this.price(member, coupon, body);
+    if (body.couponId) await this.coupons.lock(member.id, body.couponId, lockRefOf(till));
     return quote;
   }
 
-  private async replay(staff: StaffRow, body: CounterOrderBody): Promise<OrderResult | null> {
-    const prior = await this.db.manager.findOneBy(OrderEntity, { storeId: staff.storeId, receiptNo: body.receiptNo });
-    if (!prior) return null;
-    const same = prior.grossCents === body.amountCents && prior.couponId === (body.couponId ?? null) && prior.pointsUsed === (body.pointsToUse ?? 0);
-    if (!same) throw new DomainError('IDEMPOTENCY_MISMATCH', 'this receipt number was already used for a different order');
-    const member = await this.db.manager.findOneByOrFail(MemberEntity, { id: prior.memberId });
-    return { order: prior, member, upgradedTo: null, replayed: true };
-  }
-
   /**
-   * Records a counter order. Re-prices on the server, then in one transaction: records the order
-   * (unique per store + receipt number), burns the code window (unique per member + window), uses
-   * the coupon, spends points (FIFO), credits points and growth on the cash paid, upgrades the tier.
-   * The same receipt number in the same store replays the first result.
+   * Records a counter order. In one transaction: locks the member found by the code, re-prices on
+   * the server, records the order (unique per store + receipt number), burns the code window
+   * (unique per member + window), uses the coupon, and posts the spend, the earned points and the
+   * growth to the account in one go (upgrading the tier at once).
    */
-  async order(staff: StaffRow, body: CounterOrderBody): Promise<OrderResult> {
+  async order(till: Till, body: CounterOrderBody): Promise<OrderResult> {
     this.checkAmount(body.amountCents);
-    const earlier = await this.replay(staff, body);
-    if (earlier) return earlier;
-    const { member: identified, step } = await this.identify(body.code);
-    await this.points.expireMember(identified.id);
+    const { ref, otp } = this.parse(body.code);
+    const pointsToUse = body.pointsToUse ?? 0;
+    let memberId: string | null = null;
     try {
-      return await this.db.transaction(async (em) => {
-        const member = await lockMember(this.db, em, identified.id);
-        // Checked before pricing: a retry racing the first submission must replay it, not be refused
-        // because the first one already used the coupon or the points. The unique keys on orders and
-        // used_codes stay the last word (see the catch below).
-        const racing = await em.findOneBy(OrderEntity, { storeId: staff.storeId, receiptNo: body.receiptNo });
-        if (racing) return (await this.replay(staff, body))!;
-        if (await em.findOneBy(UsedCodeEntity, { memberId: member.id, step })) {
-          throw new DomainError('CODE_ALREADY_USED', 'this code already paid for an order: ask the member to refresh it');
-        }
-        const q = await this.price(em, member, body);
+      return await this.db.transaction(async () => {
+        const locked = await this.repos.members.lockActiveByCodeRef(ref, pointsToUse > 0);
+        if (!locked) throw new DomainError('CODE_INVALID', 'not a member code');
+        memberId = locked.member.id;
+        const { step } = this.checkCode(locked.member, otp);
+        await this.points.settleExpiry(locked);
+        const member = locked.member;
+        const coupon = body.couponId ? await this.coupons.forPricing(member.id, body.couponId) : null;
+        const q = this.price(member, coupon, body);
         const now = this.clock.now();
         const order: OrderRow = {
           id: newId(),
-          storeId: staff.storeId,
-          staffId: staff.id,
+          storeId: till.storeId,
+          staffId: till.staffId,
           memberId: member.id,
           receiptNo: body.receiptNo,
           tierCode: member.tier,
@@ -172,44 +176,51 @@ export class CounterService {
           pointsReturned: 0,
           createdAt: now,
         };
-        await em.insert(OrderEntity, order);
-        await em.insert(UsedCodeEntity, { id: newId(), memberId: member.id, step, orderId: order.id, createdAt: now });
-        if (order.couponId) await this.coupons.use(em, member.id, order.couponId, order.id, lockRefOf(staff));
-        const after = { ...member };
-        if (q.pointsUsed > 0) {
-          const spent = await this.points.debit({ memberId: member.id, amount: q.pointsUsed, reason: 'spend', sourceKey: `order:${order.id}:spend`, fresh: true });
-          after.pointsBalance = spent.entry.balanceAfter;
-        }
-        if (q.pointsToEarn > 0) {
-          const earned = await this.points.credit({ memberId: member.id, amount: q.pointsToEarn, reason: 'order', sourceKey: `order:${order.id}`, fresh: true });
-          after.pointsBalance = earned.entry.balanceAfter;
-        }
-        let upgradedTo: string | null = null;
-        if (q.growthToEarn > 0) {
-          const g = await this.growth.add({ memberId: member.id, delta: q.growthToEarn, reason: 'order', sourceKey: `order:${order.id}`, fresh: true });
-          after.growth = g.entry.valueAfter;
-          upgradedTo = g.upgrade?.to ?? null;
-          if (upgradedTo) after.tier = upgradedTo;
-        }
-        return { order, member: after, upgradedTo, replayed: false };
+        await this.repos.orders.insert(order);
+        await this.repos.orders.insertUsedCode({ id: newId(), memberId: member.id, step, orderId: order.id, createdAt: now });
+        if (order.couponId) await this.coupons.use(member.id, order.couponId, order.id, lockRefOf(till));
+        const posted = await this.points.post(locked, {
+          debits: q.pointsUsed > 0 ? [{ amount: q.pointsUsed, reason: 'spend', sourceKey: `order:${order.id}:spend` }] : [],
+          credits: q.pointsToEarn > 0 ? [{ amount: q.pointsToEarn, reason: 'order', sourceKey: `order:${order.id}` }] : [],
+          growth: q.growthToEarn > 0 ? { delta: q.growthToEarn, reason: 'order', sourceKey: `order:${order.id}` } : undefined,
+        });
+        return { order, member: posted.member, upgradedTo: posted.upgrade?.to ?? null, replayed: false };
       });
     } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
-      const replayed = await this.replay(staff, body);
+      if (!isDuplicateKey(e) && !(e instanceof DomainError)) throw e;
+      // The receipt number may have been used: by this very request (a retry, replayed) or by another.
+      const replayed = await this.replayOrder(till, body, memberId);
       if (replayed) return replayed;
-      throw new DomainError('CODE_ALREADY_USED', 'this code already paid for an order: ask the member to refresh it');
+      if (isDuplicateKey(e)) throw new DomainError('CODE_ALREADY_USED', 'this code already paid for an order: ask the member to refresh it');
+      throw e;
     }
   }
 
+  /**
+   * The earlier order under this receipt number, if this request is the same (same member, same
+   * figures): a retry. Anything else under a used receipt number is IDEMPOTENCY_MISMATCH and
+   * reveals nothing of the first order.
+   */
+  private async replayOrder(till: Till, body: CounterOrderBody, memberId: string | null): Promise<OrderResult | null> {
+    const prior = await this.repos.orders.byReceipt(till.storeId, body.receiptNo);
+    if (!prior) return null;
+    const same =
+      prior.memberId === memberId && prior.grossCents === body.amountCents && prior.couponId === (body.couponId ?? null) && prior.pointsUsed === (body.pointsToUse ?? 0);
+    if (!same) throw new DomainError('IDEMPOTENCY_MISMATCH', 'this receipt number was already used for a different order');
+    const member = await this.repos.members.byId(prior.memberId);
+    if (!member) throw new DomainError('NOT_FOUND', 'member not found');
+    return { order: prior, member, upgradedTo: null, replayed: true };
+  }
+
   /** An order of the staff member's own store; another store's order does not exist for them. */
-  async orderOfStore(staff: StaffRow, orderId: string): Promise<OrderRow> {
-    const order = await this.db.manager.findOneBy(OrderEntity, { id: orderId, storeId: staff.storeId });
+  async orderOfStore(till: Till, orderId: string): Promise<OrderRow> {
+    const order = await this.repos.orders.ofStore(till.storeId, orderId);
     if (!order) throw new DomainError('NOT_FOUND', 'no such order in this store');
     return order;
   }
 
-  async orderByReceipt(staff: StaffRow, receiptNo: string): Promise<OrderRow> {
-    const order = await this.db.manager.findOneBy(OrderEntity, { storeId: staff.storeId, receiptNo });
+  async orderByReceipt(till: Till, receiptNo: string): Promise<OrderRow> {
+    const order = await this.repos.orders.byReceipt(till.storeId, receiptNo);
     if (!order) throw new DomainError('NOT_FOUND', 'no such order in this store');
     return order;
   }
@@ -220,37 +231,18 @@ export class CounterService {
    * up to exactly a full one); the coupon comes back on a full refund if it is still valid. The
    * balance may go negative. The tier is left alone until the next review.
    */
-  async refund(staff: StaffRow, orderId: string, body: RefundBody): Promise<RefundResult> {
-    const order0 = await this.orderOfStore(staff, orderId);
-    const replay = async (): Promise<RefundResult | null> => {
-      const prior = await this.db.manager.findOneBy(RefundEntity, { storeId: staff.storeId, refundNo: body.refundNo });
-      if (!prior) return null;
-      if (prior.orderId !== orderId || prior.amountCents !== body.amountCents) {
-        throw new DomainError('IDEMPOTENCY_MISMATCH', 'this refund number was already used for a different refund');
-      }
-      const order = await this.db.manager.findOneByOrFail(OrderEntity, { id: orderId });
-      return { refund: prior, order, member: await this.db.manager.findOneByOrFail(MemberEntity, { id: order.memberId }), replayed: true };
-    };
-    const earlier = await replay();
-    if (earlier) return earlier;
+  async refund(till: Till, orderId: string, body: RefundBody): Promise<RefundResult> {
+    const first = await this.orderOfStore(till, orderId);
     try {
-      return await this.db.transaction(async (em) => {
-        await lockMember(this.db, em, order0.memberId);
-        if (await em.findOneBy(RefundEntity, { storeId: staff.storeId, refundNo: body.refundNo })) return (await replay())!;
-        const order = await em.findOneByOrFail(OrderEntity, { id: orderId });
+      return await this.db.transaction(async () => {
+        const locked = await this.points.lock(first.memberId, { withLots: true });
+        // Read again under the member lock: refunds of one order are serialised by it.
+        const order = (await this.repos.orders.byId(orderId))!;
         const freeOrder = order.dueCents === 0;
-        if (freeOrder ? body.amountCents !== 0 || (await em.countBy(RefundEntity, { orderId })) > 0 : body.amountCents <= 0) {
+        if (freeOrder ? body.amountCents !== 0 || (await this.repos.orders.countRefunds(orderId)) > 0 : body.amountCents <= 0) {
           throw new DomainError(freeOrder ? 'REFUND_EXCEEDS_ORDER' : 'VALIDATION_FAILED', freeOrder ? 'nothing left to refund' : 'refund amount must be positive');
         }
-        const grew = affectedRows(
-          await em
-            .createQueryBuilder()
-            .update(OrderEntity)
-            .set({ refundedCents: () => 'refunded_cents + :amount' })
-            .where('id = :id AND refunded_cents + :amount <= due_cents', { id: orderId, amount: body.amountCents })
-            .execute(),
-        );
-        if (grew !== 1) {
+        if (!(await this.repos.orders.addRefunded(orderId, body.amountCents))) {
           throw new DomainError('REFUND_EXCEEDS_ORDER', 'refund is more than what is left of the order', { refundableCents: order.dueCents - order.refundedCents });
         }
         const refundedAfter = order.refundedCents + body.amountCents;
@@ -259,50 +251,59 @@ export class CounterService {
         const ungrow = refundShare(order.growthEarned, refundedAfter, order.dueCents) - order.growthReversed;
         const giveBack = refundShare(order.pointsUsed, refundedAfter, order.dueCents) - order.pointsReturned;
         const refundId = newId();
-        if (reverse > 0) await this.points.reverse({ memberId: order.memberId, amount: reverse, reason: 'refund', sourceKey: `refund:${refundId}` });
-        if (ungrow > 0) await this.growth.add({ memberId: order.memberId, delta: -ungrow, reason: 'refund', sourceKey: `refund:${refundId}` });
-        const returned = await this.points.returnSpent(order.memberId, `order:${order.id}:spend`, order.pointsReturned, giveBack, `refund:${refundId}:return`);
-        await em
-          .createQueryBuilder()
-          .update(OrderEntity)
-          .set({
-            pointsReversed: () => 'points_reversed + :reverse',
-            growthReversed: () => 'growth_reversed + :ungrow',
-            pointsReturned: () => 'points_returned + :returned',
-          })
-          .where('id = :id', { id: orderId, reverse, ungrow, returned })
-          .execute();
-        const couponRestored = full && order.couponId ? await this.coupons.restore(em, order.couponId, order.id) : false;
+        const credits = await this.points.giveBackCredits(order.memberId, `order:${order.id}:spend`, order.pointsReturned, giveBack, `refund:${refundId}:return`, 'refund_return');
+        const returned = credits.reduce((s, c) => s + c.amount, 0);
+        const posted = await this.points.post(locked, {
+          debits: reverse > 0 ? [{ amount: reverse, reason: 'refund', sourceKey: `refund:${refundId}`, mayGoNegative: true }] : [],
+          credits,
+          growth: ungrow > 0 ? { delta: -ungrow, reason: 'refund', sourceKey: `refund:${refundId}` } : undefined,
+        });
+        const reversal = { pointsReversed: reverse, growthReversed: ungrow, pointsReturned: returned };
+        await this.repos.orders.addReversal(orderId, reversal);
+        const couponRestored = full && order.couponId ? await this.coupons.restore(order.couponId, order.id) : false;
         const refund: RefundRow = {
           id: refundId,
           orderId,
-          storeId: staff.storeId,
-          staffId: staff.id,
+          storeId: till.storeId,
+          staffId: till.staffId,
           refundNo: body.refundNo,
           amountCents: body.amountCents,
-          pointsReversed: reverse,
-          growthReversed: ungrow,
-          pointsReturned: returned,
+          ...reversal,
           couponRestored: couponRestored ? 1 : 0,
           createdAt: this.clock.now(),
         };
-        await em.insert(RefundEntity, refund);
-        return {
-          refund,
-          order: await em.findOneByOrFail(OrderEntity, { id: orderId }),
-          member: await em.findOneByOrFail(MemberEntity, { id: order.memberId }),
-          replayed: false,
+        await this.repos.orders.insertRefund(refund);
+        const after: OrderRow = {
+          ...order,
+          refundedCents: refundedAfter,
+          pointsReversed: order.pointsReversed + reverse,
+          growthReversed: order.growthReversed + ungrow,
+          pointsReturned: order.pointsReturned + returned,
         };
+        return { refund, order: after, member: posted.member, replayed: false };
       });
     } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
-      const replayed = await replay();
+      if (!isDuplicateKey(e) && !(e instanceof DomainError)) throw e;
+      const replayed = await this.replayRefund(till, orderId, body);
       if (replayed) return replayed;
       throw e;
     }
   }
 
-  async ordersOfMember(memberId: string): Promise<OrderRow[]> {
-    return this.db.manager.find(OrderEntity, { where: { memberId }, order: { id: 'DESC' }, take: 100 });
+  private async replayRefund(till: Till, orderId: string, body: RefundBody): Promise<RefundResult | null> {
+    const prior = await this.repos.orders.refundByNo(till.storeId, body.refundNo);
+    if (!prior) return null;
+    if (prior.orderId !== orderId || prior.amountCents !== body.amountCents) {
+      throw new DomainError('IDEMPOTENCY_MISMATCH', 'this refund number was already used for a different refund');
+    }
+    const order = (await this.repos.orders.byId(orderId))!;
+    const member = await this.repos.members.byId(order.memberId);
+    if (!member) throw new DomainError('NOT_FOUND', 'member not found');
+    return { refund: prior, order, member, replayed: true };
+  }
+
+  /** A member's counter orders, newest first, with the store's name. */
+  ordersOfMember(memberId: string) {
+    return this.repos.orders.ofMember(memberId, 100);
   }
 }

@@ -1,12 +1,9 @@
-import { couponRefusal, couponValidity, DomainError, tierAtLeast, type CouponTerms, type LoyaltyConfig } from '@member/shared';
-import { Brackets, type EntityManager, type UpdateQueryBuilder } from 'typeorm';
-import { affectedRows, isDuplicateKey, type Db } from '../db/db';
-import { CouponTemplateEntity, MemberCouponEntity, type CouponTemplateRow, type MemberCouponRow } from '../db/entities';
-import type { Clock } from './clock';
-import { newId } from './crypto';
-import { lockMember } from './member-lock';
-
-export type CouponView = 'available' | 'used' | 'expired';
+import { couponRefusal, couponValidity, DomainError, tierAtLeast, type CouponTerms, type CouponView, type LoyaltyConfig } from '@member/shared';
+import { isDuplicateKey } from '../db/db';
+import type { CouponTemplateRow, MemberCouponRow, MemberRow } from '../db/entities';
+import type { CouponRepository } from '../db/repositories/coupon.repository';
+import type { Clock } from '../lib/clock';
+import { newId } from '../lib/ids';
 
 /** The terms the shared pricing rules read from a member's coupon. */
 export function termsOf(c: MemberCouponRow): CouponTerms {
@@ -26,17 +23,18 @@ export function termsOf(c: MemberCouponRow): CouponTerms {
  * Coupons: one issuing path for every source (registration, upgrade gifts, first order, invite
  * rewards, mall, admin grants), atomic on template stock and per-member limits and exactly-once
  * per source event; and the life cycle available → locked (TTL) → used, used → available on refund.
+ * Issuing runs inside the caller's transaction, on a member row the caller has locked.
  */
 export class CouponService {
   constructor(
-    private readonly db: Db,
+    private readonly coupons: CouponRepository,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
   ) {}
 
   /** The template behind a code; templates named in config/loyalty.json are created on first use. */
-  async template(em: EntityManager, code: string): Promise<CouponTemplateRow> {
-    const found = await em.findOneBy(CouponTemplateEntity, { code });
+  async template(code: string): Promise<CouponTemplateRow> {
+    const found = await this.coupons.templateByCode(code);
     if (found) return found;
     const cfg = this.loyalty.couponTemplates.find((t) => t.code === code);
     if (!cfg) throw new DomainError('NOT_FOUND', `no coupon template ${code}`);
@@ -62,111 +60,93 @@ export class CouponService {
       updatedAt: now,
     };
     try {
-      // Outside the caller's transaction would be cleaner, but the row is idempotent by its unique code.
-      await em.insert(CouponTemplateEntity, row);
+      await this.coupons.insertTemplate(row);
       return row;
     } catch (e) {
+      // Created concurrently: the unique code makes this idempotent.
       if (!isDuplicateKey(e)) throw e;
-      return em.findOneByOrFail(CouponTemplateEntity, { code });
+      const created = await this.coupons.templateByCode(code);
+      if (!created) throw e;
+      return created;
     }
   }
 
+  /** Templates by code for display (config templates not yet created show as missing). */
+  async templatesByCodes(codes: readonly string[]): Promise<Map<string, CouponTemplateRow>> {
+    return new Map((await this.coupons.templatesByCodes([...new Set(codes)])).map((t) => [t.code, t]));
+  }
+
   /**
-   * Issues one coupon from a template to a member for a source event (`sourceKey`): a second issue
-   * for the same event returns the first coupon. Refuses with TIER_REQUIRED, LIMIT_REACHED or
-   * OUT_OF_STOCK, changing nothing.
+   * Issues one coupon per source key (new events, unique per member) from a template to a
+   * locked member. Refuses with TIER_REQUIRED,
+   * LIMIT_REACHED or OUT_OF_STOCK before writing anything.
    */
-  issue(memberId: string, templateCode: string, sourceKey: string): Promise<{ coupon: MemberCouponRow; replayed: boolean }> {
-    return this.db.transaction(async (em) => {
-      const member = await lockMember(this.db, em, memberId);
-      const prior = await em.findOneBy(MemberCouponEntity, { memberId, sourceKey });
-      if (prior) return { coupon: prior, replayed: true };
-      const t = await this.template(em, templateCode);
-      if (t.minTier && !tierAtLeast(this.loyalty.tiers, member.tier, t.minTier)) throw new DomainError('TIER_REQUIRED', `needs tier ${t.minTier}`);
-      if (t.perMemberLimit !== null) {
-        const held = await em.countBy(MemberCouponEntity, { memberId, templateId: t.id });
-        if (held >= t.perMemberLimit) throw new DomainError('LIMIT_REACHED', 'per-member limit reached for this coupon');
-      }
-      const taken = affectedRows(
-        await em
-          .createQueryBuilder()
-          .update(CouponTemplateEntity)
-          .set({ issuedCount: () => 'issued_count + 1' })
-          .where('id = :id AND (total_stock IS NULL OR issued_count < total_stock)', { id: t.id })
-          .execute(),
-      );
-      if (taken !== 1) throw new DomainError('OUT_OF_STOCK', 'this coupon has run out');
-      const now = this.clock.now();
-      const window =
-        t.validityDays !== null ? couponValidity({ days: t.validityDays }, now) : { validFrom: t.validFrom ?? now, validTo: t.validTo ?? now };
-      const coupon: MemberCouponRow = {
-        id: newId(),
-        memberId,
-        templateId: t.id,
-        kind: t.kind,
-        title: t.title,
-        valueCents: t.valueCents,
-        thresholdCents: t.thresholdCents,
-        discountPercent: t.discountPercent,
-        capCents: t.capCents,
-        minTier: t.minTier,
-        ...window,
-        status: 'available',
-        lockRef: null,
-        lockedUntil: null,
-        usedOrderId: null,
-        usedAt: null,
-        sourceKey,
-        createdAt: now,
-      };
-      await em.insert(MemberCouponEntity, coupon);
-      return { coupon, replayed: false };
-    });
-  }
-
-  /** A member's coupons by what the wallet shows; lapsed ones count as expired even before the job marks them. */
-  async list(memberId: string, view: CouponView): Promise<MemberCouponRow[]> {
+  async issue(member: MemberRow, templateCode: string, keys: readonly string[]): Promise<{ coupons: MemberCouponRow[] }> {
+    const count = keys.length;
+    const t = await this.template(templateCode);
+    if (t.minTier && !tierAtLeast(this.loyalty.tiers, member.tier, t.minTier)) throw new DomainError('TIER_REQUIRED', `needs tier ${t.minTier}`);
+    if (t.perMemberLimit !== null && (await this.coupons.countHeld(member.id, t.id)) + count > t.perMemberLimit) {
+      throw new DomainError('LIMIT_REACHED', 'per-member limit reached for this coupon');
+    }
+    if (!(await this.coupons.takeTemplateStock(t.id, count))) throw new DomainError('OUT_OF_STOCK', 'this coupon has run out');
     const now = this.clock.now();
-    const qb = this.db.manager.createQueryBuilder(MemberCouponEntity, 'c').where('c.memberId = :memberId', { memberId });
-    if (view === 'used') qb.andWhere('c.status = :used', { used: 'used' });
-    if (view === 'available') qb.andWhere("c.status IN ('available', 'locked') AND c.validTo > :now", { now });
-    if (view === 'expired') qb.andWhere(new Brackets((w) => w.where("c.status = 'expired'").orWhere("c.status IN ('available', 'locked') AND c.validTo <= :now", { now })));
-    return qb.orderBy('c.validTo', view === 'available' ? 'ASC' : 'DESC').addOrderBy('c.id', 'ASC').getMany();
+    const window = t.validityDays !== null ? couponValidity({ days: t.validityDays }, now) : { validFrom: t.validFrom ?? now, validTo: t.validTo ?? now };
+    const rows: MemberCouponRow[] = keys.map((key) => ({
+      id: newId(),
+      memberId: member.id,
+      templateId: t.id,
+      kind: t.kind,
+      title: t.title,
+      valueCents: t.valueCents,
+      thresholdCents: t.thresholdCents,
+      discountPercent: t.discountPercent,
+      capCents: t.capCents,
+      minTier: t.minTier,
+      ...window,
+      status: 'available',
+      lockRef: null,
+      lockedUntil: null,
+      usedOrderId: null,
+      usedAt: null,
+      sourceKey: key,
+      createdAt: now,
+    }));
+    await this.coupons.insertCoupons(rows);
+    return { coupons: rows };
   }
 
-  async countAvailable(memberId: string): Promise<number> {
-    return this.db.manager
-      .createQueryBuilder(MemberCouponEntity, 'c')
-      .where("c.memberId = :memberId AND c.status IN ('available', 'locked') AND c.validTo > :now", { memberId, now: this.clock.now() })
-      .getCount();
+  /**
+   * Issues once per event, quietly: an event already issued (an upgrade gift for a tier reached a
+   * second time, say) returns its coupon. Checks first, because inside a bigger use case a
+   * duplicate-key failure after the stock was taken would leave the count wrong.
+   */
+  async issueOnce(member: MemberRow, templateCode: string, sourceKey: string): Promise<{ coupon: MemberCouponRow; replayed: boolean }> {
+    const prior = await this.coupons.bySource(member.id, sourceKey);
+    if (prior) return { coupon: prior, replayed: true };
+    return { coupon: (await this.issue(member, templateCode, [sourceKey])).coupons[0], replayed: false };
+  }
+
+  /** A member's coupons by what the wallet shows. */
+  list(memberId: string, view: CouponView): Promise<MemberCouponRow[]> {
+    return this.coupons.list(memberId, view, this.clock.now());
   }
 
   /** Coupons the member can use at a counter now (not held by another store's open quote). */
-  async usableAtCounter(memberId: string, tierCode: string, lockRef: string): Promise<MemberCouponRow[]> {
+  async usableAtCounter(member: MemberRow, lockRef: string): Promise<MemberCouponRow[]> {
     const now = this.clock.now();
-    return (await this.list(memberId, 'available')).filter(
+    return (await this.coupons.list(member.id, 'available', now)).filter(
       (c) =>
         !(c.status === 'locked' && c.lockRef !== lockRef && c.lockedUntil && c.lockedUntil > now) &&
-        couponRefusal(termsOf(c), Number.MAX_SAFE_INTEGER, now, tierCode, this.loyalty.tiers) === null,
+        couponRefusal(termsOf(c), Number.MAX_SAFE_INTEGER, now, member.tier, this.loyalty.tiers) === null,
     );
   }
 
-  /** A coupon of this member, or 404 (another member's coupon does not exist for them). */
-  async ofMember(em: EntityManager, memberId: string, couponId: string): Promise<MemberCouponRow> {
-    const c = await em.findOneBy(MemberCouponEntity, { id: couponId, memberId });
+  /** A coupon of this member that is not spent, or the contract's refusal. */
+  async forPricing(memberId: string, couponId: string): Promise<MemberCouponRow> {
+    const c = await this.coupons.ofMember(memberId, couponId);
     if (!c) throw new DomainError('NOT_FOUND', 'no such coupon');
+    if (c.status !== 'available' && c.status !== 'locked') throw new DomainError('COUPON_NOT_APPLICABLE', `coupon is ${c.status}`, { reason: c.status });
     return c;
-  }
-
-  /** Narrows an update to a coupon that is free to take: available, or locked by this counter, or its lock lapsed. */
-  private claimable<T extends object>(qb: UpdateQueryBuilder<T>, lockRef: string, now: Date): UpdateQueryBuilder<T> {
-    return qb.andWhere(
-      new Brackets((w) =>
-        w
-          .where("status = 'available'")
-          .orWhere("status = 'locked' AND (lock_ref = :lockRef OR locked_until <= :now)", { lockRef, now }),
-      ),
-    );
   }
 
   /**
@@ -176,47 +156,24 @@ export class CouponService {
   async lock(memberId: string, couponId: string, lockRef: string): Promise<void> {
     const now = this.clock.now();
     const until = new Date(now.getTime() + this.loyalty.counter.couponLockSeconds * 1000);
-    const qb = this.db.manager
-      .createQueryBuilder()
-      .update(MemberCouponEntity)
-      .set({ status: 'locked', lockRef, lockedUntil: until })
-      .where('id = :id AND member_id = :memberId AND valid_to > :now', { id: couponId, memberId, now });
-    if (affectedRows(await this.claimable(qb, lockRef, now).execute()) !== 1) {
-      throw new DomainError('COUPON_NOT_APPLICABLE', 'coupon is used, expired or held by another counter', { reason: 'unavailable' });
-    }
+    if (!(await this.coupons.lock(memberId, couponId, lockRef, until, now))) throw unavailable();
   }
 
-  /** Marks the coupon used by an order, inside the order's transaction (conditional on it being claimable). */
-  async use(em: EntityManager, memberId: string, couponId: string, orderId: string, lockRef: string): Promise<void> {
-    const now = this.clock.now();
-    const qb = em
-      .createQueryBuilder()
-      .update(MemberCouponEntity)
-      .set({ status: 'used', usedOrderId: orderId, usedAt: now, lockRef: null, lockedUntil: null })
-      .where('id = :id AND member_id = :memberId AND valid_to > :now', { id: couponId, memberId, now });
-    if (affectedRows(await this.claimable(qb, lockRef, now).execute()) !== 1) {
-      throw new DomainError('COUPON_NOT_APPLICABLE', 'coupon is used, expired or held by another counter', { reason: 'unavailable' });
-    }
+  /** Marks the coupon used by an order, inside the order's transaction. */
+  async use(memberId: string, couponId: string, orderId: string, lockRef: string): Promise<void> {
+    if (!(await this.coupons.use(memberId, couponId, orderId, lockRef, this.clock.now()))) throw unavailable();
   }
 
   /** Gives a used coupon back after a full refund: available again if still valid, otherwise expired. */
-  async restore(em: EntityManager, couponId: string, orderId: string): Promise<boolean> {
-    const now = this.clock.now();
-    const back = affectedRows(
-      await em
-        .createQueryBuilder()
-        .update(MemberCouponEntity)
-        .set({ status: 'available', usedOrderId: null, usedAt: null })
-        .where("id = :id AND status = 'used' AND used_order_id = :orderId AND valid_to > :now", { id: couponId, orderId, now })
-        .execute(),
-    );
-    if (back === 1) return true;
-    await em
-      .createQueryBuilder()
-      .update(MemberCouponEntity)
-      .set({ status: 'expired', usedOrderId: null, usedAt: null })
-      .where("id = :id AND status = 'used' AND used_order_id = :orderId", { id: couponId, orderId })
-      .execute();
-    return false;
+  restore(couponId: string, orderId: string): Promise<boolean> {
+    return this.coupons.restore(couponId, orderId, this.clock.now());
   }
+
+  byIds(ids: readonly string[]): Promise<MemberCouponRow[]> {
+    return this.coupons.byIds(ids);
+  }
+}
+
+function unavailable(): DomainError {
+  return new DomainError('COUPON_NOT_APPLICABLE', 'coupon is used, expired or held by another counter', { reason: 'unavailable' });
 }

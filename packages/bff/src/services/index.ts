@@ -2,16 +2,15 @@ import type { LoyaltyConfig } from '@member/shared';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config/config';
 import type { Db } from '../db/db';
+import { createRepositories } from '../db/repositories';
 import { RateLimit } from '../http/rate-limit';
-import type { TokenService } from '../http/tokens';
 import type { WechatClient } from '../integrations/wechat';
-import type { Clock } from './clock';
-import { FieldCrypto } from './crypto';
-import { GrowthService } from './growth.service';
+import type { Clock } from '../lib/clock';
+import { FieldCrypto } from '../lib/crypto';
 import { AdminService } from './admin.service';
 import { CounterService } from './counter.service';
-import { MallService } from './mall.service';
 import { CouponService } from './coupon.service';
+import { MallService } from './mall.service';
 import { MemberService } from './member.service';
 import { PointsService } from './points.service';
 import { StaffService } from './staff.service';
@@ -23,44 +22,44 @@ export interface ServiceDeps {
   clock: Clock;
   dataKey: Buffer;
   wechat: WechatClient;
-  tokens: TokenService;
   logger: Logger;
-  devLogin: boolean;
 }
 
-/** Everything a route may call, wired once per app. */
+/** Every use case, wired once per app over one set of repositories. */
 export function createServices(d: ServiceDeps) {
+  const repos = createRepositories(d.db);
   const crypto = new FieldCrypto(d.dataKey);
   const limits = {
     auth: new RateLimit(d.runtime.rateLimits.auth.points, d.runtime.rateLimits.auth.durationSeconds),
     phoneNumber: new RateLimit(d.runtime.rateLimits.phoneNumber.points, d.runtime.rateLimits.phoneNumber.durationSeconds),
   };
-  const points = new PointsService(d.db, d.loyalty, d.clock);
-  const growth = new GrowthService(d.db, d.loyalty, d.clock);
-  const coupons = new CouponService(d.db, d.loyalty, d.clock);
-  const members = new MemberService(d.db, d.loyalty, d.clock, crypto, d.wechat, points, coupons, limits.phoneNumber);
-  const staff = new StaffService(d.db, d.runtime.staffAuth, d.clock);
-  const counter = new CounterService(d.db, d.loyalty, d.clock, members, points, growth, coupons);
-  const mall = new MallService(d.db, d.loyalty, d.clock, points, coupons);
-  const admin = new AdminService(d.db, d.loyalty, d.clock, coupons);
+  const points = new PointsService(d.db, repos.members, repos.points, d.loyalty, d.clock);
+  const coupons = new CouponService(repos.coupons, d.loyalty, d.clock);
+  const members = new MemberService(d.db, repos, points, d.loyalty, d.clock, crypto, d.wechat, limits.phoneNumber);
+  const staff = new StaffService(repos.staff, { staffAuth: d.runtime.staffAuth, revocationCacheSeconds: d.runtime.auth.staffRevocationCacheSeconds }, d.clock);
+  const counter = new CounterService(d.db, repos, points, coupons, d.loyalty, d.clock, crypto);
+  const mall = new MallService(d.db, repos, points, coupons, d.loyalty, d.clock);
+  const admin = new AdminService(d.db, repos, points, coupons, d.loyalty, d.clock);
 
   // Welcome coupons are part of registering: issued in the same transaction, once per member.
-  members.onRegistered(async (memberId) => {
+  members.onRegistered(async (member) => {
     for (const event of ['registration', 'firstOrder'] as const) {
       const template = d.loyalty.couponEvents[event];
-      if (template) await coupons.issue(memberId, template, `event:${event}`);
+      if (template) await coupons.issueOnce(member, template, `event:${event}`);
     }
   });
   // An upgrade gift once per tier per member, ever (the event key is the tier), for every tier the
   // upgrade crosses: a purchase that lifts a member from 普通 straight to 金卡 brings both gifts.
-  growth.onTierUpgrade(async (memberId, from, to) => {
+  points.onTierUpgrade(async (memberId, from, to) => {
     const tiers = d.loyalty.tiers;
     const crossed = tiers.slice(tiers.findIndex((t) => t.code === from) + 1, tiers.findIndex((t) => t.code === to) + 1);
+    const member = await repos.members.byId(memberId);
+    if (!member) return;
     for (const tier of crossed) {
-      if (tier.upgradeGiftTemplate) await coupons.issue(memberId, tier.upgradeGiftTemplate, `upgrade-gift:${tier.code}`);
+      if (tier.upgradeGiftTemplate) await coupons.issueOnce({ ...member, tier: to }, tier.upgradeGiftTemplate, `upgrade-gift:${tier.code}`);
     }
   });
-  return { ...d, crypto, limits, points, growth, members, coupons, staff, counter, mall, admin };
+  return { db: d.db, loyalty: d.loyalty, runtime: d.runtime, clock: d.clock, logger: d.logger, repos, crypto, limits, points, coupons, members, staff, counter, mall, admin };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,25 +1,20 @@
 import { DomainError, tierAtLeast, type LoyaltyConfig } from '@member/shared';
-import { affectedRows, isDuplicateKey, type Db } from '../db/db';
-import {
-  MallItemEntity,
-  MemberCouponEntity,
-  MemberEntity,
-  RedemptionEntity,
-  type CouponTemplateRow,
-  type MallItemRow,
-  type MemberCouponRow,
-  type RedemptionRow,
-  type StaffRow,
-} from '../db/entities';
-import type { Clock } from './clock';
+import { isDuplicateKey, type Db } from '../db/db';
+import type { CouponTemplateRow, MallItemRow, MemberCouponRow, RedemptionRow } from '../db/entities';
+import type { Repositories } from '../db/repositories';
+import type { Clock } from '../lib/clock';
+import { newId, randomDigits } from '../lib/ids';
 import type { CouponService } from './coupon.service';
-import { newId, randomDigits } from './crypto';
-import { lockMember } from './member-lock';
 import type { PointsService } from './points.service';
 
 export interface RedemptionView {
   redemption: RedemptionRow;
   coupons: MemberCouponRow[];
+}
+
+export interface Pickup {
+  redemption: RedemptionRow;
+  memberNickname: string;
 }
 
 /**
@@ -30,70 +25,56 @@ export interface RedemptionView {
 export class MallService {
   constructor(
     private readonly db: Db,
-    private readonly loyalty: LoyaltyConfig,
-    private readonly clock: Clock,
+    private readonly repos: Pick<Repositories, 'mall' | 'members'>,
     private readonly points: PointsService,
     private readonly coupons: CouponService,
+    private readonly loyalty: LoyaltyConfig,
+    private readonly clock: Clock,
   ) {}
 
-  /** Items a member can browse now: active and not past their sale window. */
+  /** Items a member can browse now (active, not past their sale window), with their coupon templates. */
   async listItems(): Promise<{ items: MallItemRow[]; templates: Map<string, CouponTemplateRow> }> {
     const now = this.clock.now();
-    const items = (await this.db.manager.find(MallItemEntity, { where: { active: 1 }, order: { pointsCost: 'ASC', id: 'ASC' } })).filter(
-      (i) => !i.saleTo || i.saleTo > now,
-    );
-    return { items, templates: await this.templatesFor(items) };
+    const items = (await this.repos.mall.activeItems()).filter((i) => !i.saleTo || i.saleTo > now);
+    return { items, templates: await this.coupons.templatesByCodes(items.flatMap((i) => (i.couponTemplateCode ? [i.couponTemplateCode] : []))) };
   }
 
   async item(id: string): Promise<{ item: MallItemRow; template: CouponTemplateRow | null }> {
-    const item = await this.db.manager.findOneBy(MallItemEntity, { id, active: 1 });
+    const item = await this.repos.mall.activeItem(id);
     if (!item) throw new DomainError('NOT_FOUND', 'no such item');
-    return { item, template: (await this.templatesFor([item])).get(item.couponTemplateCode ?? '') ?? null };
+    const templates = await this.coupons.templatesByCodes(item.couponTemplateCode ? [item.couponTemplateCode] : []);
+    return { item, template: templates.get(item.couponTemplateCode ?? '') ?? null };
   }
 
-  private async templatesFor(items: MallItemRow[]): Promise<Map<string, CouponTemplateRow>> {
-    const codes = [...new Set(items.map((i) => i.couponTemplateCode).filter((c): c is string => Boolean(c)))];
-    const found = await this.db.transaction(async (em) => Promise.all(codes.map((c) => this.coupons.template(em, c).catch(() => null))));
-    return new Map(found.filter((t): t is CouponTemplateRow => t !== null).map((t) => [t.code, t]));
-  }
-
-  async redeem(memberId: string, itemId: string, quantity: number): Promise<RedemptionView> {
+  async redeem(memberId: string, itemId: string, quantity: number): Promise<RedemptionView & { pointsBalance: number }> {
     if (quantity > this.loyalty.mall.maxQuantityPerRedemption) {
       throw new DomainError('VALIDATION_FAILED', `at most ${this.loyalty.mall.maxQuantityPerRedemption} per redemption`, {
         issues: [{ in: 'body', path: ['quantity'], message: `at most ${this.loyalty.mall.maxQuantityPerRedemption}` }],
       });
     }
-    return this.db.transaction(async (em) => {
-      const member = await lockMember(this.db, em, memberId);
-      const item = await em.findOneBy(MallItemEntity, { id: itemId, active: 1 });
+    return this.db.transaction(async () => {
+      const locked = await this.points.lock(memberId, { withLots: true });
+      const member = locked.member;
+      if (member.status !== 'active') throw new DomainError(member.status === 'erased' ? 'UNAUTHENTICATED' : 'NOT_FOUND', 'not a registered member');
+      const item = await this.repos.mall.itemForRedemption(itemId, memberId);
       if (!item) throw new DomainError('NOT_FOUND', 'no such item');
       const now = this.clock.now();
       if ((item.saleFrom && now < item.saleFrom) || (item.saleTo && now >= item.saleTo)) throw new DomainError('NOT_ELIGIBLE', 'this item is not on sale now');
       if (item.minTier && !tierAtLeast(this.loyalty.tiers, member.tier, item.minTier)) {
         throw new DomainError('TIER_REQUIRED', `needs tier ${item.minTier}`, { minTier: item.minTier });
       }
-      if (item.perMemberLimit !== null) {
-        const held = await em
-          .createQueryBuilder(RedemptionEntity, 'r')
-          .select('COALESCE(SUM(r.quantity), 0)', 'n')
-          .where("r.memberId = :memberId AND r.itemId = :itemId AND r.status <> 'cancelled'", { memberId, itemId })
-          .getRawOne<{ n: number | string }>();
-        if (Number(held?.n ?? 0) + quantity > item.perMemberLimit) {
-          throw new DomainError('LIMIT_REACHED', `at most ${item.perMemberLimit} per member`, { perMemberLimit: item.perMemberLimit });
-        }
+      if (item.perMemberLimit !== null && item.heldByMember + quantity > item.perMemberLimit) {
+        throw new DomainError('LIMIT_REACHED', `at most ${item.perMemberLimit} per member`, { perMemberLimit: item.perMemberLimit });
       }
-      const id = newId();
       const cost = item.pointsCost * quantity;
-      await this.points.debit({ memberId, amount: cost, reason: 'redeem', sourceKey: `redemption:${id}` });
-      const taken = affectedRows(
-        await em
-          .createQueryBuilder()
-          .update(MallItemEntity)
-          .set({ stock: () => 'stock - :quantity' })
-          .where('id = :id AND stock >= :quantity', { id: itemId, quantity })
-          .execute(),
-      );
-      if (taken !== 1) throw new DomainError('OUT_OF_STOCK', 'sold out');
+      if (member.pointsBalance < cost) throw new DomainError('POINTS_INSUFFICIENT', 'not enough points', { balance: member.pointsBalance, required: cost });
+      if (!(await this.repos.mall.takeStock(itemId, quantity))) throw new DomainError('OUT_OF_STOCK', 'sold out');
+      const id = newId();
+      await this.points.post(locked, { debits: [{ amount: cost, reason: 'redeem', sourceKey: `redemption:${id}` }] });
+      const coupons =
+        item.kind === 'coupon' && item.couponTemplateCode
+          ? (await this.coupons.issue(member, item.couponTemplateCode, Array.from({ length: quantity }, (_, n) => `redemption:${id}:${n}`))).coupons
+          : [];
       const redemption: RedemptionRow = {
         id,
         memberId,
@@ -104,32 +85,25 @@ export class MallService {
         pointsSpent: cost,
         status: item.kind === 'coupon' ? 'issued' : 'awaiting_pickup',
         pickupCode: null,
-        couponIds: null,
+        couponIds: coupons.length ? coupons.map((c) => c.id).join(',') : null,
         fulfilledStoreId: null,
         fulfilledBy: null,
         fulfilledAt: null,
         cancelledAt: null,
         createdAt: now,
       };
-      const coupons: MemberCouponRow[] = [];
-      if (item.kind === 'coupon') {
-        for (let n = 0; n < quantity; n++) {
-          coupons.push((await this.coupons.issue(memberId, item.couponTemplateCode!, `redemption:${id}:${n}`)).coupon);
-        }
-        redemption.couponIds = coupons.map((c) => c.id).join(',');
-        await em.insert(RedemptionEntity, redemption);
-      } else {
-        await this.insertWithPickupCode(redemption);
-      }
-      return { redemption, coupons };
+      if (item.kind === 'coupon') await this.repos.mall.insertRedemption(redemption);
+      else await this.insertWithPickupCode(redemption);
+      return { redemption, coupons, pointsBalance: member.pointsBalance };
     });
   }
 
+  /** A new 10-digit pickup code; on the rare collision (a unique key) another is drawn. */
   private async insertWithPickupCode(redemption: RedemptionRow): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       redemption.pickupCode = randomDigits(10);
       try {
-        await this.db.manager.insert(RedemptionEntity, redemption);
+        await this.repos.mall.insertRedemption(redemption);
         return;
       } catch (e) {
         if (!isDuplicateKey(e) || attempt >= 4) throw e;
@@ -137,77 +111,70 @@ export class MallService {
     }
   }
 
+  /** A member's redemptions, newest first, with the coupons they issued. */
   async ofMember(memberId: string): Promise<RedemptionView[]> {
-    const rows = await this.db.manager.find(RedemptionEntity, { where: { memberId }, order: { id: 'DESC' }, take: 100 });
-    return Promise.all(rows.map((r) => this.view(r)));
+    const rows = await this.repos.mall.ofMember(memberId, 100);
+    const ids = rows.flatMap((r) => (r.couponIds ? r.couponIds.split(',') : []));
+    const byId = new Map((await this.coupons.byIds(ids)).map((c) => [c.id, c]));
+    return rows.map((r) => ({ redemption: r, coupons: (r.couponIds ? r.couponIds.split(',') : []).flatMap((id) => byId.get(id) ?? []) }));
   }
 
-  /** A member's own redemption; another member's does not exist for them. */
-  async mine(memberId: string, id: string): Promise<RedemptionRow> {
-    const r = await this.db.manager.findOneBy(RedemptionEntity, { id, memberId });
-    if (!r) throw new DomainError('NOT_FOUND', 'no such redemption');
-    return r;
+  /** A member cancels their own unfulfilled pickup; another member's does not exist for them. */
+  async cancelMine(memberId: string, id: string): Promise<RedemptionRow> {
+    const mine = await this.repos.mall.redemptionOfMember(memberId, id);
+    if (!mine) throw new DomainError('NOT_FOUND', 'no such redemption');
+    if (mine.kind === 'coupon') throw new DomainError('NOT_ELIGIBLE', 'coupon redemptions cannot be cancelled');
+    return this.cancel(mine);
   }
 
-  async view(r: RedemptionRow): Promise<RedemptionView> {
-    const ids = r.couponIds ? r.couponIds.split(',') : [];
-    const coupons = ids.length ? await this.db.manager.findBy(MemberCouponEntity, ids.map((id) => ({ id }))) : [];
-    return { redemption: r, coupons };
+  /** A manager cancels a pickup at the counter. */
+  async cancelPickup(pickupCode: string): Promise<Pickup> {
+    const r = await this.cancel(await this.byPickupCode(pickupCode));
+    return { redemption: r, memberNickname: await this.repos.members.nicknameOf(r.memberId) };
   }
 
   /** Cancels an unfulfilled pickup: status, stock and points go back, exactly once. */
-  async cancel(redemption: RedemptionRow): Promise<RedemptionRow> {
-    return this.db.transaction(async (em) => {
-      await lockMember(this.db, em, redemption.memberId);
+  private cancel(redemption: RedemptionRow): Promise<RedemptionRow> {
+    return this.db.transaction(async () => {
+      const locked = await this.points.lock(redemption.memberId, { withLots: false });
       const now = this.clock.now();
-      const changed = affectedRows(
-        await em
-          .createQueryBuilder()
-          .update(RedemptionEntity)
-          .set({ status: 'cancelled', cancelledAt: now })
-          .where("id = :id AND status = 'awaiting_pickup'", { id: redemption.id })
-          .execute(),
-      );
-      const current = await em.findOneByOrFail(RedemptionEntity, { id: redemption.id });
-      if (changed !== 1) {
+      if (!(await this.repos.mall.markCancelled(redemption.id, now))) {
+        const current = (await this.repos.mall.redemptionById(redemption.id)) ?? redemption;
         if (current.status === 'cancelled') return current;
         throw new DomainError('NOT_ELIGIBLE', current.status === 'fulfilled' ? 'already picked up' : 'only unfulfilled pickups can be cancelled');
       }
-      await em
-        .createQueryBuilder()
-        .update(MallItemEntity)
-        .set({ stock: () => 'stock + :quantity' })
-        .where('id = :id', { id: current.itemId, quantity: current.quantity })
-        .execute();
-      await this.points.returnSpent(current.memberId, `redemption:${current.id}`, 0, current.pointsSpent, `redemption:${current.id}:cancel`, 'redeem_cancel');
-      return current;
+      await this.repos.mall.moveStock(redemption.itemId, redemption.quantity);
+      const credits = await this.points.giveBackCredits(
+        redemption.memberId,
+        `redemption:${redemption.id}`,
+        0,
+        redemption.pointsSpent,
+        `redemption:${redemption.id}:cancel`,
+        'redeem_cancel',
+      );
+      if (credits.length) await this.points.post(locked, { credits });
+      return { ...redemption, status: 'cancelled', cancelledAt: now };
     });
   }
 
-  async byPickupCode(pickupCode: string): Promise<RedemptionRow> {
-    const r = await this.db.manager.findOneBy(RedemptionEntity, { pickupCode });
+  private async byPickupCode(pickupCode: string): Promise<RedemptionRow> {
+    const r = await this.repos.mall.byPickupCode(pickupCode);
     if (!r) throw new DomainError('NOT_FOUND', 'no such pickup code');
     return r;
   }
 
-  /** A manager hands the goods over: awaiting_pickup → fulfilled, recorded with store and staff; a repeat changes nothing. */
-  async fulfil(staff: StaffRow, pickupCode: string): Promise<RedemptionRow> {
+  /** A pickup as a manager sees it at the counter. */
+  async pickup(pickupCode: string): Promise<Pickup> {
     const r = await this.byPickupCode(pickupCode);
-    const changed = affectedRows(
-      await this.db.manager
-        .createQueryBuilder()
-        .update(RedemptionEntity)
-        .set({ status: 'fulfilled', fulfilledAt: this.clock.now(), fulfilledStoreId: staff.storeId, fulfilledBy: staff.id })
-        .where("id = :id AND status = 'awaiting_pickup'", { id: r.id })
-        .execute(),
-    );
-    const current = await this.db.manager.findOneByOrFail(RedemptionEntity, { id: r.id });
-    if (changed !== 1 && current.status !== 'fulfilled') throw new DomainError('NOT_ELIGIBLE', `this pickup is ${current.status}`);
-    return current;
+    return { redemption: r, memberNickname: await this.repos.members.nicknameOf(r.memberId) };
   }
 
-  async memberNickname(memberId: string): Promise<string> {
-    return (await this.db.manager.findOneBy(MemberEntity, { id: memberId }))?.nickname ?? '';
+  /** A manager hands the goods over: awaiting_pickup → fulfilled, recorded with store and staff; a repeat changes nothing. */
+  async fulfil(till: { storeId: string; staffId: string }, pickupCode: string): Promise<Pickup> {
+    const r = await this.byPickupCode(pickupCode);
+    await this.repos.mall.markFulfilled(r.id, till.storeId, till.staffId, this.clock.now());
+    const current = (await this.repos.mall.redemptionById(r.id)) ?? r;
+    if (current.status !== 'fulfilled') throw new DomainError('NOT_ELIGIBLE', `this pickup is ${current.status}`);
+    return { redemption: current, memberNickname: await this.repos.members.nicknameOf(r.memberId) };
   }
-
 }

@@ -1,33 +1,25 @@
 import {
+  addDays,
   DomainError,
   generateMemberCode,
   growthProgress,
   tierByCode,
   upcomingExpiry,
   yearlyProjection,
-  addDays,
   type LoyaltyConfig,
   type MemberCard,
   type PatchMeBody,
   type RegisterBody,
 } from '@member/shared';
-import { affectedRows, isDuplicateKey, type Db } from '../db/db';
-import {
-  FormerIdentityEntity,
-  GrowthLedgerEntity,
-  MemberCouponEntity,
-  MemberEntity,
-  OrderEntity,
-  PointsLedgerEntity,
-  PointsLotEntity,
-  TierHistoryEntity,
-  type MemberRow,
-} from '../db/entities';
-import type { WechatClient } from '../integrations/wechat';
+import { isDuplicateKey, type Db } from '../db/db';
+import type { GrowthLedgerRow, MemberCouponRow, MemberRow, OrderRow, PointsLedgerRow, TierHistoryRow } from '../db/entities';
+import type { Repositories } from '../db/repositories';
+import type { RowPage } from '../db/repositories/paging';
 import type { RateLimit } from '../http/rate-limit';
-import type { Clock } from './clock';
-import { FieldCrypto, newCodeSecret, newId, randomDigits, randomInviteCode } from './crypto';
-import type { CouponService } from './coupon.service';
+import type { WechatClient } from '../integrations/wechat';
+import type { Clock } from '../lib/clock';
+import type { FieldCrypto } from '../lib/crypto';
+import { newCodeSecret, newId, randomDigits, randomInviteCode } from '../lib/ids';
 import type { PointsService } from './points.service';
 
 export interface LoginResult {
@@ -35,10 +27,21 @@ export interface LoginResult {
   codeSecret: string;
 }
 
+export interface PersonalData {
+  member: MemberRow;
+  phone: string | null;
+  pointsLedger: PointsLedgerRow[];
+  growthLedger: GrowthLedgerRow[];
+  tierHistory: TierHistoryRow[];
+  coupons: MemberCouponRow[];
+  orders: OrderRow[];
+  exportedAt: Date;
+}
+
 const MAX_UNIQUE_TRIES = 5;
 
-/** Called inside the registration transaction (welcome coupons hook in here). */
-export type RegistrationListener = (memberId: string) => Promise<void>;
+/** Called inside the registration transaction with the new member (welcome coupons hook in here). */
+export type RegistrationListener = (member: MemberRow) => Promise<void>;
 
 /**
  * Member identity and profile: WeChat login, registration with consent, the member card, the
@@ -49,12 +52,12 @@ export class MemberService {
 
   constructor(
     private readonly db: Db,
+    private readonly repos: Pick<Repositories, 'members' | 'points' | 'coupons' | 'orders'>,
+    private readonly points: PointsService,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
     private readonly crypto: FieldCrypto,
     private readonly wechat: WechatClient,
-    private readonly points: PointsService,
-    private readonly coupons: CouponService,
     private readonly phoneLimit: RateLimit,
   ) {}
 
@@ -71,18 +74,12 @@ export class MemberService {
     for (let attempt = 0; attempt < MAX_UNIQUE_TRIES; attempt++) {
       const codeSecret = newCodeSecret();
       const now = this.clock.now();
-      const existing = await this.db.manager.findOneBy(MemberEntity, { openidHash });
+      const existing = await this.repos.members.byOpenidHash(openidHash);
       if (existing) {
-        await this.db.manager.update(
-          MemberEntity,
-          { id: existing.id },
-          {
-            codeSecretEnc: this.crypto.encrypt(codeSecret),
-            ...(sessionKey ? { sessionKeyEnc: this.crypto.encrypt(sessionKey) } : {}),
-            updatedAt: now,
-          },
-        );
-        return { member: await this.db.manager.findOneByOrFail(MemberEntity, { id: existing.id }), codeSecret };
+        const codeSecretEnc = this.crypto.encrypt(codeSecret);
+        const sessionKeyEnc = sessionKey ? this.crypto.encrypt(sessionKey) : null;
+        await this.repos.members.rotateSecrets(existing.id, codeSecretEnc, sessionKeyEnc, now);
+        return { member: { ...existing, codeSecretEnc, sessionKeyEnc: sessionKeyEnc ?? existing.sessionKeyEnc, updatedAt: now }, codeSecret };
       }
       const row: MemberRow = {
         id: newId(),
@@ -103,13 +100,14 @@ export class MemberService {
         tier: this.loyalty.tiers[0].code,
         growth: 0,
         pointsBalance: 0,
+        nextExpiryAt: null,
         registeredAt: null,
         erasedAt: null,
         createdAt: now,
         updatedAt: now,
       };
       try {
-        await this.db.manager.insert(MemberEntity, row);
+        await this.repos.members.insert(row);
         return { member: row, codeSecret };
       } catch (e) {
         // A concurrent first login of the same openid, or a code reference collision: try again.
@@ -119,21 +117,14 @@ export class MemberService {
     throw new Error('could not create a member account');
   }
 
-  /** A member by token subject; erased accounts no longer authenticate. */
-  async byId(memberId: string): Promise<MemberRow> {
-    const m = await this.db.manager.findOneBy(MemberEntity, { id: memberId });
-    if (!m || m.status === 'erased') throw new DomainError('UNAUTHENTICATED', 'account no longer exists');
-    return m;
-  }
-
+  /** A registered member; an erased account no longer authenticates, a pending one is not found. */
   async registered(memberId: string): Promise<MemberRow> {
-    const m = await this.byId(memberId);
-    if (m.status !== 'active') throw new DomainError('NOT_FOUND', 'not registered yet');
-    return m;
+    return registeredOrThrow(await this.repos.members.byId(memberId));
   }
 
   async register(memberId: string, body: RegisterBody): Promise<MemberRow> {
-    const pending = await this.byId(memberId);
+    const pending = await this.repos.members.byId(memberId);
+    if (!pending || pending.status === 'erased') throw new DomainError('UNAUTHENTICATED', 'account no longer exists');
     if (pending.status !== 'pending') throw new DomainError('ALREADY_REGISTERED', 'already a member');
     if (body.consentVersion !== this.loyalty.privacy.consentVersion) {
       throw new DomainError('VALIDATION_FAILED', 'consent to the current privacy notice is required', {
@@ -146,51 +137,37 @@ export class MemberService {
       phone = await this.wechat.phoneNumber(body.phoneCode);
     }
     const phoneHash = phone ? this.crypto.lookupHash('phone', phone) : null;
-    if (phoneHash && (await this.db.manager.findOneBy(MemberEntity, { phoneHash }))) {
-      throw new DomainError('ALREADY_REGISTERED', 'this phone number belongs to another member');
-    }
+    const phoneTaken = () => new DomainError('ALREADY_REGISTERED', 'this phone number belongs to another member');
+    if (phoneHash && (await this.repos.members.existsWithPhoneHash(phoneHash))) throw phoneTaken();
     for (let attempt = 0; attempt < MAX_UNIQUE_TRIES; attempt++) {
       try {
-        return await this.db.transaction(async (em) => {
+        return await this.db.transaction(async () => {
           const now = this.clock.now();
-          const changed = affectedRows(
-            await em
-              .createQueryBuilder()
-              .update(MemberEntity)
-              .set({
-                status: 'active',
-                nickname: body.nickname,
-                birthday: body.birthday ?? null,
-                birthdaySetAt: body.birthday ? now : null,
-                phoneEnc: phone ? this.crypto.encrypt(phone) : null,
-                phoneHash,
-                consentVersion: body.consentVersion,
-                consentedAt: now,
-                inviteCode: randomInviteCode(),
-                registeredAt: now,
-                updatedAt: now,
-              })
-              .where('id = :id AND status = :pending', { id: memberId, pending: 'pending' })
-              .execute(),
-          );
-          if (changed !== 1) throw new DomainError('ALREADY_REGISTERED', 'already a member');
-          await em.insert(TierHistoryEntity, {
-            id: newId(),
+          const activated = await this.repos.members.activate(
             memberId,
-            fromTier: null,
-            toTier: this.loyalty.tiers[0].code,
-            reason: 'registration',
-            createdAt: now,
-          });
-          for (const l of this.registrationListeners) await l(memberId);
-          return em.findOneByOrFail(MemberEntity, { id: memberId });
+            {
+              nickname: body.nickname,
+              birthday: body.birthday ?? null,
+              birthdaySetAt: body.birthday ? now : null,
+              phoneEnc: phone ? this.crypto.encrypt(phone) : null,
+              phoneHash,
+              consentVersion: body.consentVersion,
+              consentedAt: now,
+              inviteCode: randomInviteCode(),
+              registeredAt: now,
+            },
+            now,
+          );
+          if (!activated) throw new DomainError('ALREADY_REGISTERED', 'already a member');
+          await this.repos.members.insertTierChange({ id: newId(), memberId, fromTier: null, toTier: this.loyalty.tiers[0].code, reason: 'registration', createdAt: now });
+          const member = await this.registered(memberId);
+          for (const l of this.registrationListeners) await l(member);
+          return member;
         });
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
         // The phone was taken concurrently, or the invite code collided (then a new one is drawn).
-        if (phoneHash && (await this.db.manager.findOneBy(MemberEntity, { phoneHash }))) {
-          throw new DomainError('ALREADY_REGISTERED', 'this phone number belongs to another member');
-        }
+        if (phoneHash && (await this.repos.members.existsWithPhoneHash(phoneHash))) throw phoneTaken();
       }
     }
     throw new Error('could not register the member');
@@ -199,30 +176,30 @@ export class MemberService {
   async update(memberId: string, body: PatchMeBody): Promise<MemberRow> {
     const m = await this.registered(memberId);
     const now = this.clock.now();
-    const changes: Partial<MemberRow> = { updatedAt: now };
+    const changes: Partial<Pick<MemberRow, 'nickname' | 'birthday' | 'birthdaySetAt'>> = {};
     if (body.nickname !== undefined) changes.nickname = body.nickname;
+    let guard: Date | null | undefined;
     if (body.birthday !== undefined && body.birthday !== m.birthday) {
       // Birthday coupons make the birthday worth money: it may change once per `profile.birthdayChangeDays`.
       const nextChange = m.birthdaySetAt ? addDays(m.birthdaySetAt, this.loyalty.profile.birthdayChangeDays) : null;
       if (nextChange && nextChange > now) {
-        throw new DomainError('LIMIT_REACHED', 'birthday can be changed once a year', {
-          nextChangeAt: nextChange.toISOString(),
-        });
+        throw new DomainError('LIMIT_REACHED', 'birthday can be changed once a year', { nextChangeAt: nextChange.toISOString() });
       }
       changes.birthday = body.birthday;
       changes.birthdaySetAt = now;
+      guard = m.birthdaySetAt;
     }
-    const qb = this.db.manager.createQueryBuilder().update(MemberEntity).set(changes).where('id = :id', { id: memberId });
-    if (changes.birthdaySetAt) qb.andWhere(m.birthdaySetAt ? 'birthday_set_at = :prev' : 'birthday_set_at IS NULL', { prev: m.birthdaySetAt });
-    if (affectedRows(await qb.execute()) !== 1) throw new DomainError('LIMIT_REACHED', 'birthday was changed meanwhile');
-    return this.registered(memberId);
+    if (!(await this.repos.members.updateProfile(memberId, changes, now, guard))) throw new DomainError('LIMIT_REACHED', 'birthday was changed meanwhile');
+    return { ...m, ...changes, updatedAt: now };
   }
 
   codeSecretOf(m: MemberRow): string {
     return this.crypto.decrypt(m.codeSecretEnc);
   }
 
-  currentCode(m: MemberRow): { code: string; expiresAt: Date; periodSeconds: number } {
+  /** The current dynamic code of a registered member (the same the device derives offline). */
+  async currentCode(memberId: string): Promise<{ code: string; expiresAt: Date; periodSeconds: number }> {
+    const m = await this.registered(memberId);
     const period = this.loyalty.dynamicCode.periodSeconds;
     const g = generateMemberCode(m.codeRef, this.codeSecretOf(m), this.clock.now().getTime(), period);
     return { code: g.code, expiresAt: g.expiresAt, periodSeconds: period };
@@ -232,50 +209,47 @@ export class MemberService {
     return m.phoneEnc ? this.crypto.decrypt(m.phoneEnc) : null;
   }
 
-  /** The member card (GET /me): tier, growth progress, points with the next expiry, projection. */
+  /**
+   * The member card (GET /me) in two statements, read side by side: the member row with its
+   * coupon count and earning pace, and the lots expiring within the warning window. Lapsed points
+   * (rare: the expiry job usually got there first) are settled before they could be shown.
+   */
   async card(memberId: string): Promise<MemberCard> {
     const now = this.clock.now();
-    // Expiry is settled on read too, so the card never shows points that have already lapsed.
-    await this.points.expireMember(memberId, now);
-    const m = await this.registered(memberId);
-    const tier = tierByCode(this.loyalty.tiers, m.tier);
-    // Independent reads: on MySQL they run side by side on pooled connections.
-    const [lots, earned, availableCoupons] = await Promise.all([
-      this.db.manager
-        .createQueryBuilder(PointsLotEntity, 'l')
-        .where('l.memberId = :memberId AND l.remaining > 0 AND l.expiresAt > :now AND l.expiresAt <= :horizon', {
-          memberId,
-          now,
-          horizon: addDays(now, this.loyalty.points.expiryWarningDays),
-        })
-        .getMany(),
-      this.points.earnedSince(memberId, addDays(now, -this.loyalty.points.projectionWindowDays)),
-      this.coupons.countAvailable(memberId),
+    const warning = this.loyalty.points.expiryWarningDays;
+    const [row, expiring] = await Promise.all([
+      this.repos.members.card(memberId, now, addDays(now, -this.loyalty.points.projectionWindowDays)),
+      this.repos.points.lotsExpiringBy(memberId, addDays(now, warning)),
     ]);
+    const m = registeredOrThrow(row);
+    let balance = m.pointsBalance;
+    let lots = expiring;
+    if (lots.some((l) => l.expiresAt <= now)) {
+      balance -= await this.points.expireMember(memberId);
+      lots = lots.filter((l) => l.expiresAt > now);
+    }
+    const tier = tierByCode(this.loyalty.tiers, m.tier);
     return {
       id: m.id,
       nickname: m.nickname ?? '',
       tier: { code: tier.code, name: tier.name, discountPercent: tier.discountPercent },
       growth: growthProgress(this.loyalty.tiers, m.tier, m.growth, this.loyalty.growth.perYuanPaid),
-      points: {
-        balance: m.pointsBalance,
-        expiring: upcomingExpiry(lots, now, this.loyalty.points.expiryWarningDays, this.loyalty.businessTimeZone),
-      },
-      coupons: { available: availableCoupons },
+      points: { balance, expiring: upcomingExpiry(lots, now, warning, this.loyalty.businessTimeZone) },
+      coupons: { available: m.couponsAvailable },
       // Check-in arrives with its own issue; until then this is a true zero.
       checkin: { today: false, streak: 0 },
-      projection: yearlyProjection(earned, this.loyalty),
+      projection: yearlyProjection(m.earnedRecently, this.loyalty),
     };
   }
 
-  async exportData(memberId: string) {
+  async exportData(memberId: string): Promise<PersonalData> {
     const m = await this.registered(memberId);
     const [pointsLedger, growthLedger, tierHistory, coupons, orders] = await Promise.all([
-      this.db.manager.find(PointsLedgerEntity, { where: { memberId }, order: { id: 'ASC' } }),
-      this.db.manager.find(GrowthLedgerEntity, { where: { memberId }, order: { id: 'ASC' } }),
-      this.db.manager.find(TierHistoryEntity, { where: { memberId }, order: { id: 'ASC' } }),
-      this.db.manager.find(MemberCouponEntity, { where: { memberId }, order: { id: 'ASC' } }),
-      this.db.manager.find(OrderEntity, { where: { memberId }, order: { id: 'ASC' } }),
+      this.repos.points.ledgerOf(memberId),
+      this.repos.members.growthLedgerOf(memberId),
+      this.repos.members.tierHistoryOf(memberId, 'ASC'),
+      this.repos.coupons.allOf(memberId),
+      this.repos.orders.allOfMember(memberId),
     ]);
     return { member: m, phone: this.phoneOf(m), pointsLedger, growthLedger, tierHistory, coupons, orders, exportedAt: this.clock.now() };
   }
@@ -286,31 +260,43 @@ export class MemberService {
    * phone are kept apart so the same person cannot farm new-member rewards again.
    */
   async erase(memberId: string): Promise<void> {
-    await this.db.transaction(async (em) => {
-      const m = await this.byId(memberId);
+    await this.db.transaction(async () => {
+      const m = await this.repos.members.lock(memberId);
+      if (!m || m.status === 'erased') throw new DomainError('UNAUTHENTICATED', 'account no longer exists');
       const now = this.clock.now();
-      for (const [kind, hash] of [['openid', m.openidHash], ['phone', m.phoneHash]] as const) {
-        if (hash) await em.insert(FormerIdentityEntity, { id: newId(), kind, hash, memberId, createdAt: now });
-      }
-      await em.update(
-        MemberEntity,
-        { id: memberId },
-        {
-          status: 'erased',
-          openidHash: null,
-          openidEnc: null,
-          sessionKeyEnc: null,
-          codeSecretEnc: this.crypto.encrypt(newCodeSecret()),
-          nickname: null,
-          birthday: null,
-          birthdaySetAt: null,
-          phoneEnc: null,
-          phoneHash: null,
-          inviteCode: null,
-          erasedAt: now,
-          updatedAt: now,
-        },
-      );
+      const former = (
+        [
+          ['openid', m.openidHash],
+          ['phone', m.phoneHash],
+        ] as const
+      ).flatMap(([kind, hash]) => (hash ? [{ id: newId(), kind, hash, memberId, createdAt: now }] : []));
+      await this.repos.members.rememberFormerIdentities(former);
+      await this.repos.members.erase(memberId, this.crypto.encrypt(newCodeSecret()), now);
     });
   }
+
+  /** A page of the points ledger, newest first; lapsed points are settled first so the page is current. */
+  async pointsHistory(memberId: string, cursor: string | undefined, limit: number): Promise<RowPage<PointsLedgerRow>> {
+    const m = await this.registered(memberId);
+    if (m.nextExpiryAt && m.nextExpiryAt <= this.clock.now()) await this.points.expireMember(memberId);
+    return this.repos.points.page(memberId, cursor, limit);
+  }
+
+  /** A page of the growth ledger, newest first. */
+  async growthHistory(memberId: string, cursor: string | undefined, limit: number): Promise<RowPage<GrowthLedgerRow>> {
+    await this.registered(memberId);
+    return this.repos.members.growthPage(memberId, cursor, limit);
+  }
+
+  /** Tier changes, newest first. */
+  async tierHistory(memberId: string): Promise<TierHistoryRow[]> {
+    await this.registered(memberId);
+    return this.repos.members.tierHistoryOf(memberId, 'DESC');
+  }
+}
+
+function registeredOrThrow<T extends MemberRow>(m: T | null): T {
+  if (!m || m.status === 'erased') throw new DomainError('UNAUTHENTICATED', 'account no longer exists');
+  if (m.status !== 'active') throw new DomainError('NOT_FOUND', 'not registered yet');
+  return m;
 }

@@ -3,337 +3,359 @@ import {
   DomainError,
   expiredLots,
   lotExpiry,
+  tierAfterGrowth,
+  type GrowthReason,
   type LoyaltyConfig,
+  type PointsReason,
 } from '@member/shared';
-import type { EntityManager } from 'typeorm';
-import { affectedRows, type Db } from '../db/db';
-import {
-  MemberEntity,
-  PointsAllocationEntity,
-  PointsLedgerEntity,
-  PointsLotEntity,
-  type PointsLedgerRow,
-  type PointsLotRow,
-} from '../db/entities';
-import type { Clock } from './clock';
-import { newId } from './crypto';
-import { lockMember } from './member-lock';
+import { isDuplicateKey, type Db } from '../db/db';
+import type { GrowthLedgerRow, MemberRow, PointsAllocationRow, PointsLedgerRow, PointsLotRow } from '../db/entities';
+import type { LockedMember, MemberRepository } from '../db/repositories/member.repository';
+import type { LiveLot, PointsRepository } from '../db/repositories/points.repository';
+import type { Clock } from '../lib/clock';
+import { newId } from '../lib/ids';
 
-export type PointsReason =
-  | 'order'
-  | 'checkin'
-  | 'review'
-  | 'share'
-  | 'referral'
-  | 'redeem'
-  | 'redeem_cancel'
-  | 'refund'
-  | 'refund_return'
-  | 'expire'
-  | 'adjust'
-  | 'spend'
-  | 'seed';
-
-export interface PointsMove {
-  memberId: string;
+export interface Credit {
   amount: number;
   reason: PointsReason;
-  /** Names the event that causes the move; the same key never applies twice for a member. */
+  /** Names the event; the same key never applies twice for a member (unique in the ledger). */
   sourceKey: string;
+  /** Defaults to `points.lotLifetimeDays` after now (give-backs keep their original expiry). */
+  expiresAt?: Date;
   note?: string;
-  /**
-   * The key was minted by the caller in this transaction (e.g. from a new order id), so it cannot
-   * have been applied before: skip the replay lookup. The unique key still guards.
-   */
-  fresh?: boolean;
 }
 
-export interface PointsResult {
+export interface Debit {
+  amount: number;
+  reason: PointsReason;
+  sourceKey: string;
+  /** A reversal of earned points (refund) may take the balance below zero; spending may not. */
+  mayGoNegative?: boolean;
+  note?: string;
+}
+
+export interface GrowthMove {
+  /** Positive to earn, negative to take back (refunds). */
+  delta: number;
+  reason: GrowthReason;
+  sourceKey: string;
+}
+
+/** Everything one use case moves on a member's account, written together. */
+export interface Posting {
+  debits?: Debit[];
+  credits?: Credit[];
+  growth?: GrowthMove;
+}
+
+export interface Posted {
+  member: MemberRow;
+  entries: PointsLedgerRow[];
+  growthEntry: GrowthLedgerRow | null;
+  /** Set when growth lifted the tier (immediately, as the rules say; drops wait for the review). */
+  upgrade: { from: string; to: string } | null;
+}
+
+export interface MoveResult {
   entry: PointsLedgerRow;
-  /** True when the event had already been applied and its first entry is returned. */
+  /** True when the event had already been applied: its first entry is returned and nothing moved. */
   replayed: boolean;
 }
 
+/** Called inside the same transaction when a member moves up a tier (upgrade gifts hook in here). */
+export type TierUpgradeListener = (memberId: string, from: string, to: string) => Promise<void>;
+
 /**
- * The points account: every change is one transaction that locks the member row, updates the
- * balance with a conditional statement, then appends the ledger and touches lots. Invariants kept:
+ * The member's account: points (a ledger over lots) and growth (a ledger of its own), moved only by
+ * `post`, inside a transaction, on a member row the caller has locked. Invariants kept:
  * balance = sum of ledger deltas; max(balance, 0) = sum of lot remainders; an event (member +
- * sourceKey) applies at most once.
+ * sourceKey) applies at most once; `next_expiry_at` is never later than the earliest live lot.
+ *
+ * Ledger rows are inserted before anything else is written: the member lock (taken first) already
+ * serialises the member's writes, so this order cannot deadlock, and a repeated event is refused
+ * by the unique key before any balance has moved.
  */
 export class PointsService {
+  private readonly upgradeListeners: TierUpgradeListener[] = [];
+
   constructor(
     private readonly db: Db,
+    private readonly members: MemberRepository,
+    private readonly points: PointsRepository,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
   ) {}
 
-  /** Adds points as a new lot that expires `points.lotLifetimeDays` after now (or at `expiresAt`). */
-  async credit(move: PointsMove & { expiresAt?: Date }): Promise<PointsResult> {
-    assertPositive(move.amount);
-    return this.db.transaction(async (em) => {
-      const member = await lockMember(this.db, em, move.memberId);
-      const prior = await this.replay(em, move, move.amount);
-      if (prior) return prior;
-      const now = this.clock.now();
-      const before = member.pointsBalance;
-      await this.bumpBalance(em, move.memberId, move.amount);
-      const after = before + move.amount;
-      const expiresAt = move.expiresAt ?? lotExpiry(now, this.loyalty.points.lotLifetimeDays);
-      const entryId = newId();
-      // A negative balance (after a refund) is paid back first; only the rest becomes spendable.
-      const lotRemaining = Math.max(after, 0) - Math.max(before, 0);
-      const lotId = newId();
-      const entry = await this.append(em, {
-        id: entryId,
-        memberId: move.memberId,
-        delta: move.amount,
-        balanceAfter: after,
-        reason: move.reason,
-        sourceKey: move.sourceKey,
-        lotId,
-        expiresAt,
-        note: move.note ?? null,
-        createdAt: now,
-      });
-      await em.insert(PointsLotEntity, {
-        id: lotId,
-        memberId: move.memberId,
-        amount: move.amount,
-        remaining: lotRemaining,
-        earnedAt: now,
-        expiresAt,
-        ledgerId: entryId,
-      });
-      return { entry, replayed: false };
-    });
+  onTierUpgrade(listener: TierUpgradeListener): void {
+    this.upgradeListeners.push(listener);
   }
 
-  /** Spends points, closest-to-expiry lots first. Refuses (POINTS_INSUFFICIENT) rather than overdraw. */
-  debit(move: PointsMove): Promise<PointsResult> {
-    return this.take(move, false);
+  /** Locks a member (with their live lots when a debit will follow) and settles expiry that is due. */
+  async lock(memberId: string, opts: { withLots: boolean }): Promise<LockedMember> {
+    const locked = opts.withLots ? await this.members.lockWithLots(memberId) : await this.lockPlain(memberId);
+    if (!locked) throw new DomainError('NOT_FOUND', 'member not found');
+    await this.settleExpiry(locked);
+    return locked;
+  }
+
+  private async lockPlain(memberId: string): Promise<LockedMember | null> {
+    const member = await this.members.lock(memberId);
+    return member ? { member, lots: [] } : null;
   }
 
   /**
-   * Takes back points that were earned (a refund): consumes what lots still hold and lets the
-   * balance go negative for the rest, which then blocks spending until earned back.
+   * Zeroes what remains of lots whose expiry has passed, one `expire` entry per lot (keyed by the
+   * lot, so it never applies twice). Costs nothing unless the member row says something is due.
    */
-  reverse(move: PointsMove): Promise<PointsResult> {
-    return this.take(move, true);
-  }
-
-  private async take(move: PointsMove, mayGoNegative: boolean): Promise<PointsResult> {
-    assertPositive(move.amount);
-    return this.db.transaction(async (em) => {
-      await lockMember(this.db, em, move.memberId);
-      const prior = await this.replay(em, move, -move.amount);
-      if (prior) return prior;
-      const now = this.clock.now();
-      await this.expireLocked(em, move.memberId, now);
-      const before = (await em.findOneByOrFail(MemberEntity, { id: move.memberId })).pointsBalance;
-      if (!mayGoNegative) {
-        const changed = affectedRows(
-          await em
-            .createQueryBuilder()
-            .update(MemberEntity)
-            .set({ pointsBalance: () => 'points_balance - :amount', updatedAt: now })
-            .where('id = :id AND points_balance >= :amount', { id: move.memberId, amount: move.amount })
-            .execute(),
-        );
-        if (changed !== 1) {
-          throw new DomainError('POINTS_INSUFFICIENT', 'not enough points', { balance: before, required: move.amount });
-        }
-      } else {
-        await this.bumpBalance(em, move.memberId, -move.amount);
-      }
-      const lots = await this.liveLots(em, move.memberId, now);
-      const available = lots.reduce((s, l) => s + l.remaining, 0);
-      const { allocations, shortfall } = allocateDebit(lots, move.amount, now);
-      if (shortfall > 0 && !mayGoNegative) {
-        throw new Error(`points invariant broken for a member: balance ${before}, lots hold ${available}`);
-      }
-      const entryId = newId();
-      const entry = await this.append(em, {
-        id: entryId,
-        memberId: move.memberId,
-        delta: -move.amount,
-        balanceAfter: before - move.amount,
-        reason: move.reason,
-        sourceKey: move.sourceKey,
-        lotId: null,
-        expiresAt: null,
-        note: move.note ?? null,
-        createdAt: now,
-      });
-      for (const a of allocations) {
-        const changed = affectedRows(
-          await em
-            .createQueryBuilder()
-            .update(PointsLotEntity)
-            .set({ remaining: () => 'remaining - :amount' })
-            .where('id = :id AND remaining >= :amount', { id: a.lotId, amount: a.amount })
-            .execute(),
-        );
-        if (changed !== 1) throw new Error('points lot changed under a held member lock');
-        await em.insert(PointsAllocationEntity, { id: newId(), ledgerId: entryId, lotId: a.lotId, amount: a.amount });
-      }
-      return { entry, replayed: false };
-    });
-  }
-
-  /**
-   * Zeroes what remains of a member's lots whose expiry has passed and writes one `expire`
-   * entry per lot (keyed by the lot, so running it again changes nothing). Returns points expired.
-   */
-  async expireMember(memberId: string, now = this.clock.now()): Promise<number> {
-    // Usually nothing is due: a plain indexed read avoids taking the member lock on every page view.
-    if (!this.db.inTransaction) {
-      const due = await this.db.manager
-        .createQueryBuilder(PointsLotEntity, 'l')
-        .where('l.memberId = :memberId AND l.remaining > 0 AND l.expiresAt <= :now', { memberId, now })
-        .getExists();
-      if (!due) return 0;
+  async settleExpiry(locked: LockedMember): Promise<number> {
+    const now = this.clock.now();
+    const m = locked.member;
+    if (!m.nextExpiryAt || m.nextExpiryAt > now) return 0;
+    if (locked.lots.length === 0) locked.lots = await this.points.liveLots(m.id);
+    const due = expiredLots(locked.lots, now);
+    const live = locked.lots.filter((l) => !due.includes(l));
+    const nextExpiryAt = earliest(live);
+    if (due.length === 0) {
+      await this.members.applyChange(m.id, { nextExpiryAt }, now);
+      m.nextExpiryAt = nextExpiryAt;
+      return 0;
     }
-    return this.db.transaction(async (em) => {
-      await lockMember(this.db, em, memberId);
-      return this.expireLocked(em, memberId, now);
+    let balance = m.pointsBalance;
+    const entries: PointsLedgerRow[] = due.map((lot) => {
+      balance -= lot.remaining;
+      return entry(m.id, -lot.remaining, balance, 'expire', `expire:${lot.id}`, now, { lotId: lot.id, expiresAt: lot.expiresAt });
     });
-  }
-
-  /**
-   * Gives back points a debit took (a refund): the slice [`from`, `from + amount`) of what the debit
-   * consumed, walked in the order it was consumed, returns as new lots with each original lot's
-   * expiry. Each piece is its own event (`<sourceKey>:<lotId>`), so a retry applies nothing twice.
-   */
-  async returnSpent(
-    memberId: string,
-    debitSourceKey: string,
-    from: number,
-    amount: number,
-    sourceKey: string,
-    reason: PointsReason = 'refund_return',
-  ): Promise<number> {
-    if (amount <= 0) return 0;
-    return this.db.transaction(async (em) => {
-      const debit = await em.findOneBy(PointsLedgerEntity, { memberId, sourceKey: debitSourceKey });
-      if (!debit) return 0;
-      const allocations = await em.find(PointsAllocationEntity, { where: { ledgerId: debit.id }, order: { id: 'ASC' } });
-      let skip = from;
-      let left = amount;
-      let returned = 0;
-      for (const a of allocations) {
-        if (left <= 0) break;
-        const skipped = Math.min(skip, a.amount);
-        skip -= skipped;
-        const piece = Math.min(a.amount - skipped, left);
-        if (piece <= 0) continue;
-        const lot = await em.findOneByOrFail(PointsLotEntity, { id: a.lotId });
-        await this.credit({ memberId, amount: piece, reason, sourceKey: `${sourceKey}:${a.lotId}`, expiresAt: lot.expiresAt });
-        left -= piece;
-        returned += piece;
-      }
-      return returned;
-    });
-  }
-
-  /** The expiry job's unit of work: members with lots due, up to `batch` of them. */
-  async membersWithExpiredLots(now: Date, batch: number): Promise<string[]> {
-    const rows = await this.db.manager
-      .createQueryBuilder(PointsLotEntity, 'l')
-      .select('l.memberId', 'memberId')
-      .where('l.expiresAt <= :now AND l.remaining > 0', { now })
-      .groupBy('l.memberId')
-      .limit(batch)
-      .getRawMany<{ memberId: string }>();
-    return rows.map((r) => r.memberId);
-  }
-
-  private async expireLocked(em: EntityManager, memberId: string, now: Date): Promise<number> {
-    const due = expiredLots(
-      await em
-        .createQueryBuilder(PointsLotEntity, 'l')
-        .where('l.memberId = :memberId AND l.remaining > 0 AND l.expiresAt <= :now', { memberId, now })
-        .getMany(),
-      now,
-    );
-    let total = 0;
-    for (const lot of due) {
-      const changed = affectedRows(
-        await em
-          .createQueryBuilder()
-          .update(PointsLotEntity)
-          .set({ remaining: 0 })
-          .where('id = :id AND remaining = :remaining', { id: lot.id, remaining: lot.remaining })
-          .execute(),
-      );
-      if (changed !== 1) continue;
-      const before = (await em.findOneByOrFail(MemberEntity, { id: memberId })).pointsBalance;
-      await this.bumpBalance(em, memberId, -lot.remaining);
-      await this.append(em, {
-        id: newId(),
-        memberId,
-        delta: -lot.remaining,
-        balanceAfter: before - lot.remaining,
-        reason: 'expire',
-        sourceKey: `expire:${lot.id}`,
-        lotId: lot.id,
-        expiresAt: lot.expiresAt,
-        note: null,
-        createdAt: now,
-      });
-      total += lot.remaining;
-    }
+    await this.points.insertEntries(entries);
+    if (!(await this.points.zeroLots(due))) throw new Error('points lot changed under a held member lock');
+    const total = m.pointsBalance - balance;
+    await this.members.applyChange(m.id, { points: -total, nextExpiryAt }, now);
+    m.pointsBalance = balance;
+    m.nextExpiryAt = nextExpiryAt;
+    locked.lots = live;
     return total;
   }
 
-  /** Lots that can still be spent at `now`. */
-  liveLots(em: EntityManager, memberId: string, now: Date): Promise<PointsLotRow[]> {
-    const qb = em
-      .createQueryBuilder(PointsLotEntity, 'l')
-      .where('l.memberId = :memberId AND l.remaining > 0 AND l.expiresAt > :now', { memberId, now })
-      .orderBy('l.expiresAt', 'ASC')
-      .addOrderBy('l.earnedAt', 'ASC')
-      .addOrderBy('l.id', 'ASC');
-    if (this.db.dialect === 'mysql') qb.setLock('pessimistic_write');
-    return qb.getMany();
-  }
-
-  /** Points earned (positive entries other than give-backs) since `since`: the projection's pace. */
-  async earnedSince(memberId: string, since: Date): Promise<number> {
-    const row = await this.db.manager
-      .createQueryBuilder(PointsLedgerEntity, 'e')
-      .select('COALESCE(SUM(e.delta), 0)', 'total')
-      .where('e.memberId = :memberId AND e.delta > 0 AND e.createdAt >= :since', { memberId, since })
-      .andWhere('e.reason NOT IN (:...excluded)', { excluded: ['refund', 'redeem_cancel', 'adjust'] })
-      .getRawOne<{ total: number | string }>();
-    return Number(row?.total ?? 0);
-  }
-
-  private async replay(em: EntityManager, move: PointsMove, delta: number): Promise<PointsResult | null> {
-    if (move.fresh) return null;
-    const prior = await em.findOneBy(PointsLedgerEntity, { memberId: move.memberId, sourceKey: move.sourceKey });
-    if (!prior) return null;
-    if (prior.delta !== delta) {
-      throw new DomainError('IDEMPOTENCY_MISMATCH', 'this event was already applied with another amount');
+  /**
+   * Applies a posting to a locked member: debits (closest-to-expiry lots first), then credits (new
+   * lots), then growth (with an immediate upgrade). Updates `locked` in place and returns the rows.
+   * Refuses with POINTS_INSUFFICIENT, changing nothing, when a spend exceeds the balance.
+   */
+  async post(locked: LockedMember, posting: Posting): Promise<Posted> {
+    const now = this.clock.now();
+    const m = locked.member;
+    const debits = posting.debits ?? [];
+    const credits = posting.credits ?? [];
+    if (debits.length > 0 && locked.lots.length === 0 && m.pointsBalance > 0) {
+      throw new Error('a debit needs the member locked with their lots');
     }
-    return { entry: prior, replayed: true };
+
+    let balance = m.pointsBalance;
+    const entries: PointsLedgerRow[] = [];
+    const takes = new Map<string, number>();
+    const allocationRows: PointsAllocationRow[] = [];
+    const lotLeft = new Map(locked.lots.map((l) => [l.id, l.remaining]));
+
+    for (const d of debits) {
+      assertPositive(d.amount);
+      if (!d.mayGoNegative && balance < d.amount) {
+        throw new DomainError('POINTS_INSUFFICIENT', 'not enough points', { balance, required: d.amount });
+      }
+      const available = locked.lots.map((l) => ({ ...l, remaining: lotLeft.get(l.id) ?? 0 }));
+      const { allocations, shortfall } = allocateDebit(available, d.amount, now);
+      if (shortfall > 0 && !d.mayGoNegative) throw new Error(`points invariant broken: balance ${balance}, lots short by ${shortfall}`);
+      balance -= d.amount;
+      const e = entry(m.id, -d.amount, balance, d.reason, d.sourceKey, now, { note: d.note });
+      entries.push(e);
+      for (const a of allocations) {
+        lotLeft.set(a.lotId, (lotLeft.get(a.lotId) ?? 0) - a.amount);
+        takes.set(a.lotId, (takes.get(a.lotId) ?? 0) + a.amount);
+        allocationRows.push({ id: newId(), ledgerId: e.id, lotId: a.lotId, amount: a.amount });
+      }
+    }
+
+    const newLots: PointsLotRow[] = [];
+    for (const c of credits) {
+      assertPositive(c.amount);
+      const before = balance;
+      balance += c.amount;
+      const expiresAt = c.expiresAt ?? lotExpiry(now, this.loyalty.points.lotLifetimeDays);
+      const lotId = newId();
+      const e = entry(m.id, c.amount, balance, c.reason, c.sourceKey, now, { lotId, expiresAt, note: c.note });
+      entries.push(e);
+      // A negative balance (after a refund) is paid back first; only the rest becomes spendable.
+      newLots.push({ id: lotId, memberId: m.id, amount: c.amount, remaining: Math.max(balance, 0) - Math.max(before, 0), earnedAt: now, expiresAt, ledgerId: e.id });
+    }
+
+    let growthEntry: GrowthLedgerRow | null = null;
+    let tier = m.tier;
+    if (posting.growth) {
+      const g = posting.growth;
+      if (!Number.isSafeInteger(g.delta) || g.delta === 0) throw new DomainError('VALIDATION_FAILED', 'growth delta must be a non-zero integer');
+      growthEntry = { id: newId(), memberId: m.id, delta: g.delta, valueAfter: m.growth + g.delta, reason: g.reason, sourceKey: g.sourceKey, createdAt: now };
+      if (g.delta > 0) tier = tierAfterGrowth(this.loyalty.tiers, m.tier, growthEntry.valueAfter).code;
+    }
+
+    // Ledger rows first: a repeated event fails here, before anything has moved.
+    await this.points.insertEntries(entries);
+    if (growthEntry) await this.members.insertGrowth(growthEntry);
+
+    if (takes.size > 0 && !(await this.points.takeFromLots([...takes].map(([lotId, amount]) => ({ lotId, amount }))))) {
+      throw new Error('points lot changed under a held member lock');
+    }
+    await this.points.insertAllocations(allocationRows);
+    const spendable = newLots.filter((l) => l.remaining > 0);
+    const remainingLots: LiveLot[] = [
+      ...locked.lots.map((l) => ({ ...l, remaining: lotLeft.get(l.id) ?? 0 })).filter((l) => l.remaining > 0),
+      ...spendable.map((l) => ({ id: l.id, remaining: l.remaining, earnedAt: l.earnedAt, expiresAt: l.expiresAt })),
+    ];
+    const knowsAllLots = debits.length > 0;
+    const pointsDelta = balance - m.pointsBalance;
+    const growthDelta = growthEntry?.delta ?? 0;
+    if (pointsDelta !== 0 || growthDelta !== 0 || tier !== m.tier || knowsAllLots) {
+      const moved = await this.members.applyChange(
+        m.id,
+        {
+          points: pointsDelta,
+          growth: growthDelta,
+          ...(tier !== m.tier ? { tier } : {}),
+          ...(knowsAllLots ? { nextExpiryAt: earliest(remainingLots) } : spendable.length ? { lotExpiringAt: earliest(spendable) ?? undefined } : {}),
+          keepBalanceNonNegative: debits.some((d) => !d.mayGoNegative),
+        },
+        now,
+      );
+      if (!moved) throw new DomainError('POINTS_INSUFFICIENT', 'not enough points', { balance: m.pointsBalance });
+    }
+    await this.points.insertLots(newLots);
+
+    const from = m.tier;
+    m.pointsBalance = balance;
+    m.growth += growthDelta;
+    m.tier = tier;
+    if (knowsAllLots) m.nextExpiryAt = earliest(remainingLots);
+    else if (spendable.length) m.nextExpiryAt = earliest([...spendable, ...(m.nextExpiryAt ? [{ expiresAt: m.nextExpiryAt }] : [])]);
+    locked.lots = knowsAllLots ? remainingLots : locked.lots;
+
+    let upgrade: Posted['upgrade'] = null;
+    if (tier !== from) {
+      upgrade = { from, to: tier };
+      await this.members.insertTierChange({ id: newId(), memberId: m.id, fromTier: from, toTier: tier, reason: 'upgrade', createdAt: now });
+      for (const l of this.upgradeListeners) await l(m.id, from, tier);
+    }
+    return { member: m, entries, growthEntry, upgrade };
   }
 
-  private async bumpBalance(em: EntityManager, memberId: string, delta: number): Promise<void> {
-    const changed = affectedRows(
-      await em
-        .createQueryBuilder()
-        .update(MemberEntity)
-        .set({ pointsBalance: () => 'points_balance + :delta', updatedAt: this.clock.now() })
-        .where('id = :id', { id: memberId, delta })
-        .execute(),
-    );
-    if (changed !== 1) throw new DomainError('NOT_FOUND', 'member not found');
+  /** Adds points as a new lot (one event, applied once). */
+  credit(memberId: string, c: Credit): Promise<MoveResult> {
+    return this.single(memberId, false, c.sourceKey, c.amount, (locked) => this.post(locked, { credits: [c] }));
   }
 
-  private async append(em: EntityManager, row: PointsLedgerRow): Promise<PointsLedgerRow> {
-    await em.insert(PointsLedgerEntity, row);
-    return row;
+  /** Spends points, closest-to-expiry lots first. Refuses (POINTS_INSUFFICIENT) rather than overdraw. */
+  debit(memberId: string, d: Debit): Promise<MoveResult> {
+    return this.single(memberId, true, d.sourceKey, -d.amount, (locked) => this.post(locked, { debits: [{ ...d, mayGoNegative: false }] }));
   }
+
+  /** Takes back earned points (a refund): what lots hold, and the rest as a negative balance. */
+  reverse(memberId: string, d: Debit): Promise<MoveResult> {
+    return this.single(memberId, true, d.sourceKey, -d.amount, (locked) => this.post(locked, { debits: [{ ...d, mayGoNegative: true }] }));
+  }
+
+  /** Moves growth alone (one event, applied once). */
+  async addGrowth(memberId: string, g: GrowthMove): Promise<{ entry: GrowthLedgerRow; replayed: boolean; upgrade: Posted['upgrade'] }> {
+    try {
+      return await this.db.transaction(async () => {
+        const posted = await this.post(await this.lock(memberId, { withLots: false }), { growth: g });
+        return { entry: posted.growthEntry!, replayed: false, upgrade: posted.upgrade };
+      });
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      const prior = await this.members.growthEntryBySource(memberId, g.sourceKey);
+      if (!prior) throw e;
+      if (prior.delta !== g.delta) throw new DomainError('IDEMPOTENCY_MISMATCH', 'this event was already applied with another amount');
+      return { entry: prior, replayed: true, upgrade: null };
+    }
+  }
+
+  private async single(memberId: string, withLots: boolean, sourceKey: string, delta: number, run: (locked: LockedMember) => Promise<Posted>): Promise<MoveResult> {
+    try {
+      return await this.db.transaction(async () => {
+        const posted = await run(await this.lock(memberId, { withLots }));
+        return { entry: posted.entries[posted.entries.length - 1], replayed: false };
+      });
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      const prior = await this.points.entryBySource(memberId, sourceKey);
+      if (!prior) throw e;
+      if (prior.delta !== delta) throw new DomainError('IDEMPOTENCY_MISMATCH', 'this event was already applied with another amount');
+      return { entry: prior, replayed: true };
+    }
+  }
+
+  /**
+   * Credits that give back what a debit took (a refund, a cancelled redemption): the slice
+   * [`from`, `from + amount`) of what the debit consumed, walked in the order it was consumed,
+   * each piece a new lot with its original lot's expiry and its own event key
+   * (`<sourceKey>:<lotId>`). To be posted by the caller on the locked member.
+   */
+  async giveBackCredits(memberId: string, debitSourceKey: string, from: number, amount: number, sourceKey: string, reason: PointsReason): Promise<Credit[]> {
+    if (amount <= 0) return [];
+    const allocations = await this.points.allocationsOfDebit(memberId, debitSourceKey);
+    const expiries = new Map((await this.points.lotsByIds([...new Set(allocations.map((a) => a.lotId))])).map((l) => [l.id, l.expiresAt]));
+    const credits: Credit[] = [];
+    let skip = from;
+    let left = amount;
+    for (const a of allocations) {
+      if (left <= 0) break;
+      const skipped = Math.min(skip, a.amount);
+      skip -= skipped;
+      const piece = Math.min(a.amount - skipped, left);
+      if (piece <= 0) continue;
+      credits.push({ amount: piece, reason, sourceKey: `${sourceKey}:${a.lotId}`, expiresAt: expiries.get(a.lotId) });
+      left -= piece;
+    }
+    return credits;
+  }
+
+  /** Settles lapsed points of one member (the expiry job and reads that must not show lapsed points). */
+  expireMember(memberId: string): Promise<number> {
+    return this.db.transaction(async () => {
+      const locked = await this.members.lockWithLots(memberId);
+      return locked ? this.settleExpiry(locked) : 0;
+    });
+  }
+
+  /** Members with points due to expire, for the expiry job. */
+  membersDueForExpiry(now: Date, batch: number): Promise<string[]> {
+    return this.members.dueForExpiry(now, batch);
+  }
+}
+
+function entry(
+  memberId: string,
+  delta: number,
+  balanceAfter: number,
+  reason: PointsReason,
+  sourceKey: string,
+  createdAt: Date,
+  extra: { lotId?: string; expiresAt?: Date; note?: string } = {},
+): PointsLedgerRow {
+  return {
+    id: newId(),
+    memberId,
+    delta,
+    balanceAfter,
+    reason,
+    sourceKey,
+    lotId: extra.lotId ?? null,
+    expiresAt: extra.expiresAt ?? null,
+    note: extra.note ?? null,
+    createdAt,
+  };
+}
+
+function earliest(lots: readonly { expiresAt: Date }[]): Date | null {
+  let min: Date | null = null;
+  for (const l of lots) if (!min || l.expiresAt < min) min = l.expiresAt;
+  return min;
 }
 
 function assertPositive(amount: number): void {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/services/clock';
+import type { Clock } from '../../src/lib/clock';
 
 /** A clock the test moves by hand; it follows real time until `set` pins it. */
 export class TestClock implements Clock {

@@ -1,21 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { generateMemberCode } from '@member/shared';
+import { afterAll, afterEach, beforeAll } from '@jest/globals';
+import { ErrorBody, generateMemberCode } from '@member/shared';
 import mysql from 'mysql2/promise';
 import request from 'supertest';
 import type { Test } from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import type { Logger as TypeOrmLogger } from 'typeorm';
 import { createApp } from '../../src/app';
 import { loadConfig, type AppConfig } from '../../src/config/config';
-import { createDataSource } from '../../src/db/data-source';
+import { createDataSource, openDataSource } from '../../src/db/data-source';
 import { Db } from '../../src/db/db';
-import { MemberEntity, PointsLedgerEntity, PointsLotEntity } from '../../src/db/entities';
 import { createLogger } from '../../src/http/logging';
-import { HttpWechatClient } from '../../src/integrations/wechat';
+import { successBodySchema } from '../../src/http/openapi';
 import type { AnyRoute } from '../../src/http/route';
+import { mountRoutes } from '../../src/http/router';
+import { routeState } from '../../src/http/middleware/state';
+import { HttpWechatClient } from '../../src/integrations/wechat';
+import type { Services } from '../../src/services';
 import { TestClock } from './clock';
 import { FakeWechat } from './fake-wechat';
+import { factories } from './factories';
+import { checkInvariants } from './invariants';
 
 /** Server of the integration tests; CI and developers point TEST_DB_URL elsewhere if they need to. */
 export const TEST_DB_URL = process.env.TEST_DB_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -25,15 +32,29 @@ export interface TestAppOptions {
   devLogin?: boolean;
   tweak?: (c: AppConfig) => void;
   /** Extra routes mounted beside the real ones (to exercise shared HTTP machinery). */
-  extraRoutes?: (services: ReturnType<typeof createApp>['services']) => AnyRoute[];
+  extraRoutes?: (services: Services) => AnyRoute[];
 }
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
+/** Counts the statements TypeORM sends, for the statement-budget tests. */
+class StatementLog implements TypeOrmLogger {
+  statements: string[] = [];
+  logQuery(query: string): void {
+    this.statements.push(query);
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
 /**
  * The real app over a real database: a fresh MariaDB database per test file (so Jest workers
  * never share state) migrated with the production migrations, or a fresh SQLite file; a fake
- * WeChat server on loopback; a clock tests can pin; and the log captured for inspection.
+ * WeChat server on loopback; a clock tests can pin; the log captured for inspection; and every
+ * response checked against the schema its route declares (`contractViolations`).
  */
 export async function startTestApp(opts: TestAppOptions = {}) {
   const dialect = opts.dialect ?? 'mysql';
@@ -63,12 +84,10 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   opts.tweak?.(config);
 
   const sqlitePath = `/tmp/${dbName}.sqlite`;
-  const dataSource = createDataSource({
-    dbUrl: dialect === 'mysql' ? `${TEST_DB_URL}/${dbName}` : null,
-    sqlitePath,
-    poolSize: 20,
-  });
-  await dataSource.initialize();
+  const statementLog = new StatementLog();
+  const dataSource = await openDataSource(
+    createDataSource({ dbUrl: dialect === 'mysql' ? `${TEST_DB_URL}/${dbName}` : null, sqlitePath, poolSize: 20, logger: statementLog }),
+  );
   await dataSource.runMigrations({ transaction: 'each' });
   const db = new Db(dataSource, config.runtime.db.deadlockRetries);
 
@@ -76,88 +95,43 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   const logger = createLogger(
     config.logLevel,
     new Writable({
-      write(chunk, _enc, cb) {
+      write(chunk: Buffer, _enc, cb) {
         logLines.push(chunk.toString());
         cb();
       },
     }),
   );
   const clock = new TestClock();
-  const built = createApp({
-    config,
-    db,
-    wechat: new HttpWechatClient({ baseUrl: wechat.baseUrl, appId: wechat.appId, secret: wechat.secret, timeoutMs: config.runtime.wechat.timeoutMs }),
-    logger,
-    clock,
+  const wechatClient = new HttpWechatClient({ baseUrl: wechat.baseUrl, appId: wechat.appId, secret: wechat.secret, timeoutMs: config.runtime.wechat.timeoutMs });
+  const built = createApp({ config, db, wechat: wechatClient, logger, clock });
+
+  // Every response is parsed with the schema its route declares (errors with the error schema),
+  // so the OpenAPI document generated from those schemas cannot drift from what is served.
+  const contractViolations: string[] = [];
+  built.app.middleware.unshift(async (ctx, next) => {
+    await next();
+    const route = (routeState(ctx) as { route?: AnyRoute }).route;
+    const where = `${ctx.method} ${ctx.path} → ${ctx.status}`;
+    if (ctx.status >= 200 && ctx.status < 300 && route) {
+      const r = successBodySchema(route).safeParse(ctx.body);
+      if (!r.success) contractViolations.push(`${where}: ${r.error.message}`);
+    } else if (ctx.status >= 400 && ctx.path.startsWith('/api/')) {
+      const r = ErrorBody.safeParse(ctx.body);
+      if (!r.success) contractViolations.push(`${where}: error body ${r.error.message}`);
+    }
   });
   if (opts.extraRoutes) {
     const { Router } = await import('@koa/router');
-    const { mount } = await import('../../src/http/route');
     const router = new Router();
-    mount(router, opts.extraRoutes(built.services), { db, tokens: built.services.tokens });
+    mountRoutes(router, opts.extraRoutes(built.services), {
+      db,
+      tokens: built.tokens,
+      staffAccess: built.services.staff,
+      idempotencyRecords: built.services.repos.idempotency,
+    });
     built.app.use(router.routes());
   }
   const http: TestAgent<Test> = request(built.app.callback());
-
-  async function login(openid = `o_${randomBytes(6).toString('hex')}`) {
-    const res = await http.post('/api/v1/auth/wechat').send({ code: wechat.loginCode(openid) }).expect(200);
-    return { openid, token: res.body.data.token as string, body: res.body.data };
-  }
-
-  /** Logs in a new WeChat user and registers them; returns what a phone would hold. */
-  async function member(overrides: Record<string, unknown> = {}) {
-    const session = await login();
-    const res = await http
-      .post('/api/v1/members')
-      .set('Authorization', `Bearer ${session.token}`)
-      .send({ nickname: '小明', consentVersion: config.loyalty.privacy.consentVersion, ...overrides })
-      .expect(201);
-    return { ...session, id: res.body.data.id as string, member: res.body.data, auth: { Authorization: `Bearer ${session.token}` } };
-  }
-
-  const stores = new Map<string, string>();
-  /** A staff account (in a store created on first mention) and its bearer header. */
-  async function staff(role: 'cashier' | 'manager' | 'admin' = 'cashier', storeName = '旗舰店') {
-    let storeId = stores.get(storeName);
-    if (!storeId) {
-      storeId = (await built.services.staff.createStore(storeName)).id;
-      stores.set(storeName, storeId);
-    }
-    const username = `${role}_${randomBytes(4).toString('hex')}`;
-    await built.services.staff.createStaff({ storeId, username, password: 'correct horse battery', role });
-    const res = await http.post('/api/v1/staff/sessions').send({ username, password: 'correct horse battery' }).expect(200);
-    return { username, storeId, id: res.body.data.staff.id as string, token: res.body.data.token as string, auth: { Authorization: `Bearer ${res.body.data.token}` } };
-  }
-
-  /** The code the member's phone shows at the test clock's now (or `at`). */
-  function codeOf(m: { body: { codeRef: string; codeSecret: string } }, at: Date = clock.now()): string {
-    return generateMemberCode(m.body.codeRef, m.body.codeSecret, at.getTime(), config.loyalty.dynamicCode.periodSeconds).code;
-  }
-
-  /** Balance = sum of ledger = sum of lot remainders (positive part), for every member. */
-  async function checkInvariants(): Promise<void> {
-    const members = await dataSource.manager.find(MemberEntity);
-    for (const m of members) {
-      const ledger = await dataSource.manager
-        .createQueryBuilder(PointsLedgerEntity, 'e')
-        .select('COALESCE(SUM(e.delta), 0)', 's')
-        .where('e.memberId = :id', { id: m.id })
-        .getRawOne<{ s: string | number }>();
-      const lots = await dataSource.manager
-        .createQueryBuilder(PointsLotEntity, 'l')
-        .select('COALESCE(SUM(l.remaining), 0)', 's')
-        .addSelect('COALESCE(MIN(l.remaining), 0)', 'min')
-        .where('l.memberId = :id', { id: m.id })
-        .getRawOne<{ s: string | number; min: string | number }>();
-      const last = await dataSource.manager.findOne(PointsLedgerEntity, { where: { memberId: m.id }, order: { id: 'DESC' } });
-      const problems: string[] = [];
-      if (Number(ledger?.s) !== m.pointsBalance) problems.push(`ledger sum ${ledger?.s} ≠ balance ${m.pointsBalance}`);
-      if (Number(lots?.s) !== Math.max(m.pointsBalance, 0)) problems.push(`lot remainders ${lots?.s} ≠ max(balance, 0) ${Math.max(m.pointsBalance, 0)}`);
-      if (Number(lots?.min) < 0) problems.push('a lot has a negative remainder');
-      if (last && last.balanceAfter !== m.pointsBalance) problems.push(`last balanceAfter ${last.balanceAfter} ≠ balance ${m.pointsBalance}`);
-      if (problems.length) throw new Error(`points invariants broken for member ${m.id}: ${problems.join('; ')}`);
-    }
-  }
 
   async function close(): Promise<void> {
     await wechat.stop();
@@ -171,5 +145,61 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     }
   }
 
-  return { http, config, db, dataSource, services: built.services, app: built.app, wechat, clock, logLines, login, member, staff, codeOf, checkInvariants, close, dialect };
+  /** Runs `fn` and returns the SQL statements issued meanwhile (run nothing else concurrently). */
+  async function statementsOf(fn: () => Promise<unknown>): Promise<string[]> {
+    const start = statementLog.statements.length;
+    await fn();
+    return statementLog.statements.slice(start);
+  }
+
+  const base = {
+    http,
+    config,
+    db,
+    dataSource,
+    services: built.services,
+    tokens: built.tokens,
+    app: built.app,
+    wechat,
+    clock,
+    logLines,
+    contractViolations,
+    dialect,
+    close,
+    statementsOf,
+    checkInvariants: () => checkInvariants(dataSource),
+    /** The code the member's phone shows at the test clock's now (or `at`). */
+    codeOf(m: { body: { codeRef: string; codeSecret: string } }, at: Date = clock.now()): string {
+      return generateMemberCode(m.body.codeRef, m.body.codeSecret, at.getTime(), config.loyalty.dynamicCode.periodSeconds).code;
+    },
+  };
+  return { ...base, ...factories(base) };
+}
+
+/**
+ * One test app for a test file, with the hooks every integration test wants: after each test the
+ * points invariants are checked, every response must have matched its declared schema, and the
+ * clock follows real time again. Use the returned object inside tests (it is filled in beforeAll).
+ */
+export function useTestApp(opts: TestAppOptions = {}): TestApp {
+  let app: TestApp | null = null;
+  beforeAll(async () => {
+    app = await startTestApp(opts);
+  });
+  afterEach(async () => {
+    if (!app) return;
+    app.clock.real();
+    const violations = app.contractViolations.splice(0);
+    if (violations.length) throw new Error(`responses that do not match their declared schema:\n${violations.join('\n')}`);
+    if (app.dataSource.isInitialized) await app.checkInvariants();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return new Proxy({} as TestApp, {
+    get(_, key) {
+      if (!app) throw new Error('the test app is started in beforeAll: use it inside tests and hooks');
+      return app[key as keyof TestApp];
+    },
+  });
 }

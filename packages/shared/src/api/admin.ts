@@ -51,6 +51,7 @@ export const CouponTemplatePatch = z
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+export type CouponTemplatePatch = z.infer<typeof CouponTemplatePatch>;
 
 export const CouponTemplate = z.object({
   id: Id,
@@ -138,6 +139,8 @@ export const AuditEntry = z.object({
   details: z.record(z.string(), z.unknown()),
   createdAt: IsoDateTime,
 });
+
+export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const CouponGrantBody = z.object({ templateCode: templateCode, reason: z.string().trim().min(1).max(200) }).strict();
 export type CouponGrantBody = z.infer<typeof CouponGrantBody>;

@@ -1,7 +1,16 @@
-import { maskPhone } from '../services/crypto';
 import {
   tierByCode,
   type AdminMallItem,
+  type AuditEntry,
+  type AuthResponse,
+  type CounterLookup,
+  type CounterOrder,
+  type MemberOrder,
+  type PersonalDataExport,
+  type Pickup,
+  type Refund,
+  type RedemptionResult,
+  type StaffSession,
   type Coupon,
   type CouponTemplate,
   type MallItem,
@@ -16,6 +25,7 @@ import {
   type TierSummary,
 } from '@member/shared';
 import type {
+  AuditRow,
   CouponTemplateRow,
   GrowthLedgerRow,
   MallItemRow,
@@ -24,10 +34,17 @@ import type {
   OrderRow,
   PointsLedgerRow,
   RedemptionRow,
+  RefundRow,
+  StaffRow,
   TierHistoryRow,
 } from '../db/entities';
+import { maskPhone } from '../lib/crypto';
+import type { PersonalData } from '../services/member.service';
+import type { Pickup as PickupView } from '../services/mall.service';
+import type { OrderResult, RefundResult } from '../services/counter.service';
 
-// Presenters whitelist what leaves the BFF: rows never go out as they are.
+// Presenters whitelist what leaves the BFF: rows never go out as they are, and no route shapes
+// output itself. Each returns the contract's type, so a field the schema lacks fails to compile.
 
 export function presentMember(m: MemberRow, loyalty: LoyaltyConfig, phone: string | null): Member {
   return {
@@ -212,5 +229,122 @@ export function presentAdminItem(i: MallItemRow): AdminMallItem {
     minTier: i.minTier,
     couponTemplateCode: i.couponTemplateCode,
     active: i.active === 1,
+  };
+}
+
+export function presentAuth(
+  m: MemberRow,
+  loyalty: LoyaltyConfig,
+  session: { token: string; expiresAt: Date; codeSecret: string; phone: string | null },
+): AuthResponse {
+  const active = m.status === 'active';
+  return {
+    token: session.token,
+    expiresAt: session.expiresAt.toISOString(),
+    registered: active,
+    member: active ? presentMember(m, loyalty, session.phone) : null,
+    codeSecret: session.codeSecret,
+    codeRef: m.codeRef,
+    codePeriodSeconds: loyalty.dynamicCode.periodSeconds,
+  };
+}
+
+export function presentMemberOrder(o: OrderRow & { storeName: string }): MemberOrder {
+  const { storeId: _storeId, ...rest } = presentOrder(o);
+  return { ...rest, storeName: o.storeName };
+}
+
+export function presentExport(x: PersonalData, loyalty: LoyaltyConfig): PersonalDataExport {
+  return {
+    exportedAt: x.exportedAt.toISOString(),
+    member: { ...presentMember(x.member, loyalty, x.phone), phone: x.phone },
+    pointsLedger: x.pointsLedger.map(presentPointsEntry),
+    growthLedger: x.growthLedger.map(presentGrowthEntry),
+    tierHistory: x.tierHistory.map(presentTierChange),
+    coupons: x.coupons.map((c) => presentCoupon(c, x.exportedAt)),
+    orders: x.orders.map(presentOrder),
+  };
+}
+
+export function presentLookup(member: MemberRow, coupons: MemberCouponRow[], loyalty: LoyaltyConfig, now: Date): CounterLookup {
+  const tier = presentTier(loyalty, member.tier);
+  return {
+    member: {
+      id: member.id,
+      nickname: member.nickname ?? '',
+      tier: tier.code,
+      tierName: tier.name,
+      discountPercent: tier.discountPercent,
+      pointsBalance: member.pointsBalance,
+      growth: member.growth,
+    },
+    coupons: coupons.map((c) => presentCoupon(c, now)),
+  };
+}
+
+export function presentOrderResult(r: OrderResult, loyalty: LoyaltyConfig): CounterOrder {
+  return {
+    ...presentOrder(r.order),
+    member: {
+      id: r.member.id,
+      nickname: r.member.nickname ?? '',
+      pointsBalance: r.member.pointsBalance,
+      growth: r.member.growth,
+      tier: presentTier(loyalty, r.member.tier),
+    },
+    upgradedTo: r.upgradedTo ? presentTier(loyalty, r.upgradedTo) : null,
+  };
+}
+
+export function presentRefund(r: RefundResult): Refund {
+  const f: RefundRow = r.refund;
+  return {
+    id: f.id,
+    orderId: f.orderId,
+    refundNo: f.refundNo,
+    amountCents: f.amountCents,
+    pointsReversed: f.pointsReversed,
+    growthReversed: f.growthReversed,
+    pointsReturned: f.pointsReturned,
+    couponRestored: f.couponRestored === 1,
+    order: presentOrder(r.order),
+    member: { pointsBalance: r.member.pointsBalance, growth: r.member.growth },
+    createdAt: f.createdAt.toISOString(),
+  };
+}
+
+export function presentPickup(p: PickupView): Pickup {
+  const r = p.redemption;
+  return {
+    redemptionId: r.id,
+    title: r.title,
+    quantity: r.quantity,
+    status: r.status,
+    memberNickname: p.memberNickname,
+    fulfilledAt: r.fulfilledAt?.toISOString() ?? null,
+  };
+}
+
+export function presentRedemptionResult(r: RedemptionRow, coupons: MemberCouponRow[], pointsBalance: number, now: Date): RedemptionResult {
+  return { ...presentRedemption(r, coupons, now), pointsBalance };
+}
+
+export function presentAudit(a: AuditRow): AuditEntry {
+  return {
+    id: a.id,
+    actorId: a.actorId,
+    action: a.action,
+    targetType: a.targetType,
+    targetId: a.targetId,
+    details: JSON.parse(a.details) as Record<string, unknown>,
+    createdAt: a.createdAt.toISOString(),
+  };
+}
+
+export function presentStaffSession(staff: StaffRow, storeName: string, session: { token: string; expiresAt: Date }): StaffSession {
+  return {
+    token: session.token,
+    expiresAt: session.expiresAt.toISOString(),
+    staff: { id: staff.id, storeId: staff.storeId, storeName, username: staff.username, role: staff.role },
   };
 }

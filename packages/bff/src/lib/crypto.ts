@@ -1,5 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomInt } from 'node:crypto';
-import { monotonicFactory } from 'ulidx';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * Field encryption (AES-256-GCM) and keyed hashes (HMAC-SHA-256) for personal data. Both keys are
@@ -37,32 +36,7 @@ export class FieldCrypto {
   }
 }
 
-const ulid = monotonicFactory();
-
-/** Opaque, time-ordered id (ULID): sortable, not guessable as a sequence, TiDB-friendly. */
-export function newId(): string {
-  return ulid();
-}
-
-export function randomDigits(n: number): string {
-  let s = String(randomInt(1, 10));
-  while (s.length < n) s += String(randomInt(0, 10));
-  return s;
-}
-
-const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
-/** Invite codes avoid look-alike characters (0/O, 1/I) because people type them. */
-export function randomInviteCode(length = 8): string {
-  let s = '';
-  for (let i = 0; i < length; i++) s += INVITE_ALPHABET[randomInt(0, INVITE_ALPHABET.length)];
-  return s;
-}
-
-export function newCodeSecret(): string {
-  return randomBytes(20).toString('hex');
-}
-
+/** 138****5678: what a member sees of their own number. */
 export function maskPhone(phone: string): string {
   return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : '****';
 }

@@ -1,0 +1,135 @@
+import type { CouponView } from '@member/shared';
+import { Db, numberOf } from '../db';
+import { CouponTemplateEntity, MemberCouponEntity, type CouponTemplateRow, type MemberCouponRow } from '../entities';
+import { tableOf } from '../table';
+
+const templates = tableOf(CouponTemplateEntity);
+const coupons = tableOf(MemberCouponEntity);
+
+/** A coupon is free to take when available, or locked by this counter, or its lock has lapsed. */
+const CLAIMABLE = "(status = 'available' OR (status = 'locked' AND (lock_ref = ? OR locked_until <= ?)))";
+
+/** Coupon templates and the coupons issued from them. */
+export class CouponRepository {
+  constructor(private readonly db: Db) {}
+
+  async templateByCode(code: string): Promise<CouponTemplateRow | null> {
+    const raw = await this.db.row(`SELECT ${templates.select()} FROM coupon_templates WHERE code = ?`, [code]);
+    return raw ? templates.map(raw) : null;
+  }
+
+  async templateById(id: string): Promise<CouponTemplateRow | null> {
+    const raw = await this.db.row(`SELECT ${templates.select()} FROM coupon_templates WHERE id = ?`, [id]);
+    return raw ? templates.map(raw) : null;
+  }
+
+  async templatesByCodes(codes: readonly string[]): Promise<CouponTemplateRow[]> {
+    if (codes.length === 0) return [];
+    return (await this.db.rows(`SELECT ${templates.select()} FROM coupon_templates WHERE code IN (${Db.placeholders(codes.length)})`, codes)).map((r) =>
+      templates.map(r),
+    );
+  }
+
+  async allTemplates(): Promise<CouponTemplateRow[]> {
+    return (await this.db.rows(`SELECT ${templates.select()} FROM coupon_templates ORDER BY code`)).map((r) => templates.map(r));
+  }
+
+  /** Inserts a template; a taken code fails with a duplicate key. */
+  async insertTemplate(row: CouponTemplateRow): Promise<void> {
+    const [sql, params] = templates.insert([row]);
+    await this.db.execute(sql, params);
+  }
+
+  async updateTemplate(id: string, changes: Partial<CouponTemplateRow>): Promise<void> {
+    const keys = Object.keys(changes) as (keyof CouponTemplateRow & string)[];
+    if (keys.length === 0) return;
+    await this.db.execute(`UPDATE coupon_templates SET ${keys.map((k) => `${templates.col(k)} = ?`).join(', ')} WHERE id = ?`, [...keys.map((k) => changes[k]), id]);
+  }
+
+  /** Counts `n` more coupons issued from a template, only if its stock allows; false when sold out. */
+  async takeTemplateStock(id: string, n: number): Promise<boolean> {
+    return (await this.db.execute('UPDATE coupon_templates SET issued_count = issued_count + ? WHERE id = ? AND (total_stock IS NULL OR issued_count + ? <= total_stock)', [n, id, n])) === 1;
+  }
+
+  async countHeld(memberId: string, templateId: string): Promise<number> {
+    const raw = await this.db.row('SELECT COUNT(*) AS n FROM member_coupons WHERE member_id = ? AND template_id = ?', [memberId, templateId]);
+    return numberOf(raw?.n);
+  }
+
+  /** Inserts issued coupons (one statement); a repeated (member, sourceKey) fails with a duplicate key. */
+  async insertCoupons(rows: readonly MemberCouponRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const [sql, params] = coupons.insert(rows);
+    await this.db.execute(sql, params);
+  }
+
+  async bySource(memberId: string, sourceKey: string): Promise<MemberCouponRow | null> {
+    const raw = await this.db.row(`SELECT ${coupons.select()} FROM member_coupons WHERE member_id = ? AND source_key = ?`, [memberId, sourceKey]);
+    return raw ? coupons.map(raw) : null;
+  }
+
+  /** A coupon of this member (null for another member's: it does not exist for them). */
+  async ofMember(memberId: string, couponId: string): Promise<MemberCouponRow | null> {
+    const raw = await this.db.row(`SELECT ${coupons.select()} FROM member_coupons WHERE id = ? AND member_id = ?`, [couponId, memberId]);
+    return raw ? coupons.map(raw) : null;
+  }
+
+  async byIds(ids: readonly string[]): Promise<MemberCouponRow[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.rows(`SELECT ${coupons.select()} FROM member_coupons WHERE id IN (${Db.placeholders(ids.length)})`, ids)).map((r) => coupons.map(r));
+  }
+
+  /** A member's coupons as the wallet groups them; lapsed ones count as expired before the job marks them. */
+  async list(memberId: string, view: CouponView, now: Date): Promise<MemberCouponRow[]> {
+    const where =
+      view === 'used'
+        ? "status = 'used'"
+        : view === 'available'
+          ? "status IN ('available', 'locked') AND valid_to > ?"
+          : "(status = 'expired' OR (status IN ('available', 'locked') AND valid_to <= ?))";
+    const order = view === 'available' ? 'valid_to ASC, id ASC' : 'valid_to DESC, id ASC';
+    const params = view === 'used' ? [memberId] : [memberId, now];
+    return (await this.db.rows(`SELECT ${coupons.select()} FROM member_coupons WHERE member_id = ? AND ${where} ORDER BY ${order}`, params)).map((r) =>
+      coupons.map(r),
+    );
+  }
+
+  async allOf(memberId: string): Promise<MemberCouponRow[]> {
+    return (await this.db.rows(`SELECT ${coupons.select()} FROM member_coupons WHERE member_id = ? ORDER BY id`, [memberId])).map((r) => coupons.map(r));
+  }
+
+  /** Reserves a coupon for a counter until `until`, if it is claimable and valid; false otherwise. */
+  async lock(memberId: string, couponId: string, lockRef: string, until: Date, now: Date): Promise<boolean> {
+    return (
+      (await this.db.execute(
+        `UPDATE member_coupons SET status = 'locked', lock_ref = ?, locked_until = ? WHERE id = ? AND member_id = ? AND valid_to > ? AND ${CLAIMABLE}`,
+        [lockRef, until, couponId, memberId, now, lockRef, now],
+      )) === 1
+    );
+  }
+
+  /** Marks a claimable, valid coupon used by an order; false otherwise. */
+  async use(memberId: string, couponId: string, orderId: string, lockRef: string, now: Date): Promise<boolean> {
+    return (
+      (await this.db.execute(
+        `UPDATE member_coupons SET status = 'used', used_order_id = ?, used_at = ?, lock_ref = NULL, locked_until = NULL
+         WHERE id = ? AND member_id = ? AND valid_to > ? AND ${CLAIMABLE}`,
+        [orderId, now, couponId, memberId, now, lockRef, now],
+      )) === 1
+    );
+  }
+
+  /** Gives a coupon used by an order back: available if still valid, else expired. True when available again. */
+  async restore(couponId: string, orderId: string, now: Date): Promise<boolean> {
+    const back = await this.db.execute(
+      "UPDATE member_coupons SET status = 'available', used_order_id = NULL, used_at = NULL WHERE id = ? AND status = 'used' AND used_order_id = ? AND valid_to > ?",
+      [couponId, orderId, now],
+    );
+    if (back === 1) return true;
+    await this.db.execute("UPDATE member_coupons SET status = 'expired', used_order_id = NULL, used_at = NULL WHERE id = ? AND status = 'used' AND used_order_id = ?", [
+      couponId,
+      orderId,
+    ]);
+    return false;
+  }
+}

@@ -1,0 +1,26 @@
+import type { Db } from '../db';
+import { CouponRepository } from './coupon.repository';
+import { MallRepository } from './mall.repository';
+import { MemberRepository } from './member.repository';
+import { OrderRepository } from './order.repository';
+import { PointsRepository } from './points.repository';
+import { StaffRepository } from './staff.repository';
+import { AuditRepository, IdempotencyRepository, JobLeaseRepository } from './system.repository';
+
+/** Every repository, over one Db: the only classes that hold SQL. */
+export function createRepositories(db: Db) {
+  return {
+    members: new MemberRepository(db),
+    points: new PointsRepository(db),
+    coupons: new CouponRepository(db),
+    orders: new OrderRepository(db),
+    mall: new MallRepository(db),
+    staff: new StaffRepository(db),
+    audit: new AuditRepository(db),
+    idempotency: new IdempotencyRepository(db),
+    jobLeases: new JobLeaseRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;
+export type { CouponRepository, MallRepository, MemberRepository, OrderRepository, PointsRepository, StaffRepository, AuditRepository, IdempotencyRepository, JobLeaseRepository };

@@ -1,0 +1,265 @@
+import type { TierChangeReason } from '@member/shared';
+import { Db, dateOf, numberOf, type RawRow } from '../db';
+import {
+  FormerIdentityEntity,
+  GrowthLedgerEntity,
+  MemberEntity,
+  TierHistoryEntity,
+  type GrowthLedgerRow,
+  type MemberRow,
+  type TierHistoryRow,
+} from '../entities';
+import { tableOf } from '../table';
+import { pageById, type Cursor } from './paging';
+import type { LiveLot } from './points.repository';
+
+const members = tableOf(MemberEntity);
+const growthLedger = tableOf(GrowthLedgerEntity);
+const tierHistory = tableOf(TierHistoryEntity);
+const formerIdentities = tableOf(FormerIdentityEntity);
+
+/** What moves on a member row when points or growth change: one UPDATE for all of it. */
+export interface AccountChange {
+  points?: number;
+  growth?: number;
+  tier?: string;
+  /** Refuse (return false) when the balance would go below zero. */
+  keepBalanceNonNegative?: boolean;
+  /** Set the earliest live-lot expiry exactly (after a debit or a settlement read every live lot). */
+  nextExpiryAt?: Date | null;
+  /** A new lot expiring then: the earliest expiry becomes the earlier of the two. */
+  lotExpiringAt?: Date;
+}
+
+/** A locked member row and, when asked for, their live lots in spending order. */
+export interface LockedMember {
+  member: MemberRow;
+  lots: LiveLot[];
+}
+
+export interface MemberCardRow extends MemberRow {
+  couponsAvailable: number;
+  earnedRecently: number;
+}
+
+/** Reasons whose positive entries are give-backs, not earnings (left out of the yearly pace). */
+const NOT_EARNED: readonly string[] = ['refund', 'refund_return', 'redeem_cancel', 'adjust'];
+
+/**
+ * The member aggregate: the member row (profile, tier, growth, points balance), its growth ledger,
+ * tier history and the keyed hashes kept after erasure. The row lock taken here is what serialises
+ * every write that moves a member's points or growth.
+ */
+export class MemberRepository {
+  constructor(private readonly db: Db) {}
+
+  private map = (raw: RawRow): MemberRow => members.map(raw);
+
+  async byId(id: string): Promise<MemberRow | null> {
+    const raw = await this.db.row(`SELECT ${members.select()} FROM members WHERE id = ?`, [id]);
+    return raw ? this.map(raw) : null;
+  }
+
+  async byOpenidHash(hash: string): Promise<MemberRow | null> {
+    const raw = await this.db.row(`SELECT ${members.select()} FROM members WHERE openid_hash = ?`, [hash]);
+    return raw ? this.map(raw) : null;
+  }
+
+  async existsWithPhoneHash(hash: string): Promise<boolean> {
+    return (await this.db.row('SELECT id FROM members WHERE phone_hash = ?', [hash])) !== null;
+  }
+
+  /** An active member by the reference inside their dynamic code, without locking (lookups, quotes). */
+  async activeByCodeRef(codeRef: string): Promise<MemberRow | null> {
+    const raw = await this.db.row(`SELECT ${members.select()} FROM members WHERE code_ref = ? AND status = 'active'`, [codeRef]);
+    return raw ? this.map(raw) : null;
+  }
+
+  /** Locks the member row until the transaction ends and returns it. */
+  async lock(id: string): Promise<MemberRow | null> {
+    return (await this.lockWhere('m.id = ?', [id], false))?.member ?? null;
+  }
+
+  /** Locks an active member found by the reference inside their dynamic code. */
+  async lockActiveByCodeRef(codeRef: string, withLots: boolean): Promise<LockedMember | null> {
+    return this.lockWhere("m.code_ref = ? AND m.status = 'active'", [codeRef], withLots);
+  }
+
+  /**
+   * Locks the member row and, in the same statement, reads every lot with something left (in
+   * spending order): what a debit needs, in one round trip.
+   */
+  async lockWithLots(id: string): Promise<LockedMember | null> {
+    return this.lockWhere('m.id = ?', [id], true);
+  }
+
+  private async lockWhere(where: string, params: unknown[], withLots: boolean): Promise<LockedMember | null> {
+    if (!withLots) {
+      const raw = await this.db.row(this.db.forUpdate(`SELECT ${members.select('m')} FROM members m WHERE ${where}`), params);
+      return raw ? { member: this.map(raw), lots: [] } : null;
+    }
+    const rows = await this.db.rows(
+      this.db.forUpdate(
+        `SELECT ${members.select('m')}, l.id AS lotId, l.remaining AS lotRemaining, l.earned_at AS lotEarnedAt, l.expires_at AS lotExpiresAt
+         FROM members m LEFT JOIN points_lots l ON l.member_id = m.id AND l.remaining > 0
+         WHERE ${where} ORDER BY l.expires_at, l.earned_at, l.id`,
+      ),
+      params,
+    );
+    if (rows.length === 0) return null;
+    const lots: LiveLot[] = rows
+      .filter((r) => r.lotId !== null && r.lotId !== undefined)
+      .map((r) => ({ id: String(r.lotId), remaining: numberOf(r.lotRemaining), earnedAt: dateOf(r.lotEarnedAt), expiresAt: dateOf(r.lotExpiresAt) }));
+    return { member: this.map(rows[0]), lots };
+  }
+
+  /**
+   * The member card's row: the member with the count of coupons available now and the points
+   * earned since `paceSince`, in one statement.
+   */
+  async card(id: string, now: Date, paceSince: Date): Promise<MemberCardRow | null> {
+    const raw = await this.db.row(
+      `SELECT ${members.select('m')},
+        (SELECT COUNT(*) FROM member_coupons c WHERE c.member_id = m.id AND c.status IN ('available', 'locked') AND c.valid_to > ?) AS couponsAvailable,
+        (SELECT COALESCE(SUM(e.delta), 0) FROM points_ledger e
+          WHERE e.member_id = m.id AND e.delta > 0 AND e.created_at >= ? AND e.reason NOT IN (${Db.placeholders(NOT_EARNED.length)})) AS earnedRecently
+       FROM members m WHERE m.id = ?`,
+      [now, paceSince, ...NOT_EARNED, id],
+    );
+    if (!raw) return null;
+    return { ...this.map(raw), couponsAvailable: numberOf(raw.couponsAvailable), earnedRecently: numberOf(raw.earnedRecently) };
+  }
+
+  async insert(row: MemberRow): Promise<void> {
+    const [sql, params] = members.insert([row]);
+    await this.db.execute(sql, params);
+  }
+
+  /** Moves points and growth (and the tier) in one statement; false when the balance guard said no. */
+  async applyChange(id: string, change: AccountChange, now: Date): Promise<boolean> {
+    const sets = ['updated_at = ?'];
+    const params: unknown[] = [now];
+    if (change.points) {
+      sets.push('points_balance = points_balance + ?');
+      params.push(change.points);
+    }
+    if (change.growth) {
+      sets.push('growth = growth + ?');
+      params.push(change.growth);
+    }
+    if (change.tier !== undefined) {
+      sets.push('tier = ?');
+      params.push(change.tier);
+    }
+    if (change.nextExpiryAt !== undefined) {
+      sets.push('next_expiry_at = ?');
+      params.push(change.nextExpiryAt);
+    } else if (change.lotExpiringAt) {
+      sets.push('next_expiry_at = CASE WHEN next_expiry_at IS NULL OR next_expiry_at > ? THEN ? ELSE next_expiry_at END');
+      params.push(change.lotExpiringAt, change.lotExpiringAt);
+    }
+    let where = 'id = ?';
+    params.push(id);
+    if (change.keepBalanceNonNegative && change.points) {
+      where += ' AND points_balance + ? >= 0';
+      params.push(change.points);
+    }
+    return (await this.db.execute(`UPDATE members SET ${sets.join(', ')} WHERE ${where}`, params)) === 1;
+  }
+
+  /** Sets columns of the profile; `unlessChangedSince` guards a birthday change against a concurrent one. */
+  async updateProfile(id: string, changes: Partial<Pick<MemberRow, 'nickname' | 'birthday' | 'birthdaySetAt'>>, now: Date, birthdayGuard?: Date | null): Promise<boolean> {
+    const sets = ['updated_at = ?'];
+    const params: unknown[] = [now];
+    for (const [k, v] of Object.entries(changes) as [keyof MemberRow & string, unknown][]) {
+      sets.push(`${members.col(k)} = ?`);
+      params.push(v);
+    }
+    let where = "id = ? AND status = 'active'";
+    params.push(id);
+    if (birthdayGuard !== undefined) {
+      where += birthdayGuard ? ' AND birthday_set_at = ?' : ' AND birthday_set_at IS NULL';
+      if (birthdayGuard) params.push(birthdayGuard);
+    }
+    return (await this.db.execute(`UPDATE members SET ${sets.join(', ')} WHERE ${where}`, params)) === 1;
+  }
+
+  /** A new login: the code secret (and WeChat session key) rotate. */
+  async rotateSecrets(id: string, codeSecretEnc: string, sessionKeyEnc: string | null, now: Date): Promise<void> {
+    await this.db.execute(
+      `UPDATE members SET code_secret_enc = ?, session_key_enc = COALESCE(?, session_key_enc), updated_at = ? WHERE id = ?`,
+      [codeSecretEnc, sessionKeyEnc, now, id],
+    );
+  }
+
+  /** pending → active with the profile given at registration; false if the account was not pending. */
+  async activate(
+    id: string,
+    profile: Pick<MemberRow, 'nickname' | 'birthday' | 'birthdaySetAt' | 'phoneEnc' | 'phoneHash' | 'consentVersion' | 'consentedAt' | 'inviteCode' | 'registeredAt'>,
+    now: Date,
+  ): Promise<boolean> {
+    const keys = Object.keys(profile) as (keyof typeof profile)[];
+    const changed = await this.db.execute(
+      `UPDATE members SET status = 'active', ${keys.map((k) => `${members.col(k)} = ?`).join(', ')}, updated_at = ? WHERE id = ? AND status = 'pending'`,
+      [...keys.map((k) => profile[k]), now, id],
+    );
+    return changed === 1;
+  }
+
+  /** Clears personal data; ledgers stay tied to the anonymous row. */
+  async erase(id: string, codeSecretEnc: string, now: Date): Promise<void> {
+    await this.db.execute(
+      `UPDATE members SET status = 'erased', openid_hash = NULL, openid_enc = NULL, session_key_enc = NULL, code_secret_enc = ?,
+        nickname = NULL, birthday = NULL, birthday_set_at = NULL, phone_enc = NULL, phone_hash = NULL, invite_code = NULL,
+        erased_at = ?, updated_at = ? WHERE id = ?`,
+      [codeSecretEnc, now, now, id],
+    );
+  }
+
+  async rememberFormerIdentities(rows: { id: string; kind: 'openid' | 'phone'; hash: string; memberId: string; createdAt: Date }[]): Promise<void> {
+    if (rows.length === 0) return;
+    const [sql, params] = formerIdentities.insert(rows);
+    await this.db.execute(sql, params);
+  }
+
+  async nicknameOf(id: string): Promise<string> {
+    const raw = await this.db.row<{ nickname: string | null }>('SELECT nickname FROM members WHERE id = ?', [id]);
+    return raw?.nickname ?? '';
+  }
+
+  /** Members whose earliest live lot has expired (the expiry job's batch). */
+  async dueForExpiry(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.db.rows<{ id: string }>(`SELECT id FROM members WHERE next_expiry_at <= ? ORDER BY next_expiry_at LIMIT ${Math.trunc(limit)}`, [now]);
+    return rows.map((r) => r.id);
+  }
+
+  // ── growth ledger and tier history ────────────────────────────────────────────────────────
+
+  async insertGrowth(entry: GrowthLedgerRow): Promise<void> {
+    const [sql, params] = growthLedger.insert([entry]);
+    await this.db.execute(sql, params);
+  }
+
+  async growthEntryBySource(memberId: string, sourceKey: string): Promise<GrowthLedgerRow | null> {
+    const raw = await this.db.row(`SELECT ${growthLedger.select()} FROM growth_ledger WHERE member_id = ? AND source_key = ?`, [memberId, sourceKey]);
+    return raw ? growthLedger.map(raw) : null;
+  }
+
+  growthPage(memberId: string, cursor: Cursor, limit: number) {
+    return pageById(this.db, growthLedger, 'member_id = ?', [memberId], cursor, limit);
+  }
+
+  async growthLedgerOf(memberId: string): Promise<GrowthLedgerRow[]> {
+    return (await this.db.rows(`SELECT ${growthLedger.select()} FROM growth_ledger WHERE member_id = ? ORDER BY id`, [memberId])).map((r) => growthLedger.map(r));
+  }
+
+  async insertTierChange(row: { id: string; memberId: string; fromTier: string | null; toTier: string; reason: TierChangeReason; createdAt: Date }): Promise<void> {
+    const [sql, params] = tierHistory.insert([row]);
+    await this.db.execute(sql, params);
+  }
+
+  async tierHistoryOf(memberId: string, order: 'ASC' | 'DESC'): Promise<TierHistoryRow[]> {
+    return (await this.db.rows(`SELECT ${tierHistory.select()} FROM tier_history WHERE member_id = ? ORDER BY id ${order}`, [memberId])).map((r) => tierHistory.map(r));
+  }
+}
+

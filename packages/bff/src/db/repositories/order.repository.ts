@@ -1,0 +1,95 @@
+import { numberOf, type Db } from '../db';
+import { OrderEntity, RefundEntity, StoreEntity, UsedCodeEntity, type OrderRow, type RefundRow, type UsedCodeRow } from '../entities';
+import { tableOf } from '../table';
+
+const orders = tableOf(OrderEntity);
+const usedCodes = tableOf(UsedCodeEntity);
+const refunds = tableOf(RefundEntity);
+const stores = tableOf(StoreEntity);
+
+/** What a refund moved, added to the order's running totals. */
+export interface Reversal {
+  pointsReversed: number;
+  growthReversed: number;
+  pointsReturned: number;
+}
+
+/** Counter orders, the code windows they burnt, and their refunds. */
+export class OrderRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Inserts an order; a receipt number already used in the store fails with a duplicate key. */
+  async insert(order: OrderRow): Promise<void> {
+    const [sql, params] = orders.insert([order]);
+    await this.db.execute(sql, params);
+  }
+
+  /** Burns a code window; a window that already paid fails with a duplicate key. */
+  async insertUsedCode(row: UsedCodeRow): Promise<void> {
+    const [sql, params] = usedCodes.insert([row]);
+    await this.db.execute(sql, params);
+  }
+
+  async byReceipt(storeId: string, receiptNo: string): Promise<OrderRow | null> {
+    const raw = await this.db.row(`SELECT ${orders.select()} FROM orders WHERE store_id = ? AND receipt_no = ?`, [storeId, receiptNo]);
+    return raw ? orders.map(raw) : null;
+  }
+
+  /** An order of a store (null for another store's: it does not exist for them). */
+  async ofStore(storeId: string, id: string): Promise<OrderRow | null> {
+    const raw = await this.db.row(`SELECT ${orders.select()} FROM orders WHERE id = ? AND store_id = ?`, [id, storeId]);
+    return raw ? orders.map(raw) : null;
+  }
+
+  async byId(id: string): Promise<OrderRow | null> {
+    const raw = await this.db.row(`SELECT ${orders.select()} FROM orders WHERE id = ?`, [id]);
+    return raw ? orders.map(raw) : null;
+  }
+
+  /** A member's orders, newest first, with the name of the store each was made in. */
+  async ofMember(memberId: string, limit: number): Promise<(OrderRow & { storeName: string })[]> {
+    const rows = await this.db.rows(
+      `SELECT ${orders.select('o')}, s.name AS storeName FROM orders o LEFT JOIN stores s ON s.id = o.store_id WHERE o.member_id = ? ORDER BY o.id DESC LIMIT ${Math.trunc(limit)}`,
+      [memberId],
+    );
+    return rows.map((r) => ({ ...orders.map(r), storeName: typeof r.storeName === 'string' ? r.storeName : '' }));
+  }
+
+  async allOfMember(memberId: string): Promise<OrderRow[]> {
+    return (await this.db.rows(`SELECT ${orders.select()} FROM orders WHERE member_id = ? ORDER BY id`, [memberId])).map((r) => orders.map(r));
+  }
+
+  /** Adds a refund to the order only while the total stays within what was paid; false otherwise. */
+  async addRefunded(orderId: string, amountCents: number): Promise<boolean> {
+    return (await this.db.execute('UPDATE orders SET refunded_cents = refunded_cents + ? WHERE id = ? AND refunded_cents + ? <= due_cents', [amountCents, orderId, amountCents])) === 1;
+  }
+
+  async addReversal(orderId: string, r: Reversal): Promise<void> {
+    await this.db.execute('UPDATE orders SET points_reversed = points_reversed + ?, growth_reversed = growth_reversed + ?, points_returned = points_returned + ? WHERE id = ?', [
+      r.pointsReversed,
+      r.growthReversed,
+      r.pointsReturned,
+      orderId,
+    ]);
+  }
+
+  /** Inserts a refund; a refund number already used in the store fails with a duplicate key. */
+  async insertRefund(row: RefundRow): Promise<void> {
+    const [sql, params] = refunds.insert([row]);
+    await this.db.execute(sql, params);
+  }
+
+  async refundByNo(storeId: string, refundNo: string): Promise<RefundRow | null> {
+    const raw = await this.db.row(`SELECT ${refunds.select()} FROM refunds WHERE store_id = ? AND refund_no = ?`, [storeId, refundNo]);
+    return raw ? refunds.map(raw) : null;
+  }
+
+  async countRefunds(orderId: string): Promise<number> {
+    return numberOf((await this.db.row('SELECT COUNT(*) AS n FROM refunds WHERE order_id = ?', [orderId]))?.n);
+  }
+
+  async storeName(storeId: string): Promise<string | null> {
+    const raw = await this.db.row(`SELECT ${stores.select()} FROM stores WHERE id = ?`, [storeId]);
+    return raw ? stores.map(raw).name : null;
+  }
+}

@@ -1,0 +1,63 @@
+import type { EntitySchema } from 'typeorm';
+import { dateOf, type RawRow } from './db';
+
+/**
+ * What raw SQL needs to know of a table, read from its TypeORM entity so the two never disagree:
+ * the column list (`SELECT` with camelCase aliases), the row mapper (datetimes come back as Date
+ * from mysql2 and as text from SQLite) and multi-row INSERTs.
+ */
+export interface Table<Row> {
+  readonly name: string;
+  /** `a.col_name AS colName, …` for every column; `prefix` is put before each alias (for joins). */
+  select(alias?: string, prefix?: string): string;
+  /** Maps a raw row selected with `select(alias)`; `prefix` strips a prefix added to the aliases in joins. */
+  map(raw: RawRow, prefix?: string): Row;
+  /** One INSERT for any number of rows. */
+  insert(rows: readonly Row[]): [string, unknown[]];
+  /** The database name of a property. */
+  col(property: keyof Row & string): string;
+}
+
+interface ColumnOptions {
+  name?: string;
+  type?: unknown;
+  nullable?: boolean;
+}
+
+export function tableOf<Row extends object>(entity: EntitySchema<Row>): Table<Row> {
+  const name = entity.options.tableName ?? entity.options.name;
+  const columns = Object.entries(entity.options.columns as Record<string, ColumnOptions>).map(([prop, opts]) => ({
+    prop,
+    col: opts.name ?? prop,
+    date: opts.type === 'datetime',
+  }));
+  const byProp = new Map(columns.map((c) => [c.prop, c]));
+  return {
+    name,
+    select(alias, prefix = '') {
+      return columns.map((c) => `${alias ? `${alias}.` : ''}${c.col} AS ${prefix}${c.prop}`).join(', ');
+    },
+    map(raw, prefix = '') {
+      const row: Record<string, unknown> = {};
+      for (const c of columns) {
+        const key = `${prefix}${c.prop}`;
+        if (!(key in raw)) continue;
+        const v = raw[key];
+        row[c.prop] = c.date && v !== null && v !== undefined ? dateOf(v) : v;
+      }
+      return row as Row;
+    },
+    insert(rows) {
+      const cols = columns.map((c) => c.col);
+      const one = `(${cols.map(() => '?').join(', ')})`;
+      const params: unknown[] = [];
+      for (const r of rows) for (const c of columns) params.push((r as Record<string, unknown>)[c.prop] ?? null);
+      return [`INSERT INTO ${name} (${cols.join(', ')}) VALUES ${rows.map(() => one).join(', ')}`, params];
+    },
+    col(property) {
+      const c = byProp.get(property);
+      if (!c) throw new Error(`${name} has no column ${property}`);
+      return c.col;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { DomainError } from '@member/shared';
+import type { Middleware } from 'koa';
+import { isDuplicateKey, type Db } from '../../db/db';
+import type { IdempotencyRepository } from '../../db/repositories';
+import { newId } from '../../lib/ids';
+import type { AnyRoute } from '../route';
+import { routeState } from './state';
+
+/** JSON with sorted keys, so the same request hashes the same whatever the key order. */
+function stableStringify(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .sort()
+    .filter((k) => o[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${stableStringify(o[k])}`)
+    .join(',')}}`;
+}
+
+/**
+ * Runs the rest of the request at most once per (caller, route, Idempotency-Key). The key is
+ * claimed with an INSERT in the same transaction as the effect, before it: a concurrent duplicate
+ * waits on the unique key and, once the first commits, replays its stored response; a later retry
+ * fails the INSERT at once and replays. A different body under the same key is 409
+ * IDEMPOTENCY_MISMATCH. Failures are not recorded: retrying a refused request evaluates it again.
+ */
+export function idempotency(route: AnyRoute, deps: { db: Db; records: IdempotencyRepository }): Middleware {
+  return async (ctx, next) => {
+    const state = routeState(ctx);
+    const key = state.idempotencyKey;
+    if (!route.idempotent || route.idempotencyOwnedByService || key === null) return next();
+    const caller = state.caller;
+    const who = caller === null ? 'public:-' : caller.audience === 'member' ? `member:${caller.memberId}` : `${caller.audience}:${caller.staffId}`;
+    const scope = `${who}:${route.method} ${route.path}`.slice(0, 128);
+    const requestHash = createHash('sha256').update(stableStringify({ params: state.params, body: state.body })).digest('hex');
+    try {
+      await deps.db.transaction(async () => {
+        const id = newId();
+        await deps.records.claim({ id, scope, idemKey: key, requestHash, statusCode: 0, responseBody: null, createdAt: new Date() });
+        await next();
+        await deps.records.complete(id, ctx.status, JSON.stringify(ctx.body));
+      });
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      const prior = await deps.records.find(scope, key);
+      if (!prior) throw e;
+      if (prior.requestHash !== requestHash) throw new DomainError('IDEMPOTENCY_MISMATCH', 'Idempotency-Key reused with a different request');
+      ctx.status = prior.statusCode;
+      ctx.body = JSON.parse(prior.responseBody ?? 'null') as unknown;
+      ctx.set('Idempotent-Replayed', 'true');
+    }
+  };
+}

@@ -1,0 +1,63 @@
+import { ErrorBody, type ErrorCode } from '@member/shared';
+import { z } from 'zod';
+import { STATUS_OF } from './errors';
+import type { AnyRoute } from './route';
+
+const json = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+
+/** The body a route answers with on success: its declared `data` schema inside the envelope. */
+export function successBodySchema(r: AnyRoute): z.ZodType {
+  if (r.paged) return z.object({ data: z.array(r.response), nextCursor: z.string().nullable() });
+  if (r.response instanceof z.ZodArray) return z.object({ data: r.response, nextCursor: z.null() });
+  return z.object({ data: r.response });
+}
+
+/** OpenAPI 3.1 document generated from the same route table and schemas that validate requests. */
+export function openApiDocument(routes: readonly AnyRoute[], info: { title: string; version: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    const parameters: unknown[] = [];
+    for (const [where, schema] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
+      if (!schema) continue;
+      const js = json(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, s] of Object.entries(js.properties ?? {})) {
+        parameters.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
+      }
+    }
+    if (r.idempotent) {
+      parameters.push({ name: 'Idempotency-Key', in: 'header', required: r.idempotent === 'required', schema: { type: 'string', minLength: 1, maxLength: 255 } });
+    }
+    const responses: Record<string, unknown> = {
+      [String(r.status ?? 200)]: { description: 'success', content: { 'application/json': { schema: json(successBodySchema(r), 'output') } } },
+    };
+    const errorCodes = new Set<ErrorCode>(['VALIDATION_FAILED', ...(r.auth !== 'public' ? (['UNAUTHENTICATED', 'FORBIDDEN'] as const) : []), ...(r.errors ?? [])]);
+    for (const code of errorCodes) {
+      const s = String(STATUS_OF[code]);
+      const existing = responses[s] as { description: string } | undefined;
+      responses[s] = {
+        description: existing ? `${existing.description}, ${code}` : code,
+        content: { 'application/json': { schema: json(ErrorBody, 'output') } },
+      };
+    }
+    paths[path] ??= {};
+    paths[path][r.method] = {
+      summary: r.summary,
+      tags: [r.tag],
+      ...(r.auth !== 'public' ? { security: [{ [`${r.auth.audience}Token`]: [] }] } : {}),
+      ...(parameters.length ? { parameters } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(r.body, 'input') } } } } : {}),
+      responses,
+    };
+  }
+  const bearer = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' };
+  return {
+    openapi: '3.1.0',
+    info,
+    paths,
+    components: { securitySchemes: { memberToken: bearer, staffToken: bearer, adminToken: bearer } },
+  };
+}

@@ -1,0 +1,31 @@
+import type { AppConfig } from '../config/config';
+import type { AnyRoute } from '../http/route';
+import type { TokenService } from '../http/tokens';
+import type { WechatClient } from '../integrations/wechat';
+import type { Services } from '../services';
+import { adminRoutes } from './admin/admin.routes';
+import { authRoutes } from './auth/auth.routes';
+import { counterRoutes } from './counter/counter.routes';
+import { mallRoutes } from './mall/mall.routes';
+import { meRoutes } from './me/me.routes';
+import { membersRoutes } from './members/members.routes';
+import { staffRoutes } from './staff/staff.routes';
+import { systemRoutes } from './system/system.routes';
+
+/**
+ * The contract's routes, grouped as API.md groups them. Each group receives only the services it
+ * calls.
+ */
+export function allRoutes(s: Services, x: { tokens: TokenService; wechat: WechatClient; config: Pick<AppConfig, 'devLogin'> }): AnyRoute[] {
+  const { loyalty, runtime, clock } = s;
+  return [
+    ...systemRoutes({ loyalty }),
+    ...authRoutes({ members: s.members, wechat: x.wechat, tokens: x.tokens, authLimit: s.limits.auth, loyalty, runtime, devLogin: x.config.devLogin }),
+    ...membersRoutes({ members: s.members, loyalty }),
+    ...meRoutes({ members: s.members, coupons: s.coupons, counter: s.counter, mall: s.mall, loyalty, clock }),
+    ...mallRoutes({ mall: s.mall, clock }),
+    ...staffRoutes({ staff: s.staff, tokens: x.tokens, authLimit: s.limits.auth, runtime }),
+    ...counterRoutes({ counter: s.counter, mall: s.mall, loyalty, clock }),
+    ...adminRoutes({ admin: s.admin, clock }),
+  ];
+}

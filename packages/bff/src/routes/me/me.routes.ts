@@ -1,0 +1,205 @@
+import {
+  Coupon,
+  CouponsQuery,
+  GrowthLedgerEntry,
+  Member,
+  MemberCard,
+  MemberCodeResponse,
+  MemberOrder,
+  PageQuery,
+  PatchMeBody,
+  Paths,
+  PersonalDataExport,
+  PointsLedgerEntry,
+  Redemption,
+  RedemptionParams,
+  TierHistoryEntry,
+  type LoyaltyConfig,
+} from '@member/shared';
+import { z } from 'zod';
+import { defineRoute, type AnyRoute } from '../../http/route';
+import type { Clock } from '../../lib/clock';
+import {
+  presentCoupon,
+  presentExport,
+  presentGrowthEntry,
+  presentMember,
+  presentMemberOrder,
+  presentPointsEntry,
+  presentRedemption,
+  presentTierChange,
+} from '../../presenters';
+import type { CounterService } from '../../services/counter.service';
+import type { CouponService } from '../../services/coupon.service';
+import type { MallService } from '../../services/mall.service';
+import type { MemberService } from '../../services/member.service';
+
+export interface MeRouteDeps {
+  members: MemberService;
+  coupons: CouponService;
+  counter: CounterService;
+  mall: MallService;
+  loyalty: LoyaltyConfig;
+  clock: Clock;
+}
+
+const tag = 'member';
+const member = { audience: 'member' } as const;
+
+/** Everything under `/api/v1/me`: the signed-in member's own card, history, wallet, orders and data. */
+export function meRoutes(d: MeRouteDeps): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: Paths.me,
+      tag,
+      summary: 'The member card',
+      auth: member,
+      response: MemberCard,
+      errors: ['NOT_FOUND'],
+      handler: ({ caller }) => d.members.card(caller.memberId),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: Paths.me,
+      tag,
+      summary: 'Change nickname or birthday (the birthday at most once per profile.birthdayChangeDays)',
+      auth: member,
+      body: PatchMeBody,
+      response: Member,
+      errors: ['NOT_FOUND', 'LIMIT_REACHED'],
+      handler: async ({ caller, body }) => {
+        const m = await d.members.update(caller.memberId, body);
+        return presentMember(m, d.loyalty, d.members.phoneOf(m));
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: Paths.me,
+      tag,
+      summary: 'Erase personal data (ledgers stay, anonymised)',
+      auth: member,
+      response: z.object({ erased: z.literal(true) }),
+      handler: async ({ caller }) => {
+        await d.members.erase(caller.memberId);
+        return { erased: true as const };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: Paths.meCode,
+      tag,
+      summary: 'The current dynamic member code (the same the device derives offline)',
+      auth: member,
+      response: MemberCodeResponse,
+      errors: ['NOT_FOUND'],
+      handler: async ({ caller }) => {
+        const c = await d.members.currentCode(caller.memberId);
+        return { code: c.code, expiresAt: c.expiresAt.toISOString(), periodSeconds: c.periodSeconds };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: Paths.mePointsLedger,
+      tag,
+      summary: 'Points history, newest first',
+      auth: member,
+      query: PageQuery,
+      response: PointsLedgerEntry,
+      paged: true,
+      errors: ['NOT_FOUND'],
+      handler: async ({ caller, query }) => {
+        const page = await d.members.pointsHistory(caller.memberId, query.cursor, query.limit);
+        return { items: page.rows.map(presentPointsEntry), nextCursor: page.nextCursor };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: Paths.meGrowthLedger,
+      tag,
+      summary: 'Growth history, newest first',
+      auth: member,
+      query: PageQuery,
+      response: GrowthLedgerEntry,
+      paged: true,
+      errors: ['NOT_FOUND'],
+      handler: async ({ caller, query }) => {
+        const page = await d.members.growthHistory(caller.memberId, query.cursor, query.limit);
+        return { items: page.rows.map(presentGrowthEntry), nextCursor: page.nextCursor };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: Paths.meTierHistory,
+      tag,
+      summary: 'Tier changes, newest first',
+      auth: member,
+      response: z.array(TierHistoryEntry),
+      errors: ['NOT_FOUND'],
+      handler: async ({ caller }) => (await d.members.tierHistory(caller.memberId)).map(presentTierChange),
+    }),
+    defineRoute({
+      method: 'get',
+      path: Paths.meCoupons,
+      tag,
+      summary: 'The coupon wallet: available, used or expired coupons',
+      auth: member,
+      query: CouponsQuery,
+      response: z.array(Coupon),
+      errors: ['NOT_FOUND'],
+      handler: async ({ caller, query }) => {
+        await d.members.registered(caller.memberId);
+        const now = d.clock.now();
+        return (await d.coupons.list(caller.memberId, query.status)).map((c) => presentCoupon(c, now));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: Paths.meOrders,
+      tag,
+      summary: 'The member’s counter orders, newest first',
+      auth: member,
+      response: z.array(MemberOrder),
+      errors: ['NOT_FOUND'],
+      handler: async ({ caller }) => {
+        await d.members.registered(caller.memberId);
+        return (await d.counter.ordersOfMember(caller.memberId)).map(presentMemberOrder);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: Paths.meExport,
+      tag,
+      summary: 'Export all personal data (PIPL)',
+      auth: member,
+      response: PersonalDataExport,
+      errors: ['NOT_FOUND'],
+      handler: async ({ caller }) => presentExport(await d.members.exportData(caller.memberId), d.loyalty),
+    }),
+    defineRoute({
+      method: 'get',
+      path: Paths.meRedemptions,
+      tag: 'mall',
+      summary: 'My redemptions, newest first',
+      auth: member,
+      response: z.array(Redemption),
+      errors: ['NOT_FOUND'],
+      handler: async ({ caller }) => {
+        await d.members.registered(caller.memberId);
+        const now = d.clock.now();
+        return (await d.mall.ofMember(caller.memberId)).map((v) => presentRedemption(v.redemption, v.coupons, now));
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: Paths.meRedemptionCancel,
+      tag: 'mall',
+      summary: 'Cancel an unfulfilled pickup: points and stock come back',
+      auth: member,
+      params: RedemptionParams,
+      response: Redemption,
+      errors: ['NOT_FOUND', 'NOT_ELIGIBLE'],
+      handler: async ({ caller, params }) => presentRedemption(await d.mall.cancelMine(caller.memberId, params.id), [], d.clock.now()),
+    }),
+  ];
+}

@@ -1,0 +1,30 @@
+import { Paths, StaffSession, StaffSessionBody } from '@member/shared';
+import type { RuntimeConfig } from '../../config/config';
+import { defineRoute, type AnyRoute } from '../../http/route';
+import type { RateLimit } from '../../http/rate-limit';
+import type { TokenService } from '../../http/tokens';
+import { presentStaffSession } from '../../presenters';
+import type { StaffService } from '../../services/staff.service';
+
+/** Staff sign-in: cashiers and managers get a staff token, admins an admin token. */
+export function staffRoutes(d: { staff: StaffService; tokens: TokenService; authLimit: RateLimit; runtime: RuntimeConfig }): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: Paths.staffSessions,
+      tag: 'staff',
+      summary: 'Staff sign-in (locks after repeated failures); admins get an admin token',
+      auth: 'public',
+      body: StaffSessionBody,
+      response: StaffSession,
+      rateLimit: { limit: d.authLimit, by: 'ip' },
+      errors: ['UNAUTHENTICATED', 'RATE_LIMITED'],
+      handler: async ({ body }) => {
+        const staff = await d.staff.signIn(body.username, body.password);
+        const aud = staff.role === 'admin' ? 'admin' : 'staff';
+        const { token, expiresAt } = d.tokens.issue({ aud, sub: staff.id, store: staff.storeId, role: staff.role }, d.runtime.auth.staffTokenTtlSeconds);
+        return presentStaffSession(staff, await d.staff.storeName(staff.storeId), { token, expiresAt });
+      },
+    }),
+  ];
+}
