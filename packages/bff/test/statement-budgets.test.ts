@@ -1,0 +1,78 @@
+import { describe, expect, it } from '@jest/globals';
+import { useTestApp } from './support/test-app';
+
+// Hot paths have statement budgets (deterministic, unlike timings): every SQL statement the path
+// sends to MariaDB counts, BEGIN and COMMIT included. Raising a budget is a design decision.
+const t = useTestApp();
+
+const BUDGET = {
+  memberCard: 2,
+  counterLookup: 2,
+  plainOrder: 10,
+  orderWithCouponAndPoints: 14,
+  pointsCredit: 6,
+  mallRedemption: 10,
+  /** The Idempotency-Key record of a redemption: claimed before the work, completed after it. */
+  idempotencyRecord: 2,
+};
+
+const show = (statements: string[]) => statements.map((s, i) => `${i + 1}. ${s.replace(/\s+/g, ' ').slice(0, 140)}`).join('\n');
+
+function within(statements: string[], budget: number): void {
+  if (process.env.SHOW_STATEMENTS) console.log(`${statements.length}/${budget}\n${show(statements)}`);
+  if (statements.length > budget) throw new Error(`${statements.length} statements, budget ${budget}:\n${show(statements)}`);
+  expect(statements.length).toBeLessThanOrEqual(budget);
+}
+
+describe('statement budgets of the hot paths (MariaDB)', () => {
+  it(`GET /api/v1/me (the member card): at most ${BUDGET.memberCard}`, async () => {
+    const m = await t.memberWith('silver', 500);
+    within(await t.statementsOf(() => t.http.get('/api/v1/me').set(m.auth).expect(200)), BUDGET.memberCard);
+  });
+
+  it(`POST /api/v1/counter/lookup: at most ${BUDGET.counterLookup}`, async () => {
+    const cashier = await t.staff('cashier');
+    const m = await t.memberWith('normal', 300);
+    within(await t.statementsOf(() => t.http.post('/api/v1/counter/lookup').set(cashier.auth).send({ code: t.codeOf(m) }).expect(200)), BUDGET.counterLookup);
+  });
+
+  it(`POST /api/v1/counter/orders without coupon or points: at most ${BUDGET.plainOrder}`, async () => {
+    const cashier = await t.staff('cashier');
+    const m = await t.memberWith('normal', 0);
+    const statements = await t.statementsOf(() =>
+      t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 12345, receiptNo: 'BUDGET-1' }).expect(201),
+    );
+    within(statements, BUDGET.plainOrder);
+    expect(statements[0]).toBe('START TRANSACTION');
+    expect(statements[statements.length - 1]).toBe('COMMIT');
+  });
+
+  it(`POST /api/v1/counter/orders with a coupon and points: at most ${BUDGET.orderWithCouponAndPoints}`, async () => {
+    const cashier = await t.staff('cashier');
+    const m = await t.memberWith('silver', 1000);
+    const coupon = await t.couponFor(m.id, { kind: 'threshold', valueCents: 1000, thresholdCents: 5000 });
+    const statements = await t.statementsOf(() =>
+      t.http
+        .post('/api/v1/counter/orders')
+        .set(cashier.auth)
+        .send({ code: t.codeOf(m), amountCents: 20000, couponId: coupon.id, pointsToUse: 500, receiptNo: 'BUDGET-2' })
+        .expect(201),
+    );
+    within(statements, BUDGET.orderWithCouponAndPoints);
+  });
+
+  it(`a points credit: at most ${BUDGET.pointsCredit}`, async () => {
+    const m = await t.memberWith('normal', 100);
+    within(await t.statementsOf(() => t.services.points.credit(m.id, { amount: 10, reason: 'adjust', sourceKey: 'budget:credit' })), BUDGET.pointsCredit);
+  });
+
+  it(`POST /api/v1/mall/redemptions: at most ${BUDGET.mallRedemption} plus ${BUDGET.idempotencyRecord} for its Idempotency-Key`, async () => {
+    const m = await t.memberWith('normal', 1000);
+    const item = await t.mallItem({ pointsCost: 100, stock: 5 });
+    const statements = await t.statementsOf(() =>
+      t.http.post('/api/v1/mall/redemptions').set(m.auth).set('Idempotency-Key', 'budget-redeem').send({ itemId: item.id, quantity: 1 }).expect(201),
+    );
+    within(statements, BUDGET.mallRedemption + BUDGET.idempotencyRecord);
+    expect(statements.filter((s) => s.includes('idempotency_records'))).toHaveLength(BUDGET.idempotencyRecord);
+  });
+});
