@@ -1,52 +1,45 @@
 /* eslint-disable no-console -- a benchmark reports on stdout */
 /**
- * `pnpm bench`: throughput and p99 of BFF paths beside baselines measured in the same run, on the
- * same machine and database, so the ratios mean something even though absolute numbers drift.
+ * `pnpm bench`: each hot path of the BFF beside a like-for-like baseline measured in the same run,
+ * on the same machine and database, so the ratios mean something although absolute numbers drift.
  *
- *   member card   GET /api/v1/me (auth, 3 queries, expiry settlement) vs bare Koa returning JSON
- *   points credit one PointsService.credit per request (member lock, balance, ledger, lot)
- *                 vs bare Koa + mysql2: one UPDATE + one INSERT in a transaction
- *   counter order POST /api/v1/counter/orders: verify the dynamic code, re-price, record the
- *                 order, burn the code window, credit points and growth — vs the same baseline
+ *   member card    GET /api/v1/me                 vs bare Koa + mysql2: one SELECT by primary key
+ *   points credit  one PointsService.credit       vs bare Koa + mysql2: START; UPDATE; INSERT; COMMIT
+ *   counter order  POST /api/v1/counter/orders    vs the same bare transaction
  *
- * Load comes from autocannon on loopback, bounded by duration. BENCH_DB_URL picks the server
- * (default: the local MariaDB); BENCH_SECONDS and BENCH_CONNECTIONS size the runs.
+ * The BFF and the baseline each run in a process of their own (bench/servers.ts); this process is
+ * only the load generator (autocannon). Every path gets a warm-up, then three rounds alternating
+ * baseline and subject; the table shows medians and the median of the per-round ratios, and the
+ * BFF's peak RSS as measured by the BFF process itself.
+ *
+ * BENCH_DB_URL (default the local MariaDB), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_ROUNDS (3).
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Router } from '@koa/router';
-import autocannon from 'autocannon';
-import Koa from 'koa';
-import mysql from 'mysql2/promise';
+import path from 'node:path';
 import { generateMemberCode } from '@member/shared';
-import { createApp } from '../src/app';
-import { MemberEntity, type MemberRow } from '../src/db/entities';
-import { loadConfig } from '../src/config/config';
-import { createDataSource } from '../src/db/data-source';
-import { Db } from '../src/db/db';
-import { createLogger } from '../src/http/logging';
-import { mount, route } from '../src/http/route';
-import type { WechatClient } from '../src/integrations/wechat';
-import { newCodeSecret, newId, randomDigits } from '../src/services/crypto';
+import autocannon from 'autocannon';
+import mysql from 'mysql2/promise';
 
 const DB_URL = process.env.BENCH_DB_URL ?? 'mysql://root@127.0.0.1:3306';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const MEMBERS = 200;
-/** Each counter order needs a member whose code window is still unused. */
-const COUNTER_MEMBERS = Number(process.env.BENCH_COUNTER_MEMBERS ?? 6000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP_SECONDS = 2;
+/** Enough payers for every counter round at up to 2 000 orders/s (each pays once per code window). */
+const PAYERS = Number(process.env.BENCH_PAYERS ?? (ROUNDS + 1) * SECONDS * 2000);
 
-const noWechat: WechatClient = {
-  code2Session: () => Promise.reject(new Error('not used in the benchmark')),
-  phoneNumber: () => Promise.reject(new Error('not used in the benchmark')),
-};
+/** The targets of the core issue: throughput ratio to the baseline, and p99 within 2× the baseline's. */
+const TARGETS: Record<string, number> = { 'member card': 0.5, 'points credit': 0.5, 'counter order': 0.35 };
+const RSS_TARGET_MB = 200;
 
-function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
-  return new Promise((resolve) => {
-    const server = createServer(handler);
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
-  });
+interface Fixtures {
+  url: string;
+  memberTokens: string[];
+  memberIds: string[];
+  cashierToken: string;
+  payers: { ref: string; secret: string }[];
+  periodSeconds: number;
 }
 
 interface Measured {
@@ -55,153 +48,142 @@ interface Measured {
   errors: number;
 }
 
-async function load(
-  url: string,
-  opts: { method?: 'GET' | 'POST'; tokens?: string[]; body?: string | (() => string); token?: string; maxRequests?: number },
-): Promise<Measured> {
+function start(mode: 'bff' | 'bare', env: Record<string, string>): Promise<{ child: ChildProcess; info: Fixtures }> {
+  const child = fork(path.join(__dirname, 'servers.ts'), [mode], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve({ child, info: m as Fixtures }));
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${String(code)}`)));
+  });
+}
+
+function rssOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve((m as { rss: number }).rss));
+    child.send({ cmd: 'rss' });
+  });
+}
+
+async function load(url: string, opts: { method?: 'GET' | 'POST'; tokens?: string[]; body?: () => string; seconds: number; maxRequests?: number }): Promise<Measured> {
   let i = 0;
   const result = await autocannon({
     url,
     method: opts.method ?? 'GET',
     connections: CONNECTIONS,
-    duration: SECONDS,
+    duration: opts.seconds,
     ...(opts.maxRequests ? { amount: opts.maxRequests } : {}),
-    headers: { 'content-type': 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
-    ...(typeof opts.body === 'string' ? { body: opts.body } : {}),
-    requests:
-      opts.tokens || typeof opts.body === 'function'
-        ? [
-            {
-              setupRequest: (req) => ({
-                ...req,
-                ...(typeof opts.body === 'function' ? { body: opts.body() } : {}),
-                headers: { ...req.headers, ...(opts.tokens ? { authorization: `Bearer ${opts.tokens[i++ % opts.tokens.length]}` } : {}) },
-              }),
-            },
-          ]
-        : undefined,
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          ...(opts.body ? { body: opts.body() } : {}),
+          headers: { ...req.headers, ...(opts.tokens ? { authorization: `Bearer ${opts.tokens[i++ % opts.tokens.length]}` } : {}) },
+        }),
+      },
+    ],
   });
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
-function report(name: string, subject: Measured, baseline: Measured, baselineName: string): void {
-  const pad = (s: string, n: number) => s.padEnd(n);
-  console.log(`${pad(name, 16)} ${subject.rps.toFixed(0).padStart(7)} req/s  p99 ${String(subject.p99).padStart(4)} ms  errors ${subject.errors}`);
-  console.log(`${pad(`  baseline`, 16)} ${baseline.rps.toFixed(0).padStart(7)} req/s  p99 ${String(baseline.p99).padStart(4)} ms  (${baselineName})`);
-  console.log(`${pad('  ratio', 16)} ${(subject.rps / baseline.rps).toFixed(2)}× baseline throughput\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+interface Row {
+  name: string;
+  baselineName: string;
+  subject: Measured[];
+  baseline: Measured[];
+}
+
+async function compare(name: string, baselineName: string, subject: (seconds: number, round: number) => Promise<Measured>, baseline: (seconds: number) => Promise<Measured>): Promise<Row> {
+  await baseline(WARMUP_SECONDS);
+  await subject(WARMUP_SECONDS, -1);
+  const row: Row = { name, baselineName, subject: [], baseline: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    row.baseline.push(await baseline(SECONDS));
+    row.subject.push(await subject(SECONDS, r));
+  }
+  return row;
+}
+
+function print(rows: Row[], rss: number): void {
+  const pad = (s: string | number, n: number) => String(s).padStart(n);
+  console.log(`\n${'path'.padEnd(15)} ${pad('req/s', 8)} ${pad('p99 ms', 7)} ${pad('errors', 7)}   ${pad('baseline', 8)} ${pad('p99 ms', 7)}   ${pad('ratio', 6)}  target`);
+  for (const r of rows) {
+    const s = { rps: median(r.subject.map((m) => m.rps)), p99: median(r.subject.map((m) => m.p99)), errors: r.subject.reduce((a, m) => a + m.errors, 0) };
+    const b = { rps: median(r.baseline.map((m) => m.rps)), p99: median(r.baseline.map((m) => m.p99)) };
+    const ratio = median(r.subject.map((m, i) => m.rps / r.baseline[i].rps));
+    const target = TARGETS[r.name];
+    const ok = ratio >= target && s.p99 <= 2 * b.p99;
+    console.log(
+      `${r.name.padEnd(15)} ${pad(s.rps.toFixed(0), 8)} ${pad(s.p99, 7)} ${pad(s.errors, 7)}   ${pad(b.rps.toFixed(0), 8)} ${pad(b.p99, 7)}   ${pad(ratio.toFixed(2), 5)}×  ≥ ${target}× and p99 ≤ 2× ${ok ? '✓' : '✗'}`,
+    );
+    console.log(`${''.padEnd(15)} rounds: ${r.subject.map((m, i) => `${(m.rps / r.baseline[i].rps).toFixed(2)}×`).join(' ')}   (baseline: ${r.baselineName})`);
+  }
+  console.log(`\nBFF peak RSS ${rss} MB (target ≤ ${RSS_TARGET_MB} MB) ${rss <= RSS_TARGET_MB ? '✓' : '✗'}`);
 }
 
 async function main(): Promise<void> {
   const dbName = `mc_bench_${randomBytes(4).toString('hex')}`;
   const admin = await mysql.createConnection(DB_URL);
   await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4`);
-  const servers: Server[] = [];
+  const children: ChildProcess[] = [];
   try {
-    const config = loadConfig({ NODE_ENV: 'test', APP_SECRET: randomBytes(32).toString('hex'), DATA_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent' });
-    const dataSource = createDataSource({ dbUrl: `${DB_URL}/${dbName}`, sqlitePath: '', poolSize: config.runtime.db.poolSize });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
-    const db = new Db(dataSource);
-    const { app, services } = createApp({ config, db, wechat: noWechat, logger: createLogger('silent') });
-    const benchRouter = new Router();
-    mount(
-      benchRouter,
-      [
-        route({
-          method: 'post',
-          path: '/bench/credit',
-          tag: 'bench',
-          summary: 'one points credit',
-          auth: 'member',
-          handler: async ({ caller }) => (await services.points.credit({ memberId: caller!.sub, amount: 1, reason: 'adjust', sourceKey: `bench:${newId()}` })).entry.balanceAfter,
-        }),
-      ],
-      { db, tokens: services.tokens },
+    const env = { BENCH_DB_URL_WITH_DB: `${DB_URL}/${dbName}`, BENCH_PAYERS: String(PAYERS) };
+    console.log(`\nMember Center BFF benchmark: ${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds per path after a ${WARMUP_SECONDS} s warm-up`);
+    console.log(`preparing ${PAYERS} counter payers…`);
+    const bff = await start('bff', env);
+    children.push(bff.child);
+    const bare = await start('bare', { ...env, BENCH_MEMBER_IDS: JSON.stringify(bff.info.memberIds) });
+    children.push(bare.child);
+    const f = bff.info;
+
+    const rows: Row[] = [];
+    rows.push(
+      await compare(
+        'member card',
+        'bare Koa + mysql2 SELECT by primary key',
+        (seconds) => load(`${f.url}/api/v1/me`, { tokens: f.memberTokens, seconds }),
+        (seconds) => load(`${bare.info.url}/select`, { seconds }),
+      ),
     );
-    app.use(benchRouter.routes());
-    const tokens: string[] = [];
-    for (let i = 0; i < MEMBERS; i++) {
-      const { member } = await services.members.login(`bench-${i}`, null);
-      await services.members.register(member.id, { nickname: `压测${i}`, consentVersion: config.loyalty.privacy.consentVersion });
-      tokens.push(services.tokens.issue(member.id, 'member', 3600).token);
-    }
-    const real = await listen(app.callback());
-    servers.push(real.server);
-
-    // Baselines: the least a Koa server can do, and the least a ledger write can cost.
-    const pool = mysql.createPool({ uri: `${DB_URL}/${dbName}`, connectionLimit: config.runtime.db.poolSize });
-    await pool.query('CREATE TABLE bench_accounts (id INT PRIMARY KEY, balance INT NOT NULL)');
-    await pool.query('CREATE TABLE bench_ledger (id VARCHAR(26) PRIMARY KEY, account_id INT NOT NULL, delta INT NOT NULL)');
-    await pool.query(`INSERT INTO bench_accounts VALUES ${Array.from({ length: MEMBERS }, (_, i) => `(${i}, 0)`).join(',')}`);
-    const bare = new Koa();
-    bare.use(async (ctx) => {
-      if (ctx.path === '/json') {
-        ctx.body = { data: { ok: true } };
-        return;
-      }
-      const id = Math.floor(Math.random() * MEMBERS);
-      const conn = await pool.getConnection();
-      try {
-        await conn.beginTransaction();
-        await conn.query('UPDATE bench_accounts SET balance = balance + 1 WHERE id = ?', [id]);
-        await conn.query('INSERT INTO bench_ledger VALUES (?, ?, 1)', [newId(), id]);
-        await conn.commit();
-      } finally {
-        conn.release();
-      }
-      ctx.body = { data: { ok: true } };
-    });
-    const baseline = await listen(bare.callback());
-    servers.push(baseline.server);
-
-    console.log(`\nMember Center BFF benchmark — ${CONNECTIONS} connections, ${SECONDS} s per run, MariaDB at ${DB_URL.replace(/\/\/.*@/, '//')}\n`);
-    const bareJson = await load(`${baseline.url}/json`, {});
-    const card = await load(`${real.url}/api/v1/me`, { tokens });
-    report('member card', card, bareJson, 'bare Koa JSON');
-    const bareWrite = await load(`${baseline.url}/write`, { method: 'POST' });
-    const credit = await load(`${real.url}/bench/credit`, { method: 'POST', tokens, body: '{}' });
-    report('points credit', credit, bareWrite, 'bare Koa + mysql2 UPDATE + INSERT');
-
-    // Counter orders: registered members inserted in bulk, each paying once with its current code.
-    const store = await services.staff.createStore('压测门店');
-    await services.staff.createStaff({ storeId: store.id, username: 'bench-cashier', password: 'bench-password', role: 'cashier' });
-    const staffToken = (await services.staff.signIn('bench-cashier', 'bench-password')).id;
-    const cashierToken = services.tokens.issue(staffToken, 'staff', 3600).token;
-    const payers: { ref: string; secret: string }[] = [];
-    const now = new Date();
-    for (let batch = 0; batch < COUNTER_MEMBERS / 500; batch++) {
-      const rows: MemberRow[] = Array.from({ length: 500 }, (_, i) => {
-        const secret = newCodeSecret();
-        const ref = randomDigits(10);
-        payers.push({ ref, secret });
-        return {
-          id: newId(), status: 'active', openidHash: null, openidEnc: null, sessionKeyEnc: null, codeRef: ref,
-          codeSecretEnc: services.crypto.encrypt(secret), nickname: `顾客${batch * 500 + i}`, birthday: null, birthdaySetAt: null,
-          phoneEnc: null, phoneHash: null, consentVersion: config.loyalty.privacy.consentVersion, consentedAt: now, inviteCode: null,
-          tier: 'normal', growth: 0, pointsBalance: 0, registeredAt: now, erasedAt: null, createdAt: now, updatedAt: now,
-        };
-      });
-      await dataSource.manager.insert(MemberEntity, rows);
-    }
-    let next = 0;
-    const orderBody = () => {
-      const p = payers[next++ % payers.length];
-      const code = generateMemberCode(p.ref, p.secret, Date.now(), config.loyalty.dynamicCode.periodSeconds).code;
-      return JSON.stringify({ code, amountCents: 12_345, receiptNo: `B${next}` });
-    };
-    const bareWrite2 = await load(`${baseline.url}/write`, { method: 'POST', maxRequests: payers.length });
-    const orders = await load(`${real.url}/api/v1/counter/orders`, { method: 'POST', token: cashierToken, body: orderBody, maxRequests: payers.length });
-    report('counter order', orders, bareWrite2, 'bare Koa + mysql2 UPDATE + INSERT');
-    await pool.end();
-    await dataSource.destroy();
+    const bareWrite = (seconds: number) => load(`${bare.info.url}/write`, { method: 'POST', seconds });
+    rows.push(
+      await compare('points credit', 'bare Koa + mysql2 START; UPDATE; INSERT; COMMIT', (seconds) => load(`${f.url}/bench/credit`, { method: 'POST', tokens: f.memberTokens, body: () => '{}', seconds }), bareWrite),
+    );
+    // Each round pays with its own slice of payers: a code window pays once.
+    const slice = Math.floor(f.payers.length / (ROUNDS + 1));
+    let receipt = 0;
+    rows.push(
+      await compare(
+        'counter order',
+        'bare Koa + mysql2 START; UPDATE; INSERT; COMMIT',
+        (seconds, round) => {
+          const payers = f.payers.slice((round + 1) * slice, (round + 2) * slice);
+          let next = 0;
+          return load(`${f.url}/api/v1/counter/orders`, {
+            method: 'POST',
+            tokens: [f.cashierToken],
+            seconds,
+            maxRequests: payers.length,
+            body: () => {
+              const p = payers[next++ % payers.length];
+              const code = generateMemberCode(p.ref, p.secret, Date.now(), f.periodSeconds).code;
+              return JSON.stringify({ code, amountCents: 12_345, receiptNo: `B${++receipt}` });
+            },
+          });
+        },
+        bareWrite,
+      ),
+    );
+    print(rows, await rssOf(bff.child));
   } finally {
-    for (const s of servers) s.close();
+    for (const c of children) c.kill('SIGTERM');
     await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
     await admin.end();
   }
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

@@ -1,0 +1,148 @@
+/**
+ * The processes `pnpm bench` measures, each in a process of its own (the load generator runs in
+ * the parent, so it never competes with them inside one event loop):
+ *
+ *   bff   the real app (createApp over MariaDB), with the members, tokens and payers the runs use
+ *   bare  Koa + mysql2 doing the least the same work can: one SELECT by primary key, or
+ *         START TRANSACTION; UPDATE; INSERT; COMMIT
+ *
+ * Started with fork(); they report over IPC: `{ready, url, ...fixtures}` when listening and
+ * `{rss}` (peak resident set in MB, from the process itself) when asked.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Router } from '@koa/router';
+import type { PathTemplate } from '@member/shared';
+import Koa from 'koa';
+import mysql from 'mysql2/promise';
+import { z } from 'zod';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config/config';
+import { createDataSource, openDataSource } from '../src/db/data-source';
+import { Db } from '../src/db/db';
+import { MemberEntity, type MemberRow } from '../src/db/entities';
+import { createLogger } from '../src/http/logging';
+import { defineRoute } from '../src/http/route';
+import { mountRoutes } from '../src/http/router';
+import type { WechatClient } from '../src/integrations/wechat';
+import { newCodeSecret, newId, randomDigits } from '../src/lib/ids';
+
+const mode = process.argv[2];
+const dbUrl = process.env.BENCH_DB_URL_WITH_DB ?? '';
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 200);
+const PAYERS = Number(process.env.BENCH_PAYERS ?? 0);
+
+const noWechat: WechatClient = {
+  code2Session: () => Promise.reject(new Error('not used in the benchmark')),
+  phoneNumber: () => Promise.reject(new Error('not used in the benchmark')),
+};
+
+function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  return new Promise((resolve) => {
+    const server = createServer(handler);
+    server.keepAliveTimeout = 60_000;
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  });
+}
+
+function reportRss(): void {
+  process.on('message', (m: { cmd?: string }) => {
+    // maxRSS is the peak resident set of this process, in kilobytes.
+    if (m.cmd === 'rss') process.send?.({ rss: Math.round(process.resourceUsage().maxRSS / 1024) });
+  });
+}
+
+async function bff(): Promise<void> {
+  const config = loadConfig({ NODE_ENV: 'test', APP_SECRET: randomBytes(32).toString('hex'), DATA_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent' });
+  const dataSource = await openDataSource(createDataSource({ dbUrl, sqlitePath: '', poolSize: config.runtime.db.poolSize }));
+  await dataSource.runMigrations();
+  const db = new Db(dataSource, config.runtime.db.deadlockRetries);
+  const { app, services, tokens } = createApp({ config, db, wechat: noWechat, logger: createLogger('silent') });
+  // One points credit per request through the real router and PointsService (a fresh event each time).
+  const router = new Router();
+  mountRoutes(
+    router,
+    [
+      defineRoute({
+        method: 'post',
+        path: '/bench/credit' as PathTemplate,
+        tag: 'bench',
+        summary: 'one points credit',
+        auth: { audience: 'member' },
+        response: z.number().int(),
+        handler: async ({ caller }) => (await services.points.credit(caller.memberId, { amount: 1, reason: 'adjust', sourceKey: `bench:${newId()}` })).entry.balanceAfter,
+      }),
+    ],
+    { db, tokens, staffAccess: services.staff, idempotencyRecords: services.repos.idempotency },
+  );
+  app.use(router.routes());
+
+  const memberTokens: string[] = [];
+  const memberIds: string[] = [];
+  for (let i = 0; i < MEMBERS; i++) {
+    const { member } = await services.members.login(`bench-${i}`, null);
+    await services.members.register(member.id, { nickname: `压测${i}`, consentVersion: config.loyalty.privacy.consentVersion });
+    memberTokens.push(tokens.issue({ aud: 'member', sub: member.id }, 3600).token);
+    memberIds.push(member.id);
+  }
+  // Counter orders: each needs a member whose code window is unused, so payers are inserted in bulk.
+  const store = await services.staff.createStore('压测门店');
+  await services.staff.createStaff({ storeId: store.id, username: 'bench-cashier', password: 'bench-password', role: 'cashier' });
+  const cashier = await services.staff.signIn('bench-cashier', 'bench-password');
+  const cashierToken = tokens.issue({ aud: 'staff', sub: cashier.id, store: cashier.storeId, role: cashier.role }, 3600).token;
+  const payers: { ref: string; secret: string }[] = [];
+  const now = new Date();
+  for (let done = 0; done < PAYERS; done += 500) {
+    const rows: MemberRow[] = Array.from({ length: Math.min(500, PAYERS - done) }, (_, i) => {
+      const secret = newCodeSecret();
+      const ref = randomDigits(10);
+      payers.push({ ref, secret });
+      return {
+        id: newId(), status: 'active', openidHash: null, openidEnc: null, sessionKeyEnc: null, codeRef: ref,
+        codeSecretEnc: services.crypto.encrypt(secret), nickname: `顾客${done + i}`, birthday: null, birthdaySetAt: null,
+        phoneEnc: null, phoneHash: null, consentVersion: config.loyalty.privacy.consentVersion, consentedAt: now, inviteCode: null,
+        tier: 'normal', growth: 0, pointsBalance: 0, nextExpiryAt: null, registeredAt: now, erasedAt: null, createdAt: now, updatedAt: now,
+      };
+    });
+    await dataSource.manager.insert(MemberEntity, rows);
+  }
+  const url = await listen(app.callback());
+  reportRss();
+  process.send?.({ ready: true, url, memberTokens, memberIds, cashierToken, payers, periodSeconds: config.loyalty.dynamicCode.periodSeconds });
+}
+
+async function bare(): Promise<void> {
+  const pool = mysql.createPool({ uri: dbUrl, connectionLimit: 20 });
+  await pool.query('CREATE TABLE IF NOT EXISTS bench_accounts (id INT PRIMARY KEY, balance INT NOT NULL)');
+  await pool.query('CREATE TABLE IF NOT EXISTS bench_ledger (id VARCHAR(26) PRIMARY KEY, account_id INT NOT NULL, delta INT NOT NULL)');
+  await pool.query(`INSERT IGNORE INTO bench_accounts VALUES ${Array.from({ length: MEMBERS }, (_, i) => `(${i}, 0)`).join(',')}`);
+  const ids = JSON.parse(process.env.BENCH_MEMBER_IDS ?? '[]') as string[];
+  const app = new Koa();
+  app.use(async (ctx) => {
+    if (ctx.path === '/select') {
+      const [rows] = await pool.query('SELECT * FROM members WHERE id = ?', [ids[Math.floor(Math.random() * ids.length)]]);
+      ctx.body = { data: (rows as unknown[])[0] ?? null };
+      return;
+    }
+    const id = Math.floor(Math.random() * MEMBERS);
+    const conn = await pool.getConnection();
+    try {
+      await conn.query('START TRANSACTION');
+      await conn.query('UPDATE bench_accounts SET balance = balance + 1 WHERE id = ?', [id]);
+      await conn.query('INSERT INTO bench_ledger VALUES (?, ?, 1)', [newId(), id]);
+      await conn.query('COMMIT');
+    } finally {
+      conn.release();
+    }
+    ctx.body = { data: { ok: true } };
+  });
+  const url = await listen(app.callback());
+  reportRss();
+  process.send?.({ ready: true, url });
+}
+
+(mode === 'bff' ? bff() : mode === 'bare' ? bare() : Promise.reject(new Error(`unknown mode ${mode}`))).catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
