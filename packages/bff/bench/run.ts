@@ -7,12 +7,14 @@
  *   points credit  one PointsService.credit       vs bare Koa + mysql2: START; UPDATE; INSERT; COMMIT
  *   counter order  POST /api/v1/counter/orders    vs the same bare transaction
  *
- * The BFF and the baseline each run in a process of their own (bench/servers.ts); this process is
+ * The BFF and the baseline each run in a process of their own (bench/servers.ts, compiled, over the
+ * compiled BFF in dist/); this process is
  * only the load generator (autocannon). Every path gets a warm-up, then three rounds alternating
  * baseline and subject; the table shows medians and the median of the per-round ratios, and the
  * BFF's peak RSS as measured by the BFF process itself.
  *
- * BENCH_DB_URL (default the local MariaDB), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_ROUNDS (3).
+ * BENCH_DB_URL (default the local MariaDB), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_ROUNDS (3);
+ * BENCH_PROFILE=<dir> writes a CPU profile of the BFF process there (open it in Chrome DevTools).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -49,7 +51,8 @@ interface Measured {
 }
 
 function start(mode: 'bff' | 'bare', env: Record<string, string>): Promise<{ child: ChildProcess; info: Fixtures }> {
-  const child = fork(path.join(__dirname, 'servers.ts'), [mode], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: 'inherit' });
+  // Compiled JavaScript, as the BFF runs in production (a TypeScript loader alone adds ≈ 60 MB of RSS).
+  const child = fork(path.join(__dirname, '../dist-bench/servers.js'), [mode], { execArgv: [], env: { ...process.env, ...env }, stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ child, info: m as Fixtures }));
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${String(code)}`)));
@@ -58,7 +61,10 @@ function start(mode: 'bff' | 'bare', env: Record<string, string>): Promise<{ chi
 
 function rssOf(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => {
-    child.once('message', (m) => resolve((m as { rss: number }).rss));
+    child.once('message', (m) => {
+      if (process.env.BENCH_DEBUG_MEMORY) console.error(JSON.stringify(m));
+      resolve((m as { rss: number }).rss);
+    });
     child.send({ cmd: 'rss' });
   });
 }
@@ -178,6 +184,7 @@ async function main(): Promise<void> {
     print(rows, await rssOf(bff.child));
   } finally {
     for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
     await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
     await admin.end();
   }

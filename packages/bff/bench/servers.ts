@@ -10,6 +10,9 @@
  * `{rss}` (peak resident set in MB, from the process itself) when asked.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector';
+import path from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Router } from '@koa/router';
@@ -17,16 +20,16 @@ import type { PathTemplate } from '@member/shared';
 import Koa from 'koa';
 import mysql from 'mysql2/promise';
 import { z } from 'zod';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config/config';
-import { createDataSource, openDataSource } from '../src/db/data-source';
-import { Db } from '../src/db/db';
-import { MemberEntity, type MemberRow } from '../src/db/entities';
-import { createLogger } from '../src/http/logging';
-import { defineRoute } from '../src/http/route';
-import { mountRoutes } from '../src/http/router';
-import type { WechatClient } from '../src/integrations/wechat';
-import { newCodeSecret, newId, randomDigits } from '../src/lib/ids';
+import { createApp } from '../dist/app';
+import { loadConfig } from '../dist/config/config';
+import { createDataSource, openDataSource } from '../dist/db/data-source';
+import { Db } from '../dist/db/db';
+import { MemberEntity, type MemberRow } from '../dist/db/entities';
+import { createLogger } from '../dist/http/logging';
+import { defineRoute } from '../dist/http/route';
+import { mountRoutes } from '../dist/http/router';
+import type { WechatClient } from '../dist/integrations/wechat';
+import { newCodeSecret, newId, randomDigits } from '../dist/lib/ids';
 
 const mode = process.argv[2];
 const dbUrl = process.env.BENCH_DB_URL_WITH_DB ?? '';
@@ -46,10 +49,27 @@ function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
   });
 }
 
+/** With BENCH_PROFILE=<dir>, profiles the process from ready to exit (set-up left out) into that directory. */
+function profileUntilExit(): void {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const session = new inspector.Session();
+  session.connect();
+  session.post('Profiler.enable', () => session.post('Profiler.start'));
+  process.on('SIGTERM', () =>
+    session.post('Profiler.stop', (err, r) => {
+      if (!err) writeFileSync(path.join(dir, `${mode}-${process.pid}.cpuprofile`), JSON.stringify(r.profile));
+      process.exit(0);
+    }),
+  );
+}
+
 function reportRss(): void {
+  profileUntilExit();
   process.on('message', (m: { cmd?: string }) => {
     // maxRSS is the peak resident set of this process, in kilobytes.
-    if (m.cmd === 'rss') process.send?.({ rss: Math.round(process.resourceUsage().maxRSS / 1024) });
+    if (m.cmd === 'rss') process.send?.({ rss: Math.round(process.resourceUsage().maxRSS / 1024), memory: process.memoryUsage() });
   });
 }
 
@@ -109,6 +129,7 @@ async function bff(): Promise<void> {
   }
   const url = await listen(app.callback());
   reportRss();
+  if (process.env.BENCH_DEBUG_MEMORY) console.error('ready', Math.round(process.resourceUsage().maxRSS / 1024), JSON.stringify(process.memoryUsage()));
   process.send?.({ ready: true, url, memberTokens, memberIds, cashierToken, payers, periodSeconds: config.loyalty.dynamicCode.periodSeconds });
 }
 
