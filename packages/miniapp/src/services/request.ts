@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import type { AuthResponse, ErrorBody } from '@member/shared/api';
 import type { ErrorCode } from '@member/shared/errors';
-import { obtainLoginProof } from '../platform/login';
+import { login as platformLogin } from '../platform/login';
 import { clearSession, loadSession, recordServerDate, saveSession, type Session } from './session';
 
 const BASE = process.env.TARO_APP_API_BASE ?? '';
@@ -51,7 +51,7 @@ let pendingLogin: Promise<Session> | null = null;
 export function login(): Promise<Session> {
   pendingLogin ??= (async () => {
     try {
-      const proof = await obtainLoginProof();
+      const proof = await platformLogin.obtainLoginProof();
       const path = proof.kind === 'wechat' ? '/api/v1/auth/wechat' : '/api/v1/auth/dev';
       const body = proof.kind === 'wechat' ? { code: proof.value } : { openid: proof.value };
       const res = await send<{ data: AuthResponse }>('POST', path, { body }, null);

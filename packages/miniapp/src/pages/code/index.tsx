@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { View, Image, Text } from '@tarojs/components';
-import Taro, { useDidHide, useDidShow } from '@tarojs/taro';
+import Taro, { useDidShow } from '@tarojs/taro';
 import { generateMemberCode } from '@member/shared/code/member-code';
 import { ensureSession } from '../../services/request';
 import { clockSkewMs, type Session } from '../../services/session';
 import { barcodeDataUri, groupDigits, qrDataUri } from '../../services/code-images';
-import { raiseBrightness } from '../../platform/brightness';
+import { useBrightness } from '../../hooks/use-brightness';
 import { ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
@@ -34,12 +34,8 @@ export default function MemberCode() {
     return () => clearInterval(timer);
   }, []);
 
-  let restore: (() => void) | null = null;
-  useDidShow(() => {
-    load();
-    void raiseBrightness().then((r) => (restore = r));
-  });
-  useDidHide(() => restore?.());
+  useDidShow(load);
+  useBrightness();
 
   const generated = session ? generateMemberCode(session.codeRef, session.codeSecret, now, session.periodSeconds) : null;
   const code = generated?.code ?? '';

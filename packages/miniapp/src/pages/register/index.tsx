@@ -7,7 +7,7 @@ import { api } from '../../services/api';
 import { errorText } from '../../services/request';
 import { useAsync } from '../../services/use-async';
 import { PhoneField } from '../../platform/phone-field';
-import type { PhoneValue } from '../../platform/phone-field.types';
+import type { PhoneValue } from '../../platform';
 import { ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 

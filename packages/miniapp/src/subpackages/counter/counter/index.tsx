@@ -8,7 +8,7 @@ import { staffApi, staffSession, signOut } from '../../../services/staff';
 import { useAsync } from '../../../services/use-async';
 import { ApiError, errorText } from '../../../services/request';
 import { couponText, parseYuan, thousands, yuan } from '../../../services/format';
-import { canScan, scanMemberCode } from '../../../platform/scan';
+import { scan as scanner } from '../../../platform/scan';
 import '../counter.css';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '.', '0', '⌫'];
@@ -108,7 +108,7 @@ export default function CounterPage() {
   };
 
   const scan = async () => {
-    const result = await scanMemberCode();
+    const result = await scanner.scanMemberCode();
     if (result) await identify(result);
   };
 
@@ -168,8 +168,8 @@ export default function CounterPage() {
           <View className='panel-title'>识别会员</View>
           <Input className='code-input' type='digit' maxLength={22} placeholder='扫描或输入 18 位会员码' value={code} onChange={setCode} />
           {message ? <View className='form-error' data-testid='counter-error'>{message}</View> : null}
-          {canScan ? <Button className='wide' type='primary' block onClick={scan}>扫码</Button> : null}
-          <Button className='wide' data-testid='lookup' type={canScan ? 'default' : 'primary'} block loading={busy} onClick={() => identify()}>
+          {scanner.canScan ? <Button className='wide' type='primary' block onClick={scan}>扫码</Button> : null}
+          <Button className='wide' data-testid='lookup' type={scanner.canScan ? 'default' : 'primary'} block loading={busy} onClick={() => identify()}>
             查询会员
           </Button>
         </View>

@@ -4,7 +4,7 @@ import { Button, Input } from '@nutui/nutui-react-taro';
 import type { Pickup } from '@member/shared/api';
 import { staffApi } from '../../../services/staff';
 import { errorText } from '../../../services/request';
-import { canScan, scanMemberCode } from '../../../platform/scan';
+import { scan } from '../../../platform/scan';
 import '../counter.css';
 
 const STATUS: Record<Pickup['status'], string> = { issued: '优惠券（无需提货）', awaiting_pickup: '待领取', fulfilled: '已领取', cancelled: '已取消' };
@@ -34,8 +34,8 @@ export default function PickupPage() {
       <View className='panel'>
         <View className='panel-title'>提货码</View>
         <Input className='pickup-input' type='digit' maxLength={12} placeholder='扫描或输入 10 位提货码' value={code} onChange={setCode} />
-        {canScan ? (
-          <Button className='wide' block onClick={async () => { const r = await scanMemberCode(); if (r) { setCode(r); await run(() => staffApi.pickup(r)); } }}>扫码</Button>
+        {scan.canScan ? (
+          <Button className='wide' block onClick={async () => { const r = await scan.scanMemberCode(); if (r) { setCode(r); await run(() => staffApi.pickup(r)); } }}>扫码</Button>
         ) : null}
         <Button className='wide' type='primary' block data-testid='find-pickup' loading={busy && !pickup} disabled={!/^\d{10}$/.test(digits)} onClick={() => run(() => staffApi.pickup(digits))}>
           查询
