@@ -1,6 +1,6 @@
 import { View } from '@tarojs/components';
 import { Button, Loading } from '@nutui/nutui-react-taro';
-import { errorText } from '../services/request';
+import { errorText } from '../services/error-text';
 
 export function LoadingState({ text = '加载中…' }: { text?: string }) {
   return (

@@ -5,7 +5,8 @@ import { Button } from '@nutui/nutui-react-taro';
 import type { PointsLedgerEntry } from '@member/shared/api';
 import { api } from '../../services/api';
 import { useAsync } from '../../services/use-async';
-import { dateTime, REASON_TEXT, thousands } from '../../services/format';
+import { dateTime, thousands } from '../../services/format';
+import { labelOf, POINTS_REASON_TEXT } from '../../services/labels';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
@@ -45,7 +46,7 @@ export default function PointsHistory() {
         {entries.map((e) => (
           <View key={e.id} className='ledger-row' data-testid='ledger-row'>
             <View>
-              <View className='ledger-reason'>{REASON_TEXT[e.reason] ?? e.reason}</View>
+              <View className='ledger-reason'>{labelOf(POINTS_REASON_TEXT, e.reason)}</View>
               <View className='muted'>{dateTime(e.createdAt)}</View>
             </View>
             <View className='ledger-right'>

@@ -4,12 +4,29 @@ import Taro from '@tarojs/taro';
 import { Button, Checkbox, Input } from '@nutui/nutui-react-taro';
 import type { RegisterBody } from '@member/shared/api';
 import { api } from '../../services/api';
-import { errorText } from '../../services/request';
+import { hasCode } from '../../services/api-error';
+import { errorText } from '../../services/error-text';
+import { markRegistered } from '../../services/session';
 import { useAsync } from '../../services/use-async';
 import { PhoneField } from '../../platform/phone-field';
 import type { PhoneValue } from '../../platform';
 import { ErrorState, LoadingState } from '../../components/states';
 import './index.css';
+
+/**
+ * ALREADY_REGISTERED answers a registration both when the caller is a member already and when the
+ * phone number belongs to someone else. The code alone cannot tell them apart, so ask the server
+ * who the caller is: GET /me answers NOT_FOUND until registration.
+ */
+async function alreadyMember(): Promise<boolean> {
+  try {
+    await api.me();
+    return true;
+  } catch (e) {
+    if (hasCode(e, 'NOT_FOUND')) return false;
+    throw e;
+  }
+}
 
 const today = () => {
   const d = new Date();
@@ -43,15 +60,19 @@ export default function Register() {
       ...(phone.kind === 'code' ? { phoneCode: phone.code } : {}),
     };
     try {
-      await api.register(body);
-      await Taro.showToast({ title: '开卡成功', icon: 'success' });
+      try {
+        await api.register(body);
+        await Taro.showToast({ title: '开卡成功', icon: 'success' });
+      } catch (e) {
+        if (!hasCode(e, 'ALREADY_REGISTERED') || !(await alreadyMember())) throw e;
+        // The card exists (registered on another device, say): go and show it.
+        markRegistered();
+        await Taro.showToast({ title: '您已经是会员了', icon: 'none' });
+      }
       await Taro.switchTab({ url: '/pages/index/index' });
     } catch (e) {
-      await Taro.showToast({ title: errorText(e), icon: 'none' });
-      // An "already a member" answer means the card exists: go and show it.
-      if ((e as { code?: string }).code === 'ALREADY_REGISTERED' && !(e as Error).message.includes('phone')) {
-        await Taro.switchTab({ url: '/pages/index/index' });
-      }
+      // Not a member, so the number is what is taken.
+      await Taro.showToast({ title: errorText(e, { ALREADY_REGISTERED: '该手机号已被其他会员使用' }), icon: 'none' });
     } finally {
       setSubmitting(false);
     }

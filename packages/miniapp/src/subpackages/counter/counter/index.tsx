@@ -6,7 +6,8 @@ import type { Coupon, CounterLookup, CounterOrder, CounterQuote } from '@member/
 import { api } from '../../../services/api';
 import { staffApi, staffSession, signOut } from '../../../services/staff';
 import { useAsync } from '../../../services/use-async';
-import { ApiError, errorText } from '../../../services/request';
+import { hasCode } from '../../../services/api-error';
+import { errorText } from '../../../services/error-text';
 import { couponText, parseYuan, thousands, yuan } from '../../../services/format';
 import { scan as scanner } from '../../../platform/scan';
 import '../counter.css';
@@ -63,12 +64,12 @@ export default function CounterPage() {
         setQuoteError(null);
       } catch (e) {
         if (mine !== seq.current) return;
-        const err = e as ApiError;
-        if (err.code === 'POINTS_CAP_EXCEEDED' && typeof err.details?.maxPointsUsable === 'number') {
-          setPoints(err.details.maxPointsUsable);
+        const max = hasCode(e, 'POINTS_CAP_EXCEEDED') ? e.details?.maxPointsUsable : undefined;
+        if (typeof max === 'number') {
+          setPoints(max);
           return;
         }
-        if (err.code === 'COUPON_NOT_APPLICABLE') setCouponId(null);
+        if (hasCode(e, 'COUPON_NOT_APPLICABLE')) setCouponId(null);
         setQuote(null);
         setQuoteError(errorText(e));
       }

@@ -3,7 +3,7 @@ import { View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import { staffApi } from '../../../services/staff';
-import { errorText } from '../../../services/request';
+import { errorText } from '../../../services/error-text';
 import '../counter.css';
 
 export default function StaffLogin() {
@@ -20,7 +20,8 @@ export default function StaffLogin() {
       await staffApi.signIn(username.trim(), password);
       await Taro.redirectTo({ url: '/subpackages/counter/counter/index' });
     } catch (e) {
-      setError((e as { code?: string }).code === 'UNAUTHENTICATED' ? '用户名或密码错误' : errorText(e));
+      // Signing in, UNAUTHENTICATED means the credentials were wrong, not that a session lapsed.
+      setError(errorText(e, { UNAUTHENTICATED: '用户名或密码错误' }));
     } finally {
       setBusy(false);
     }

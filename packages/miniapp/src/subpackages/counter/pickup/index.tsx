@@ -3,11 +3,10 @@ import { View, Text } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import type { Pickup } from '@member/shared/api';
 import { staffApi } from '../../../services/staff';
-import { errorText } from '../../../services/request';
+import { errorText } from '../../../services/error-text';
+import { labelOf, PICKUP_STATUS_TEXT } from '../../../services/labels';
 import { scan } from '../../../platform/scan';
 import '../counter.css';
-
-const STATUS: Record<Pickup['status'], string> = { issued: '优惠券（无需提货）', awaiting_pickup: '待领取', fulfilled: '已领取', cancelled: '已取消' };
 
 /** Managers look up a pickup code, hand the goods over, or cancel it (points and stock go back). */
 export default function PickupPage() {
@@ -45,7 +44,7 @@ export default function PickupPage() {
         <View className='panel' data-testid='pickup'>
           <View className='panel-title'>{pickup.title} × {pickup.quantity}</View>
           <View className='receipt-line'><Text>会员</Text><Text>{pickup.memberNickname}</Text></View>
-          <View className='receipt-line'><Text>状态</Text><Text data-testid='pickup-status'>{STATUS[pickup.status]}</Text></View>
+          <View className='receipt-line'><Text>状态</Text><Text data-testid='pickup-status'>{labelOf(PICKUP_STATUS_TEXT, pickup.status)}</Text></View>
           {pickup.status === 'awaiting_pickup' ? (
             <View>
               <Button className='wide' type='primary' block data-testid='fulfil' loading={busy} onClick={() => run(() => staffApi.fulfil(digits))}>确认交付</Button>

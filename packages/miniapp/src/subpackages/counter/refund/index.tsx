@@ -3,7 +3,7 @@ import { View, Text } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import type { Order, Refund } from '@member/shared/api';
 import { staffApi } from '../../../services/staff';
-import { errorText } from '../../../services/request';
+import { errorText } from '../../../services/error-text';
 import { parseYuan, thousands, yuan } from '../../../services/format';
 import '../counter.css';
 

@@ -4,7 +4,9 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import type { RedemptionResult } from '@member/shared/api';
 import { api, assetUrl, newKey } from '../../../services/api';
-import { ensureRegistered, errorText } from '../../../services/request';
+import { hasCode } from '../../../services/api-error';
+import { errorText } from '../../../services/error-text';
+import { ensureRegistered } from '../../../services/request';
 import { loadSession } from '../../../services/session';
 import { useAsync } from '../../../services/use-async';
 import { couponText, thousands, tierLabel } from '../../../services/format';
@@ -42,9 +44,8 @@ export default function ItemPage() {
       setConfirming(null);
     } catch (e) {
       setError(errorText(e));
-      const code = (e as { code?: string }).code;
       // A refusal is final for this confirmation; a network failure may be retried with the same key.
-      if (code !== 'NETWORK') setConfirming(null);
+      if (!hasCode(e, 'NETWORK')) setConfirming(null);
     } finally {
       setBusy(false);
     }

@@ -4,14 +4,14 @@ import Taro from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import type { Redemption } from '@member/shared/api';
 import { api } from '../../../services/api';
-import { ensureRegistered, errorText } from '../../../services/request';
+import { errorText } from '../../../services/error-text';
+import { labelOf, REDEMPTION_STATUS_TEXT } from '../../../services/labels';
+import { ensureRegistered } from '../../../services/request';
 import { useAsync } from '../../../services/use-async';
 import { dateTime, thousands } from '../../../services/format';
 import { QrImage } from '../../../components/qr-image';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/states';
 import '../mall.css';
-
-const STATUS: Record<Redemption['status'], string> = { issued: '已发放到券包', awaiting_pickup: '待领取', fulfilled: '已领取', cancelled: '已取消' };
 
 /** My redemptions: status, pickup codes to show at the store, and cancelling what is not picked up. */
 export default function Redemptions() {
@@ -45,7 +45,7 @@ export default function Redemptions() {
         <View key={r.id} className='panel redemption' data-testid='redemption'>
           <View className='redemption-head'>
             <Text className='item-title'>{r.title}</Text>
-            <Text className={`redemption-status ${r.status}`} data-testid='redemption-status'>{STATUS[r.status]}</Text>
+            <Text className={`redemption-status ${r.status}`} data-testid='redemption-status'>{labelOf(REDEMPTION_STATUS_TEXT, r.status)}</Text>
           </View>
           <View className='muted'>{dateTime(r.createdAt)} · {thousands(r.pointsSpent)} 积分</View>
           {r.status === 'awaiting_pickup' && r.pickupCode ? (
