@@ -55,16 +55,6 @@ export async function ensureSession(): Promise<Session> {
   return loadSession() ?? login();
 }
 
-/** For member-only pages: a signed-in, registered member, or off to registration. */
-export async function ensureRegistered(): Promise<Session> {
-  const session = await ensureSession();
-  if (!session.registered) {
-    void Taro.redirectTo({ url: '/pages/register/index' });
-    throw new ApiError(404, 'NOT_FOUND', 'not registered yet');
-  }
-  return session;
-}
-
 /**
  * The one way the mini-program talks to the BFF: adds the token, turns failures into ApiError with
  * the contract's code, and on 401 signs in again once and retries.

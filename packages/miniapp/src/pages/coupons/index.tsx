@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { View } from '@tarojs/components';
 import type { CouponView } from '@member/shared/vocabulary';
-import { useDidShow } from '@tarojs/taro';
 import { api } from '../../services/api';
 import { COUPON_VIEW_EMPTY, COUPON_VIEW_TEXT } from '../../services/labels';
-import { ensureRegistered } from '../../services/request';
-import { useAsync } from '../../services/use-async';
+import { useAsync } from '../../hooks/use-async';
+import { useMember } from '../../hooks/use-member';
+import { usePageReload } from '../../hooks/use-page-reload';
 import { CouponCard } from '../../components/coupon-card';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import './index.css';
@@ -16,13 +16,8 @@ const TABS: CouponView[] = ['available', 'used', 'expired'];
 export default function Coupons() {
   const [tab, setTab] = useState<CouponView>('available');
   const rules = useAsync(api.rules);
-  const list = useAsync(async () => {
-    await ensureRegistered();
-    return api.coupons(tab);
-  }, [tab]);
-  useDidShow(() => {
-    if (list.data) void list.reload();
-  });
+  const list = useMember(() => api.coupons(tab), [tab]);
+  usePageReload(list);
 
   return (
     <View className='page wallet'>

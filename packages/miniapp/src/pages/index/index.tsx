@@ -1,36 +1,25 @@
 import { View, Text } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import { Progress } from '@nutui/nutui-react-taro';
 import type { MemberCard, PublicRules } from '@member/shared/api';
 import { api } from '../../services/api';
-import { ensureSession } from '../../services/request';
-import { useAsync } from '../../services/use-async';
 import { chineseDate, thousands, yuan } from '../../services/format';
+import { useMember } from '../../hooks/use-member';
+import { usePageReload } from '../../hooks/use-page-reload';
 import { ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
-async function loadCenter(): Promise<{ me: MemberCard; rules: PublicRules } | null> {
-  const session = await ensureSession();
-  if (!session.registered) {
-    void Taro.redirectTo({ url: '/pages/register/index' });
-    return null;
-  }
+async function loadCenter(): Promise<{ me: MemberCard; rules: PublicRules }> {
   const [me, rules] = await Promise.all([api.me(), api.rules()]);
   return { me, rules };
 }
 
 export default function MemberCenter() {
-  const state = useAsync(loadCenter);
-  useDidShow(() => {
-    if (state.data) void state.reload();
-  });
-  usePullDownRefresh(() => {
-    void state.reload().finally(() => Taro.stopPullDownRefresh());
-  });
+  const state = useMember(loadCenter);
+  usePageReload(state);
 
-  if (state.loading && !state.data) return <LoadingState />;
   if (state.error) return <ErrorState error={state.error} onRetry={state.reload} />;
-  if (!state.data) return <LoadingState text='正在进入注册…' />;
+  if (!state.data) return <LoadingState text={state.redirecting ? '正在进入注册…' : undefined} />;
   const { me, rules } = state.data;
   const tier = rules.tiers.find((t) => t.code === me.tier.code) ?? rules.tiers[0];
   const g = me.growth;

@@ -1,29 +1,24 @@
 import { View, Image, Text } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import type { MallItem, PublicRules } from '@member/shared/api';
 import { api, assetUrl } from '../../services/api';
-import { loadSession } from '../../services/session';
-import { useAsync } from '../../services/use-async';
 import { thousands, tierLabel } from '../../services/format';
+import { useAsync } from '../../hooks/use-async';
+import { isKnownMember } from '../../hooks/use-member';
+import { usePageReload } from '../../hooks/use-page-reload';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
 async function loadMall(): Promise<{ items: MallItem[]; rules: PublicRules; balance: number | null }> {
   const [items, rules] = await Promise.all([api.mallItems(), api.rules()]);
-  const registered = loadSession()?.registered;
-  const balance = registered ? (await api.me()).points.balance : null;
+  const balance = isKnownMember() ? (await api.me()).points.balance : null;
   return { items, rules, balance };
 }
 
 /** The points mall: what points buy, with stock and tier locks in plain sight. */
 export default function Mall() {
   const state = useAsync(loadMall);
-  useDidShow(() => {
-    if (state.data) void state.reload();
-  });
-  usePullDownRefresh(() => {
-    void state.reload().finally(() => Taro.stopPullDownRefresh());
-  });
+  usePageReload(state);
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error || !state.data) return <ErrorState error={state.error} onRetry={state.reload} />;
   const { items, rules, balance } = state.data;

@@ -5,7 +5,7 @@ import { Button, Input, Range } from '@nutui/nutui-react-taro';
 import type { Coupon, CounterLookup, CounterOrder, CounterQuote } from '@member/shared/api';
 import { api } from '../../../services/api';
 import { staffApi, staffSession, signOut } from '../../../services/staff';
-import { useAsync } from '../../../services/use-async';
+import { useAsync } from '../../../hooks/use-async';
 import { hasCode } from '../../../services/api-error';
 import { errorText } from '../../../services/error-text';
 import { couponText, parseYuan, thousands, yuan } from '../../../services/format';

@@ -1,7 +1,7 @@
 import { View, Text } from '@tarojs/components';
 import { api } from '../../../services/api';
-import { useAsync } from '../../../services/use-async';
 import { dateTime, thousands, yuan } from '../../../services/format';
+import { useAsync } from '../../../hooks/use-async';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/states';
 import './index.css';
 
