@@ -102,5 +102,3 @@ export function useCounterQuote() {
     },
   };
 }
-
-export type CounterQuoteState = ReturnType<typeof useCounterQuote>;

@@ -36,11 +36,11 @@ export default function MemberCenter() {
             <View className='card-name' data-testid='nickname'>{me.nickname}</View>
             <View className='card-tier' data-testid='tier-name'>{me.tier.name}</View>
           </View>
-          <View className='card-code-button' data-testid='open-code' onClick={() => Taro.switchTab({ url: '/pages/code/index' })}>
+          <View className='card-code-button' data-testid='open-code' onClick={() => void Taro.switchTab({ url: '/pages/code/index' })}>
             会员码
           </View>
         </View>
-        <View className='card-points' onClick={() => Taro.navigateTo({ url: '/pages/points/index' })}>
+        <View className='card-points' onClick={() => void Taro.navigateTo({ url: '/pages/points/index' })}>
           <View className='card-points-label'>可用积分</View>
           <View className='card-points-value' data-testid='points-balance'>{thousands(me.points.balance)}</View>
           {me.points.expiring ? (
@@ -90,7 +90,7 @@ export default function MemberCenter() {
       <View className='panel'>
         <View className='panel-title'>
           <Text>{me.tier.name}权益</Text>
-          <Text className='link' onClick={() => Taro.navigateTo({ url: '/pages/points/index' })}>积分明细 ›</Text>
+          <Text className='link' onClick={() => void Taro.navigateTo({ url: '/pages/points/index' })}>积分明细 ›</Text>
         </View>
         <View className='perks'>
           {tier.perks.map((p) => (
@@ -100,11 +100,11 @@ export default function MemberCenter() {
       </View>
 
       <View className='panel menu'>
-        <View className='menu-row' data-testid='open-orders' onClick={() => Taro.navigateTo({ url: '/subpackages/member/orders/index' })}>
+        <View className='menu-row' data-testid='open-orders' onClick={() => void Taro.navigateTo({ url: '/subpackages/member/orders/index' })}>
           <Text>消费记录</Text>
           <Text className='muted'>›</Text>
         </View>
-        <View className='menu-row' onClick={() => Taro.navigateTo({ url: '/pages/points/index' })}>
+        <View className='menu-row' onClick={() => void Taro.navigateTo({ url: '/pages/points/index' })}>
           <Text>积分明细</Text>
           <Text className='muted'>›</Text>
         </View>
@@ -113,7 +113,7 @@ export default function MemberCenter() {
           <Text className='muted' data-testid='coupon-count'>{me.coupons.available} 张</Text>
         </View>
       </View>
-      <View className='staff-entry' onClick={() => Taro.navigateTo({ url: '/subpackages/counter/login/index' })}>
+      <View className='staff-entry' onClick={() => void Taro.navigateTo({ url: '/subpackages/counter/login/index' })}>
         门店员工入口
       </View>
     </View>

@@ -30,7 +30,7 @@ export default function Mall() {
           <View className='muted'>我的积分</View>
           <View className='mall-balance' data-testid='mall-balance'>{balance === null ? '—' : thousands(balance)}</View>
         </View>
-        <Text className='link' data-testid='open-redemptions' onClick={() => Taro.navigateTo({ url: '/subpackages/mall/redemptions/index' })}>
+        <Text className='link' data-testid='open-redemptions' onClick={() => void Taro.navigateTo({ url: '/subpackages/mall/redemptions/index' })}>
           我的兑换 ›
         </Text>
       </View>
@@ -41,7 +41,7 @@ export default function Mall() {
           {items.map((i) => {
             const lock = tierLabel(rules, i.minTier);
             return (
-              <View key={i.id} className='tile' data-testid='mall-item' onClick={() => Taro.navigateTo({ url: `/subpackages/mall/item/index?id=${i.id}` })}>
+              <View key={i.id} className='tile' data-testid='mall-item' onClick={() => void Taro.navigateTo({ url: `/subpackages/mall/item/index?id=${i.id}` })}>
                 <Image className='tile-picture' src={assetUrl(i.imageUrl)} mode='aspectFill' />
                 {lock ? <View className='tile-lock'>{lock}</View> : null}
                 <View className='tile-body'>

@@ -88,9 +88,9 @@ export default function CounterPage() {
           </Button>
         </View>
         <View className='links'>
-          <Text className='link' onClick={() => Taro.navigateTo({ url: '/subpackages/counter/refund/index' })}>退款</Text>
+          <Text className='link' onClick={() => void Taro.navigateTo({ url: '/subpackages/counter/refund/index' })}>退款</Text>
           {session.staff.role === 'manager' ? (
-            <Text className='link' data-testid='open-pickup' onClick={() => Taro.navigateTo({ url: '/subpackages/counter/pickup/index' })}>
+            <Text className='link' data-testid='open-pickup' onClick={() => void Taro.navigateTo({ url: '/subpackages/counter/pickup/index' })}>
               积分商城提货
             </Text>
           ) : null}
