@@ -1,6 +1,8 @@
 // Shared Jest preset for the TypeScript packages: ts-jest in transpile-only mode (types are
-// checked by `pnpm typecheck`), @member/shared resolved to its source, and a closing summary line.
+// checked by `pnpm typecheck`), @member/shared resolved to its source through the one alias table
+// (config/tsconfig.paths.json), and a closing summary line.
 const path = require('path');
+const { jestModuleNameMapper } = require('./aliases');
 
 const root = path.resolve(__dirname, '..');
 
@@ -13,10 +15,7 @@ module.exports = function preset({ name, ...overrides }) {
     transform: {
       '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, resolveJsonModule: true } }],
     },
-    moduleNameMapper: {
-      '^@member/shared$': path.join(root, 'packages/shared/src/index.ts'),
-      '^@member/shared/(.*)$': path.join(root, 'packages/shared/src/$1'),
-    },
+    moduleNameMapper: jestModuleNameMapper(),
     reporters: ['default', [path.join(root, 'config/jest-summary-reporter.js'), { name }]],
     ...overrides,
   };

@@ -1,7 +1,10 @@
-import path from 'node:path';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
+import { bundlerAliases } from '../../../config/aliases';
 
-const shared = path.resolve(__dirname, '../../shared/src');
+// @member/shared as TypeScript source, from the repository's one alias table. Source outside `src`
+// must also be listed in compile.include, or the build fails with ModuleParseError.
+const alias = bundlerAliases();
+const sourceDirs = Object.values(alias);
 
 // NutUI is designed at 375 px; our own styles at 750 (the mini-program's rpx).
 function designWidth(input?: string | number | { file?: string }): number {
@@ -20,14 +23,14 @@ export default defineConfig<'webpack5'>(async () => {
     plugins: ['@tarojs/plugin-html'],
     defineConstants: {},
     // Only TARO_APP_* variables reach the bundle (see .env files and README).
-    alias: { '@member/shared': shared },
+    alias,
     copy: { patterns: [], options: {} },
     framework: 'react',
     compiler: 'webpack5',
     cache: { enable: process.env.CI !== 'true' },
     logger: { quiet: true, stats: false },
     mini: {
-      compile: { include: [shared] },
+      compile: { include: sourceDirs },
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
@@ -38,7 +41,7 @@ export default defineConfig<'webpack5'>(async () => {
       publicPath: '/',
       staticDirectory: 'static',
       router: { mode: 'hash' },
-      compile: { include: [shared] },
+      compile: { include: sourceDirs },
       output: { filename: 'js/[name].[hash:8].js', chunkFilename: 'js/[name].[chunkhash:8].js' },
       miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[hash].css', chunkFilename: 'css/[name].[chunkhash].css' },
       postcss: {

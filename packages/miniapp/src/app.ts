@@ -1,10 +1,10 @@
 import { type PropsWithChildren } from 'react';
 import '@nutui/nutui-react-taro/dist/styles/themes/default.css';
 import './app.css';
-import { applyIdentitySwitch } from './platform/login';
+import { login } from './platform/login';
 import { clearSession } from './services/session';
 
-if (applyIdentitySwitch()) clearSession();
+if (login.applyIdentitySwitch()) clearSession();
 
 function App({ children }: PropsWithChildren) {
   return children;

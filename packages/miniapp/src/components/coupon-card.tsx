@@ -1,21 +1,29 @@
 import { View, Text } from '@tarojs/components';
 import type { Coupon } from '@member/shared/api';
+import type { CouponKind } from '@member/shared/vocabulary';
 import { yuan } from '../services/format';
+import { COUPON_VIEW_HINT, entryOf, labelOf } from '../services/labels';
 import './coupon-card.css';
 
 const DAY = 86_400_000;
 
-/** The big figure on the left of a coupon: ¥10, or 8.5折. */
-function face(c: Coupon): { value: string; unit: string } {
-  if (c.kind === 'discount') return { value: String((c.discountPercent ?? 100) / 10), unit: '折' };
-  return { value: yuan(c.valueCents ?? 0).slice(1), unit: '¥' };
+interface Look {
+  /** The big figure on the left of a coupon: ¥10, or 8.5折. */
+  face: (c: Coupon) => { value: string; unit: '¥' | '折' };
+  /** The condition under it. */
+  terms: (c: Coupon) => string;
 }
 
-function terms(c: Coupon): string {
-  if (c.kind === 'threshold') return `满${yuan(c.thresholdCents ?? 0)}可用`;
-  if (c.kind === 'discount') return c.capCents ? `最多减${yuan(c.capCents)}` : '全场通用';
-  return '无门槛';
-}
+const cash: Look = { face: (c) => ({ value: yuan(c.valueCents ?? 0).slice(1), unit: '¥' }), terms: () => '无门槛' };
+
+const LOOK: Record<CouponKind, Look> = {
+  cash,
+  threshold: { face: cash.face, terms: (c) => `满${yuan(c.thresholdCents ?? 0)}可用` },
+  discount: {
+    face: (c) => ({ value: String((c.discountPercent ?? 100) / 10), unit: '折' }),
+    terms: (c) => (c.capCents ? `最多减${yuan(c.capCents)}` : '全场通用'),
+  },
+};
 
 const day = (iso: string) => {
   const d = new Date(iso);
@@ -24,7 +32,8 @@ const day = (iso: string) => {
 
 /** A coupon as the wallet shows it: value, threshold, validity, and whether it ends soon. */
 export function CouponCard({ coupon, expiringSoonDays }: { coupon: Coupon; expiringSoonDays: number }) {
-  const f = face(coupon);
+  const look = entryOf(LOOK, coupon.kind) ?? cash;
+  const f = look.face(coupon);
   const left = new Date(coupon.validTo).getTime() - Date.now();
   const soon = coupon.status === 'available' && left > 0 && left <= expiringSoonDays * DAY;
   return (
@@ -33,7 +42,7 @@ export function CouponCard({ coupon, expiringSoonDays }: { coupon: Coupon; expir
         {f.unit === '¥' ? <Text className='coupon-unit'>¥</Text> : null}
         <Text className='coupon-value'>{f.value}</Text>
         {f.unit === '折' ? <Text className='coupon-unit'>折</Text> : null}
-        <View className='coupon-terms'>{terms(coupon)}</View>
+        <View className='coupon-terms'>{look.terms(coupon)}</View>
       </View>
       <View className='coupon-body'>
         <View className='coupon-title'>
@@ -44,7 +53,7 @@ export function CouponCard({ coupon, expiringSoonDays }: { coupon: Coupon; expir
           {day(coupon.validFrom)} – {day(coupon.validTo)}
         </View>
         <View className='coupon-hint'>
-          {coupon.status === 'available' ? '到店出示会员码即可使用' : coupon.status === 'used' ? '已使用' : '已过期'}
+          {labelOf(COUPON_VIEW_HINT, coupon.status)}
         </View>
       </View>
     </View>

@@ -1,6 +1,6 @@
 import { View } from '@tarojs/components';
 import { Button, Loading } from '@nutui/nutui-react-taro';
-import { errorText } from '../services/request';
+import { errorText } from '../services/error-text';
 
 export function LoadingState({ text = '加载中…' }: { text?: string }) {
   return (
@@ -10,13 +10,14 @@ export function LoadingState({ text = '加载中…' }: { text?: string }) {
   );
 }
 
-export function ErrorState({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+/** A load that failed, in words, with a retry (a reload: it never rejects). */
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry: () => Promise<void> }) {
   return (
     <View className='state' data-testid='error'>
       <View className='state-title'>加载失败</View>
       <View>{errorText(error)}</View>
       <View className='state-action'>
-        <Button type='primary' size='small' onClick={onRetry}>
+        <Button type='primary' size='small' onClick={() => void onRetry()}>
           重试
         </Button>
       </View>

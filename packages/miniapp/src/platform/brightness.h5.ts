@@ -1,4 +1,6 @@
+import type { BrightnessPlatform } from './index';
+
 /** Browsers cannot change the screen brightness: nothing to do on H5. */
-export async function raiseBrightness(): Promise<() => void> {
-  return () => undefined;
-}
+export const brightness: BrightnessPlatform = {
+  raise: () => Promise.resolve(() => undefined),
+};

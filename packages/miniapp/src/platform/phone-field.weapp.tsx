@@ -1,8 +1,8 @@
 import { Button } from '@tarojs/components';
-import type { PhoneFieldProps } from './phone-field.types';
+import type { PhoneFieldComponent } from './index';
 
 /** WeChat: the getPhoneNumber button hands a one-time code that only the BFF can exchange. */
-export function PhoneField({ value, onChange }: PhoneFieldProps) {
+export const PhoneField: PhoneFieldComponent = ({ value, onChange }) => {
   if (value.kind === 'code') return <Button className='phone-bound' disabled>已获取微信手机号</Button>;
   return (
     <Button
@@ -16,4 +16,4 @@ export function PhoneField({ value, onChange }: PhoneFieldProps) {
       使用微信手机号（选填）
     </Button>
   );
-}
+};

@@ -1,6 +1,7 @@
-/** Browsers have no scanner API here: the cashier types the 18 digits. */
-export const canScan = false;
+import type { ScanPlatform } from './index';
 
-export async function scanMemberCode(): Promise<string | null> {
-  return null;
-}
+/** Browsers have no scanner API here: the cashier types the digits. */
+export const scan: ScanPlatform = {
+  canScan: false,
+  scanMemberCode: () => Promise.resolve(null),
+};

@@ -1,3 +1,6 @@
+import type { CouponKind } from '@member/shared/vocabulary';
+import { entryOf } from './labels';
+
 /** ¥ amount from cents: ¥12, ¥12.5, ¥12.05. */
 export function yuan(cents: number): string {
   const v = cents / 100;
@@ -21,22 +24,6 @@ export function chineseDate(day: string): string {
   return `${y}年${m}月${d}日`;
 }
 
-export const REASON_TEXT: Record<string, string> = {
-  order: '到店消费',
-  checkin: '每日签到',
-  review: '评价奖励',
-  share: '分享奖励',
-  referral: '邀请奖励',
-  redeem: '积分兑换',
-  redeem_cancel: '兑换取消退回',
-  refund: '退款扣回',
-  refund_return: '退款退回',
-  expire: '积分过期',
-  adjust: '积分调整',
-  spend: '积分抵现',
-  seed: '开卡赠送',
-};
-
 /** "12.5" typed on the keypad → 1250 cents; null when it is not a price. */
 export function parseYuan(text: string): number | null {
   if (!/^\d{1,7}(\.\d{0,2})?$/.test(text)) return null;
@@ -44,10 +31,24 @@ export function parseYuan(text: string): number | null {
   return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
 }
 
-export function couponText(c: { kind: string; valueCents?: number; thresholdCents?: number; discountPercent?: number; capCents?: number }): string {
-  if (c.kind === 'discount') return `${(c.discountPercent ?? 100) / 10}折${c.capCents ? `，最多减${yuan(c.capCents)}` : ''}`;
-  if (c.kind === 'threshold') return `满${yuan(c.thresholdCents ?? 0)}减${yuan(c.valueCents ?? 0)}`;
-  return `无门槛减${yuan(c.valueCents ?? 0)}`;
+/** What a coupon's terms are, in one line; the fields that matter depend on its kind. */
+export interface CouponTerms {
+  kind: CouponKind;
+  valueCents?: number;
+  thresholdCents?: number;
+  discountPercent?: number;
+  capCents?: number;
+}
+
+const COUPON_TEXT: Record<CouponKind, (c: CouponTerms) => string> = {
+  discount: (c) => `${(c.discountPercent ?? 100) / 10}折${c.capCents ? `，最多减${yuan(c.capCents)}` : ''}`,
+  threshold: (c) => `满${yuan(c.thresholdCents ?? 0)}减${yuan(c.valueCents ?? 0)}`,
+  cash: (c) => `无门槛减${yuan(c.valueCents ?? 0)}`,
+};
+
+/** "满¥100减¥30", "8.5折，最多减¥20", "无门槛减¥10". */
+export function couponText(c: CouponTerms): string {
+  return (entryOf(COUPON_TEXT, c.kind) ?? COUPON_TEXT.cash)(c);
 }
 
 /** "金卡会员专享" for an item or coupon reserved to a tier. */

@@ -11,7 +11,9 @@ import type {
   RefundBody,
   StaffSession,
 } from '@member/shared/api';
-import { ApiError, send, type Method } from './request';
+import { pathTo } from '@member/shared/api/paths';
+import { ApiError, hasCode } from './api-error';
+import { send, type Method } from './request';
 
 /** The counter's own session: a staff token, kept apart from any member session on the same phone. */
 const KEY = 'mc.staff-session';
@@ -26,20 +28,20 @@ export function signOut(): void {
   Taro.removeStorageSync(KEY);
 }
 
-const LOGIN_URL = '/subpackages/counter/login/index';
+export const STAFF_LOGIN_URL = '/subpackages/counter/login/index';
 
 async function staffRequest<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const session = staffSession();
   if (!session) {
-    void Taro.redirectTo({ url: LOGIN_URL });
+    void Taro.redirectTo({ url: STAFF_LOGIN_URL });
     throw new ApiError(401, 'UNAUTHENTICATED', 'staff sign-in required');
   }
   try {
     return (await send<{ data: T }>(method, path, { body }, session)).data;
   } catch (e) {
-    if (e instanceof ApiError && e.code === 'UNAUTHENTICATED') {
+    if (hasCode(e, 'UNAUTHENTICATED')) {
       signOut();
-      void Taro.redirectTo({ url: LOGIN_URL });
+      void Taro.redirectTo({ url: STAFF_LOGIN_URL });
     }
     throw e;
   }
@@ -47,16 +49,16 @@ async function staffRequest<T>(method: Method, path: string, body?: unknown): Pr
 
 export const staffApi = {
   signIn: async (username: string, password: string) => {
-    const r = await send<{ data: StaffSession }>('POST', '/api/v1/staff/sessions', { body: { username, password } }, null);
+    const r = await send<{ data: StaffSession }>('POST', pathTo('staffSessions'), { body: { username, password } }, null);
     Taro.setStorageSync(KEY, r.data);
     return r.data;
   },
-  lookup: (code: string) => staffRequest<CounterLookup>('POST', '/api/v1/counter/lookup', { code }),
-  quote: (body: CounterQuoteBody) => staffRequest<CounterQuote>('POST', '/api/v1/counter/quote', body),
-  order: (body: CounterOrderBody) => staffRequest<CounterOrder>('POST', '/api/v1/counter/orders', body),
-  orderByReceipt: (receiptNo: string) => staffRequest<Order>('GET', `/api/v1/counter/orders?receiptNo=${encodeURIComponent(receiptNo)}`),
-  refund: (orderId: string, body: RefundBody) => staffRequest<Refund>('POST', `/api/v1/counter/orders/${orderId}/refunds`, body),
-  pickup: (code: string) => staffRequest<Pickup>('GET', `/api/v1/counter/pickups/${code}`),
-  fulfil: (code: string) => staffRequest<Pickup>('POST', `/api/v1/counter/pickups/${code}/fulfil`),
-  cancelPickup: (code: string) => staffRequest<Pickup>('POST', `/api/v1/counter/pickups/${code}/cancel`),
+  lookup: (code: string) => staffRequest<CounterLookup>('POST', pathTo('counterLookup'), { code }),
+  quote: (body: CounterQuoteBody) => staffRequest<CounterQuote>('POST', pathTo('counterQuote'), body),
+  order: (body: CounterOrderBody) => staffRequest<CounterOrder>('POST', pathTo('counterOrders'), body),
+  orderByReceipt: (receiptNo: string) => staffRequest<Order>('GET', pathTo('counterOrders', undefined, { receiptNo })),
+  refund: (orderId: string, body: RefundBody) => staffRequest<Refund>('POST', pathTo('counterRefunds', { id: orderId }), body),
+  pickup: (pickupCode: string) => staffRequest<Pickup>('GET', pathTo('counterPickup', { pickupCode })),
+  fulfil: (pickupCode: string) => staffRequest<Pickup>('POST', pathTo('counterPickupFulfil', { pickupCode })),
+  cancelPickup: (pickupCode: string) => staffRequest<Pickup>('POST', pathTo('counterPickupCancel', { pickupCode })),
 };

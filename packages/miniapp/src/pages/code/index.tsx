@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { View, Image, Text } from '@tarojs/components';
-import Taro, { useDidHide, useDidShow } from '@tarojs/taro';
 import { generateMemberCode } from '@member/shared/code/member-code';
-import { ensureSession } from '../../services/request';
-import { clockSkewMs, type Session } from '../../services/session';
+import { clockSkewMs } from '../../services/session';
 import { barcodeDataUri, groupDigits, qrDataUri } from '../../services/code-images';
-import { raiseBrightness } from '../../platform/brightness';
+import { useMember } from '../../hooks/use-member';
+import { usePageReload } from '../../hooks/use-page-reload';
+import { useBrightness } from '../../hooks/use-brightness';
 import { ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
@@ -14,38 +14,21 @@ import './index.css';
  * offline), on the server's clock as learnt from response headers, redrawn when the window turns.
  */
 export default function MemberCode() {
-  const [session, setSession] = useState<Session | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const member = useMember();
+  usePageReload(member);
+  useBrightness();
   const [now, setNow] = useState(() => Date.now() + clockSkewMs());
-
-  const load = () => {
-    setError(null);
-    ensureSession()
-      .then((s) => {
-        if (!s.registered) void Taro.redirectTo({ url: '/pages/register/index' });
-        else setSession(s);
-      })
-      .catch(setError);
-  };
-
-  useEffect(load, []);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now() + clockSkewMs()), 1000);
     return () => clearInterval(timer);
   }, []);
 
-  let restore: (() => void) | null = null;
-  useDidShow(() => {
-    load();
-    void raiseBrightness().then((r) => (restore = r));
-  });
-  useDidHide(() => restore?.());
-
+  const session = member.data;
   const generated = session ? generateMemberCode(session.codeRef, session.codeSecret, now, session.periodSeconds) : null;
   const code = generated?.code ?? '';
   const images = useMemo(() => (code ? { qr: qrDataUri(code), bar: barcodeDataUri(code) } : null), [code]);
 
-  if (error) return <ErrorState error={error} onRetry={load} />;
+  if (member.error) return <ErrorState error={member.error} onRetry={member.reload} />;
   if (!generated || !images || !session) return <LoadingState />;
   const secondsLeft = Math.max(0, Math.ceil((generated.expiresAt.getTime() - now) / 1000));
 

@@ -1,39 +1,30 @@
 import { useState } from 'react';
 import { View } from '@tarojs/components';
-import { useDidShow } from '@tarojs/taro';
+import type { CouponView } from '@member/shared/vocabulary';
 import { api } from '../../services/api';
-import { ensureRegistered } from '../../services/request';
-import { useAsync } from '../../services/use-async';
+import { COUPON_VIEW_EMPTY, COUPON_VIEW_TEXT } from '../../services/labels';
+import { useAsync } from '../../hooks/use-async';
+import { useMember } from '../../hooks/use-member';
+import { usePageReload } from '../../hooks/use-page-reload';
 import { CouponCard } from '../../components/coupon-card';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
-type Tab = 'available' | 'used' | 'expired';
-const TABS: { key: Tab; label: string }[] = [
-  { key: 'available', label: '可使用' },
-  { key: 'used', label: '已使用' },
-  { key: 'expired', label: '已过期' },
-];
-const EMPTY: Record<Tab, string> = { available: '暂无可用优惠券', used: '还没有用过优惠券', expired: '没有过期的优惠券' };
+const TABS: CouponView[] = ['available', 'used', 'expired'];
 
 /** The coupon wallet: available / used / expired. */
 export default function Coupons() {
-  const [tab, setTab] = useState<Tab>('available');
+  const [tab, setTab] = useState<CouponView>('available');
   const rules = useAsync(api.rules);
-  const list = useAsync(async () => {
-    await ensureRegistered();
-    return api.coupons(tab);
-  }, [tab]);
-  useDidShow(() => {
-    if (list.data) void list.reload();
-  });
+  const list = useMember(() => api.coupons(tab), [tab]);
+  usePageReload(list);
 
   return (
     <View className='page wallet'>
       <View className='segments'>
         {TABS.map((t) => (
-          <View key={t.key} className={`segment ${tab === t.key ? 'active' : ''}`} data-testid={`tab-${t.key}`} onClick={() => setTab(t.key)}>
-            {t.label}
+          <View key={t} className={`segment ${tab === t ? 'active' : ''}`} data-testid={`tab-${t}`} onClick={() => setTab(t)}>
+            {COUPON_VIEW_TEXT[t]}
           </View>
         ))}
       </View>
@@ -42,7 +33,7 @@ export default function Coupons() {
       ) : list.error ? (
         <ErrorState error={list.error} onRetry={list.reload} />
       ) : (list.data ?? []).length === 0 ? (
-        <EmptyState title={EMPTY[tab]} hint={tab === 'available' ? '去积分商城兑换优惠券吧' : undefined} />
+        <EmptyState title={COUPON_VIEW_EMPTY[tab]} hint={tab === 'available' ? '去积分商城兑换优惠券吧' : undefined} />
       ) : (
         <View data-testid='coupon-list'>
           {(list.data ?? []).map((c) => (

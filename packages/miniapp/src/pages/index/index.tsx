@@ -1,36 +1,25 @@
 import { View, Text } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import { Progress } from '@nutui/nutui-react-taro';
 import type { MemberCard, PublicRules } from '@member/shared/api';
 import { api } from '../../services/api';
-import { ensureSession } from '../../services/request';
-import { useAsync } from '../../services/use-async';
 import { chineseDate, thousands, yuan } from '../../services/format';
+import { useMember } from '../../hooks/use-member';
+import { usePageReload } from '../../hooks/use-page-reload';
 import { ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
-async function loadCenter(): Promise<{ me: MemberCard; rules: PublicRules } | null> {
-  const session = await ensureSession();
-  if (!session.registered) {
-    void Taro.redirectTo({ url: '/pages/register/index' });
-    return null;
-  }
+async function loadCenter(): Promise<{ me: MemberCard; rules: PublicRules }> {
   const [me, rules] = await Promise.all([api.me(), api.rules()]);
   return { me, rules };
 }
 
 export default function MemberCenter() {
-  const state = useAsync(loadCenter);
-  useDidShow(() => {
-    if (state.data) void state.reload();
-  });
-  usePullDownRefresh(() => {
-    void state.reload().finally(() => Taro.stopPullDownRefresh());
-  });
+  const state = useMember(loadCenter);
+  usePageReload(state);
 
-  if (state.loading && !state.data) return <LoadingState />;
   if (state.error) return <ErrorState error={state.error} onRetry={state.reload} />;
-  if (!state.data) return <LoadingState text='正在进入注册…' />;
+  if (!state.data) return <LoadingState text={state.redirecting ? '正在进入注册…' : undefined} />;
   const { me, rules } = state.data;
   const tier = rules.tiers.find((t) => t.code === me.tier.code) ?? rules.tiers[0];
   const g = me.growth;
@@ -47,11 +36,11 @@ export default function MemberCenter() {
             <View className='card-name' data-testid='nickname'>{me.nickname}</View>
             <View className='card-tier' data-testid='tier-name'>{me.tier.name}</View>
           </View>
-          <View className='card-code-button' data-testid='open-code' onClick={() => Taro.switchTab({ url: '/pages/code/index' })}>
+          <View className='card-code-button' data-testid='open-code' onClick={() => void Taro.switchTab({ url: '/pages/code/index' })}>
             会员码
           </View>
         </View>
-        <View className='card-points' onClick={() => Taro.navigateTo({ url: '/pages/points/index' })}>
+        <View className='card-points' onClick={() => void Taro.navigateTo({ url: '/pages/points/index' })}>
           <View className='card-points-label'>可用积分</View>
           <View className='card-points-value' data-testid='points-balance'>{thousands(me.points.balance)}</View>
           {me.points.expiring ? (
@@ -101,7 +90,7 @@ export default function MemberCenter() {
       <View className='panel'>
         <View className='panel-title'>
           <Text>{me.tier.name}权益</Text>
-          <Text className='link' onClick={() => Taro.navigateTo({ url: '/pages/points/index' })}>积分明细 ›</Text>
+          <Text className='link' onClick={() => void Taro.navigateTo({ url: '/pages/points/index' })}>积分明细 ›</Text>
         </View>
         <View className='perks'>
           {tier.perks.map((p) => (
@@ -111,11 +100,11 @@ export default function MemberCenter() {
       </View>
 
       <View className='panel menu'>
-        <View className='menu-row' data-testid='open-orders' onClick={() => Taro.navigateTo({ url: '/subpackages/member/orders/index' })}>
+        <View className='menu-row' data-testid='open-orders' onClick={() => void Taro.navigateTo({ url: '/subpackages/member/orders/index' })}>
           <Text>消费记录</Text>
           <Text className='muted'>›</Text>
         </View>
-        <View className='menu-row' onClick={() => Taro.navigateTo({ url: '/pages/points/index' })}>
+        <View className='menu-row' onClick={() => void Taro.navigateTo({ url: '/pages/points/index' })}>
           <Text>积分明细</Text>
           <Text className='muted'>›</Text>
         </View>
@@ -124,7 +113,7 @@ export default function MemberCenter() {
           <Text className='muted' data-testid='coupon-count'>{me.coupons.available} 张</Text>
         </View>
       </View>
-      <View className='staff-entry' onClick={() => Taro.navigateTo({ url: '/subpackages/counter/login/index' })}>
+      <View className='staff-entry' onClick={() => void Taro.navigateTo({ url: '/subpackages/counter/login/index' })}>
         门店员工入口
       </View>
     </View>

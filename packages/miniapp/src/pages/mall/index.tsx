@@ -1,29 +1,24 @@
 import { View, Image, Text } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import type { MallItem, PublicRules } from '@member/shared/api';
 import { api, assetUrl } from '../../services/api';
-import { loadSession } from '../../services/session';
-import { useAsync } from '../../services/use-async';
 import { thousands, tierLabel } from '../../services/format';
+import { useAsync } from '../../hooks/use-async';
+import { isKnownMember } from '../../hooks/use-member';
+import { usePageReload } from '../../hooks/use-page-reload';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
 async function loadMall(): Promise<{ items: MallItem[]; rules: PublicRules; balance: number | null }> {
   const [items, rules] = await Promise.all([api.mallItems(), api.rules()]);
-  const registered = loadSession()?.registered;
-  const balance = registered ? (await api.me()).points.balance : null;
+  const balance = isKnownMember() ? (await api.me()).points.balance : null;
   return { items, rules, balance };
 }
 
 /** The points mall: what points buy, with stock and tier locks in plain sight. */
 export default function Mall() {
   const state = useAsync(loadMall);
-  useDidShow(() => {
-    if (state.data) void state.reload();
-  });
-  usePullDownRefresh(() => {
-    void state.reload().finally(() => Taro.stopPullDownRefresh());
-  });
+  usePageReload(state);
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error || !state.data) return <ErrorState error={state.error} onRetry={state.reload} />;
   const { items, rules, balance } = state.data;
@@ -35,7 +30,7 @@ export default function Mall() {
           <View className='muted'>我的积分</View>
           <View className='mall-balance' data-testid='mall-balance'>{balance === null ? '—' : thousands(balance)}</View>
         </View>
-        <Text className='link' data-testid='open-redemptions' onClick={() => Taro.navigateTo({ url: '/subpackages/mall/redemptions/index' })}>
+        <Text className='link' data-testid='open-redemptions' onClick={() => void Taro.navigateTo({ url: '/subpackages/mall/redemptions/index' })}>
           我的兑换 ›
         </Text>
       </View>
@@ -46,7 +41,7 @@ export default function Mall() {
           {items.map((i) => {
             const lock = tierLabel(rules, i.minTier);
             return (
-              <View key={i.id} className='tile' data-testid='mall-item' onClick={() => Taro.navigateTo({ url: `/subpackages/mall/item/index?id=${i.id}` })}>
+              <View key={i.id} className='tile' data-testid='mall-item' onClick={() => void Taro.navigateTo({ url: `/subpackages/mall/item/index?id=${i.id}` })}>
                 <Image className='tile-picture' src={assetUrl(i.imageUrl)} mode='aspectFill' />
                 {lock ? <View className='tile-lock'>{lock}</View> : null}
                 <View className='tile-body'>

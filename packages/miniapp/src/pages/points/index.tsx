@@ -4,8 +4,10 @@ import { useReachBottom } from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import type { PointsLedgerEntry } from '@member/shared/api';
 import { api } from '../../services/api';
-import { useAsync } from '../../services/use-async';
-import { dateTime, REASON_TEXT, thousands } from '../../services/format';
+import { dateTime, thousands } from '../../services/format';
+import { labelOf, POINTS_REASON_TEXT } from '../../services/labels';
+import { useAsync } from '../../hooks/use-async';
+import { useAction } from '../../hooks/use-action';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
@@ -13,7 +15,6 @@ import './index.css';
 export default function PointsHistory() {
   const [extra, setExtra] = useState<PointsLedgerEntry[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>(undefined);
-  const [loadingMore, setLoadingMore] = useState(false);
   const first = useAsync(async () => {
     const page = await api.pointsLedger();
     setExtra([]);
@@ -21,18 +22,18 @@ export default function PointsHistory() {
     return page.data;
   });
 
-  const more = async () => {
-    if (!cursor || loadingMore) return;
-    setLoadingMore(true);
-    try {
+  const more = useAction(
+    async () => {
+      if (!cursor) return;
       const page = await api.pointsLedger(cursor);
       setExtra((e) => [...e, ...page.data]);
       setCursor(page.nextCursor);
-    } finally {
-      setLoadingMore(false);
-    }
-  };
-  useReachBottom(() => void more());
+    },
+    { toast: true },
+  );
+  useReachBottom(() => {
+    if (cursor) void more.run();
+  });
 
   if (first.loading && !first.data) return <LoadingState />;
   if (first.error) return <ErrorState error={first.error} onRetry={first.reload} />;
@@ -45,7 +46,7 @@ export default function PointsHistory() {
         {entries.map((e) => (
           <View key={e.id} className='ledger-row' data-testid='ledger-row'>
             <View>
-              <View className='ledger-reason'>{REASON_TEXT[e.reason] ?? e.reason}</View>
+              <View className='ledger-reason'>{labelOf(POINTS_REASON_TEXT, e.reason)}</View>
               <View className='muted'>{dateTime(e.createdAt)}</View>
             </View>
             <View className='ledger-right'>
@@ -59,7 +60,7 @@ export default function PointsHistory() {
         ))}
       </View>
       {cursor ? (
-        <Button className='more' block fill='none' loading={loadingMore} onClick={more}>
+        <Button className='more' block fill='none' loading={more.busy} onClick={() => void more.run()}>
           加载更多
         </Button>
       ) : (

@@ -4,17 +4,36 @@ import Taro from '@tarojs/taro';
 import { Button, Checkbox, Input } from '@nutui/nutui-react-taro';
 import type { RegisterBody } from '@member/shared/api';
 import { api } from '../../services/api';
-import { errorText } from '../../services/request';
-import { useAsync } from '../../services/use-async';
+import { hasCode } from '../../services/api-error';
+import { markRegistered } from '../../services/session';
+import { useAsync } from '../../hooks/use-async';
+import { useAction } from '../../hooks/use-action';
 import { PhoneField } from '../../platform/phone-field';
-import type { PhoneValue } from '../../platform/phone-field.types';
+import type { PhoneValue } from '../../platform';
 import { ErrorState, LoadingState } from '../../components/states';
 import './index.css';
+
+const HOME = '/pages/index/index';
 
 const today = () => {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
+
+/**
+ * ALREADY_REGISTERED answers a registration both when the caller is a member already and when the
+ * phone number belongs to someone else. The code alone cannot tell them apart, so ask the server
+ * who the caller is: GET /me answers NOT_FOUND until registration.
+ */
+async function alreadyMember(): Promise<boolean> {
+  try {
+    await api.me();
+    return true;
+  } catch (e) {
+    if (hasCode(e, 'NOT_FOUND')) return false;
+    throw e;
+  }
+}
 
 /** Privacy consent first, then the few fields membership needs (PIPL: collect only what is used). */
 export default function Register() {
@@ -23,7 +42,22 @@ export default function Register() {
   const [nickname, setNickname] = useState('');
   const [birthday, setBirthday] = useState('');
   const [phone, setPhone] = useState<PhoneValue>({ kind: 'none' });
-  const [submitting, setSubmitting] = useState(false);
+  const submit = useAction(
+    async (body: RegisterBody) => {
+      try {
+        await api.register(body);
+        await Taro.showToast({ title: '开卡成功', icon: 'success' });
+      } catch (e) {
+        if (!hasCode(e, 'ALREADY_REGISTERED') || !(await alreadyMember())) throw e;
+        // The card exists (registered on another device, say): go and show it.
+        markRegistered();
+        await Taro.showToast({ title: '您已经是会员了', icon: 'none' });
+      }
+      await Taro.switchTab({ url: HOME });
+    },
+    // Not a member, so the number is what is taken.
+    { toast: true, texts: { ALREADY_REGISTERED: '该手机号已被其他会员使用' } },
+  );
 
   if (rules.loading) return <LoadingState />;
   if (rules.error || !rules.data) return <ErrorState error={rules.error} onRetry={rules.reload} />;
@@ -32,29 +66,15 @@ export default function Register() {
   const nicknameError = nickname.trim().length === 0 ? '请填写昵称' : nickname.trim().length > 20 ? '昵称最多 20 个字' : null;
   const phoneError = phone.kind === 'typed' && !/^1[3-9]\d{9}$/.test(phone.phone) ? '请输入 11 位手机号' : null;
 
-  const submit = async () => {
-    if (!agreed || nicknameError || phoneError || submitting) return;
-    setSubmitting(true);
-    const body: RegisterBody = {
+  const onSubmit = () => {
+    if (!agreed || nicknameError || phoneError) return;
+    void submit.run({
       nickname: nickname.trim(),
       consentVersion,
       ...(birthday ? { birthday } : {}),
       ...(phone.kind === 'typed' ? { phone: phone.phone } : {}),
       ...(phone.kind === 'code' ? { phoneCode: phone.code } : {}),
-    };
-    try {
-      await api.register(body);
-      await Taro.showToast({ title: '开卡成功', icon: 'success' });
-      await Taro.switchTab({ url: '/pages/index/index' });
-    } catch (e) {
-      await Taro.showToast({ title: errorText(e), icon: 'none' });
-      // An "already a member" answer means the card exists: go and show it.
-      if ((e as { code?: string }).code === 'ALREADY_REGISTERED' && !(e as Error).message.includes('phone')) {
-        await Taro.switchTab({ url: '/pages/index/index' });
-      }
-    } finally {
-      setSubmitting(false);
-    }
+    });
   };
 
   return (
@@ -89,7 +109,7 @@ export default function Register() {
           <PhoneField value={phone} onChange={setPhone} />
         </View>
         {agreed && nickname && (nicknameError || phoneError) ? <View className='form-error'>{nicknameError ?? phoneError}</View> : null}
-        <Button className='submit' data-testid='register-submit' type='primary' block loading={submitting} disabled={!agreed || Boolean(nicknameError) || Boolean(phoneError)} onClick={submit}>
+        <Button className='submit' data-testid='register-submit' type='primary' block loading={submit.busy} disabled={!agreed || Boolean(nicknameError) || Boolean(phoneError)} onClick={onSubmit}>
           同意并开通会员卡
         </Button>
         {!agreed ? <View className='muted hint'>请先阅读并同意隐私保护指引</View> : null}

@@ -3,28 +3,21 @@ import { View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import { staffApi } from '../../../services/staff';
-import { errorText } from '../../../services/request';
+import { useAction } from '../../../hooks/use-action';
 import '../counter.css';
 
 export default function StaffLogin() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async () => {
-    if (!username || !password || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const signIn = useAction(
+    async () => {
+      if (!username || !password) return;
       await staffApi.signIn(username.trim(), password);
       await Taro.redirectTo({ url: '/subpackages/counter/counter/index' });
-    } catch (e) {
-      setError((e as { code?: string }).code === 'UNAUTHENTICATED' ? '用户名或密码错误' : errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    // Signing in, UNAUTHENTICATED means the credentials were wrong, not that a session lapsed.
+    { texts: { UNAUTHENTICATED: '用户名或密码错误' } },
+  );
 
   return (
     <View className='page counter-page'>
@@ -36,8 +29,8 @@ export default function StaffLogin() {
         <View className='field'>
           <Input className='staff-password' type='password' placeholder='密码' value={password} onChange={setPassword} />
         </View>
-        {error ? <View className='form-error' data-testid='login-error'>{error}</View> : null}
-        <Button className='wide' data-testid='staff-login' type='primary' block loading={busy} disabled={!username || !password} onClick={submit}>
+        {signIn.error ? <View className='form-error' data-testid='login-error'>{signIn.error}</View> : null}
+        <Button className='wide' data-testid='staff-login' type='primary' block loading={signIn.busy} disabled={!username || !password} onClick={() => void signIn.run()}>
           登录
         </Button>
       </View>

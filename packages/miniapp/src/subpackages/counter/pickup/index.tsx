@@ -3,41 +3,35 @@ import { View, Text } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import type { Pickup } from '@member/shared/api';
 import { staffApi } from '../../../services/staff';
-import { errorText } from '../../../services/request';
-import { canScan, scanMemberCode } from '../../../platform/scan';
+import { labelOf, PICKUP_STATUS_TEXT } from '../../../services/labels';
+import { scan } from '../../../platform/scan';
+import { useAction } from '../../../hooks/use-action';
 import '../counter.css';
-
-const STATUS: Record<Pickup['status'], string> = { issued: '优惠券（无需提货）', awaiting_pickup: '待领取', fulfilled: '已领取', cancelled: '已取消' };
 
 /** Managers look up a pickup code, hand the goods over, or cancel it (points and stock go back). */
 export default function PickupPage() {
   const [code, setCode] = useState('');
   const [pickup, setPickup] = useState<Pickup | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
-
-  const run = async (action: () => Promise<Pickup>) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      setPickup(await action());
-    } catch (e) {
-      setMessage(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  // Every button here loads the pickup anew; they share one busy flag and one message line.
+  const action = useAction(async (load: () => Promise<Pickup>) => setPickup(await load()));
   const digits = code.replace(/\s+/g, '');
+
+  const scanCode = async () => {
+    const scanned = await scan.scanMemberCode();
+    if (!scanned) return;
+    setCode(scanned);
+    await action.run(() => staffApi.pickup(scanned));
+  };
 
   return (
     <View className='page counter-page'>
       <View className='panel'>
         <View className='panel-title'>提货码</View>
         <Input className='pickup-input' type='digit' maxLength={12} placeholder='扫描或输入 10 位提货码' value={code} onChange={setCode} />
-        {canScan ? (
-          <Button className='wide' block onClick={async () => { const r = await scanMemberCode(); if (r) { setCode(r); await run(() => staffApi.pickup(r)); } }}>扫码</Button>
+        {scan.canScan ? (
+          <Button className='wide' block onClick={() => void scanCode()}>扫码</Button>
         ) : null}
-        <Button className='wide' type='primary' block data-testid='find-pickup' loading={busy && !pickup} disabled={!/^\d{10}$/.test(digits)} onClick={() => run(() => staffApi.pickup(digits))}>
+        <Button className='wide' type='primary' block data-testid='find-pickup' loading={action.busy && !pickup} disabled={!/^\d{10}$/.test(digits)} onClick={() => void action.run(() => staffApi.pickup(digits))}>
           查询
         </Button>
       </View>
@@ -45,16 +39,16 @@ export default function PickupPage() {
         <View className='panel' data-testid='pickup'>
           <View className='panel-title'>{pickup.title} × {pickup.quantity}</View>
           <View className='receipt-line'><Text>会员</Text><Text>{pickup.memberNickname}</Text></View>
-          <View className='receipt-line'><Text>状态</Text><Text data-testid='pickup-status'>{STATUS[pickup.status]}</Text></View>
+          <View className='receipt-line'><Text>状态</Text><Text data-testid='pickup-status'>{labelOf(PICKUP_STATUS_TEXT, pickup.status)}</Text></View>
           {pickup.status === 'awaiting_pickup' ? (
             <View>
-              <Button className='wide' type='primary' block data-testid='fulfil' loading={busy} onClick={() => run(() => staffApi.fulfil(digits))}>确认交付</Button>
-              <Button className='wide' block fill='none' onClick={() => run(() => staffApi.cancelPickup(digits))}>取消并退回积分</Button>
+              <Button className='wide' type='primary' block data-testid='fulfil' loading={action.busy} onClick={() => void action.run(() => staffApi.fulfil(digits))}>确认交付</Button>
+              <Button className='wide' block fill='none' onClick={() => void action.run(() => staffApi.cancelPickup(digits))}>取消并退回积分</Button>
             </View>
           ) : null}
         </View>
       ) : null}
-      {message ? <View className='form-error'>{message}</View> : null}
+      {action.error ? <View className='form-error'>{action.error}</View> : null}
     </View>
   );
 }

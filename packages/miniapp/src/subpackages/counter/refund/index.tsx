@@ -3,8 +3,8 @@ import { View, Text } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import type { Order, Refund } from '@member/shared/api';
 import { staffApi } from '../../../services/staff';
-import { errorText } from '../../../services/request';
 import { parseYuan, thousands, yuan } from '../../../services/format';
+import { useAction } from '../../../hooks/use-action';
 import '../counter.css';
 
 /** Refund by receipt number: full by default, or a part; each refund has its own number. */
@@ -13,40 +13,25 @@ export default function RefundPage() {
   const [order, setOrder] = useState<Order | null>(null);
   const [amountText, setAmountText] = useState('');
   const [refundNo, setRefundNo] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
   const [result, setResult] = useState<Refund | null>(null);
+  // Finding and refunding share one busy flag and one message line.
+  const action = useAction((work: () => Promise<void>) => work());
 
-  const find = async () => {
-    setBusy(true);
-    setMessage(null);
-    try {
+  const find = () =>
+    action.run(async () => {
       const o = await staffApi.orderByReceipt(receiptNo.trim());
       setOrder(o);
       setAmountText(((o.dueCents - o.refundedCents) / 100).toFixed(2));
-    } catch (e) {
-      setMessage(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const submit = async () => {
     if (!order) return;
     const amountCents = parseYuan(amountText);
     if (amountCents === null) {
-      setMessage('请输入正确的金额');
+      action.setError('请输入正确的金额');
       return;
     }
-    setBusy(true);
-    setMessage(null);
-    try {
-      setResult(await staffApi.refund(order.id, { refundNo: refundNo.trim(), amountCents }));
-    } catch (e) {
-      setMessage(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    await action.run(async () => setResult(await staffApi.refund(order.id, { refundNo: refundNo.trim(), amountCents })));
   };
 
   if (result) {
@@ -70,7 +55,7 @@ export default function RefundPage() {
       <View className='panel'>
         <View className='panel-title'>查找订单</View>
         <View className='field'><Input placeholder='收银小票号' value={receiptNo} onChange={setReceiptNo} /></View>
-        <Button className='wide' type='primary' block loading={busy && !order} disabled={!receiptNo.trim()} onClick={find}>查找</Button>
+        <Button className='wide' type='primary' block loading={action.busy && !order} disabled={!receiptNo.trim()} onClick={() => void find()}>查找</Button>
       </View>
       {order ? (
         <View className='panel'>
@@ -79,10 +64,10 @@ export default function RefundPage() {
           <View className='receipt-line'><Text>已退</Text><Text>{yuan(order.refundedCents)}</Text></View>
           <View className='field'><Input type='digit' placeholder='退款金额（元）' value={amountText} onChange={setAmountText} /></View>
           <View className='field'><Input placeholder='退款单号（必填）' value={refundNo} onChange={setRefundNo} /></View>
-          <Button className='wide' type='primary' block loading={busy} disabled={!refundNo.trim()} onClick={submit}>确认退款</Button>
+          <Button className='wide' type='primary' block loading={action.busy} disabled={!refundNo.trim()} onClick={() => void submit()}>确认退款</Button>
         </View>
       ) : null}
-      {message ? <View className='form-error'>{message}</View> : null}
+      {action.error ? <View className='form-error'>{action.error}</View> : null}
     </View>
   );
 }

@@ -1,16 +1,16 @@
 import { useState } from 'react';
 import { View, Image, Text } from '@tarojs/components';
-import Taro, { useRouter } from '@tarojs/taro';
+import { useRouter } from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import type { RedemptionResult } from '@member/shared/api';
 import { api, assetUrl, newKey } from '../../../services/api';
-import { ensureRegistered, errorText } from '../../../services/request';
-import { loadSession } from '../../../services/session';
-import { useAsync } from '../../../services/use-async';
+import { hasCode } from '../../../services/api-error';
 import { couponText, thousands, tierLabel } from '../../../services/format';
-import { CouponCard } from '../../../components/coupon-card';
-import { QrImage } from '../../../components/qr-image';
+import { useAsync } from '../../../hooks/use-async';
+import { useAction } from '../../../hooks/use-action';
+import { isKnownMember, memberSession } from '../../../hooks/use-member';
 import { ErrorState, LoadingState } from '../../../components/states';
+import { RedeemResult } from '../components/redeem-result';
 import '../mall.css';
 
 /** Item detail → confirmation with the balance after → result (coupon in the wallet, or a pickup code). */
@@ -19,68 +19,31 @@ export default function ItemPage() {
   const id = params.id ?? '';
   const state = useAsync(async () => {
     const [item, rules] = await Promise.all([api.mallItem(id), api.rules()]);
-    const balance = loadSession()?.registered ? (await api.me()).points.balance : null;
+    const balance = isKnownMember() ? (await api.me()).points.balance : null;
     return { item, rules, balance };
   }, [id]);
   const [confirming, setConfirming] = useState<string | null>(null); // the Idempotency-Key of this confirmation
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<RedemptionResult | null>(null);
+  const redeem = useAction(
+    async (itemId: string, key: string) => {
+      if (!(await memberSession())) return;
+      setResult(await api.redeem(itemId, 1, key));
+      setConfirming(null);
+    },
+    {
+      // A refusal is final for this confirmation; a network failure may be retried with the same key.
+      onError: (e) => {
+        if (!hasCode(e, 'NETWORK')) setConfirming(null);
+      },
+    },
+  );
 
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error || !state.data) return <ErrorState error={state.error} onRetry={state.reload} />;
   const { item, rules, balance } = state.data;
+  if (result) return <RedeemResult result={result} expiringSoonDays={rules.wallet.expiringSoonDays} />;
+
   const lock = tierLabel(rules, item.minTier);
-
-  const redeem = async () => {
-    if (!confirming || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await ensureRegistered();
-      setResult(await api.redeem(item.id, 1, confirming));
-      setConfirming(null);
-    } catch (e) {
-      setError(errorText(e));
-      const code = (e as { code?: string }).code;
-      // A refusal is final for this confirmation; a network failure may be retried with the same key.
-      if (code !== 'NETWORK') setConfirming(null);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  if (result) {
-    return (
-      <View className='page mall-result' data-testid='redeem-result'>
-        <View className='panel'>
-          <View className='panel-title'>兑换成功</View>
-          {result.kind === 'coupon' ? (
-            <View>
-              <View className='muted result-line'>优惠券已放入券包，到店出示会员码即可使用</View>
-              {result.coupons.map((c) => (
-                <CouponCard key={c.id} coupon={c} expiringSoonDays={rules.wallet.expiringSoonDays} />
-              ))}
-              <Button className='wide' type='primary' block data-testid='go-wallet' onClick={() => Taro.switchTab({ url: '/pages/coupons/index' })}>
-                去券包查看
-              </Button>
-            </View>
-          ) : (
-            <View className='pickup'>
-              <View className='muted result-line'>到任一门店出示提货码，由店长确认后领取</View>
-              <QrImage className='pickup-qr' text={result.pickupCode ?? ''} />
-              <View className='pickup-code' data-testid='pickup-code'>{result.pickupCode}</View>
-              <Button className='wide' block fill='outline' onClick={() => Taro.redirectTo({ url: '/subpackages/mall/redemptions/index' })}>
-                查看我的兑换
-              </Button>
-            </View>
-          )}
-          <View className='muted result-line'>剩余积分 {thousands(result.pointsBalance)}</View>
-        </View>
-      </View>
-    );
-  }
-
   const soldOut = item.stockLeft === 0;
   const short = balance !== null && balance < item.pointsCost;
   return (
@@ -107,13 +70,13 @@ export default function ItemPage() {
           {balance !== null ? (
             <View className='receipt-line'><Text>兑换后剩余</Text><Text data-testid='balance-after'>{thousands(balance - item.pointsCost)}</Text></View>
           ) : null}
-          {error ? <View className='form-error'>{error}</View> : null}
-          <Button className='wide' type='primary' block loading={busy} data-testid='redeem-confirm-button' onClick={redeem}>确认兑换</Button>
+          {redeem.error ? <View className='form-error'>{redeem.error}</View> : null}
+          <Button className='wide' type='primary' block loading={redeem.busy} data-testid='redeem-confirm-button' onClick={() => void redeem.run(item.id, confirming)}>确认兑换</Button>
           <Button className='wide' block fill='none' onClick={() => setConfirming(null)}>再想想</Button>
         </View>
       ) : (
         <View className='panel'>
-          {error ? <View className='form-error'>{error}</View> : null}
+          {redeem.error ? <View className='form-error'>{redeem.error}</View> : null}
           <Button type='primary' block data-testid='redeem' disabled={soldOut || short} onClick={() => setConfirming(newKey())}>
             {soldOut ? '已兑完' : short ? `积分不足（还差 ${thousands(item.pointsCost - (balance ?? 0))}）` : '立即兑换'}
           </Button>

@@ -1,38 +1,30 @@
-import { useState } from 'react';
 import { View, Text } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import type { Redemption } from '@member/shared/api';
 import { api } from '../../../services/api';
-import { ensureRegistered, errorText } from '../../../services/request';
-import { useAsync } from '../../../services/use-async';
 import { dateTime, thousands } from '../../../services/format';
+import { labelOf, REDEMPTION_STATUS_TEXT } from '../../../services/labels';
+import { useAction } from '../../../hooks/use-action';
+import { useMember } from '../../../hooks/use-member';
 import { QrImage } from '../../../components/qr-image';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/states';
 import '../mall.css';
 
-const STATUS: Record<Redemption['status'], string> = { issued: '已发放到券包', awaiting_pickup: '待领取', fulfilled: '已领取', cancelled: '已取消' };
-
 /** My redemptions: status, pickup codes to show at the store, and cancelling what is not picked up. */
 export default function Redemptions() {
-  const state = useAsync(async () => {
-    await ensureRegistered();
-    return api.redemptions();
-  });
-  const [busy, setBusy] = useState<string | null>(null);
-
-  const cancel = async (r: Redemption) => {
-    const { confirm } = await Taro.showModal({ title: '取消兑换', content: `取消后 ${thousands(r.pointsSpent)} 积分将退回`, confirmText: '取消兑换', cancelText: '保留' });
-    if (!confirm) return;
-    setBusy(r.id);
-    try {
+  const state = useMember(() => api.redemptions());
+  const cancel = useAction(
+    async (r: Redemption) => {
       await api.cancelRedemption(r.id);
       await state.reload();
-    } catch (e) {
-      await Taro.showToast({ title: errorText(e), icon: 'none' });
-    } finally {
-      setBusy(null);
-    }
+    },
+    { toast: true },
+  );
+
+  const askCancel = async (r: Redemption) => {
+    const { confirm } = await Taro.showModal({ title: '取消兑换', content: `取消后 ${thousands(r.pointsSpent)} 积分将退回`, confirmText: '取消兑换', cancelText: '保留' });
+    if (confirm) await cancel.run(r);
   };
 
   if (state.loading && !state.data) return <LoadingState />;
@@ -45,14 +37,14 @@ export default function Redemptions() {
         <View key={r.id} className='panel redemption' data-testid='redemption'>
           <View className='redemption-head'>
             <Text className='item-title'>{r.title}</Text>
-            <Text className={`redemption-status ${r.status}`} data-testid='redemption-status'>{STATUS[r.status]}</Text>
+            <Text className={`redemption-status ${r.status}`} data-testid='redemption-status'>{labelOf(REDEMPTION_STATUS_TEXT, r.status)}</Text>
           </View>
           <View className='muted'>{dateTime(r.createdAt)} · {thousands(r.pointsSpent)} 积分</View>
           {r.status === 'awaiting_pickup' && r.pickupCode ? (
             <View className='pickup'>
               <QrImage className='pickup-qr' text={r.pickupCode} />
               <View className='pickup-code'>{r.pickupCode}</View>
-              <Button className='wide' block fill='outline' loading={busy === r.id} data-testid='cancel-redemption' onClick={() => cancel(r)}>
+              <Button className='wide' block fill='outline' loading={cancel.args?.[0].id === r.id} data-testid='cancel-redemption' onClick={() => void askCancel(r)}>
                 取消兑换
               </Button>
             </View>

@@ -1,14 +1,13 @@
 import { View, Text } from '@tarojs/components';
-import type { MemberOrder } from '@member/shared/api';
-import { request } from '../../../services/request';
-import { useAsync } from '../../../services/use-async';
+import { api } from '../../../services/api';
 import { dateTime, thousands, yuan } from '../../../services/format';
+import { useAsync } from '../../../hooks/use-async';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/states';
 import './index.css';
 
 /** The member's counter orders: where, how much, what it earned, any refund. */
 export default function Orders() {
-  const state = useAsync(() => request<{ data: MemberOrder[] }>('GET', '/api/v1/me/orders').then((r) => r.data));
+  const state = useAsync(api.orders);
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error) return <ErrorState error={state.error} onRetry={state.reload} />;
   const orders = state.data ?? [];

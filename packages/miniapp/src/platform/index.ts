@@ -1,0 +1,49 @@
+import type { ReactElement } from 'react';
+
+/**
+ * What each platform module provides. Taro bundles `x.weapp.ts(x)` or `x.h5.ts(x)` for an import of
+ * `./x`; TypeScript only sees the plain `x.ts(x)` entry. So every variant annotates its export with
+ * the interface below, and every entry imports both variants and asserts them again: a variant that
+ * drifts fails `pnpm typecheck` even though no page imports it directly. Types only: nothing here
+ * reaches a bundle.
+ */
+
+/** Proof of who is signing in: a wx.login code on WeChat, a device identity on H5 (development login). */
+export interface LoginProof {
+  kind: 'wechat' | 'dev';
+  value: string;
+}
+
+export interface LoginPlatform {
+  obtainLoginProof(): Promise<LoginProof>;
+  /** Applies a `?as=` identity switch once at start-up; true when the identity changed. */
+  applyIdentitySwitch(): boolean;
+}
+
+export interface ScanPlatform {
+  /** Whether the device has a camera scanner; without one the cashier types the digits. */
+  readonly canScan: boolean;
+  /** The scanned text, or null when the scan was cancelled or is unavailable. Never rejects. */
+  scanMemberCode(): Promise<string | null>;
+}
+
+export interface BrightnessPlatform {
+  /**
+   * Raises the screen to full brightness and keeps it on while a code is shown. Resolves to the
+   * step that undoes exactly this raise (a no-op where brightness cannot change). Never rejects.
+   */
+  raise(): Promise<() => void>;
+}
+
+export type PhoneValue = { kind: 'none' } | { kind: 'typed'; phone: string } | { kind: 'code'; code: string };
+
+export interface PhoneFieldProps {
+  value: PhoneValue;
+  onChange: (v: PhoneValue) => void;
+}
+
+/** The registration form's phone input: typed on H5, WeChat's getPhoneNumber button on weapp. */
+export type PhoneFieldComponent = (props: PhoneFieldProps) => ReactElement;
+
+/** Every platform module's entry, for the checks in the `x.ts(x)` entries. */
+export type Variants<T> = Record<'weapp' | 'h5', T>;

@@ -1,0 +1,29 @@
+import { describe, expect, it } from '@jest/globals';
+import { CouponView, PointsReason, RedemptionStatus } from '@member/shared/vocabulary';
+import { COUPON_VIEW_EMPTY, COUPON_VIEW_HINT, COUPON_VIEW_TEXT, labelOf, PICKUP_STATUS_TEXT, POINTS_REASON_TEXT, REDEMPTION_STATUS_TEXT } from './labels';
+
+// The Records make the compiler demand a label for every value; this checks none is left blank or
+// in English, and that the tables still match the vocabulary's values one for one.
+describe.each([
+  ['POINTS_REASON_TEXT', POINTS_REASON_TEXT, PointsReason.options],
+  ['REDEMPTION_STATUS_TEXT', REDEMPTION_STATUS_TEXT, RedemptionStatus.options],
+  ['PICKUP_STATUS_TEXT', PICKUP_STATUS_TEXT, RedemptionStatus.options],
+  ['COUPON_VIEW_TEXT', COUPON_VIEW_TEXT, CouponView.options],
+  ['COUPON_VIEW_HINT', COUPON_VIEW_HINT, CouponView.options],
+  ['COUPON_VIEW_EMPTY', COUPON_VIEW_EMPTY, CouponView.options],
+] as [string, Record<string, string>, readonly string[]][])('%s', (_name, table, values) => {
+  it('labels exactly the vocabulary’s values', () => {
+    expect(Object.keys(table).sort()).toEqual([...values].sort());
+  });
+
+  it.each(values)('labels %s in Chinese', (value) => {
+    expect(table[value]).toMatch(/[\u4e00-\u9fff]/);
+  });
+});
+
+describe('labelOf', () => {
+  it('shows a value a newer server sent as itself rather than as nothing', () => {
+    expect(labelOf(POINTS_REASON_TEXT, 'lottery' as PointsReason)).toBe('lottery');
+    expect(labelOf(POINTS_REASON_TEXT, 'expire')).toBe('积分过期');
+  });
+});

@@ -1,0 +1,72 @@
+import type { CouponView, PointsReason, RedemptionStatus } from '@member/shared/vocabulary';
+
+/**
+ * Chinese labels of the shared vocabulary. Each table is a Record over the vocabulary's type, so a
+ * value added in shared does not compile here until it has its label.
+ */
+
+export const POINTS_REASON_TEXT: Record<PointsReason, string> = {
+  order: '到店消费',
+  checkin: '每日签到',
+  review: '评价奖励',
+  share: '分享奖励',
+  referral: '邀请奖励',
+  redeem: '积分兑换',
+  redeem_cancel: '兑换取消退回',
+  refund: '退款扣回',
+  refund_return: '退款退回',
+  expire: '积分过期',
+  adjust: '积分调整',
+  spend: '积分抵现',
+  seed: '开卡赠送',
+};
+
+/** A redemption as the member sees it in 我的兑换. */
+export const REDEMPTION_STATUS_TEXT: Record<RedemptionStatus, string> = {
+  issued: '已发放到券包',
+  awaiting_pickup: '待领取',
+  fulfilled: '已领取',
+  cancelled: '已取消',
+};
+
+/** The same redemption as a store manager sees it at pickup. */
+export const PICKUP_STATUS_TEXT: Record<RedemptionStatus, string> = {
+  issued: '优惠券（无需提货）',
+  awaiting_pickup: '待领取',
+  fulfilled: '已领取',
+  cancelled: '已取消',
+};
+
+/** The wallet's tabs. */
+export const COUPON_VIEW_TEXT: Record<CouponView, string> = {
+  available: '可使用',
+  used: '已使用',
+  expired: '已过期',
+};
+
+/** The line under a coupon in the wallet. */
+export const COUPON_VIEW_HINT: Record<CouponView, string> = {
+  available: '到店出示会员码即可使用',
+  used: '已使用',
+  expired: '已过期',
+};
+
+/** The wallet's empty state per tab. */
+export const COUPON_VIEW_EMPTY: Record<CouponView, string> = {
+  available: '暂无可用优惠券',
+  used: '还没有用过优惠券',
+  expired: '没有过期的优惠券',
+};
+
+/**
+ * A table's entry for a value from the server, or undefined: a server newer than this build may
+ * send a value the (compile-time complete) table does not know yet.
+ */
+export function entryOf<V>(table: Record<string, V>, value: string): V | undefined {
+  return Object.prototype.hasOwnProperty.call(table, value) ? table[value] : undefined;
+}
+
+/** The label of a value from the server; an unknown value shows as itself rather than as nothing. */
+export function labelOf<K extends string>(table: Record<K, string>, value: K): string {
+  return entryOf<string>(table, value) ?? value;
+}
