@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { scenes } from '@member/bff/testing';
 import { ARTIFACTS, launchChromium, phonePage, registerOnPhone, staffSignIn, startBff, withServices, type RunningBff } from './support';
 
 let bff: RunningBff;
@@ -10,10 +11,7 @@ let till: Page; // the cashier's device
 
 beforeAll(async () => {
   bff = await startBff();
-  await withServices(bff, async (s) => {
-    const store = await s.staff.createStore('静安寺店');
-    await s.staff.createStaff({ storeId: store.id, username: 'cashier-e2e', password: 'till-password-1', role: 'cashier' });
-  });
+  await withServices(bff, (s) => scenes.staff(s, { store: '静安寺店', username: 'cashier-e2e', password: 'till-password-1', role: 'cashier' }));
   browser = await launchChromium();
   phone = await phonePage(browser);
   till = await phonePage(browser);
@@ -31,7 +29,7 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
 
   it('the member registers and has points to spend', async () => {
     memberId = await registerOnPhone(phone, bff, '收银测试');
-    await withServices(bff, (s) => s.points.credit({ memberId, amount: 1000, reason: 'adjust', sourceKey: 'e2e:starting-points' }));
+    await withServices(bff, (s) => scenes.givePoints(s, memberId, 1000, 'e2e:starting-points'));
     await phone.reload();
     await on(phone, 'member-card').waitFor();
     expect(await on(phone, 'points-balance').innerText()).toBe('1,000');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { scenes } from '@member/bff/testing';
 import { ARTIFACTS, launchChromium, phonePage, registerOnPhone, staffSignIn, startBff, withServices, type RunningBff } from './support';
 
 let bff: RunningBff;
@@ -11,9 +12,8 @@ let till: Page;
 beforeAll(async () => {
   bff = await startBff();
   await withServices(bff, async (s) => {
-    const store = await s.staff.createStore('徐家汇店');
-    const admin = await s.staff.createStaff({ storeId: store.id, username: 'admin-e2e', password: 'admin-password-1', role: 'admin' });
-    await s.staff.createStaff({ storeId: store.id, username: 'manager-e2e', password: 'manager-password-1', role: 'manager' });
+    const admin = await scenes.staff(s, { store: '徐家汇店', username: 'admin-e2e', password: 'admin-password-1', role: 'admin' });
+    await scenes.staff(s, { store: '徐家汇店', username: 'manager-e2e', password: 'manager-password-1', role: 'manager' });
     const tpl = await s.admin.createTemplate(admin.id, { code: 'e2e-cash-15', kind: 'cash', title: '¥15 无门槛券', valueCents: 1500, validity: { days: 2 } });
     await s.admin.createItem(admin.id, { kind: 'coupon', title: '¥15 无门槛券', description: '兑换后立即到账', imageUrl: '/assets/mall/coupon.svg', pointsCost: 1500, stock: 20, couponTemplateCode: tpl.code });
     await s.admin.createItem(admin.id, { kind: 'physical', title: '会员帆布托特包', description: '到店领取', imageUrl: '/assets/mall/tote.svg', pointsCost: 2500, stock: 5 });
@@ -34,7 +34,7 @@ const on = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).fir
 describe('points mall and coupon wallet on the H5 mini-program', () => {
   it('a member with points opens the mall and sees items, stock and tier locks', async () => {
     const memberId = await registerOnPhone(phone, bff, '商城测试');
-    await withServices(bff, (s) => s.points.credit({ memberId, amount: 5000, reason: 'adjust', sourceKey: 'e2e:mall-points' }));
+    await withServices(bff, (s) => scenes.givePoints(s, memberId, 5000, 'e2e:mall-points'));
 
     await phone.goto(`${bff.url}/#/pages/mall/index`);
     await on(phone, 'mall-item').waitFor();

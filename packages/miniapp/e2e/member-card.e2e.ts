@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { scenes } from '@member/bff/testing';
 import { ARTIFACTS, launchChromium, startBff, storedSession, withServices, type RunningBff } from './support';
 
 let bff: RunningBff;
@@ -31,10 +32,7 @@ async function api<T>(p: string): Promise<T> {
 
 /** Credits points and growth the way a counter order will, through the BFF's own services. */
 async function earn(memberId: string, yuan: number): Promise<void> {
-  await withServices(bff, async (services) => {
-    await services.points.credit({ memberId, amount: yuan, reason: 'order', sourceKey: `e2e:${yuan}` });
-    await services.growth.add({ memberId, delta: yuan, reason: 'order', sourceKey: `e2e:${yuan}` });
-  });
+  await withServices(bff, (services) => scenes.earn(services, memberId, yuan, `e2e:${yuan}`));
 }
 
 describe('member on the H5 mini-program', () => {

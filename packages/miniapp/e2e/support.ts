@@ -3,12 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import mysql from 'mysql2/promise';
+import { createTestDatabase, withServices as withBffServices } from '@member/bff/testing';
 import { chromium, type Browser } from 'playwright-core';
 
 export const ARTIFACTS = path.resolve(__dirname, 'artifacts');
 const ROOT = path.resolve(__dirname, '../../..');
-const TEST_DB_URL = process.env.TEST_DB_URL ?? 'mysql://root@127.0.0.1:3306';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -32,14 +31,11 @@ export interface RunningBff {
  * serving the real H5 build, and waits until /readyz answers.
  */
 export async function startBff(): Promise<RunningBff> {
-  const dbName = `mc_e2e_${randomBytes(4).toString('hex')}`;
-  const admin = await mysql.createConnection(TEST_DB_URL);
-  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
+  const database = await createTestDatabase('mc_e2e');
   const port = await freePort();
   const env = {
     NODE_ENV: 'test',
-    DB_URL: `${TEST_DB_URL}/${dbName}`,
+    DB_URL: database.url,
     PORT: String(port),
     HOST: '127.0.0.1',
     STATIC_DIR: path.join(ROOT, 'packages/miniapp/dist/h5'),
@@ -68,9 +64,7 @@ export async function startBff(): Promise<RunningBff> {
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
-      const a = await mysql.createConnection(TEST_DB_URL);
-      await a.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
-      await a.end();
+      await database.drop();
     },
   };
 }
@@ -85,16 +79,8 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** Runs `fn` with the BFF's own services on the running BFF's database (for setting up a scene). */
-export async function withServices<T>(bff: RunningBff, fn: (services: import('../../bff/src/services').Services) => Promise<T>): Promise<T> {
-  Object.assign(process.env, bff.env);
-  const { bootstrap } = await import('../../bff/src/cli/bootstrap');
-  const { systemClock } = await import('../../bff/src/services/clock');
-  const { services, close } = await bootstrap(systemClock);
-  try {
-    return await fn(services);
-  } finally {
-    await close();
-  }
+export function withServices<T>(bff: RunningBff, fn: Parameters<typeof withBffServices<T>>[1]): Promise<T> {
+  return withBffServices(bff.env, fn);
 }
 
 /** Reads the session the H5 app keeps in localStorage (Taro wraps values as {data}). */

@@ -3,11 +3,11 @@ import { rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import { ErrorBody, generateMemberCode } from '@member/shared';
-import mysql from 'mysql2/promise';
 import request from 'supertest';
 import type { Test } from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import type { Logger as TypeOrmLogger } from 'typeorm';
+import { createTestDatabase } from '@member/bff/testing';
 import { createApp } from '../../src/app';
 import { loadConfig, type AppConfig } from '../../src/config/config';
 import { createDataSource, openDataSource } from '../../src/db/data-source';
@@ -24,8 +24,6 @@ import { FakeWechat } from './fake-wechat';
 import { factories } from './factories';
 import { checkInvariants } from './invariants';
 
-/** Server of the integration tests; CI and developers point TEST_DB_URL elsewhere if they need to. */
-export const TEST_DB_URL = process.env.TEST_DB_URL ?? 'mysql://root@127.0.0.1:3306';
 
 export interface TestAppOptions {
   dialect?: 'mysql' | 'sqlite';
@@ -58,12 +56,7 @@ class StatementLog implements TypeOrmLogger {
  */
 export async function startTestApp(opts: TestAppOptions = {}) {
   const dialect = opts.dialect ?? 'mysql';
-  const dbName = `mc_test_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
-  if (dialect === 'mysql') {
-    const admin = await mysql.createConnection(TEST_DB_URL);
-    await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await admin.end();
-  }
+  const database = dialect === 'mysql' ? await createTestDatabase('mc_test') : null;
   const wechat = new FakeWechat();
   await wechat.start();
   const config = loadConfig({
@@ -83,10 +76,10 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   config.runtime.staffAuth.scryptCost = 1024;
   opts.tweak?.(config);
 
-  const sqlitePath = `/tmp/${dbName}.sqlite`;
+  const sqlitePath = `/tmp/mc_test_${randomBytes(4).toString('hex')}.sqlite`;
   const statementLog = new StatementLog();
   const dataSource = await openDataSource(
-    createDataSource({ dbUrl: dialect === 'mysql' ? `${TEST_DB_URL}/${dbName}` : null, sqlitePath, poolSize: 20, logger: statementLog }),
+    createDataSource({ dbUrl: database?.url ?? null, sqlitePath, poolSize: 20, logger: statementLog }),
   );
   await dataSource.runMigrations({ transaction: 'each' });
   const db = new Db(dataSource, config.runtime.db.deadlockRetries);
@@ -136,10 +129,8 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   async function close(): Promise<void> {
     await wechat.stop();
     if (dataSource.isInitialized) await dataSource.destroy();
-    if (dialect === 'mysql') {
-      const admin = await mysql.createConnection(TEST_DB_URL);
-      await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
-      await admin.end();
+    if (database) {
+      await database.drop();
     } else {
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${sqlitePath}${suffix}`, { force: true });
     }

@@ -25,11 +25,13 @@ const TEXT: Record<ClientErrorCode, string> = {
   NOT_FOUND: '没有找到对应记录',
   UNAUTHENTICATED: '请重新登录',
   FORBIDDEN: '没有权限进行此操作',
-  ALREADY_CHECKED_IN: FALLBACK,
-  ALREADY_REVIEWED: FALLBACK,
-  OUT_OF_STOCK: FALLBACK,
-  TIER_REQUIRED: FALLBACK,
-  NOT_ELIGIBLE: FALLBACK,
+  ALREADY_CHECKED_IN: '今天已经签到过了',
+  ALREADY_REVIEWED: '这笔订单已经评价过了',
+  OUT_OF_STOCK: '已兑完，请看看其他商品',
+  TIER_REQUIRED: '会员等级不足，升级后即可兑换',
+  NOT_ELIGIBLE: '暂不符合条件',
+  USERNAME_TAKEN: '该用户名已被使用',
+  TEMPLATE_CODE_TAKEN: '该券模板编码已存在',
   INTERNAL: FALLBACK,
 };
 
