@@ -22,6 +22,16 @@ import path from 'node:path';
 import { generateMemberCode } from '@member/shared';
 import autocannon from 'autocannon';
 import mysql from 'mysql2/promise';
+import { loadConfig } from '../src/config/config';
+import { createDataSource, openDataSource } from '../src/db/data-source';
+import { Db } from '../src/db/db';
+import { MemberEntity, type MemberRow } from '../src/db/entities';
+import { createLogger } from '../src/http/logging';
+import { TokenService } from '../src/http/tokens';
+import type { WechatClient } from '../src/integrations/wechat';
+import { systemClock } from '../src/lib/clock';
+import { newCodeSecret, newId, randomDigits } from '../src/lib/ids';
+import { createServices } from '../src/services';
 
 const DB_URL = process.env.BENCH_DB_URL ?? 'mysql://root@127.0.0.1:3306';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -35,8 +45,9 @@ const PAYERS = Number(process.env.BENCH_PAYERS ?? (ROUNDS + 1) * SECONDS * 2000)
 const TARGETS: Record<string, number> = { 'member card': 0.5, 'points credit': 0.5, 'counter order': 0.35 };
 const RSS_TARGET_MB = 200;
 
+const MEMBERS = 200;
+
 interface Fixtures {
-  url: string;
   memberTokens: string[];
   memberIds: string[];
   cashierToken: string;
@@ -50,11 +61,69 @@ interface Measured {
   errors: number;
 }
 
-function start(mode: 'bff' | 'bare', env: Record<string, string>): Promise<{ child: ChildProcess; info: Fixtures }> {
+const noWechat: WechatClient = {
+  code2Session: () => Promise.reject(new Error('not used in the benchmark')),
+  phoneNumber: () => Promise.reject(new Error('not used in the benchmark')),
+};
+
+/**
+ * Makes what the runs need, in this process, through the real services (members registered, tokens
+ * issued, payers inserted in bulk: each counter order needs a member whose code window is unused),
+ * so the BFF process starts clean and its memory is its own.
+ */
+async function prepare(dbUrl: string, secrets: { APP_SECRET: string; DATA_KEY: string }): Promise<Fixtures> {
+  const config = loadConfig({ NODE_ENV: 'test', ...secrets, LOG_LEVEL: 'silent' });
+  const dataSource = await openDataSource(createDataSource({ dbUrl, sqlitePath: '', poolSize: 4 }));
+  try {
+    await dataSource.runMigrations();
+    const services = createServices({
+      db: new Db(dataSource),
+      loyalty: config.loyalty,
+      runtime: config.runtime,
+      clock: systemClock,
+      dataKey: config.dataKey,
+      wechat: noWechat,
+      logger: createLogger('silent'),
+    });
+    const tokens = new TokenService(config.appSecret);
+    const memberTokens: string[] = [];
+    const memberIds: string[] = [];
+    for (let i = 0; i < MEMBERS; i++) {
+      const { member } = await services.members.login(`bench-${i}`, null);
+      await services.members.register(member.id, { nickname: `压测${i}`, consentVersion: config.loyalty.privacy.consentVersion });
+      memberTokens.push(tokens.issue({ aud: 'member', sub: member.id }, 3600).token);
+      memberIds.push(member.id);
+    }
+    const store = await services.staff.createStore('压测门店');
+    const cashier = await services.staff.createStaff({ storeId: store.id, username: 'bench-cashier', password: 'bench-password', role: 'cashier' });
+    const cashierToken = tokens.issue({ aud: 'staff', sub: cashier.id, store: cashier.storeId, role: cashier.role }, 3600).token;
+    const payers: { ref: string; secret: string }[] = [];
+    const now = new Date();
+    for (let done = 0; done < PAYERS; done += 500) {
+      const rows: MemberRow[] = Array.from({ length: Math.min(500, PAYERS - done) }, (_, i) => {
+        const secret = newCodeSecret();
+        const ref = randomDigits(10);
+        payers.push({ ref, secret });
+        return {
+          id: newId(), status: 'active', openidHash: null, openidEnc: null, sessionKeyEnc: null, codeRef: ref,
+          codeSecretEnc: services.crypto.encrypt(secret), nickname: `顾客${done + i}`, birthday: null, birthdaySetAt: null,
+          phoneEnc: null, phoneHash: null, consentVersion: config.loyalty.privacy.consentVersion, consentedAt: now, inviteCode: null,
+          tier: 'normal', growth: 0, pointsBalance: 0, nextExpiryAt: null, registeredAt: now, erasedAt: null, createdAt: now, updatedAt: now,
+        };
+      });
+      await dataSource.manager.insert(MemberEntity, rows);
+    }
+    return { memberTokens, memberIds, cashierToken, payers, periodSeconds: config.loyalty.dynamicCode.periodSeconds };
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+function start(mode: 'bff' | 'bare', env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   // Compiled JavaScript, as the BFF runs in production (a TypeScript loader alone adds ≈ 60 MB of RSS).
   const child = fork(path.join(__dirname, '../dist-bench/servers.js'), [mode], { execArgv: [], env: { ...process.env, ...env }, stdio: 'inherit' });
   return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve({ child, info: m as Fixtures }));
+    child.once('message', (m) => resolve({ child, url: (m as { url: string }).url }));
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${String(code)}`)));
   });
 }
@@ -134,27 +203,28 @@ async function main(): Promise<void> {
   await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4`);
   const children: ChildProcess[] = [];
   try {
-    const env = { BENCH_DB_URL_WITH_DB: `${DB_URL}/${dbName}`, BENCH_PAYERS: String(PAYERS) };
+    const secrets = { APP_SECRET: randomBytes(32).toString('hex'), DATA_KEY: randomBytes(32).toString('hex') };
+    const env = { BENCH_DB_URL_WITH_DB: `${DB_URL}/${dbName}`, ...secrets };
     console.log(`\nMember Center BFF benchmark: ${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds per path after a ${WARMUP_SECONDS} s warm-up`);
-    console.log(`preparing ${PAYERS} counter payers…`);
+    console.log(`preparing ${MEMBERS} members and ${PAYERS} counter payers…`);
+    const f = await prepare(env.BENCH_DB_URL_WITH_DB, secrets);
     const bff = await start('bff', env);
     children.push(bff.child);
-    const bare = await start('bare', { ...env, BENCH_MEMBER_IDS: JSON.stringify(bff.info.memberIds) });
+    const bare = await start('bare', { ...env, BENCH_MEMBER_IDS: JSON.stringify(f.memberIds) });
     children.push(bare.child);
-    const f = bff.info;
 
     const rows: Row[] = [];
     rows.push(
       await compare(
         'member card',
         'bare Koa + mysql2 SELECT by primary key',
-        (seconds) => load(`${f.url}/api/v1/me`, { tokens: f.memberTokens, seconds }),
-        (seconds) => load(`${bare.info.url}/select`, { seconds }),
+        (seconds) => load(`${bff.url}/api/v1/me`, { tokens: f.memberTokens, seconds }),
+        (seconds) => load(`${bare.url}/select`, { seconds }),
       ),
     );
-    const bareWrite = (seconds: number) => load(`${bare.info.url}/write`, { method: 'POST', seconds });
+    const bareWrite = (seconds: number) => load(`${bare.url}/write`, { method: 'POST', seconds });
     rows.push(
-      await compare('points credit', 'bare Koa + mysql2 START; UPDATE; INSERT; COMMIT', (seconds) => load(`${f.url}/bench/credit`, { method: 'POST', tokens: f.memberTokens, body: () => '{}', seconds }), bareWrite),
+      await compare('points credit', 'bare Koa + mysql2 START; UPDATE; INSERT; COMMIT', (seconds) => load(`${bff.url}/bench/credit`, { method: 'POST', tokens: f.memberTokens, body: () => '{}', seconds }), bareWrite),
     );
     // Each round pays with its own slice of payers: a code window pays once.
     const slice = Math.floor(f.payers.length / (ROUNDS + 1));
@@ -166,7 +236,7 @@ async function main(): Promise<void> {
         (seconds, round) => {
           const payers = f.payers.slice((round + 1) * slice, (round + 2) * slice);
           let next = 0;
-          return load(`${f.url}/api/v1/counter/orders`, {
+          return load(`${bff.url}/api/v1/counter/orders`, {
             method: 'POST',
             tokens: [f.cashierToken],
             seconds,

@@ -6,10 +6,9 @@
  *   bare  Koa + mysql2 doing the least the same work can: one SELECT by primary key, or
  *         START TRANSACTION; UPDATE; INSERT; COMMIT
  *
- * Started with fork(); they report over IPC: `{ready, url, ...fixtures}` when listening and
- * `{rss}` (peak resident set in MB, from the process itself) when asked.
+ * Started with fork(); they report over IPC: `{ready, url}` when listening and `{rss}` (peak
+ * resident set in MB since ready, sampled by the process itself) when asked.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector';
 import path from 'node:path';
@@ -24,17 +23,15 @@ import { createApp } from '../dist/app';
 import { loadConfig } from '../dist/config/config';
 import { createDataSource, openDataSource } from '../dist/db/data-source';
 import { Db } from '../dist/db/db';
-import { MemberEntity, type MemberRow } from '../dist/db/entities';
 import { createLogger } from '../dist/http/logging';
 import { defineRoute } from '../dist/http/route';
 import { mountRoutes } from '../dist/http/router';
 import type { WechatClient } from '../dist/integrations/wechat';
-import { newCodeSecret, newId, randomDigits } from '../dist/lib/ids';
+import { newId } from '../dist/lib/ids';
 
 const mode = process.argv[2];
 const dbUrl = process.env.BENCH_DB_URL_WITH_DB ?? '';
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 200);
-const PAYERS = Number(process.env.BENCH_PAYERS ?? 0);
 
 const noWechat: WechatClient = {
   code2Session: () => Promise.reject(new Error('not used in the benchmark')),
@@ -65,18 +62,20 @@ function profileUntilExit(): void {
   );
 }
 
-function reportRss(): void {
+/** Answers `{cmd: 'rss'}` with the peak resident set (MB) since ready, sampled every 50 ms. */
+function serveReports(): void {
   profileUntilExit();
+  let peak = process.memoryUsage.rss();
+  setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50).unref();
   process.on('message', (m: { cmd?: string }) => {
-    // maxRSS is the peak resident set of this process, in kilobytes.
-    if (m.cmd === 'rss') process.send?.({ rss: Math.round(process.resourceUsage().maxRSS / 1024), memory: process.memoryUsage() });
+    if (m.cmd === 'rss') process.send?.({ rss: Math.round(peak / 1024 / 1024), memory: process.memoryUsage() });
   });
 }
 
 async function bff(): Promise<void> {
-  const config = loadConfig({ NODE_ENV: 'test', APP_SECRET: randomBytes(32).toString('hex'), DATA_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent' });
+  // The fixtures were made by the parent (bench/run.ts) with the same secrets: this process only serves.
+  const config = loadConfig({ NODE_ENV: 'test', APP_SECRET: process.env.APP_SECRET, DATA_KEY: process.env.DATA_KEY, LOG_LEVEL: 'silent' });
   const dataSource = await openDataSource(createDataSource({ dbUrl, sqlitePath: '', poolSize: config.runtime.db.poolSize }));
-  await dataSource.runMigrations();
   const db = new Db(dataSource, config.runtime.db.deadlockRetries);
   const { app, services, tokens } = createApp({ config, db, wechat: noWechat, logger: createLogger('silent') });
   // One points credit per request through the real router and PointsService (a fresh event each time).
@@ -97,40 +96,9 @@ async function bff(): Promise<void> {
     { db, tokens, staffAccess: services.staff, idempotencyRecords: services.repos.idempotency },
   );
   app.use(router.routes());
-
-  const memberTokens: string[] = [];
-  const memberIds: string[] = [];
-  for (let i = 0; i < MEMBERS; i++) {
-    const { member } = await services.members.login(`bench-${i}`, null);
-    await services.members.register(member.id, { nickname: `压测${i}`, consentVersion: config.loyalty.privacy.consentVersion });
-    memberTokens.push(tokens.issue({ aud: 'member', sub: member.id }, 3600).token);
-    memberIds.push(member.id);
-  }
-  // Counter orders: each needs a member whose code window is unused, so payers are inserted in bulk.
-  const store = await services.staff.createStore('压测门店');
-  await services.staff.createStaff({ storeId: store.id, username: 'bench-cashier', password: 'bench-password', role: 'cashier' });
-  const cashier = await services.staff.signIn('bench-cashier', 'bench-password');
-  const cashierToken = tokens.issue({ aud: 'staff', sub: cashier.id, store: cashier.storeId, role: cashier.role }, 3600).token;
-  const payers: { ref: string; secret: string }[] = [];
-  const now = new Date();
-  for (let done = 0; done < PAYERS; done += 500) {
-    const rows: MemberRow[] = Array.from({ length: Math.min(500, PAYERS - done) }, (_, i) => {
-      const secret = newCodeSecret();
-      const ref = randomDigits(10);
-      payers.push({ ref, secret });
-      return {
-        id: newId(), status: 'active', openidHash: null, openidEnc: null, sessionKeyEnc: null, codeRef: ref,
-        codeSecretEnc: services.crypto.encrypt(secret), nickname: `顾客${done + i}`, birthday: null, birthdaySetAt: null,
-        phoneEnc: null, phoneHash: null, consentVersion: config.loyalty.privacy.consentVersion, consentedAt: now, inviteCode: null,
-        tier: 'normal', growth: 0, pointsBalance: 0, nextExpiryAt: null, registeredAt: now, erasedAt: null, createdAt: now, updatedAt: now,
-      };
-    });
-    await dataSource.manager.insert(MemberEntity, rows);
-  }
   const url = await listen(app.callback());
-  reportRss();
-  if (process.env.BENCH_DEBUG_MEMORY) console.error('ready', Math.round(process.resourceUsage().maxRSS / 1024), JSON.stringify(process.memoryUsage()));
-  process.send?.({ ready: true, url, memberTokens, memberIds, cashierToken, payers, periodSeconds: config.loyalty.dynamicCode.periodSeconds });
+  serveReports();
+  process.send?.({ ready: true, url });
 }
 
 async function bare(): Promise<void> {
@@ -159,7 +127,7 @@ async function bare(): Promise<void> {
     ctx.body = { data: { ok: true } };
   });
   const url = await listen(app.callback());
-  reportRss();
+  serveReports();
   process.send?.({ ready: true, url });
 }
 
