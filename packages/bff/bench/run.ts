@@ -3,7 +3,8 @@
  * `pnpm bench`: each hot path of the BFF beside a like-for-like baseline measured in the same run,
  * on the same machine and database, so the ratios mean something although absolute numbers drift.
  *
- *   member card    GET /api/v1/me                 vs bare Koa + mysql2: one SELECT by primary key
+ *   member card    GET /api/v1/me (half the members with points expiring soon)
+ *                                                  vs bare Koa + mysql2: one SELECT by primary key
  *   points credit  one PointsService.credit       vs bare Koa + mysql2: START; UPDATE; INSERT; COMMIT
  *   counter order  POST /api/v1/counter/orders    vs the same bare transaction
  *
@@ -91,6 +92,8 @@ async function prepare(dbUrl: string, secrets: { APP_SECRET: string; DATA_KEY: s
     for (let i = 0; i < MEMBERS; i++) {
       const { member } = await services.members.login(`bench-${i}`, null);
       await services.members.register(member.id, { nickname: `压测${i}`, consentVersion: config.loyalty.privacy.consentVersion });
+      // Half the members have points expiring within the card's warning window: their card reads lots too.
+      if (i % 2 === 0) await services.points.credit(member.id, { amount: 100, reason: 'adjust', sourceKey: 'bench:expiring', expiresAt: new Date(Date.now() + 10 * 86_400_000) });
       memberTokens.push(tokens.issue({ aud: 'member', sub: member.id }, 3600).token);
       memberIds.push(member.id);
     }

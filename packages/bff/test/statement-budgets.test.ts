@@ -25,9 +25,17 @@ function within(statements: string[], budget: number): void {
 }
 
 describe('statement budgets of the hot paths (MariaDB)', () => {
-  it(`GET /api/v1/me (the member card): at most ${BUDGET.memberCard}`, async () => {
+  it(`GET /api/v1/me (the member card) with points expiring soon: at most ${BUDGET.memberCard}`, async () => {
     const m = await t.memberWith('silver', 500);
-    within(await t.statementsOf(() => t.http.get('/api/v1/me').set(m.auth).expect(200)), BUDGET.memberCard);
+    await t.services.points.credit(m.id, { amount: 50, reason: 'adjust', sourceKey: 'budget:soon', expiresAt: new Date(Date.now() + 5 * 86_400_000) });
+    const statements = await t.statementsOf(() => t.http.get('/api/v1/me').set(m.auth).expect(200));
+    within(statements, BUDGET.memberCard);
+    expect(statements.some((s) => s.includes('points_lots'))).toBe(true);
+  });
+
+  it('GET /api/v1/me with nothing expiring within the warning window reads the member row only', async () => {
+    const m = await t.memberWith('silver', 500);
+    within(await t.statementsOf(() => t.http.get('/api/v1/me').set(m.auth).expect(200)), 1);
   });
 
   it(`POST /api/v1/counter/lookup: at most ${BUDGET.counterLookup}`, async () => {

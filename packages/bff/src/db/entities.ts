@@ -449,27 +449,6 @@ export const OrderEntity = new EntitySchema<OrderRow>({
   },
 });
 
-/** One row per (member, code window) that paid for an order: a dynamic code is single-use. */
-export interface UsedCodeRow {
-  id: string;
-  memberId: string;
-  step: number;
-  orderId: string;
-  createdAt: Date;
-}
-
-export const UsedCodeEntity = new EntitySchema<UsedCodeRow>({
-  name: 'UsedCode',
-  tableName: 'used_codes',
-  columns: {
-    id,
-    memberId: { ...ref, name: 'member_id' },
-    step: { type: 'int' },
-    orderId: { ...ref, name: 'order_id' },
-    createdAt: at('created_at'),
-  },
-});
-
 export interface RefundRow {
   id: string;
   orderId: string;
@@ -624,7 +603,6 @@ export const entities = [
   CouponTemplateEntity,
   MemberCouponEntity,
   OrderEntity,
-  UsedCodeEntity,
   RefundEntity,
   MallItemEntity,
   RedemptionEntity,

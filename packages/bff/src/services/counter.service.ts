@@ -132,8 +132,8 @@ export class CounterService {
 
   /**
    * Records a counter order. In one transaction: locks the member found by the code, re-prices on
-   * the server, records the order (unique per store + receipt number), burns the code window
-   * (unique per member + window), uses the coupon, and posts the spend, the earned points and the
+   * the server, records the order (unique per store + receipt number, and per member + code
+   * window: a code pays once), uses the coupon, and posts the spend, the earned points and the
    * growth to the account in one go (upgrading the tier at once).
    */
   async order(till: Till, body: CounterOrderBody): Promise<OrderResult> {
@@ -177,7 +177,6 @@ export class CounterService {
           createdAt: now,
         };
         await this.repos.orders.insert(order);
-        await this.repos.orders.insertUsedCode({ id: newId(), memberId: member.id, step, orderId: order.id, createdAt: now });
         if (order.couponId) await this.coupons.use(member.id, order.couponId, order.id, lockRefOf(till));
         const posted = await this.points.post(locked, {
           debits: q.pointsUsed > 0 ? [{ amount: q.pointsUsed, reason: 'spend', sourceKey: `order:${order.id}:spend` }] : [],

@@ -15,6 +15,7 @@ import { isDuplicateKey, type Db } from '../db/db';
 import type { GrowthLedgerRow, MemberCouponRow, MemberRow, OrderRow, PointsLedgerRow, TierHistoryRow } from '../db/entities';
 import type { Repositories } from '../db/repositories';
 import type { RowPage } from '../db/repositories/paging';
+import type { LiveLot } from '../db/repositories/points.repository';
 import type { RateLimit } from '../http/rate-limit';
 import type { WechatClient } from '../integrations/wechat';
 import type { Clock } from '../lib/clock';
@@ -210,23 +211,24 @@ export class MemberService {
   }
 
   /**
-   * The member card (GET /me) in two statements, read side by side: the member row with its
-   * coupon count and earning pace, and the lots expiring within the warning window. Lapsed points
-   * (rare: the expiry job usually got there first) are settled before they could be shown.
+   * The member card (GET /me): the member row with its coupon count and earning pace in one
+   * statement; then, only when `next_expiry_at` says a lot lapses within the warning window, one
+   * read of those lots, which serves both the warning and settling points that have already lapsed
+   * (rare: the expiry job usually got there first). Never more than two statements.
    */
   async card(memberId: string): Promise<MemberCard> {
     const now = this.clock.now();
     const warning = this.loyalty.points.expiryWarningDays;
-    const [row, expiring] = await Promise.all([
-      this.repos.members.card(memberId, now, addDays(now, -this.loyalty.points.projectionWindowDays)),
-      this.repos.points.lotsExpiringBy(memberId, addDays(now, warning)),
-    ]);
-    const m = registeredOrThrow(row);
+    const horizon = addDays(now, warning);
+    const m = registeredOrThrow(await this.repos.members.card(memberId, now, addDays(now, -this.loyalty.points.projectionWindowDays)));
     let balance = m.pointsBalance;
-    let lots = expiring;
-    if (lots.some((l) => l.expiresAt <= now)) {
-      balance -= await this.points.expireMember(memberId);
-      lots = lots.filter((l) => l.expiresAt > now);
+    let lots: LiveLot[] = [];
+    if (m.nextExpiryAt && m.nextExpiryAt <= horizon) {
+      lots = await this.repos.points.lotsExpiringBy(memberId, horizon);
+      if (lots.some((l) => l.expiresAt <= now)) {
+        balance -= await this.points.expireMember(memberId);
+        lots = lots.filter((l) => l.expiresAt > now);
+      }
     }
     const tier = tierByCode(this.loyalty.tiers, m.tier);
     return {

@@ -13,11 +13,9 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The business day (`YYYY-MM-DD`) an instant falls on in `timeZone`. */
+/** The business day (`YYYY-MM-DD`) an instant falls on in `timeZone` (the en-CA format is ISO). */
 export function businessDate(instant: Date, timeZone: string): string {
-  const parts = formatter(timeZone).formatToParts(instant);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  return formatter(timeZone).format(instant);
 }
 
 /** Day of the month (1–31) of an instant in `timeZone`; campaigns such as member day key on it. */

@@ -1,9 +1,8 @@
 import { numberOf, type Db } from '../db';
-import { OrderEntity, RefundEntity, StoreEntity, UsedCodeEntity, type OrderRow, type RefundRow, type UsedCodeRow } from '../entities';
+import { OrderEntity, RefundEntity, StoreEntity, type OrderRow, type RefundRow } from '../entities';
 import { tableOf } from '../table';
 
 const orders = tableOf(OrderEntity);
-const usedCodes = tableOf(UsedCodeEntity);
 const refunds = tableOf(RefundEntity);
 const stores = tableOf(StoreEntity);
 
@@ -14,19 +13,16 @@ export interface Reversal {
   pointsReturned: number;
 }
 
-/** Counter orders, the code windows they burnt, and their refunds. */
+/** Counter orders (each also burns the code window it was paid with) and their refunds. */
 export class OrderRepository {
   constructor(private readonly db: Db) {}
 
-  /** Inserts an order; a receipt number already used in the store fails with a duplicate key. */
+  /**
+   * Inserts an order. Fails with a duplicate key when the receipt number was already used in the
+   * store, or when the member's code window already paid (`UNIQUE(member_id, code_step)`).
+   */
   async insert(order: OrderRow): Promise<void> {
     const [sql, params] = orders.insert([order]);
-    await this.db.execute(sql, params);
-  }
-
-  /** Burns a code window; a window that already paid fails with a duplicate key. */
-  async insertUsedCode(row: UsedCodeRow): Promise<void> {
-    const [sql, params] = usedCodes.insert([row]);
     await this.db.execute(sql, params);
   }
 
