@@ -34,7 +34,7 @@ import { systemClock } from '../src/lib/clock';
 import { newCodeSecret, newId, randomDigits } from '../src/lib/ids';
 import { createServices } from '../src/services';
 
-const DB_URL = process.env.BENCH_DB_URL ?? 'mysql://root@127.0.0.1:3306';
+const DB_URL = process.env.BENCH_DB_URL ?? 'mariadb://root@127.0.0.1:3306';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -18,7 +18,7 @@ describe('loadConfig', () => {
 
   it('names every bad environment variable in one readable error', () => {
     expect(() => loadConfig({ PORT: 'eighty', DB_URL: 'postgres://x', DATA_KEY: 'short', APP_SECRET: 'tiny' })).toThrow(
-      /Invalid environment:\n {2}- PORT: .*\n {2}- DB_URL: DB_URL must be a mysql:\/\/ URL\n {2}- APP_SECRET: APP_SECRET must be at least 32 characters\n {2}- DATA_KEY: must be 64 hex/,
+      /Invalid environment:\n {2}- PORT: .*\n {2}- DB_URL: DB_URL must be a mysql:\/\/ \(or mariadb:\/\/\) URL\n {2}- APP_SECRET: APP_SECRET must be at least 32 characters\n {2}- DATA_KEY: must be 64 hex/,
     );
   });
 

@@ -8,7 +8,7 @@ import mysql from 'mysql2/promise';
 import type { Services } from '../src/services';
 
 /** The MySQL-compatible server the tests use (MariaDB on these machines); override with TEST_DB_URL. */
-export const TEST_DB_URL = process.env.TEST_DB_URL ?? 'mysql://root@127.0.0.1:3306';
+export const TEST_DB_URL = process.env.TEST_DB_URL ?? 'mariadb://root@127.0.0.1:3306';
 
 export interface TestDatabase {
   name: string;

@@ -38,7 +38,7 @@ const Env = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
-  DB_URL: z.string().regex(/^mysql:\/\//, 'DB_URL must be a mysql:// URL').optional(),
+  DB_URL: z.string().regex(/^(mysql|mariadb):\/\//, 'DB_URL must be a mysql:// (or mariadb://) URL').optional(),
   DATA_DIR: z.string().default(path.join(REPO_ROOT, '.data')),
   APP_SECRET: z.string().min(32, 'APP_SECRET must be at least 32 characters').optional(),
   DATA_KEY: hexKey.optional(),
@@ -56,7 +56,7 @@ export interface AppConfig {
   env: 'development' | 'test' | 'production';
   port: number;
   host: string;
-  /** mysql://… or null for the embedded SQLite database at `sqlitePath`. */
+  /** mysql://… (mariadb://… for a MariaDB server) or null for the embedded SQLite database at `sqlitePath`. */
   dbUrl: string | null;
   sqlitePath: string;
   appSecret: string;

@@ -18,14 +18,15 @@ export interface DbOptions {
 }
 
 /**
- * MySQL when a `mysql://` URL is given, otherwise the embedded SQLite file. Migrations only,
+ * MySQL when a `mysql://` URL is given (MariaDB: `mariadb://`), otherwise the embedded SQLite file. Migrations only,
  * never `synchronize`. mysql2 runs in UTC (`timezone: 'Z'`) and returns numbers for numeric types.
  */
 export function createDataSource(opts: DbOptions): DataSource {
   const logging = opts.logger ? { logger: opts.logger } : { logging: false as const };
   if (opts.dbUrl) {
     return new DataSource({
-      type: 'mysql',
+      // Same driver (mysql2) for both; `mariadb://` tells TypeORM which dialect of schema metadata to expect.
+      type: opts.dbUrl.startsWith('mariadb://') ? 'mariadb' : 'mysql',
       url: opts.dbUrl,
       entities,
       migrations,
@@ -74,7 +75,7 @@ const READ_COMMITTED = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
  */
 export async function openDataSource(dataSource: DataSource): Promise<DataSource> {
   await dataSource.initialize();
-  if (dataSource.options.type !== 'mysql') return dataSource;
+  if (dataSource.options.type !== 'mysql' && dataSource.options.type !== 'mariadb') return dataSource;
   const pool = (dataSource.driver as unknown as { pool: Pool }).pool;
   // Connections opened from now on get the setting before any other statement (mysql2 queues in order).
   pool.on('connection', (c) => c.query(READ_COMMITTED, () => undefined));

@@ -24,7 +24,7 @@ export class Db {
     readonly dataSource: DataSource,
     private readonly deadlockRetries = 3,
   ) {
-    this.dialect = dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
+    this.dialect = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb' ? 'mysql' : 'sqlite';
   }
 
   /** TypeORM's manager of the running transaction, or the plain one outside any: for cold paths in repositories. */

@@ -66,14 +66,21 @@ export const MemberEntity = new EntitySchema<MemberRow>({
     consentedAt: at('consented_at', true),
     inviteCode: { type: 'varchar', length: 12, name: 'invite_code', nullable: true },
     tier: { type: 'varchar', length: 32 },
-    growth: { type: 'int' },
-    pointsBalance: { type: 'int', name: 'points_balance' },
+    growth: { type: 'int', default: 0 },
+    pointsBalance: { type: 'int', name: 'points_balance', default: 0 },
     nextExpiryAt: at('next_expiry_at', true),
     registeredAt: at('registered_at', true),
     erasedAt: at('erased_at', true),
     createdAt: at('created_at'),
     updatedAt: at('updated_at'),
   },
+  indices: [
+    { name: 'uq_members_openid_hash', columns: ['openidHash'], unique: true },
+    { name: 'uq_members_phone_hash', columns: ['phoneHash'], unique: true },
+    { name: 'uq_members_code_ref', columns: ['codeRef'], unique: true },
+    { name: 'uq_members_invite_code', columns: ['inviteCode'], unique: true },
+    { name: 'ix_members_next_expiry', columns: ['nextExpiryAt'] },
+  ],
 });
 
 export interface FormerIdentityRow {
@@ -94,6 +101,9 @@ export const FormerIdentityEntity = new EntitySchema<FormerIdentityRow>({
     memberId: { ...ref, name: 'member_id' },
     createdAt: at('created_at'),
   },
+  indices: [
+    { name: 'ix_former_identities_hash', columns: ['kind', 'hash'] },
+  ],
 });
 
 export interface PointsLedgerRow {
@@ -124,6 +134,10 @@ export const PointsLedgerEntity = new EntitySchema<PointsLedgerRow>({
     note: { type: 'varchar', length: 255, nullable: true },
     createdAt: at('created_at'),
   },
+  indices: [
+    { name: 'uq_points_ledger_source', columns: ['memberId', 'sourceKey'], unique: true },
+    { name: 'ix_points_ledger_member_created', columns: ['memberId', 'createdAt'] },
+  ],
 });
 
 export interface PointsLotRow {
@@ -148,6 +162,10 @@ export const PointsLotEntity = new EntitySchema<PointsLotRow>({
     expiresAt: at('expires_at'),
     ledgerId: { ...ref, name: 'ledger_id' },
   },
+  indices: [
+    { name: 'ix_points_lots_member_expiry', columns: ['memberId', 'expiresAt'] },
+    { name: 'ix_points_lots_expiry', columns: ['expiresAt'] },
+  ],
 });
 
 /** Which lots a debit consumed, so a refund can give the points back with their original expiry. */
@@ -167,6 +185,9 @@ export const PointsAllocationEntity = new EntitySchema<PointsAllocationRow>({
     lotId: { ...ref, name: 'lot_id' },
     amount: { type: 'int' },
   },
+  indices: [
+    { name: 'ix_points_allocations_ledger', columns: ['ledgerId'] },
+  ],
 });
 
 export interface GrowthLedgerRow {
@@ -191,6 +212,10 @@ export const GrowthLedgerEntity = new EntitySchema<GrowthLedgerRow>({
     sourceKey: { type: 'varchar', length: 191, name: 'source_key' },
     createdAt: at('created_at'),
   },
+  indices: [
+    { name: 'uq_growth_ledger_source', columns: ['memberId', 'sourceKey'], unique: true },
+    { name: 'ix_growth_ledger_member_created', columns: ['memberId', 'createdAt'] },
+  ],
 });
 
 export interface TierHistoryRow {
@@ -213,6 +238,9 @@ export const TierHistoryEntity = new EntitySchema<TierHistoryRow>({
     reason: { type: 'varchar', length: 16 },
     createdAt: at('created_at'),
   },
+  indices: [
+    { name: 'ix_tier_history_member', columns: ['memberId', 'createdAt'] },
+  ],
 });
 
 export interface IdempotencyRow {
@@ -237,6 +265,9 @@ export const IdempotencyEntity = new EntitySchema<IdempotencyRow>({
     responseBody: { type: 'text', name: 'response_body', nullable: true },
     createdAt: at('created_at'),
   },
+  indices: [
+    { name: 'uq_idempotency_scope_key', columns: ['scope', 'idemKey'], unique: true },
+  ],
 });
 
 export interface JobLeaseRow {
@@ -293,11 +324,14 @@ export const StaffEntity = new EntitySchema<StaffRow>({
     username: { type: 'varchar', length: 64 },
     passwordHash: { type: 'varchar', length: 255, name: 'password_hash' },
     role: { type: 'varchar', length: 16 },
-    failedAttempts: { type: 'int', name: 'failed_attempts' },
+    failedAttempts: { type: 'int', name: 'failed_attempts', default: 0 },
     lockedUntil: at('locked_until', true),
     disabledAt: at('disabled_at', true),
     createdAt: at('created_at'),
   },
+  indices: [
+    { name: 'uq_staff_username', columns: ['username'], unique: true },
+  ],
 });
 
 /** What a coupon gives: the same columns on a template and on each coupon issued from it. */
@@ -342,13 +376,16 @@ export const CouponTemplateEntity = new EntitySchema<CouponTemplateRow>({
     validFrom: at('valid_from', true),
     validTo: at('valid_to', true),
     totalStock: { type: 'int', name: 'total_stock', nullable: true },
-    issuedCount: { type: 'int', name: 'issued_count' },
+    issuedCount: { type: 'int', name: 'issued_count', default: 0 },
     perMemberLimit: { type: 'int', name: 'per_member_limit', nullable: true },
     minTier: { type: 'varchar', length: 32, name: 'min_tier', nullable: true },
     source: { type: 'varchar', length: 16 },
     createdAt: at('created_at'),
     updatedAt: at('updated_at'),
   },
+  indices: [
+    { name: 'uq_coupon_templates_code', columns: ['code'], unique: true },
+  ],
 });
 
 export interface MemberCouponRow {
@@ -392,6 +429,11 @@ export const MemberCouponEntity = new EntitySchema<MemberCouponRow>({
     sourceKey: { type: 'varchar', length: 191, name: 'source_key' },
     createdAt: at('created_at'),
   },
+  indices: [
+    { name: 'uq_member_coupons_source', columns: ['memberId', 'sourceKey'], unique: true },
+    { name: 'ix_member_coupons_member_status', columns: ['memberId', 'status', 'validTo'] },
+    { name: 'ix_member_coupons_template_member', columns: ['templateId', 'memberId'] },
+  ],
 });
 
 export interface OrderRow {
@@ -441,12 +483,17 @@ export const OrderEntity = new EntitySchema<OrderRow>({
     growthEarned: { type: 'int', name: 'growth_earned' },
     multiplierPct: { type: 'int', name: 'multiplier_pct' },
     codeStep: { type: 'int', name: 'code_step' },
-    refundedCents: { type: 'int', name: 'refunded_cents' },
-    pointsReversed: { type: 'int', name: 'points_reversed' },
-    growthReversed: { type: 'int', name: 'growth_reversed' },
-    pointsReturned: { type: 'int', name: 'points_returned' },
+    refundedCents: { type: 'int', name: 'refunded_cents', default: 0 },
+    pointsReversed: { type: 'int', name: 'points_reversed', default: 0 },
+    growthReversed: { type: 'int', name: 'growth_reversed', default: 0 },
+    pointsReturned: { type: 'int', name: 'points_returned', default: 0 },
     createdAt: at('created_at'),
   },
+  indices: [
+    { name: 'uq_orders_store_receipt', columns: ['storeId', 'receiptNo'], unique: true },
+    { name: 'uq_orders_member_step', columns: ['memberId', 'codeStep'], unique: true },
+    { name: 'ix_orders_member', columns: ['memberId', 'createdAt'] },
+  ],
 });
 
 export interface RefundRow {
@@ -479,6 +526,10 @@ export const RefundEntity = new EntitySchema<RefundRow>({
     couponRestored: { type: 'int', name: 'coupon_restored' },
     createdAt: at('created_at'),
   },
+  indices: [
+    { name: 'uq_refunds_store_no', columns: ['storeId', 'refundNo'], unique: true },
+    { name: 'ix_refunds_order', columns: ['orderId'] },
+  ],
 });
 
 
@@ -518,10 +569,13 @@ export const MallItemEntity = new EntitySchema<MallItemRow>({
     saleTo: at('sale_to', true),
     minTier: { type: 'varchar', length: 32, name: 'min_tier', nullable: true },
     couponTemplateCode: { type: 'varchar', length: 64, name: 'coupon_template_code', nullable: true },
-    active: { type: 'int' },
+    active: { type: 'int', default: 1 },
     createdAt: at('created_at'),
     updatedAt: at('updated_at'),
   },
+  indices: [
+    { name: 'ix_mall_items_active', columns: ['active', 'pointsCost'] },
+  ],
 });
 
 export interface RedemptionRow {
@@ -562,6 +616,10 @@ export const RedemptionEntity = new EntitySchema<RedemptionRow>({
     cancelledAt: at('cancelled_at', true),
     createdAt: at('created_at'),
   },
+  indices: [
+    { name: 'ix_redemptions_member', columns: ['memberId', 'itemId', 'status'] },
+    { name: 'uq_redemptions_pickup_code', columns: ['pickupCode'], unique: true },
+  ],
 });
 
 export interface AuditRow {
@@ -586,6 +644,9 @@ export const AuditEntity = new EntitySchema<AuditRow>({
     details: { type: 'text' },
     createdAt: at('created_at'),
   },
+  indices: [
+    { name: 'ix_audit_log_target', columns: ['targetType', 'targetId'] },
+  ],
 });
 
 export const entities = [
