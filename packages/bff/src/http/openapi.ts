@@ -29,7 +29,7 @@ export function openApiDocument(routes: readonly AnyRoute[], info: { title: stri
       }
     }
     if (r.idempotent) {
-      parameters.push({ name: 'Idempotency-Key', in: 'header', required: r.idempotent === 'required', schema: { type: 'string', minLength: 1, maxLength: 255 } });
+      parameters.push({ name: 'Idempotency-Key', in: 'header', required: r.idempotent === 'required', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' } });
     }
     const responses: Record<string, unknown> = {
       [String(r.status ?? 200)]: { description: 'success', content: { 'application/json': { schema: json(successBodySchema(r), 'output') } } },

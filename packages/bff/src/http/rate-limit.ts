@@ -4,7 +4,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 /**
  * A named limit (points per duration) keyed by caller. In-memory per BFF instance: with N instances
  * the effective limit is N× the setting, which is acceptable for abuse protection; the paid WeChat
- * quota is protected per member as well (see identity service).
+ * quota is protected per member as well (MemberService.register).
  */
 export class RateLimit {
   private readonly limiter: RateLimiterMemory;

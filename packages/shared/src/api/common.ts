@@ -22,12 +22,8 @@ export const PageQuery = z.object({
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
-export const IdempotencyKey = z.string().min(1).max(255);
-
-/** The success envelope `{ data }` around a schema. */
-export function dataOf<T extends z.ZodType>(schema: T) {
-  return z.object({ data: schema });
-}
+/** Idempotency-Key header: 1–128 characters of [A-Za-z0-9_-] (the contract's rule). */
+export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, '1–128 characters of A-Z, a-z, 0-9, - and _');
 
 /** The list envelope `{ data: [...], nextCursor }` around an item schema. */
 export function pageOf<T extends z.ZodType>(schema: T) {

@@ -29,7 +29,7 @@ export function tierAtLeast(tiers: readonly TierConfig[], code: string, minimum:
 
 /**
  * Immediate upgrade rule: the tier a member moves to after growth changes. Growth only ever
- * lifts a tier here; drops happen at the quarterly review (`tierAfterReview`).
+ * lifts a tier here; drops wait for the quarterly review (a job of the operations work).
  */
 export function tierAfterGrowth(tiers: readonly TierConfig[], currentCode: string, growth: number): TierConfig {
   const earned = tierForGrowth(tiers, growth);
