@@ -93,7 +93,7 @@ describe('Idempotency-Key over HTTP', () => {
 
   it('rejects a key longer than 128 characters or with other characters with 400, changing nothing', async () => {
     const m = await t.member();
-    for (const key of ['k'.repeat(129), 'a b', 'ключ']) {
+    for (const key of ['k'.repeat(129), 'a b', 'key.with.dots']) {
       const res = await t.http.post('/api/v1/test/bonus').set(m.auth).set('Idempotency-Key', key).send({ amount: 5 }).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
