@@ -11,9 +11,7 @@ const target = (entry) => path.resolve(__dirname, entry[0]);
 function jestModuleNameMapper() {
   return Object.fromEntries(
     Object.entries(table).map(([key, entry]) =>
-      key.endsWith('/*')
-        ? [`^${escape(key.slice(0, -2))}/(.*)$`, target(entry).replace(/\*$/, '$1')]
-        : [`^${escape(key)}$`, target(entry)],
+      key.endsWith('/*') ? [`^${escape(key.slice(0, -2))}/(.*)$`, target(entry).replace(/\*$/, '$1')] : [`^${escape(key)}$`, target(entry)],
     ),
   );
 }

@@ -93,7 +93,13 @@ async function prepare(dbUrl: string, secrets: { APP_SECRET: string; DATA_KEY: s
       const { member } = await services.members.login(`bench-${i}`, null);
       await services.members.register(member.id, { nickname: `压测${i}`, consentVersion: config.loyalty.privacy.consentVersion });
       // Half the members have points expiring within the card's warning window: their card reads lots too.
-      if (i % 2 === 0) await services.points.credit(member.id, { amount: 100, reason: 'adjust', sourceKey: 'bench:expiring', expiresAt: new Date(Date.now() + 10 * 86_400_000) });
+      if (i % 2 === 0)
+        await services.points.credit(member.id, {
+          amount: 100,
+          reason: 'adjust',
+          sourceKey: 'bench:expiring',
+          expiresAt: new Date(Date.now() + 10 * 86_400_000),
+        });
       memberTokens.push(tokens.issue({ aud: 'member', sub: member.id }, 3600).token);
       memberIds.push(member.id);
     }
@@ -108,10 +114,29 @@ async function prepare(dbUrl: string, secrets: { APP_SECRET: string; DATA_KEY: s
         const ref = randomDigits(10);
         payers.push({ ref, secret });
         return {
-          id: newId(), status: 'active', openidHash: null, openidEnc: null, sessionKeyEnc: null, codeRef: ref,
-          codeSecretEnc: services.crypto.encrypt(secret), nickname: `顾客${done + i}`, birthday: null, birthdaySetAt: null,
-          phoneEnc: null, phoneHash: null, consentVersion: config.loyalty.privacy.consentVersion, consentedAt: now, inviteCode: null,
-          tier: 'normal', growth: 0, pointsBalance: 0, nextExpiryAt: null, registeredAt: now, erasedAt: null, createdAt: now, updatedAt: now,
+          id: newId(),
+          status: 'active',
+          openidHash: null,
+          openidEnc: null,
+          sessionKeyEnc: null,
+          codeRef: ref,
+          codeSecretEnc: services.crypto.encrypt(secret),
+          nickname: `顾客${done + i}`,
+          birthday: null,
+          birthdaySetAt: null,
+          phoneEnc: null,
+          phoneHash: null,
+          consentVersion: config.loyalty.privacy.consentVersion,
+          consentedAt: now,
+          inviteCode: null,
+          tier: 'normal',
+          growth: 0,
+          pointsBalance: 0,
+          nextExpiryAt: null,
+          registeredAt: now,
+          erasedAt: null,
+          createdAt: now,
+          updatedAt: now,
         };
       });
       await dataSource.manager.insert(MemberEntity, rows);
@@ -141,7 +166,10 @@ function rssOf(child: ChildProcess): Promise<number> {
   });
 }
 
-async function load(url: string, opts: { method?: 'GET' | 'POST'; tokens?: string[]; body?: () => string; seconds: number; maxRequests?: number }): Promise<Measured> {
+async function load(
+  url: string,
+  opts: { method?: 'GET' | 'POST'; tokens?: string[]; body?: () => string; seconds: number; maxRequests?: number },
+): Promise<Measured> {
   let i = 0;
   const result = await autocannon({
     url,
@@ -172,7 +200,12 @@ interface Row {
   baseline: Measured[];
 }
 
-async function compare(name: string, baselineName: string, subject: (seconds: number, round: number) => Promise<Measured>, baseline: (seconds: number) => Promise<Measured>): Promise<Row> {
+async function compare(
+  name: string,
+  baselineName: string,
+  subject: (seconds: number, round: number) => Promise<Measured>,
+  baseline: (seconds: number) => Promise<Measured>,
+): Promise<Row> {
   await baseline(WARMUP_SECONDS);
   await subject(WARMUP_SECONDS, -1);
   const row: Row = { name, baselineName, subject: [], baseline: [] };
@@ -185,7 +218,9 @@ async function compare(name: string, baselineName: string, subject: (seconds: nu
 
 function print(rows: Row[], rss: number): void {
   const pad = (s: string | number, n: number) => String(s).padStart(n);
-  console.log(`\n${'path'.padEnd(15)} ${pad('req/s', 8)} ${pad('p99 ms', 7)} ${pad('errors', 7)}   ${pad('baseline', 8)} ${pad('p99 ms', 7)}   ${pad('ratio', 6)}  target`);
+  console.log(
+    `\n${'path'.padEnd(15)} ${pad('req/s', 8)} ${pad('p99 ms', 7)} ${pad('errors', 7)}   ${pad('baseline', 8)} ${pad('p99 ms', 7)}   ${pad('ratio', 6)}  target`,
+  );
   for (const r of rows) {
     const s = { rps: median(r.subject.map((m) => m.rps)), p99: median(r.subject.map((m) => m.p99)), errors: r.subject.reduce((a, m) => a + m.errors, 0) };
     const b = { rps: median(r.baseline.map((m) => m.rps)), p99: median(r.baseline.map((m) => m.p99)) };
@@ -227,7 +262,12 @@ async function main(): Promise<void> {
     );
     const bareWrite = (seconds: number) => load(`${bare.url}/write`, { method: 'POST', seconds });
     rows.push(
-      await compare('points credit', 'bare Koa + mysql2 START; UPDATE; INSERT; COMMIT', (seconds) => load(`${bff.url}/bench/credit`, { method: 'POST', tokens: f.memberTokens, body: () => '{}', seconds }), bareWrite),
+      await compare(
+        'points credit',
+        'bare Koa + mysql2 START; UPDATE; INSERT; COMMIT',
+        (seconds) => load(`${bff.url}/bench/credit`, { method: 'POST', tokens: f.memberTokens, body: () => '{}', seconds }),
+        bareWrite,
+      ),
     );
     // Each round pays with its own slice of payers: a code window pays once.
     const slice = Math.floor(f.payers.length / (ROUNDS + 1));

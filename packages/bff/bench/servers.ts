@@ -90,7 +90,8 @@ async function bff(): Promise<void> {
         summary: 'one points credit',
         auth: { audience: 'member' },
         response: z.number().int(),
-        handler: async ({ caller }) => (await services.points.credit(caller.memberId, { amount: 1, reason: 'adjust', sourceKey: `bench:${newId()}` })).entry.balanceAfter,
+        handler: async ({ caller }) =>
+          (await services.points.credit(caller.memberId, { amount: 1, reason: 'adjust', sourceKey: `bench:${newId()}` })).entry.balanceAfter,
       }),
     ],
     { db, tokens, staffAccess: services.staff, idempotencyRecords: services.repos.idempotency },

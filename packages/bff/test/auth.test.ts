@@ -17,13 +17,22 @@ describe('POST /api/v1/auth/wechat', () => {
   });
 
   it('never returns session_key or the openid', async () => {
-    const res = await t.http.post('/api/v1/auth/wechat').send({ code: t.wechat.loginCode('openid-secretive') }).expect(200);
+    const res = await t.http
+      .post('/api/v1/auth/wechat')
+      .send({ code: t.wechat.loginCode('openid-secretive') })
+      .expect(200);
     expect(JSON.stringify(res.body)).not.toMatch(/openid-secretive|session_?key/i);
   });
 
   it('a second login finds the same account and rotates the code secret', async () => {
-    const a = await t.http.post('/api/v1/auth/wechat').send({ code: t.wechat.loginCode('openid-bob') }).expect(200);
-    const b = await t.http.post('/api/v1/auth/wechat').send({ code: t.wechat.loginCode('openid-bob') }).expect(200);
+    const a = await t.http
+      .post('/api/v1/auth/wechat')
+      .send({ code: t.wechat.loginCode('openid-bob') })
+      .expect(200);
+    const b = await t.http
+      .post('/api/v1/auth/wechat')
+      .send({ code: t.wechat.loginCode('openid-bob') })
+      .expect(200);
     expect(jwt.decode(a.body.data.token)!.sub).toBe(jwt.decode(b.body.data.token)!.sub);
     expect(b.body.data.codeRef).toBe(a.body.data.codeRef);
     expect(b.body.data.codeSecret).not.toBe(a.body.data.codeSecret);
@@ -61,22 +70,22 @@ describe('POST /api/v1/auth/wechat', () => {
 
   it('answers 503 when WeChat does not answer in time', async () => {
     t.wechat.hang = true;
-    const res = await t.http.post('/api/v1/auth/wechat').send({ code: t.wechat.loginCode('openid-slow') }).expect(503);
+    const res = await t.http
+      .post('/api/v1/auth/wechat')
+      .send({ code: t.wechat.loginCode('openid-slow') })
+      .expect(503);
     expect(res.body.error.code).toBe('WECHAT_UNAVAILABLE');
     t.wechat.hang = false;
   });
 
-  it.each([
-    [{}],
-    [{ code: '' }],
-    [{ code: 123 }],
-    [{ code: 'x'.repeat(129) }],
-    [{ code: 'ok', extra: true }],
-  ])('rejects the malformed body %j with 400 VALIDATION_FAILED', async (body) => {
-    const res = await t.http.post('/api/v1/auth/wechat').send(body).expect(400);
-    expect(res.body.error.code).toBe('VALIDATION_FAILED');
-    expect(res.body.error.details.issues.length).toBeGreaterThan(0);
-  });
+  it.each([[{}], [{ code: '' }], [{ code: 123 }], [{ code: 'x'.repeat(129) }], [{ code: 'ok', extra: true }]])(
+    'rejects the malformed body %j with 400 VALIDATION_FAILED',
+    async (body) => {
+      const res = await t.http.post('/api/v1/auth/wechat').send(body).expect(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.details.issues.length).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('POST /api/v1/auth/dev', () => {
@@ -102,7 +111,12 @@ describe('member tokens', () => {
     expect((await t.http.get('/api/v1/me/code').expect(401)).body.error.code).toBe('UNAUTHENTICATED');
     const tampered = token.slice(0, -3) + (token.endsWith('aaa') ? 'bbb' : 'aaa');
     expect((await t.http.get('/api/v1/me/code').set('Authorization', `Bearer ${tampered}`).expect(401)).body.error.code).toBe('UNAUTHENTICATED');
-    const expired = jwt.sign({}, t.config.appSecret, { subject: jwt.decode(token)!.sub as string, audience: 'member', issuer: 'member-center', expiresIn: -10 });
+    const expired = jwt.sign({}, t.config.appSecret, {
+      subject: jwt.decode(token)!.sub as string,
+      audience: 'member',
+      issuer: 'member-center',
+      expiresIn: -10,
+    });
     expect((await t.http.get('/api/v1/me/code').set('Authorization', `Bearer ${expired}`).expect(401)).body.error.code).toBe('UNAUTHENTICATED');
     const foreign = jwt.sign({}, 'another-secret-another-secret-another', { subject: 'x', audience: 'member', issuer: 'member-center' });
     await t.http.get('/api/v1/me/code').set('Authorization', `Bearer ${foreign}`).expect(401);
@@ -120,7 +134,11 @@ describe('rate limiting of auth routes', () => {
   it('answers 429 RATE_LIMITED with Retry-After past the configured limit', async () => {
     const limited = await startTestApp({ tweak: (c) => (c.runtime.rateLimits.auth = { points: 3, durationSeconds: 60 }) });
     try {
-      for (let i = 0; i < 3; i++) await limited.http.post('/api/v1/auth/dev').send({ openid: `rl-${i}` }).expect(200);
+      for (let i = 0; i < 3; i++)
+        await limited.http
+          .post('/api/v1/auth/dev')
+          .send({ openid: `rl-${i}` })
+          .expect(200);
       const res = await limited.http.post('/api/v1/auth/dev').send({ openid: 'rl-x' }).expect(429);
       expect(res.body.error.code).toBe('RATE_LIMITED');
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);

@@ -23,7 +23,9 @@ describe('loadConfig', () => {
   });
 
   it('requires real secrets, a database and WeChat credentials in production, and never enables dev login there', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/APP_SECRET: required in production[\s\S]*DB_URL: required in production[\s\S]*WECHAT_SECRET: required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /APP_SECRET: required in production[\s\S]*DB_URL: required in production[\s\S]*WECHAT_SECRET: required in production/,
+    );
     const c = loadConfig({ NODE_ENV: 'production', DEV_LOGIN: 'true', DB_URL: 'mysql://u@h/db', WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', ...secrets });
     expect(c.devLogin).toBe(false);
   });

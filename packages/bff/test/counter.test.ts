@@ -26,13 +26,38 @@ async function memberWith(tier: 'normal' | 'silver' | 'gold' | 'diamond', balanc
 }
 
 /** A coupon with given terms, issued through the real issuing service from a template. */
-async function couponFor(memberId: string, terms: Partial<{ kind: 'cash' | 'threshold' | 'discount'; valueCents: number; thresholdCents: number; discountPercent: number; capCents: number; validityDays: number }>) {
+async function couponFor(
+  memberId: string,
+  terms: Partial<{
+    kind: 'cash' | 'threshold' | 'discount';
+    valueCents: number;
+    thresholdCents: number;
+    discountPercent: number;
+    capCents: number;
+    validityDays: number;
+  }>,
+) {
   const now = t.clock.now();
   const code = `test-${newId().toLowerCase()}`;
   await t.dataSource.manager.insert(CouponTemplateEntity, {
-    id: newId(), code, kind: terms.kind ?? 'cash', title: '测试券', valueCents: terms.valueCents ?? null, thresholdCents: terms.thresholdCents ?? null,
-    discountPercent: terms.discountPercent ?? null, capCents: terms.capCents ?? null, validityDays: terms.validityDays ?? 30, validFrom: null, validTo: null,
-    totalStock: null, issuedCount: 0, perMemberLimit: null, minTier: null, source: 'admin', createdAt: now, updatedAt: now,
+    id: newId(),
+    code,
+    kind: terms.kind ?? 'cash',
+    title: '测试券',
+    valueCents: terms.valueCents ?? null,
+    thresholdCents: terms.thresholdCents ?? null,
+    discountPercent: terms.discountPercent ?? null,
+    capCents: terms.capCents ?? null,
+    validityDays: terms.validityDays ?? 30,
+    validFrom: null,
+    validTo: null,
+    totalStock: null,
+    issuedCount: 0,
+    perMemberLimit: null,
+    minTier: null,
+    source: 'admin',
+    createdAt: now,
+    updatedAt: now,
   });
   return (await t.issueCoupon(memberId, code, `test:${code}`)).coupon;
 }
@@ -78,7 +103,9 @@ describe('who may use the counter', () => {
     const m = await t.member();
     const code = t.codeOf(m);
     expect((await t.http.post('/api/v1/counter/lookup').set(m.auth).send({ code }).expect(403)).body.error.code).toBe('FORBIDDEN');
-    expect((await t.http.post('/api/v1/counter/orders').set(m.auth).send({ code, amountCents: 100, receiptNo: 'x' }).expect(403)).body.error.code).toBe('FORBIDDEN');
+    expect((await t.http.post('/api/v1/counter/orders').set(m.auth).send({ code, amountCents: 100, receiptNo: 'x' }).expect(403)).body.error.code).toBe(
+      'FORBIDDEN',
+    );
     await t.http.post('/api/v1/counter/quote').send({ code, amountCents: 100 }).expect(401);
     await t.http.get('/api/v1/me').set(cashier.auth).expect(403);
   });
@@ -86,8 +113,16 @@ describe('who may use the counter', () => {
   it('a cashier of store A cannot see or refund an order of store B', async () => {
     const other = await t.staff('cashier', '分店');
     const m = await memberWith('normal', 0);
-    const order = (await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 5000, receiptNo: receipt() }).expect(201)).body.data;
-    expect((await t.http.post(`/api/v1/counter/orders/${order.id}/refunds`).set(other.auth).send({ refundNo: 'RF1', amountCents: 100 }).expect(404)).body.error.code).toBe('NOT_FOUND');
+    const order = (
+      await t.http
+        .post('/api/v1/counter/orders')
+        .set(cashier.auth)
+        .send({ code: t.codeOf(m), amountCents: 5000, receiptNo: receipt() })
+        .expect(201)
+    ).body.data;
+    expect(
+      (await t.http.post(`/api/v1/counter/orders/${order.id}/refunds`).set(other.auth).send({ refundNo: 'RF1', amountCents: 100 }).expect(404)).body.error.code,
+    ).toBe('NOT_FOUND');
     await t.http.get(`/api/v1/counter/orders/${order.id}`).set(other.auth).expect(404);
     expect(await t.dataSource.manager.countBy(RefundEntity, { orderId: order.id })).toBe(0);
   });
@@ -96,8 +131,20 @@ describe('who may use the counter', () => {
 describe('POST /api/v1/counter/lookup', () => {
   it('identifies the member by the current code and lists coupons usable now', async () => {
     const m = await memberWith('silver', 1234);
-    const res = await t.http.post('/api/v1/counter/lookup').set(cashier.auth).send({ code: t.codeOf(m) }).expect(200);
-    expect(res.body.data.member).toEqual({ id: m.id, nickname: '小明', tier: 'silver', tierName: '银卡会员', discountPercent: 95, pointsBalance: 1234, growth: 1000 });
+    const res = await t.http
+      .post('/api/v1/counter/lookup')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m) })
+      .expect(200);
+    expect(res.body.data.member).toEqual({
+      id: m.id,
+      nickname: '小明',
+      tier: 'silver',
+      tierName: '银卡会员',
+      discountPercent: 95,
+      pointsBalance: 1234,
+      growth: 1000,
+    });
     // Welcome ¥10, first-order 满100减30, and the silver upgrade gift.
     expect(res.body.data.coupons.map((c: { title: string }) => c.title).sort()).toEqual(['新人无门槛券', '银卡升级礼 ¥20', '首单满100减30'].sort());
   });
@@ -112,7 +159,9 @@ describe('POST /api/v1/counter/lookup', () => {
     expect((await t.http.post('/api/v1/counter/lookup').set(cashier.auth).send({ code }).expect(422)).body.error.code).toBe('CODE_EXPIRED');
     const wrong = code.slice(0, 17) + String((Number(code[17]) + 1) % 10);
     expect((await t.http.post('/api/v1/counter/lookup').set(cashier.auth).send({ code: wrong }).expect(422)).body.error.code).toBe('CODE_INVALID');
-    expect((await t.http.post('/api/v1/counter/lookup').set(cashier.auth).send({ code: '000000000012345678' }).expect(422)).body.error.code).toBe('CODE_INVALID');
+    expect((await t.http.post('/api/v1/counter/lookup').set(cashier.auth).send({ code: '000000000012345678' }).expect(422)).body.error.code).toBe(
+      'CODE_INVALID',
+    );
   });
 
   it('is refused after a new login rotated the secret', async () => {
@@ -135,7 +184,12 @@ describe('POST /api/v1/counter/quote — the pricing table on MariaDB', () => {
     const res = await t.http
       .post('/api/v1/counter/quote')
       .set(cashier.auth)
-      .send({ code: t.codeOf(m), amountCents: c.grossCents, ...(coupon ? { couponId: coupon.id } : {}), ...(c.pointsToUse ? { pointsToUse: c.pointsToUse } : {}) });
+      .send({
+        code: t.codeOf(m),
+        amountCents: c.grossCents,
+        ...(coupon ? { couponId: coupon.id } : {}),
+        ...(c.pointsToUse ? { pointsToUse: c.pointsToUse } : {}),
+      });
     if ('error' in c.expect) {
       expect([res.status, res.body.error?.code]).toEqual([c.expect.error === 'VALIDATION_FAILED' ? 400 : 422, c.expect.error]);
       return;
@@ -148,7 +202,11 @@ describe('POST /api/v1/counter/quote — the pricing table on MariaDB', () => {
     const a = await t.member();
     const b = await t.member();
     const [coupon] = await t.services.coupons.list(a.id, 'available');
-    const res = await t.http.post('/api/v1/counter/quote').set(cashier.auth).send({ code: t.codeOf(b), amountCents: 5000, couponId: coupon.id }).expect(404);
+    const res = await t.http
+      .post('/api/v1/counter/quote')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(b), amountCents: 5000, couponId: coupon.id })
+      .expect(404);
     expect(res.body.error.code).toBe('NOT_FOUND');
   });
 
@@ -157,11 +215,23 @@ describe('POST /api/v1/counter/quote — the pricing table on MariaDB', () => {
     t.clock.set(ORDINARY_DAY);
     const m = await t.member();
     const welcome = (await t.services.coupons.list(m.id, 'available')).find((c) => c.kind === 'cash')!;
-    await t.http.post('/api/v1/counter/quote').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 5000, couponId: welcome.id }).expect(200);
-    const held = await t.http.post('/api/v1/counter/quote').set(other.auth).send({ code: t.codeOf(m), amountCents: 5000, couponId: welcome.id }).expect(422);
+    await t.http
+      .post('/api/v1/counter/quote')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m), amountCents: 5000, couponId: welcome.id })
+      .expect(200);
+    const held = await t.http
+      .post('/api/v1/counter/quote')
+      .set(other.auth)
+      .send({ code: t.codeOf(m), amountCents: 5000, couponId: welcome.id })
+      .expect(422);
     expect(held.body.error.code).toBe('COUPON_NOT_APPLICABLE');
     t.clock.advance(t.config.loyalty.counter.couponLockSeconds * 1000 + 1);
-    await t.http.post('/api/v1/counter/quote').set(other.auth).send({ code: t.codeOf(m), amountCents: 5000, couponId: welcome.id }).expect(200);
+    await t.http
+      .post('/api/v1/counter/quote')
+      .set(other.auth)
+      .send({ code: t.codeOf(m), amountCents: 5000, couponId: welcome.id })
+      .expect(200);
   });
 });
 
@@ -178,9 +248,19 @@ describe('POST /api/v1/counter/orders', () => {
       .expect(201);
     // 20000 → silver −1000 = 19000 → 满100减30 −3000 = 16000 → 2000 points −2000 = 14000 due
     expect(res.body.data).toMatchObject({
-      receiptNo: 'A-1001', grossCents: 20000, tierDiscountCents: 1000, couponId: firstOrder.id, couponDiscountCents: 3000,
-      pointsUsed: 2000, pointsDiscountCents: 2000, dueCents: 14000, pointsEarned: 140, growthEarned: 140, refundedCents: 0,
-      member: { id: m.id, pointsBalance: 5000 - 2000 + 140, growth: 1140, tier: { code: 'silver' } }, upgradedTo: null,
+      receiptNo: 'A-1001',
+      grossCents: 20000,
+      tierDiscountCents: 1000,
+      couponId: firstOrder.id,
+      couponDiscountCents: 3000,
+      pointsUsed: 2000,
+      pointsDiscountCents: 2000,
+      dueCents: 14000,
+      pointsEarned: 140,
+      growthEarned: 140,
+      refundedCents: 0,
+      member: { id: m.id, pointsBalance: 5000 - 2000 + 140, growth: 1140, tier: { code: 'silver' } },
+      upgradedTo: null,
     });
     const added = (await ledger(m.id)).slice(before.length).map((e) => [e.reason, e.delta, e.balanceAfter, e.sourceKey]);
     expect(added).toEqual([
@@ -189,7 +269,10 @@ describe('POST /api/v1/counter/orders', () => {
     ]);
     const growth = await t.dataSource.manager.find(GrowthLedgerEntity, { where: { memberId: m.id }, order: { id: 'ASC' } });
     expect(growth.at(-1)).toMatchObject({ delta: 140, valueAfter: 1140, reason: 'order' });
-    expect(await t.dataSource.manager.findOneByOrFail(MemberCouponEntity, { id: firstOrder.id })).toMatchObject({ status: 'used', usedOrderId: res.body.data.id });
+    expect(await t.dataSource.manager.findOneByOrFail(MemberCouponEntity, { id: firstOrder.id })).toMatchObject({
+      status: 'used',
+      usedOrderId: res.body.data.id,
+    });
     const mine = await t.http.get('/api/v1/me/orders').set(m.auth).expect(200);
     expect(mine.body.data).toEqual([expect.objectContaining({ id: res.body.data.id, dueCents: 14000, storeName: '旗舰店' })]);
     expect((await t.http.get('/api/v1/me/coupons?status=used').set(m.auth).expect(200)).body.data.map((c: { id: string }) => c.id)).toEqual([firstOrder.id]);
@@ -198,21 +281,33 @@ describe('POST /api/v1/counter/orders', () => {
   it('upgrades the tier at the threshold and issues the upgrade gift once', async () => {
     const m = await t.member();
     await t.services.points.addGrowth(m.id, { delta: 900, reason: 'adjust', sourceKey: 'setup' });
-    const res = await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 10000, receiptNo: receipt() }).expect(201);
+    const res = await t.http
+      .post('/api/v1/counter/orders')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m), amountCents: 10000, receiptNo: receipt() })
+      .expect(201);
     expect(res.body.data.upgradedTo).toEqual({ code: 'silver', name: '银卡会员', discountPercent: 95 });
     const gifts = () => t.dataSource.manager.countBy(MemberCouponEntity, { memberId: m.id, sourceKey: 'upgrade-gift:silver' });
     expect(await gifts()).toBe(1);
     // Dropped by a review and lifted again: the silver gift is never issued twice.
     await t.dataSource.manager.update(MemberEntity, { id: m.id }, { tier: 'normal' });
     t.clock.advance(31_000);
-    await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 1000, receiptNo: receipt() }).expect(201);
+    await t.http
+      .post('/api/v1/counter/orders')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m), amountCents: 1000, receiptNo: receipt() })
+      .expect(201);
     expect((await t.dataSource.manager.findOneByOrFail(MemberEntity, { id: m.id })).tier).toBe('silver');
     expect(await gifts()).toBe(1);
   });
 
   it('a purchase that crosses two tiers brings both upgrade gifts, each once', async () => {
     const m = await t.member();
-    const res = await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 600_000, receiptNo: receipt() }).expect(201);
+    const res = await t.http
+      .post('/api/v1/counter/orders')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m), amountCents: 600_000, receiptNo: receipt() })
+      .expect(201);
     expect(res.body.data.upgradedTo.code).toBe('gold');
     const gifts = await t.dataSource.manager.find(MemberCouponEntity, { where: { memberId: m.id }, order: { sourceKey: 'ASC' } });
     expect(gifts.filter((c) => c.sourceKey.startsWith('upgrade-gift:')).map((c) => [c.sourceKey, c.title])).toEqual([
@@ -244,7 +339,14 @@ describe('POST /api/v1/counter/orders', () => {
   it('the same code pays for one order only, even concurrently', async () => {
     const m = await memberWith('normal', 0);
     const code = t.codeOf(m);
-    const res = await Promise.all([1, 2].map((i) => t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code, amountCents: 1000 * i, receiptNo: receipt() })));
+    const res = await Promise.all(
+      [1, 2].map((i) =>
+        t.http
+          .post('/api/v1/counter/orders')
+          .set(cashier.auth)
+          .send({ code, amountCents: 1000 * i, receiptNo: receipt() }),
+      ),
+    );
     expect(res.map((r) => r.status).sort()).toEqual([201, 409]);
     expect(res.find((r) => r.status === 409)!.body.error.code).toBe('CODE_ALREADY_USED');
     expect(await t.dataSource.manager.countBy(OrderEntity, { memberId: m.id })).toBe(1);
@@ -252,8 +354,16 @@ describe('POST /api/v1/counter/orders', () => {
 
   it('the same receipt number with different figures is 409 IDEMPOTENCY_MISMATCH', async () => {
     const m = await t.member();
-    await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 1000, receiptNo: 'R-MISMATCH' }).expect(201);
-    const res = await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 1001, receiptNo: 'R-MISMATCH' }).expect(409);
+    await t.http
+      .post('/api/v1/counter/orders')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m), amountCents: 1000, receiptNo: 'R-MISMATCH' })
+      .expect(201);
+    const res = await t.http
+      .post('/api/v1/counter/orders')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m), amountCents: 1001, receiptNo: 'R-MISMATCH' })
+      .expect(409);
     expect(res.body.error.code).toBe('IDEMPOTENCY_MISMATCH');
   });
 
@@ -266,7 +376,11 @@ describe('POST /api/v1/counter/orders', () => {
     ['an amount above the counter maximum', 10_000_001],
   ])('rejects %s with 400 and writes nothing', async (_n, amountCents) => {
     const m = await memberWith('normal', 500);
-    const res = await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents, receiptNo: receipt() }).expect(400);
+    const res = await t.http
+      .post('/api/v1/counter/orders')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m), amountCents, receiptNo: receipt() })
+      .expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(await t.dataSource.manager.countBy(OrderEntity, { memberId: m.id })).toBe(0);
     expect(await ledger(m.id)).toHaveLength(1);
@@ -274,13 +388,21 @@ describe('POST /api/v1/counter/orders', () => {
 });
 
 describe('POST /api/v1/counter/orders/{id}/refunds', () => {
-  async function paidOrder(opts: { balance?: number; pointsToUse?: number; amountCents?: number; couponId?: string; memberOf?: Awaited<ReturnType<typeof memberWith>> } = {}) {
+  async function paidOrder(
+    opts: { balance?: number; pointsToUse?: number; amountCents?: number; couponId?: string; memberOf?: Awaited<ReturnType<typeof memberWith>> } = {},
+  ) {
     const m = opts.memberOf ?? (await memberWith('normal', opts.balance ?? 0));
     t.clock.advance(31_000);
     const res = await t.http
       .post('/api/v1/counter/orders')
       .set(cashier.auth)
-      .send({ code: t.codeOf(m), amountCents: opts.amountCents ?? 10000, receiptNo: receipt(), ...(opts.pointsToUse ? { pointsToUse: opts.pointsToUse } : {}), ...(opts.couponId ? { couponId: opts.couponId } : {}) })
+      .send({
+        code: t.codeOf(m),
+        amountCents: opts.amountCents ?? 10000,
+        receiptNo: receipt(),
+        ...(opts.pointsToUse ? { pointsToUse: opts.pointsToUse } : {}),
+        ...(opts.couponId ? { couponId: opts.couponId } : {}),
+      })
       .expect(201);
     return { m, order: res.body.data };
   }
@@ -295,7 +417,13 @@ describe('POST /api/v1/counter/orders/{id}/refunds', () => {
     // 10000 − 1000 coupon = 9000 → 2000 points → 7000 due, 70 earned
     expect([order.dueCents, order.pointsEarned]).toEqual([7000, 70]);
     const res = await refund(order.id, 'RF-FULL', 7000).expect(201);
-    expect(res.body.data).toMatchObject({ pointsReversed: 70, growthReversed: 70, pointsReturned: 2000, couponRestored: true, member: { pointsBalance: 3000, growth: 0 } });
+    expect(res.body.data).toMatchObject({
+      pointsReversed: 70,
+      growthReversed: 70,
+      pointsReturned: 2000,
+      couponRestored: true,
+      member: { pointsBalance: 3000, growth: 0 },
+    });
     expect((await t.dataSource.manager.findOneByOrFail(MemberCouponEntity, { id: welcome.id })).status).toBe('available');
   });
 
@@ -345,7 +473,11 @@ describe('POST /api/v1/counter/orders/{id}/refunds', () => {
     await refund(order.id, 'RF-NEG', 50000).expect(201);
     expect(await balance(m.id)).toBe(-500);
     t.clock.advance(31_000);
-    const res = await t.http.post('/api/v1/counter/quote').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 50000, pointsToUse: 100 }).expect(422);
+    const res = await t.http
+      .post('/api/v1/counter/quote')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m), amountCents: 50000, pointsToUse: 100 })
+      .expect(422);
     expect(res.body.error.code).toBe('POINTS_INSUFFICIENT');
     await expect(t.services.points.debit(m.id, { amount: 1, reason: 'spend', sourceKey: 'blocked' })).rejects.toMatchObject({ code: 'POINTS_INSUFFICIENT' });
   });
@@ -365,7 +497,9 @@ describe('POST /api/v1/counter/orders/{id}/refunds', () => {
     'rejects %j with 400',
     async (body) => {
       const { order } = await paidOrder({ balance: 0 });
-      expect((await t.http.post(`/api/v1/counter/orders/${order.id}/refunds`).set(cashier.auth).send(body).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+      expect((await t.http.post(`/api/v1/counter/orders/${order.id}/refunds`).set(cashier.auth).send(body).expect(400)).body.error.code).toBe(
+        'VALIDATION_FAILED',
+      );
     },
   );
 });

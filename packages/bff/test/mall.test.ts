@@ -73,7 +73,11 @@ describe('POST /api/v1/mall/redemptions', () => {
     const m = await memberWithPoints(4999);
     const ledgerBefore = await t.dataSource.manager.countBy(PointsLedgerEntity, { memberId: m.id });
     expect((await redeem(m.auth, dear.id).expect(422)).body.error.code).toBe('POINTS_INSUFFICIENT');
-    expect([await stock(dear.id), await balance(m.auth), await t.dataSource.manager.countBy(PointsLedgerEntity, { memberId: m.id })]).toEqual([10, 4999, ledgerBefore]);
+    expect([await stock(dear.id), await balance(m.auth), await t.dataSource.manager.countBy(PointsLedgerEntity, { memberId: m.id })]).toEqual([
+      10,
+      4999,
+      ledgerBefore,
+    ]);
   });
 
   it('the same Idempotency-Key applies once, even sent concurrently, and replays the first answer', async () => {
@@ -99,7 +103,10 @@ describe('POST /api/v1/mall/redemptions', () => {
     const m = await memberWithPoints(500);
     const res = await redeem(m.auth, couponItem.id, 2).expect(201);
     expect(res.body.data).toMatchObject({ kind: 'coupon', status: 'issued', pickupCode: null, pointsSpent: 400, pointsBalance: 100 });
-    expect(res.body.data.coupons.map((c: { title: string; thresholdCents: number }) => [c.title, c.thresholdCents])).toEqual([['满50减8', 5000], ['满50减8', 5000]]);
+    expect(res.body.data.coupons.map((c: { title: string; thresholdCents: number }) => [c.title, c.thresholdCents])).toEqual([
+      ['满50减8', 5000],
+      ['满50减8', 5000],
+    ]);
     const wallet = (await t.http.get('/api/v1/me/coupons?status=available').set(m.auth).expect(200)).body.data.map((c: { title: string }) => c.title);
     expect(wallet.filter((x: string) => x === '满50减8')).toHaveLength(2);
   });
@@ -123,10 +130,15 @@ describe('POST /api/v1/mall/redemptions', () => {
     expect((await redeem(m.auth, cheap.id).expect(422)).body.error.code).toBe('POINTS_INSUFFICIENT');
   });
 
-  it.each([[{}], [{ itemId: 'x' }], [{ itemId: '01ABCDEFGHJKMNPQRSTVWXYZ12', quantity: 0 }], [{ itemId: '01ABCDEFGHJKMNPQRSTVWXYZ12', quantity: 1.5 }]])('rejects %j with 400', async (body) => {
-    const m = await memberWithPoints(0);
-    expect((await t.http.post('/api/v1/mall/redemptions').set(m.auth).set('Idempotency-Key', key()).send(body).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
-  });
+  it.each([[{}], [{ itemId: 'x' }], [{ itemId: '01ABCDEFGHJKMNPQRSTVWXYZ12', quantity: 0 }], [{ itemId: '01ABCDEFGHJKMNPQRSTVWXYZ12', quantity: 1.5 }]])(
+    'rejects %j with 400',
+    async (body) => {
+      const m = await memberWithPoints(0);
+      expect((await t.http.post('/api/v1/mall/redemptions').set(m.auth).set('Idempotency-Key', key()).send(body).expect(400)).body.error.code).toBe(
+        'VALIDATION_FAILED',
+      );
+    },
+  );
 });
 
 describe('pickups: cancel and fulfil', () => {
@@ -141,7 +153,10 @@ describe('pickups: cancel and fulfil', () => {
     await t.http.post(`/api/v1/me/redemptions/${r.id}/cancel`).set(m.auth).expect(200);
     expect([await stock(bag.id), await balance(m.auth)]).toEqual([3, 1000]);
     const reasons = (await t.http.get('/api/v1/me/points/ledger').set(m.auth)).body.data.map((e: { reason: string; delta: number }) => [e.reason, e.delta]);
-    expect(reasons.slice(0, 2)).toEqual([['redeem_cancel', 300], ['redeem', -300]]);
+    expect(reasons.slice(0, 2)).toEqual([
+      ['redeem_cancel', 300],
+      ['redeem', -300],
+    ]);
   });
 
   it('a member can neither see nor cancel another member’s redemption', async () => {
@@ -205,9 +220,14 @@ describe('coupons', () => {
     const m = await t.member();
     const { coupon } = await t.issueCoupon(m.id, short.code, 'short');
     t.clock.advance(86_400_000 + 1);
-    const res = await t.http.post('/api/v1/counter/quote').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 5000, couponId: coupon.id }).expect(422);
+    const res = await t.http
+      .post('/api/v1/counter/quote')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m), amountCents: 5000, couponId: coupon.id })
+      .expect(422);
     expect(res.body.error.code).toBe('COUPON_NOT_APPLICABLE');
-    const wallet = async (status: string) => (await t.http.get(`/api/v1/me/coupons?status=${status}`).set(m.auth).expect(200)).body.data.map((c: { id: string }) => c.id);
+    const wallet = async (status: string) =>
+      (await t.http.get(`/api/v1/me/coupons?status=${status}`).set(m.auth).expect(200)).body.data.map((c: { id: string }) => c.id);
     expect(await wallet('expired')).toContain(coupon.id);
     expect(await wallet('available')).not.toContain(coupon.id);
   });
@@ -222,18 +242,32 @@ describe('admin catalogue', () => {
   });
 
   it('validates templates and items', async () => {
-    const bad = await t.http.post('/api/v1/admin/coupon-templates').set(admin.auth).send({ code: 'x-1', kind: 'threshold', title: '满减', valueCents: 500, validity: { days: 3 } }).expect(400);
+    const bad = await t.http
+      .post('/api/v1/admin/coupon-templates')
+      .set(admin.auth)
+      .send({ code: 'x-1', kind: 'threshold', title: '满减', valueCents: 500, validity: { days: 3 } })
+      .expect(400);
     expect(bad.body.error.details.issues.map((i: { path: string[] }) => i.path.join('.'))).toContain('thresholdCents');
-    const noTemplate = await t.http.post('/api/v1/admin/mall-items').set(admin.auth).send({ kind: 'coupon', title: '券', pointsCost: 10, stock: 1 }).expect(400);
+    const noTemplate = await t.http
+      .post('/api/v1/admin/mall-items')
+      .set(admin.auth)
+      .send({ kind: 'coupon', title: '券', pointsCost: 10, stock: 1 })
+      .expect(400);
     expect(noTemplate.body.error.code).toBe('VALIDATION_FAILED');
-    await t.http.post('/api/v1/admin/mall-items').set(admin.auth).send({ kind: 'physical', title: '杯', pointsCost: 10, stock: 1, minTier: 'platinum' }).expect(400);
+    await t.http
+      .post('/api/v1/admin/mall-items')
+      .set(admin.auth)
+      .send({ kind: 'physical', title: '杯', pointsCost: 10, stock: 1, minTier: 'platinum' })
+      .expect(400);
   });
 
   it('moves stock by a delta, withdraws items, and audit-logs every change', async () => {
     const mug = await item({ stock: 2 });
     await t.http.patch(`/api/v1/admin/mall-items/${mug.id}`).set(admin.auth).send({ stockDelta: 5, pointsCost: 120 }).expect(200);
     expect(await stock(mug.id)).toBe(7);
-    expect((await t.http.patch(`/api/v1/admin/mall-items/${mug.id}`).set(admin.auth).send({ stockDelta: -8 }).expect(422)).body.error.code).toBe('OUT_OF_STOCK');
+    expect((await t.http.patch(`/api/v1/admin/mall-items/${mug.id}`).set(admin.auth).send({ stockDelta: -8 }).expect(422)).body.error.code).toBe(
+      'OUT_OF_STOCK',
+    );
     expect(await stock(mug.id)).toBe(7);
     await t.http.delete(`/api/v1/admin/mall-items/${mug.id}`).set(admin.auth).expect(200);
     expect((await t.http.get('/api/v1/mall/items').expect(200)).body.data.map((i: { id: string }) => i.id)).not.toContain(mug.id);
@@ -246,15 +280,27 @@ describe('admin catalogue', () => {
   it('grants a coupon to a member once per Idempotency-Key, audit-logged', async () => {
     const tpl = await template({ title: '客服补偿券' });
     const m = await t.member();
-    const grant = () => t.http.post(`/api/v1/admin/members/${m.id}/coupons`).set(admin.auth).set('Idempotency-Key', 'grant-1').send({ templateCode: tpl.code, reason: '排队太久' });
+    const grant = () =>
+      t.http
+        .post(`/api/v1/admin/members/${m.id}/coupons`)
+        .set(admin.auth)
+        .set('Idempotency-Key', 'grant-1')
+        .send({ templateCode: tpl.code, reason: '排队太久' });
     const first = await grant().expect(201);
     const again = await grant().expect(201);
     expect(again.body.data.id).toBe(first.body.data.id);
     expect((await t.services.coupons.list(m.id, 'available')).filter((c) => c.title === '客服补偿券')).toHaveLength(1);
-    const log = (await t.http.get('/api/v1/admin/audit-log').set(admin.auth)).body.data.filter((a: { action: string; targetId: string }) => a.action === 'coupon.grant' && a.targetId === m.id);
+    const log = (await t.http.get('/api/v1/admin/audit-log').set(admin.auth)).body.data.filter(
+      (a: { action: string; targetId: string }) => a.action === 'coupon.grant' && a.targetId === m.id,
+    );
     expect(log).toHaveLength(1);
     expect(log[0].details).toMatchObject({ templateCode: tpl.code, reason: '排队太久' });
-    await t.http.post('/api/v1/admin/members/01ABCDEFGHJKMNPQRSTVWXYZ12/coupons').set(admin.auth).set('Idempotency-Key', 'g2').send({ templateCode: tpl.code, reason: 'x' }).expect(404);
+    await t.http
+      .post('/api/v1/admin/members/01ABCDEFGHJKMNPQRSTVWXYZ12/coupons')
+      .set(admin.auth)
+      .set('Idempotency-Key', 'g2')
+      .send({ templateCode: tpl.code, reason: 'x' })
+      .expect(404);
   });
 
   it('the public catalogue shows coupon terms and stock left', async () => {

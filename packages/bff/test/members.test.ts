@@ -49,7 +49,11 @@ describe('POST /api/v1/members', () => {
   it('refuses a phoneCode WeChat rejects with 400, registering nothing', async () => {
     const { token } = await t.login();
     const before = await memberCount();
-    const res = await t.http.post('/api/v1/members').set('Authorization', `Bearer ${token}`).send({ nickname: 'x', phoneCode: 'bogus', consentVersion }).expect(400);
+    const res = await t.http
+      .post('/api/v1/members')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ nickname: 'x', phoneCode: 'bogus', consentVersion })
+      .expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(await memberCount()).toBe(before);
   });
@@ -58,7 +62,11 @@ describe('POST /api/v1/members', () => {
     const limited = await startTestApp({ tweak: (c) => (c.runtime.rateLimits.phoneNumber = { points: 2, durationSeconds: 3600 }) });
     try {
       const { token } = await limited.login();
-      const send = () => limited.http.post('/api/v1/members').set('Authorization', `Bearer ${token}`).send({ nickname: 'x', phoneCode: 'bogus', consentVersion: limited.config.loyalty.privacy.consentVersion });
+      const send = () =>
+        limited.http
+          .post('/api/v1/members')
+          .set('Authorization', `Bearer ${token}`)
+          .send({ nickname: 'x', phoneCode: 'bogus', consentVersion: limited.config.loyalty.privacy.consentVersion });
       expect((await send()).status).toBe(400);
       expect((await send()).status).toBe(400);
       const res = await send();
@@ -78,7 +86,12 @@ describe('POST /api/v1/members', () => {
   it('registers once when the same account registers concurrently', async () => {
     const { token } = await t.login();
     const res = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => t.http.post('/api/v1/members').set('Authorization', `Bearer ${token}`).send({ nickname: `并发${i}`, consentVersion })),
+      Array.from({ length: 10 }, (_, i) =>
+        t.http
+          .post('/api/v1/members')
+          .set('Authorization', `Bearer ${token}`)
+          .send({ nickname: `并发${i}`, consentVersion }),
+      ),
     );
     expect(res.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(409)]);
   });
@@ -86,13 +99,21 @@ describe('POST /api/v1/members', () => {
   it('answers 409 when the phone number already belongs to another member', async () => {
     await t.member({ phone: '13511112222' });
     const { token } = await t.login();
-    const res = await t.http.post('/api/v1/members').set('Authorization', `Bearer ${token}`).send({ nickname: '冒名', phone: '13511112222', consentVersion }).expect(409);
+    const res = await t.http
+      .post('/api/v1/members')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ nickname: '冒名', phone: '13511112222', consentVersion })
+      .expect(409);
     expect(res.body.error.code).toBe('ALREADY_REGISTERED');
   });
 
   it('requires consent to the current privacy notice', async () => {
     const { token } = await t.login();
-    const res = await t.http.post('/api/v1/members').set('Authorization', `Bearer ${token}`).send({ nickname: '旧版', consentVersion: '2020-01-01' }).expect(400);
+    const res = await t.http
+      .post('/api/v1/members')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ nickname: '旧版', consentVersion: '2020-01-01' })
+      .expect(400);
     expect(res.body.error.details.issues[0].path).toEqual(['consentVersion']);
   });
 
@@ -219,7 +240,10 @@ describe('GET /api/v1/me/code', () => {
     const m = await t.member();
     t.clock.set('2026-11-22T08:00:05Z');
     const old = generateMemberCode(m.body.codeRef, m.body.codeSecret, t.clock.now().getTime(), 30).code;
-    const again = await t.http.post('/api/v1/auth/wechat').send({ code: t.wechat.loginCode(m.openid) }).expect(200);
+    const again = await t.http
+      .post('/api/v1/auth/wechat')
+      .send({ code: t.wechat.loginCode(m.openid) })
+      .expect(200);
     expect(again.body.data.registered).toBe(true);
     expect(again.body.data.member.id).toBe(m.id);
     const current = await t.http.get('/api/v1/me/code').set('Authorization', `Bearer ${again.body.data.token}`).expect(200);
@@ -263,7 +287,10 @@ describe('GET /api/v1/me/export and DELETE /api/v1/me', () => {
   it('erases personal data, keeps the anonymous ledger, and ends the session', async () => {
     const m = await t.member({ phone: '13212345678', birthday: '1977-07-07' });
     await t.services.points.credit(m.id, { amount: 80, reason: 'checkin', sourceKey: 'c1' });
-    await t.http.delete('/api/v1/me').set(m.auth).expect(200, { data: { erased: true } });
+    await t.http
+      .delete('/api/v1/me')
+      .set(m.auth)
+      .expect(200, { data: { erased: true } });
     const row = await t.dataSource.manager.findOneByOrFail(MemberEntity, { id: m.id });
     expect(row).toMatchObject({ status: 'erased', nickname: null, birthday: null, phoneEnc: null, phoneHash: null, openidEnc: null, openidHash: null });
     expect(row.pointsBalance).toBe(80); // the ledger and balance stay true
@@ -271,6 +298,10 @@ describe('GET /api/v1/me/export and DELETE /api/v1/me', () => {
     // The same WeChat user and phone may join again as a new member.
     const again = await t.login(m.openid);
     expect(again.body.registered).toBe(false);
-    await t.http.post('/api/v1/members').set('Authorization', `Bearer ${again.token}`).send({ nickname: '回来了', phone: '13212345678', consentVersion }).expect(201);
+    await t.http
+      .post('/api/v1/members')
+      .set('Authorization', `Bearer ${again.token}`)
+      .send({ nickname: '回来了', phone: '13212345678', consentVersion })
+      .expect(201);
   });
 });

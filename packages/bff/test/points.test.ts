@@ -59,7 +59,9 @@ describe('points service under concurrency (MariaDB)', () => {
   it('refuses the same event key with another amount', async () => {
     const m = await t.member();
     await t.services.points.credit(m.id, { amount: 15, reason: 'review', sourceKey: 'review:x' });
-    await expect(t.services.points.credit(m.id, { amount: 16, reason: 'review', sourceKey: 'review:x' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_MISMATCH' });
+    await expect(t.services.points.credit(m.id, { amount: 16, reason: 'review', sourceKey: 'review:x' })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_MISMATCH',
+    });
   });
 });
 
@@ -170,7 +172,9 @@ describe('lots', () => {
   it('refuses non-positive or fractional amounts without writing', async () => {
     const m = await t.member();
     for (const amount of [0, -5, 1.5, Number.NaN]) {
-      await expect(t.services.points.credit(m.id, { amount, reason: 'adjust', sourceKey: `bad:${amount}` })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(t.services.points.credit(m.id, { amount, reason: 'adjust', sourceKey: `bad:${amount}` })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
     }
     expect(await ledgerOf(m.id)).toHaveLength(0);
   });
@@ -182,7 +186,14 @@ describe('GET /api/v1/me/points/ledger', () => {
     for (let i = 1; i <= 5; i++) await t.services.points.credit(m.id, { amount: i, reason: 'checkin', sourceKey: `c${i}` });
     const first = await t.http.get('/api/v1/me/points/ledger?limit=2').set(m.auth).expect(200);
     expect(first.body.data.map((e: { delta: number }) => e.delta)).toEqual([5, 4]);
-    expect(first.body.data[0]).toEqual({ id: expect.any(String), delta: 5, balanceAfter: 15, reason: 'checkin', createdAt: expect.any(String), expiresAt: expect.any(String) });
+    expect(first.body.data[0]).toEqual({
+      id: expect.any(String),
+      delta: 5,
+      balanceAfter: 15,
+      reason: 'checkin',
+      createdAt: expect.any(String),
+      expiresAt: expect.any(String),
+    });
     const second = await t.http.get(`/api/v1/me/points/ledger?limit=2&cursor=${first.body.nextCursor}`).set(m.auth).expect(200);
     expect(second.body.data.map((e: { delta: number }) => e.delta)).toEqual([3, 2]);
     const third = await t.http.get(`/api/v1/me/points/ledger?limit=2&cursor=${second.body.nextCursor}`).set(m.auth).expect(200);

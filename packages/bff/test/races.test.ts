@@ -14,9 +14,20 @@ beforeAll(async () => {
 describe('races', () => {
   it('concurrent partial refunds never add up to more than was paid', async () => {
     const m = await t.member();
-    const order = (await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 10000, receiptNo: 'RACE-1' }).expect(201)).body.data;
+    const order = (
+      await t.http
+        .post('/api/v1/counter/orders')
+        .set(cashier.auth)
+        .send({ code: t.codeOf(m), amountCents: 10000, receiptNo: 'RACE-1' })
+        .expect(201)
+    ).body.data;
     const res = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => t.http.post(`/api/v1/counter/orders/${order.id}/refunds`).set(cashier.auth).send({ refundNo: `RR-${i}`, amountCents: 3000 })),
+      Array.from({ length: 8 }, (_, i) =>
+        t.http
+          .post(`/api/v1/counter/orders/${order.id}/refunds`)
+          .set(cashier.auth)
+          .send({ refundNo: `RR-${i}`, amountCents: 3000 }),
+      ),
     );
     expect(res.filter((r) => r.status === 201)).toHaveLength(3);
     expect(res.filter((r) => r.status === 422).every((r) => r.body.error.code === 'REFUND_EXCEEDS_ORDER')).toBe(true);
@@ -44,11 +55,14 @@ describe('races', () => {
 
   it('a pickup cancelled by the member while a manager fulfils it ends one way, with points and stock consistent', async () => {
     const admin = await t.staff('admin');
-    const item = (await t.http.post('/api/v1/admin/mall-items').set(admin.auth).send({ kind: 'physical', title: '保温杯', pointsCost: 400, stock: 1 }).expect(201)).body.data;
+    const item = (
+      await t.http.post('/api/v1/admin/mall-items').set(admin.auth).send({ kind: 'physical', title: '保温杯', pointsCost: 400, stock: 1 }).expect(201)
+    ).body.data;
     for (let round = 0; round < 5; round++) {
       const m = await t.member();
       await t.services.points.credit(m.id, { amount: 400, reason: 'adjust', sourceKey: 'setup' });
-      const r = (await t.http.post('/api/v1/mall/redemptions').set(m.auth).set('Idempotency-Key', `race-${round}`).send({ itemId: item.id }).expect(201)).body.data;
+      const r = (await t.http.post('/api/v1/mall/redemptions').set(m.auth).set('Idempotency-Key', `race-${round}`).send({ itemId: item.id }).expect(201)).body
+        .data;
       const [cancel, fulfil] = await Promise.all([
         t.http.post(`/api/v1/me/redemptions/${r.id}/cancel`).set(m.auth),
         t.http.post(`/api/v1/counter/pickups/${r.pickupCode}/fulfil`).set(manager.auth),
@@ -66,7 +80,9 @@ describe('races', () => {
 
   it('a double-tapped cancel returns the points once', async () => {
     const admin = await t.staff('admin');
-    const item = (await t.http.post('/api/v1/admin/mall-items').set(admin.auth).send({ kind: 'service', title: '体验课', pointsCost: 300, stock: 5 }).expect(201)).body.data;
+    const item = (
+      await t.http.post('/api/v1/admin/mall-items').set(admin.auth).send({ kind: 'service', title: '体验课', pointsCost: 300, stock: 5 }).expect(201)
+    ).body.data;
     const m = await t.member();
     await t.services.points.credit(m.id, { amount: 300, reason: 'adjust', sourceKey: 'setup' });
     const r = (await t.http.post('/api/v1/mall/redemptions').set(m.auth).set('Idempotency-Key', 'dbl').send({ itemId: item.id }).expect(201)).body.data;

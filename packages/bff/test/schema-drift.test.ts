@@ -24,14 +24,17 @@ async function structuralDifferences(t: T): Promise<string[]> {
     const found = new Set<string>();
     for (const m of t.dataSource.entityMetadatas) {
       for (const c of m.columns) declared.add(`${m.tableName}.${c.databaseName} ${c.isNullable ? 'NULL' : 'NOT NULL'}`);
-      for (const i of m.indices) declared.add(`${m.tableName} index ${i.name ?? '?'} (${described(i.columns.map((c) => c.databaseName))})${i.isUnique ? ' unique' : ''}`);
+      for (const i of m.indices)
+        declared.add(`${m.tableName} index ${i.name ?? '?'} (${described(i.columns.map((c) => c.databaseName))})${i.isUnique ? ' unique' : ''}`);
     }
     for (const table of tables) {
       for (const c of table.columns) found.add(`${table.name}.${c.name} ${c.isNullable ? 'NULL' : 'NOT NULL'}`);
       for (const i of table.indices) found.add(`${table.name} index ${i.name ?? '?'} (${described(i.columnNames)})${i.isUnique ? ' unique' : ''}`);
     }
     const tableNames = await runner.query(
-      t.dialect === 'sqlite' ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'" : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()',
+      t.dialect === 'sqlite'
+        ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()',
     );
     const known = new Set([...t.dataSource.entityMetadatas.map((m) => m.tableName), 'schema_migrations']);
     return [

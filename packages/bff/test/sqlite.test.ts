@@ -51,12 +51,20 @@ describe('embedded SQLite database', () => {
   it('sells a mall item and a counter order the same way', async () => {
     const admin = await t.staff('admin');
     const cashier = await t.staff('cashier');
-    const item = (await t.http.post('/api/v1/admin/mall-items').set(admin.auth).send({ kind: 'physical', title: '杯子', pointsCost: 100, stock: 3 }).expect(201)).body.data;
+    const item = (
+      await t.http.post('/api/v1/admin/mall-items').set(admin.auth).send({ kind: 'physical', title: '杯子', pointsCost: 100, stock: 3 }).expect(201)
+    ).body.data;
     const m = await t.member();
     await t.services.points.credit(m.id, { amount: 500, reason: 'adjust', sourceKey: 'seed' });
-    const res = await Promise.all(Array.from({ length: 5 }, (_, i) => t.http.post('/api/v1/mall/redemptions').set(m.auth).set('Idempotency-Key', `k${i}`).send({ itemId: item.id })));
+    const res = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => t.http.post('/api/v1/mall/redemptions').set(m.auth).set('Idempotency-Key', `k${i}`).send({ itemId: item.id })),
+    );
     expect(res.filter((r) => r.status === 201)).toHaveLength(3);
-    const order = await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 12000, pointsToUse: 200, receiptNo: 'SQ-1' }).expect(201);
+    const order = await t.http
+      .post('/api/v1/counter/orders')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m), amountCents: 12000, pointsToUse: 200, receiptNo: 'SQ-1' })
+      .expect(201);
     expect(order.body.data).toMatchObject({ dueCents: 12000 - 200, pointsEarned: 118, member: { pointsBalance: 500 - 300 - 200 + 118 } });
   });
 });

@@ -41,14 +41,27 @@ describe('statement budgets of the hot paths (MariaDB)', () => {
   it(`POST /api/v1/counter/lookup: at most ${BUDGET.counterLookup}`, async () => {
     const cashier = await t.staff('cashier');
     const m = await t.memberWith('normal', 300);
-    within(await t.statementsOf(() => t.http.post('/api/v1/counter/lookup').set(cashier.auth).send({ code: t.codeOf(m) }).expect(200)), BUDGET.counterLookup);
+    within(
+      await t.statementsOf(() =>
+        t.http
+          .post('/api/v1/counter/lookup')
+          .set(cashier.auth)
+          .send({ code: t.codeOf(m) })
+          .expect(200),
+      ),
+      BUDGET.counterLookup,
+    );
   });
 
   it(`POST /api/v1/counter/orders without coupon or points: at most ${BUDGET.plainOrder}`, async () => {
     const cashier = await t.staff('cashier');
     const m = await t.memberWith('normal', 0);
     const statements = await t.statementsOf(() =>
-      t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: t.codeOf(m), amountCents: 12345, receiptNo: 'BUDGET-1' }).expect(201),
+      t.http
+        .post('/api/v1/counter/orders')
+        .set(cashier.auth)
+        .send({ code: t.codeOf(m), amountCents: 12345, receiptNo: 'BUDGET-1' })
+        .expect(201),
     );
     within(statements, BUDGET.plainOrder);
     expect(statements[0]).toBe('START TRANSACTION');

@@ -32,7 +32,9 @@ describe('health and docs', () => {
   it('GET /api/v1/openapi.json lists every route of the contract with its schemas', async () => {
     const res = await t.http.get('/api/v1/openapi.json').expect(200);
     expect(res.body.openapi).toBe('3.1.0');
-    const ops = Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, m]) => Object.keys(m).map((k) => `${k.toUpperCase()} ${p}`));
+    const ops = Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, m]) =>
+      Object.keys(m).map((k) => `${k.toUpperCase()} ${p}`),
+    );
     expect(ops).toEqual(
       expect.arrayContaining([
         'POST /api/v1/auth/wechat',
@@ -84,7 +86,9 @@ describe('GET /api/v1/rules', () => {
   it('serves the configured tiers and earn/spend rules', async () => {
     const res = await t.http.get('/api/v1/rules').expect(200);
     const rules = res.body.data;
-    expect(rules.tiers.map((x: { code: string; growthMin: number }) => [x.code, x.growthMin])).toEqual(t.config.loyalty.tiers.map((x) => [x.code, x.growthMin]));
+    expect(rules.tiers.map((x: { code: string; growthMin: number }) => [x.code, x.growthMin])).toEqual(
+      t.config.loyalty.tiers.map((x) => [x.code, x.growthMin]),
+    );
     expect(rules.spend).toEqual(t.config.loyalty.spend);
     expect(rules.points.perYuanPaid).toBe(t.config.loyalty.points.perYuanPaid);
     expect(rules.privacy.consentVersion).toBe(t.config.loyalty.privacy.consentVersion);

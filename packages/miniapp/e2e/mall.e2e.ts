@@ -15,9 +15,32 @@ beforeAll(async () => {
     const admin = await scenes.staff(s, { store: '徐家汇店', username: 'admin-e2e', password: 'admin-password-1', role: 'admin' });
     await scenes.staff(s, { store: '徐家汇店', username: 'manager-e2e', password: 'manager-password-1', role: 'manager' });
     const tpl = await s.admin.createTemplate(admin.id, { code: 'e2e-cash-15', kind: 'cash', title: '¥15 无门槛券', valueCents: 1500, validity: { days: 2 } });
-    await s.admin.createItem(admin.id, { kind: 'coupon', title: '¥15 无门槛券', description: '兑换后立即到账', imageUrl: '/assets/mall/coupon.svg', pointsCost: 1500, stock: 20, couponTemplateCode: tpl.code });
-    await s.admin.createItem(admin.id, { kind: 'physical', title: '会员帆布托特包', description: '到店领取', imageUrl: '/assets/mall/tote.svg', pointsCost: 2500, stock: 5 });
-    await s.admin.createItem(admin.id, { kind: 'service', title: '金卡专享体验课', description: '', imageUrl: '/assets/mall/class.svg', pointsCost: 100, stock: 5, minTier: 'gold' });
+    await s.admin.createItem(admin.id, {
+      kind: 'coupon',
+      title: '¥15 无门槛券',
+      description: '兑换后立即到账',
+      imageUrl: '/assets/mall/coupon.svg',
+      pointsCost: 1500,
+      stock: 20,
+      couponTemplateCode: tpl.code,
+    });
+    await s.admin.createItem(admin.id, {
+      kind: 'physical',
+      title: '会员帆布托特包',
+      description: '到店领取',
+      imageUrl: '/assets/mall/tote.svg',
+      pointsCost: 2500,
+      stock: 5,
+    });
+    await s.admin.createItem(admin.id, {
+      kind: 'service',
+      title: '金卡专享体验课',
+      description: '',
+      imageUrl: '/assets/mall/class.svg',
+      pointsCost: 100,
+      stock: 5,
+      minTier: 'gold',
+    });
   });
   browser = await launchChromium();
   phone = await phonePage(browser);
@@ -42,7 +65,11 @@ describe('points mall and coupon wallet on the H5 mini-program', () => {
     const tiles = phone.locator('[data-testid="mall-item"]');
     expect(await tiles.count()).toBe(3);
     expect(await tiles.filter({ hasText: '金卡专享体验课' }).innerText()).toContain('金卡会员专享');
-    await phone.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="mall-item"] img')).every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0));
+    await phone.waitForFunction(() =>
+      Array.from(document.querySelectorAll('[data-testid="mall-item"] img')).every(
+        (i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0,
+      ),
+    );
     await phone.screenshot({ path: path.join(ARTIFACTS, 'mall.png'), fullPage: true });
   });
 

@@ -83,7 +83,10 @@ describe('member on the H5 mini-program', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'member-code.png'), fullPage: true });
 
     await context.setOffline(true);
-    await page.waitForFunction((old) => document.querySelector('[data-testid="code-digits"]')?.getAttribute('data-code') !== old, first, { timeout: 35_000, polling: 500 });
+    await page.waitForFunction((old) => document.querySelector('[data-testid="code-digits"]')?.getAttribute('data-code') !== old, first, {
+      timeout: 35_000,
+      polling: 500,
+    });
     const next = await shown();
     expect(next).not.toBe(first);
     expect(next.slice(0, 10)).toBe(first.slice(0, 10));

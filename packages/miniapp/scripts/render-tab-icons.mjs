@@ -10,7 +10,9 @@ const icons = {
   member: (c) => `<rect x="10" y="20" width="61" height="42" rx="7" fill="none" stroke="${c}" stroke-width="5"/>
     <rect x="18" y="30" width="14" height="10" rx="2" fill="${c}"/><rect x="18" y="48" width="34" height="5" rx="2.5" fill="${c}"/>`,
   // A QR code: three finder squares and a few modules.
-  code: (c) => `<g fill="none" stroke="${c}" stroke-width="5"><rect x="13" y="13" width="21" height="21" rx="3"/><rect x="47" y="13" width="21" height="21" rx="3"/><rect x="13" y="47" width="21" height="21" rx="3"/></g>
+  code: (
+    c,
+  ) => `<g fill="none" stroke="${c}" stroke-width="5"><rect x="13" y="13" width="21" height="21" rx="3"/><rect x="47" y="13" width="21" height="21" rx="3"/><rect x="13" y="47" width="21" height="21" rx="3"/></g>
     <g fill="${c}"><rect x="48" y="48" width="8" height="8"/><rect x="60" y="60" width="8" height="8"/><rect x="60" y="48" width="8" height="8"/><rect x="48" y="60" width="8" height="8"/></g>`,
   // A coupon: a ticket with notches and a dashed tear line.
   coupon: (c) => `<path d="M10 24h61v12a6 6 0 0 0 0 12v12H10V48a6 6 0 0 0 0-12z" fill="none" stroke="${c}" stroke-width="5" stroke-linejoin="round"/>
@@ -28,7 +30,9 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: 81, height: 81 } });
 for (const [name, draw] of Object.entries(icons)) {
   for (const [state, color] of Object.entries(colors)) {
-    await page.setContent(`<html><body style="margin:0;background:transparent"><svg xmlns="http://www.w3.org/2000/svg" width="81" height="81" viewBox="0 0 81 81">${draw(color)}</svg></body></html>`);
+    await page.setContent(
+      `<html><body style="margin:0;background:transparent"><svg xmlns="http://www.w3.org/2000/svg" width="81" height="81" viewBox="0 0 81 81">${draw(color)}</svg></body></html>`,
+    );
     await page.screenshot({ path: path.join(out, `${name}-${state}.png`), omitBackground: true });
   }
 }

@@ -30,7 +30,12 @@ async function main(): Promise<void> {
         continue;
       }
       pinned = addDays(now, -(d.orders.length * 40 + 20));
-      await s.members.register(member.id, { nickname: d.nickname, birthday: d.birthday, phone: d.phone, consentVersion: config.loyalty.privacy.consentVersion });
+      await s.members.register(member.id, {
+        nickname: d.nickname,
+        birthday: d.birthday,
+        phone: d.phone,
+        consentVersion: config.loyalty.privacy.consentVersion,
+      });
       // Orders every 40 days up to the last fortnight: ¥1 = 1 point and 1 growth.
       for (const [i, yuan] of d.orders.entries()) {
         pinned = addDays(now, -((d.orders.length - i) * 40 - 10));
@@ -64,15 +69,75 @@ async function main(): Promise<void> {
     // A small catalogue for the points mall: coupons, gifts to pick up, and a gold-only service.
     if ((await s.admin.listItems()).length === 0) {
       const adminId = (await s.staff.signIn('demo-admin', DEMO_PASSWORD)).id;
-      const cash10 = await s.admin.createTemplate(adminId, { code: 'mall-cash-10', kind: 'cash', title: '¥10 无门槛券', valueCents: 1000, validity: { days: 30 } });
-      const off20 = await s.admin.createTemplate(adminId, { code: 'mall-100-20', kind: 'threshold', title: '满100减20', valueCents: 2000, thresholdCents: 10000, validity: { days: 30 } });
+      const cash10 = await s.admin.createTemplate(adminId, {
+        code: 'mall-cash-10',
+        kind: 'cash',
+        title: '¥10 无门槛券',
+        valueCents: 1000,
+        validity: { days: 30 },
+      });
+      const off20 = await s.admin.createTemplate(adminId, {
+        code: 'mall-100-20',
+        kind: 'threshold',
+        title: '满100减20',
+        valueCents: 2000,
+        thresholdCents: 10000,
+        validity: { days: 30 },
+      });
       const items = [
-        { kind: 'coupon' as const, title: '¥10 无门槛券', description: '兑换后立即到账券包，30 天内到店可用。', imageUrl: '/assets/mall/coupon.svg', pointsCost: 1000, stock: 500, couponTemplateCode: cash10.code },
-        { kind: 'coupon' as const, title: '满100减20 券', description: '单笔满 ¥100 可用，每人限兑 3 张。', imageUrl: '/assets/mall/coupon.svg', pointsCost: 1500, stock: 300, perMemberLimit: 3, couponTemplateCode: off20.code },
-        { kind: 'physical' as const, title: '精品挂耳咖啡（10 包）', description: '到任一门店凭提货码领取。', imageUrl: '/assets/mall/coffee.svg', pointsCost: 800, stock: 100, perMemberLimit: 2 },
-        { kind: 'physical' as const, title: '会员帆布托特包', description: '到任一门店凭提货码领取。', imageUrl: '/assets/mall/tote.svg', pointsCost: 2500, stock: 50 },
-        { kind: 'physical' as const, title: '会员定制笔记本', description: '已兑完，敬请期待补货。', imageUrl: '/assets/mall/notebook.svg', pointsCost: 1200, stock: 0 },
-        { kind: 'service' as const, title: '金卡专享 · 手冲咖啡体验课', description: '金卡及以上会员专享，凭预约码到店体验。', imageUrl: '/assets/mall/class.svg', pointsCost: 5000, stock: 20, minTier: 'gold' },
+        {
+          kind: 'coupon' as const,
+          title: '¥10 无门槛券',
+          description: '兑换后立即到账券包，30 天内到店可用。',
+          imageUrl: '/assets/mall/coupon.svg',
+          pointsCost: 1000,
+          stock: 500,
+          couponTemplateCode: cash10.code,
+        },
+        {
+          kind: 'coupon' as const,
+          title: '满100减20 券',
+          description: '单笔满 ¥100 可用，每人限兑 3 张。',
+          imageUrl: '/assets/mall/coupon.svg',
+          pointsCost: 1500,
+          stock: 300,
+          perMemberLimit: 3,
+          couponTemplateCode: off20.code,
+        },
+        {
+          kind: 'physical' as const,
+          title: '精品挂耳咖啡（10 包）',
+          description: '到任一门店凭提货码领取。',
+          imageUrl: '/assets/mall/coffee.svg',
+          pointsCost: 800,
+          stock: 100,
+          perMemberLimit: 2,
+        },
+        {
+          kind: 'physical' as const,
+          title: '会员帆布托特包',
+          description: '到任一门店凭提货码领取。',
+          imageUrl: '/assets/mall/tote.svg',
+          pointsCost: 2500,
+          stock: 50,
+        },
+        {
+          kind: 'physical' as const,
+          title: '会员定制笔记本',
+          description: '已兑完，敬请期待补货。',
+          imageUrl: '/assets/mall/notebook.svg',
+          pointsCost: 1200,
+          stock: 0,
+        },
+        {
+          kind: 'service' as const,
+          title: '金卡专享 · 手冲咖啡体验课',
+          description: '金卡及以上会员专享，凭预约码到店体验。',
+          imageUrl: '/assets/mall/class.svg',
+          pointsCost: 5000,
+          stock: 20,
+          minTier: 'gold',
+        },
       ];
       for (const item of items) await s.admin.createItem(adminId, item);
       console.log(`  points mall: ${items.length} items`);

@@ -24,7 +24,12 @@ export const RuntimeConfig = z.object({
     maxFailedAttempts: z.number().int().positive(),
     lockoutSeconds: z.number().int().positive(),
     /** scrypt cost N (power of two); 32768 ≈ 32 MB and tens of milliseconds per hash. */
-    scryptCost: z.number().int().min(1024).max(1_048_576).refine((n) => (n & (n - 1)) === 0, 'must be a power of two'),
+    scryptCost: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1_048_576)
+      .refine((n) => (n & (n - 1)) === 0, 'must be a power of two'),
   }),
   db: z.object({ poolSize: z.number().int().min(1).max(500), deadlockRetries: z.number().int().min(0).max(10) }),
   jobs: z.object({ pointsExpiryBatch: z.number().int().positive() }),
@@ -38,7 +43,10 @@ const Env = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
-  DB_URL: z.string().regex(/^(mysql|mariadb):\/\//, 'DB_URL must be a mysql:// (or mariadb://) URL').optional(),
+  DB_URL: z
+    .string()
+    .regex(/^(mysql|mariadb):\/\//, 'DB_URL must be a mysql:// (or mariadb://) URL')
+    .optional(),
   DATA_DIR: z.string().default(path.join(REPO_ROOT, '.data')),
   APP_SECRET: z.string().min(32, 'APP_SECRET must be at least 32 characters').optional(),
   DATA_KEY: hexKey.optional(),
@@ -100,9 +108,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const env = parsed.data;
   const prod = env.NODE_ENV === 'production';
-  const missing = prod
-    ? (['APP_SECRET', 'DATA_KEY', 'DB_URL', 'WECHAT_APPID', 'WECHAT_SECRET'] as const).filter((k) => !env[k])
-    : [];
+  const missing = prod ? (['APP_SECRET', 'DATA_KEY', 'DB_URL', 'WECHAT_APPID', 'WECHAT_SECRET'] as const).filter((k) => !env[k]) : [];
   if (missing.length) throw new Error(`Invalid environment:\n${missing.map((k) => `  - ${k}: required in production`).join('\n')}`);
 
   const runtimeResult = RuntimeConfig.safeParse(readJson(env.RUNTIME_CONFIG));

@@ -101,9 +101,7 @@ export const FormerIdentityEntity = new EntitySchema<FormerIdentityRow>({
     memberId: { ...ref, name: 'member_id' },
     createdAt: at('created_at'),
   },
-  indices: [
-    { name: 'ix_former_identities_hash', columns: ['kind', 'hash'] },
-  ],
+  indices: [{ name: 'ix_former_identities_hash', columns: ['kind', 'hash'] }],
 });
 
 export interface PointsLedgerRow {
@@ -185,9 +183,7 @@ export const PointsAllocationEntity = new EntitySchema<PointsAllocationRow>({
     lotId: { ...ref, name: 'lot_id' },
     amount: { type: 'int' },
   },
-  indices: [
-    { name: 'ix_points_allocations_ledger', columns: ['ledgerId'] },
-  ],
+  indices: [{ name: 'ix_points_allocations_ledger', columns: ['ledgerId'] }],
 });
 
 export interface GrowthLedgerRow {
@@ -238,9 +234,7 @@ export const TierHistoryEntity = new EntitySchema<TierHistoryRow>({
     reason: { type: 'varchar', length: 16 },
     createdAt: at('created_at'),
   },
-  indices: [
-    { name: 'ix_tier_history_member', columns: ['memberId', 'createdAt'] },
-  ],
+  indices: [{ name: 'ix_tier_history_member', columns: ['memberId', 'createdAt'] }],
 });
 
 export interface IdempotencyRow {
@@ -265,9 +259,7 @@ export const IdempotencyEntity = new EntitySchema<IdempotencyRow>({
     responseBody: { type: 'text', name: 'response_body', nullable: true },
     createdAt: at('created_at'),
   },
-  indices: [
-    { name: 'uq_idempotency_scope_key', columns: ['scope', 'idemKey'], unique: true },
-  ],
+  indices: [{ name: 'uq_idempotency_scope_key', columns: ['scope', 'idemKey'], unique: true }],
 });
 
 export interface JobLeaseRow {
@@ -287,7 +279,6 @@ export const JobLeaseEntity = new EntitySchema<JobLeaseRow>({
     lastRunAt: at('last_run_at', true),
   },
 });
-
 
 // ── Counter: stores, staff, coupons, orders, refunds ───────────────────────────────────────────
 
@@ -329,9 +320,7 @@ export const StaffEntity = new EntitySchema<StaffRow>({
     disabledAt: at('disabled_at', true),
     createdAt: at('created_at'),
   },
-  indices: [
-    { name: 'uq_staff_username', columns: ['username'], unique: true },
-  ],
+  indices: [{ name: 'uq_staff_username', columns: ['username'], unique: true }],
 });
 
 /** What a coupon gives: the same columns on a template and on each coupon issued from it. */
@@ -383,9 +372,7 @@ export const CouponTemplateEntity = new EntitySchema<CouponTemplateRow>({
     createdAt: at('created_at'),
     updatedAt: at('updated_at'),
   },
-  indices: [
-    { name: 'uq_coupon_templates_code', columns: ['code'], unique: true },
-  ],
+  indices: [{ name: 'uq_coupon_templates_code', columns: ['code'], unique: true }],
 });
 
 export interface MemberCouponRow {
@@ -532,7 +519,6 @@ export const RefundEntity = new EntitySchema<RefundRow>({
   ],
 });
 
-
 // ── Points mall and audit log ──────────────────────────────────────────────────────────────────
 
 export interface MallItemRow {
@@ -573,9 +559,7 @@ export const MallItemEntity = new EntitySchema<MallItemRow>({
     createdAt: at('created_at'),
     updatedAt: at('updated_at'),
   },
-  indices: [
-    { name: 'ix_mall_items_active', columns: ['active', 'pointsCost'] },
-  ],
+  indices: [{ name: 'ix_mall_items_active', columns: ['active', 'pointsCost'] }],
 });
 
 export interface RedemptionRow {
@@ -644,9 +628,7 @@ export const AuditEntity = new EntitySchema<AuditRow>({
     details: { type: 'text' },
     createdAt: at('created_at'),
   },
-  indices: [
-    { name: 'ix_audit_log_target', columns: ['targetType', 'targetId'] },
-  ],
+  indices: [{ name: 'ix_audit_log_target', columns: ['targetType', 'targetId'] }],
 });
 
 export const entities = [

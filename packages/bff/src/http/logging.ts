@@ -42,7 +42,13 @@ export function requestLogging(logger: Logger): Middleware {
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       logger.info(
-        { requestId, method: ctx.method, route: ctx.state.routeTemplate ?? ctx.path.replace(/[^/]{24,}/g, ':x'), status: ctx.status, ms: Math.round(ms * 10) / 10 },
+        {
+          requestId,
+          method: ctx.method,
+          route: ctx.state.routeTemplate ?? ctx.path.replace(/[^/]{24,}/g, ':x'),
+          status: ctx.status,
+          ms: Math.round(ms * 10) / 10,
+        },
         'request',
       );
     }

@@ -29,12 +29,21 @@ export function openApiDocument(routes: readonly AnyRoute[], info: { title: stri
       }
     }
     if (r.idempotent) {
-      parameters.push({ name: 'Idempotency-Key', in: 'header', required: r.idempotent === 'required', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' } });
+      parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: r.idempotent === 'required',
+        schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' },
+      });
     }
     const responses: Record<string, unknown> = {
       [String(r.status ?? 200)]: { description: 'success', content: { 'application/json': { schema: json(successBodySchema(r), 'output') } } },
     };
-    const errorCodes = new Set<ErrorCode>(['VALIDATION_FAILED', ...(r.auth !== 'public' ? (['UNAUTHENTICATED', 'FORBIDDEN'] as const) : []), ...(r.errors ?? [])]);
+    const errorCodes = new Set<ErrorCode>([
+      'VALIDATION_FAILED',
+      ...(r.auth !== 'public' ? (['UNAUTHENTICATED', 'FORBIDDEN'] as const) : []),
+      ...(r.errors ?? []),
+    ]);
     for (const code of errorCodes) {
       const s = String(STATUS_OF[code]);
       const existing = responses[s] as { description: string } | undefined;

@@ -4,10 +4,7 @@ import type { RateLimit } from './rate-limit';
 
 /** Who may call a route. Staff routes may narrow to roles; admin routes take admin tokens only. */
 export type AuthSpec =
-  | 'public'
-  | { readonly audience: 'member' }
-  | { readonly audience: 'staff'; readonly roles?: readonly StaffRole[] }
-  | { readonly audience: 'admin' };
+  'public' | { readonly audience: 'member' } | { readonly audience: 'staff'; readonly roles?: readonly StaffRole[] } | { readonly audience: 'admin' };
 
 /** A member, as their token names them (whether they are registered is the service's business). */
 export interface MemberCaller {

@@ -4,9 +4,7 @@ import jwt from 'jsonwebtoken';
 
 export type Audience = 'member' | 'staff' | 'admin';
 
-export type TokenClaims =
-  | { aud: 'member'; sub: string }
-  | { aud: 'staff' | 'admin'; sub: string; store: string; role: StaffRole };
+export type TokenClaims = { aud: 'member'; sub: string } | { aud: 'staff' | 'admin'; sub: string; store: string; role: StaffRole };
 
 const ISSUER = 'member-center';
 

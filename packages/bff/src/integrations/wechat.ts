@@ -93,7 +93,9 @@ export class HttpWechatClient implements WechatClient {
       { method: 'POST', body: { code: phoneCode } },
     );
     if (r.errcode === 40029 || r.errcode === 40163) {
-      throw new DomainError('VALIDATION_FAILED', 'phoneCode was rejected by WeChat', { issues: [{ in: 'body', path: ['phoneCode'], message: 'invalid or used' }] });
+      throw new DomainError('VALIDATION_FAILED', 'phoneCode was rejected by WeChat', {
+        issues: [{ in: 'body', path: ['phoneCode'], message: 'invalid or used' }],
+      });
     }
     if (r.errcode === 40001 || r.errcode === 42001) this.accessToken = null;
     if (r.errcode) throw mapWechatError(r.errcode);

@@ -111,7 +111,9 @@ export class AdminService {
     return this.db.transaction(async () => {
       const code = b.couponTemplateCode;
       if (code && !(await this.repos.coupons.templateByCode(code)) && !this.loyalty.couponTemplates.some((t) => t.code === code)) {
-        throw new DomainError('VALIDATION_FAILED', `no coupon template ${code}`, { issues: [{ in: 'body', path: ['couponTemplateCode'], message: 'unknown template' }] });
+        throw new DomainError('VALIDATION_FAILED', `no coupon template ${code}`, {
+          issues: [{ in: 'body', path: ['couponTemplateCode'], message: 'unknown template' }],
+        });
       }
       const now = this.clock.now();
       const row: MallItemRow = {

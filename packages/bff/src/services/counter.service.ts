@@ -204,7 +204,10 @@ export class CounterService {
     const prior = await this.repos.orders.byReceipt(till.storeId, body.receiptNo);
     if (!prior) return null;
     const same =
-      prior.memberId === memberId && prior.grossCents === body.amountCents && prior.couponId === (body.couponId ?? null) && prior.pointsUsed === (body.pointsToUse ?? 0);
+      prior.memberId === memberId &&
+      prior.grossCents === body.amountCents &&
+      prior.couponId === (body.couponId ?? null) &&
+      prior.pointsUsed === (body.pointsToUse ?? 0);
     if (!same) throw new DomainError('IDEMPOTENCY_MISMATCH', 'this receipt number was already used for a different order');
     const member = await this.repos.members.byId(prior.memberId);
     if (!member) throw new DomainError('NOT_FOUND', 'member not found');
@@ -239,10 +242,15 @@ export class CounterService {
         const order = (await this.repos.orders.byId(orderId))!;
         const freeOrder = order.dueCents === 0;
         if (freeOrder ? body.amountCents !== 0 || (await this.repos.orders.countRefunds(orderId)) > 0 : body.amountCents <= 0) {
-          throw new DomainError(freeOrder ? 'REFUND_EXCEEDS_ORDER' : 'VALIDATION_FAILED', freeOrder ? 'nothing left to refund' : 'refund amount must be positive');
+          throw new DomainError(
+            freeOrder ? 'REFUND_EXCEEDS_ORDER' : 'VALIDATION_FAILED',
+            freeOrder ? 'nothing left to refund' : 'refund amount must be positive',
+          );
         }
         if (!(await this.repos.orders.addRefunded(orderId, body.amountCents))) {
-          throw new DomainError('REFUND_EXCEEDS_ORDER', 'refund is more than what is left of the order', { refundableCents: order.dueCents - order.refundedCents });
+          throw new DomainError('REFUND_EXCEEDS_ORDER', 'refund is more than what is left of the order', {
+            refundableCents: order.dueCents - order.refundedCents,
+          });
         }
         const refundedAfter = order.refundedCents + body.amountCents;
         const full = refundedAfter === order.dueCents;
@@ -250,7 +258,14 @@ export class CounterService {
         const ungrow = refundShare(order.growthEarned, refundedAfter, order.dueCents) - order.growthReversed;
         const giveBack = refundShare(order.pointsUsed, refundedAfter, order.dueCents) - order.pointsReturned;
         const refundId = newId();
-        const credits = await this.points.giveBackCredits(order.memberId, `order:${order.id}:spend`, order.pointsReturned, giveBack, `refund:${refundId}:return`, 'refund_return');
+        const credits = await this.points.giveBackCredits(
+          order.memberId,
+          `order:${order.id}:spend`,
+          order.pointsReturned,
+          giveBack,
+          `refund:${refundId}:return`,
+          'refund_return',
+        );
         const returned = credits.reduce((s, c) => s + c.amount, 0);
         const posted = await this.points.post(locked, {
           debits: reverse > 0 ? [{ amount: reverse, reason: 'refund', sourceKey: `refund:${refundId}`, mayGoNegative: true }] : [],

@@ -59,7 +59,23 @@ export function createServices(d: ServiceDeps) {
       if (tier.upgradeGiftTemplate) await coupons.issueOnce({ ...member, tier: to }, tier.upgradeGiftTemplate, `upgrade-gift:${tier.code}`);
     }
   });
-  return { db: d.db, loyalty: d.loyalty, runtime: d.runtime, clock: d.clock, logger: d.logger, repos, crypto, limits, points, coupons, members, staff, counter, mall, admin };
+  return {
+    db: d.db,
+    loyalty: d.loyalty,
+    runtime: d.runtime,
+    clock: d.clock,
+    logger: d.logger,
+    repos,
+    crypto,
+    limits,
+    points,
+    coupons,
+    members,
+    staff,
+    counter,
+    mall,
+    admin,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

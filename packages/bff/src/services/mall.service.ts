@@ -73,7 +73,13 @@ export class MallService {
       await this.points.post(locked, { debits: [{ amount: cost, reason: 'redeem', sourceKey: `redemption:${id}` }] });
       const coupons =
         item.kind === 'coupon' && item.couponTemplateCode
-          ? (await this.coupons.issue(member, item.couponTemplateCode, Array.from({ length: quantity }, (_, n) => `redemption:${id}:${n}`))).coupons
+          ? (
+              await this.coupons.issue(
+                member,
+                item.couponTemplateCode,
+                Array.from({ length: quantity }, (_, n) => `redemption:${id}:${n}`),
+              )
+            ).coupons
           : [];
       const redemption: RedemptionRow = {
         id,

@@ -160,7 +160,14 @@ export class MemberService {
             now,
           );
           if (!activated) throw new DomainError('ALREADY_REGISTERED', 'already a member');
-          await this.repos.members.insertTierChange({ id: newId(), memberId, fromTier: null, toTier: this.loyalty.tiers[0].code, reason: 'registration', createdAt: now });
+          await this.repos.members.insertTierChange({
+            id: newId(),
+            memberId,
+            fromTier: null,
+            toTier: this.loyalty.tiers[0].code,
+            reason: 'registration',
+            createdAt: now,
+          });
           const member = await this.registered(memberId);
           for (const l of this.registrationListeners) await l(member);
           return member;

@@ -1,13 +1,4 @@
-import {
-  allocateDebit,
-  DomainError,
-  expiredLots,
-  lotExpiry,
-  tierAfterGrowth,
-  type GrowthReason,
-  type LoyaltyConfig,
-  type PointsReason,
-} from '@member/shared';
+import { allocateDebit, DomainError, expiredLots, lotExpiry, tierAfterGrowth, type GrowthReason, type LoyaltyConfig, type PointsReason } from '@member/shared';
 import { isDuplicateKey, type Db } from '../db/db';
 import type { GrowthLedgerRow, MemberRow, PointsAllocationRow, PointsLedgerRow, PointsLotRow } from '../db/entities';
 import type { LockedMember, MemberRepository } from '../db/repositories/member.repository';
@@ -183,7 +174,15 @@ export class PointsService {
       const e = entry(m.id, c.amount, balance, c.reason, c.sourceKey, now, { lotId, expiresAt, note: c.note });
       entries.push(e);
       // A negative balance (after a refund) is paid back first; only the rest becomes spendable.
-      newLots.push({ id: lotId, memberId: m.id, amount: c.amount, remaining: Math.max(balance, 0) - Math.max(before, 0), earnedAt: now, expiresAt, ledgerId: e.id });
+      newLots.push({
+        id: lotId,
+        memberId: m.id,
+        amount: c.amount,
+        remaining: Math.max(balance, 0) - Math.max(before, 0),
+        earnedAt: now,
+        expiresAt,
+        ledgerId: e.id,
+      });
     }
 
     let growthEntry: GrowthLedgerRow | null = null;
@@ -275,7 +274,13 @@ export class PointsService {
     }
   }
 
-  private async single(memberId: string, withLots: boolean, sourceKey: string, delta: number, run: (locked: LockedMember) => Promise<Posted>): Promise<MoveResult> {
+  private async single(
+    memberId: string,
+    withLots: boolean,
+    sourceKey: string,
+    delta: number,
+    run: (locked: LockedMember) => Promise<Posted>,
+  ): Promise<MoveResult> {
     try {
       return await this.db.transaction(async () => {
         const posted = await run(await this.lock(memberId, { withLots }));

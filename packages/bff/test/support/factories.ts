@@ -46,7 +46,10 @@ export function factories(t: TestBase) {
 
   /** Logs a new WeChat user in through the fake WeChat server. */
   async function login(openid = `o_${randomBytes(6).toString('hex')}`) {
-    const res = await t.http.post('/api/v1/auth/wechat').send({ code: t.wechat.loginCode(openid) }).expect(200);
+    const res = await t.http
+      .post('/api/v1/auth/wechat')
+      .send({ code: t.wechat.loginCode(openid) })
+      .expect(200);
     return { openid, token: res.body.data.token as string, body: res.body.data as AuthResponse };
   }
 
@@ -81,7 +84,13 @@ export function factories(t: TestBase) {
     const username = `${role}_${randomBytes(4).toString('hex')}`;
     await t.services.staff.createStaff({ storeId, username, password: 'correct horse battery', role });
     const res = await t.http.post('/api/v1/staff/sessions').send({ username, password: 'correct horse battery' }).expect(200);
-    return { username, storeId, id: res.body.data.staff.id as string, token: res.body.data.token as string, auth: { Authorization: `Bearer ${res.body.data.token as string}` } };
+    return {
+      username,
+      storeId,
+      id: res.body.data.staff.id as string,
+      token: res.body.data.token as string,
+      auth: { Authorization: `Bearer ${res.body.data.token as string}` },
+    };
   }
 
   /** A coupon template with the given terms (defaults: a ¥10 cash coupon valid 30 days); returns its code. */

@@ -23,13 +23,15 @@ export async function checkInvariants(dataSource: DataSource): Promise<void> {
     const balance = n(r.balance);
     const problems: string[] = [];
     if (n(r.ledgerSum) !== balance) problems.push(`ledger sum ${n(r.ledgerSum)} ≠ balance ${balance}`);
-    if (r.lastAfter !== null && r.lastAfter !== undefined && n(r.lastAfter) !== balance) problems.push(`last balanceAfter ${n(r.lastAfter)} ≠ balance ${balance}`);
+    if (r.lastAfter !== null && r.lastAfter !== undefined && n(r.lastAfter) !== balance)
+      problems.push(`last balanceAfter ${n(r.lastAfter)} ≠ balance ${balance}`);
     if (n(r.lotSum) !== Math.max(balance, 0)) problems.push(`lot remainders ${n(r.lotSum)} ≠ max(balance, 0) ${Math.max(balance, 0)}`);
     if (n(r.lotMin) < 0) problems.push('a lot has a negative remainder');
     if (n(r.growthSum) !== n(r.growth)) problems.push(`growth ledger sum ${n(r.growthSum)} ≠ growth ${n(r.growth)}`);
     const first = t(r.firstExpiry);
     const next = t(r.nextExpiry);
-    if (first !== null && (next === null || next > first)) problems.push(`next_expiry_at ${String(r.nextExpiry)} is later than the earliest live lot ${String(r.firstExpiry)}`);
+    if (first !== null && (next === null || next > first))
+      problems.push(`next_expiry_at ${String(r.nextExpiry)} is later than the earliest live lot ${String(r.firstExpiry)}`);
     if (problems.length) throw new Error(`account invariants broken for member ${String(r.id)}: ${problems.join('; ')}`);
   }
 }

@@ -24,7 +24,6 @@ import { FakeWechat } from './fake-wechat';
 import { factories } from './factories';
 import { checkInvariants } from './invariants';
 
-
 export interface TestAppOptions {
   dialect?: 'mysql' | 'sqlite';
   devLogin?: boolean;
@@ -78,9 +77,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
 
   const sqlitePath = `/tmp/mc_test_${randomBytes(4).toString('hex')}.sqlite`;
   const statementLog = new StatementLog();
-  const dataSource = await openDataSource(
-    createDataSource({ dbUrl: database?.url ?? null, sqlitePath, poolSize: 20, logger: statementLog }),
-  );
+  const dataSource = await openDataSource(createDataSource({ dbUrl: database?.url ?? null, sqlitePath, poolSize: 20, logger: statementLog }));
   await dataSource.runMigrations({ transaction: 'each' });
   const db = new Db(dataSource, config.runtime.db.deadlockRetries);
 
@@ -95,7 +92,12 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     }),
   );
   const clock = new TestClock();
-  const wechatClient = new HttpWechatClient({ baseUrl: wechat.baseUrl, appId: wechat.appId, secret: wechat.secret, timeoutMs: config.runtime.wechat.timeoutMs });
+  const wechatClient = new HttpWechatClient({
+    baseUrl: wechat.baseUrl,
+    appId: wechat.appId,
+    secret: wechat.secret,
+    timeoutMs: config.runtime.wechat.timeoutMs,
+  });
   const built = createApp({ config, db, wechat: wechatClient, logger, clock });
 
   // Every response is parsed with the schema its route declares (errors with the error schema),

@@ -47,14 +47,16 @@ export function CouponCard({ coupon, expiringSoonDays }: { coupon: Coupon; expir
       <View className='coupon-body'>
         <View className='coupon-title'>
           {coupon.title}
-          {soon ? <Text className='coupon-soon' data-testid='expiring-soon'>即将过期</Text> : null}
+          {soon ? (
+            <Text className='coupon-soon' data-testid='expiring-soon'>
+              即将过期
+            </Text>
+          ) : null}
         </View>
         <View className='coupon-validity'>
           {day(coupon.validFrom)} – {day(coupon.validTo)}
         </View>
-        <View className='coupon-hint'>
-          {labelOf(COUPON_VIEW_HINT, coupon.status)}
-        </View>
+        <View className='coupon-hint'>{labelOf(COUPON_VIEW_HINT, coupon.status)}</View>
       </View>
     </View>
   );

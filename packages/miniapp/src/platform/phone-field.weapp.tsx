@@ -3,7 +3,12 @@ import type { PhoneFieldComponent } from './index';
 
 /** WeChat: the getPhoneNumber button hands a one-time code that only the BFF can exchange. */
 export const PhoneField: PhoneFieldComponent = ({ value, onChange }) => {
-  if (value.kind === 'code') return <Button className='phone-bound' disabled>已获取微信手机号</Button>;
+  if (value.kind === 'code')
+    return (
+      <Button className='phone-bound' disabled>
+        已获取微信手机号
+      </Button>
+    );
   return (
     <Button
       className='phone-button'

@@ -1,4 +1,15 @@
-import type { Coupon, MallItem, Member, MemberCard, MemberOrder, PointsLedgerEntry, PublicRules, Redemption, RedemptionResult, RegisterBody } from '@member/shared/api';
+import type {
+  Coupon,
+  MallItem,
+  Member,
+  MemberCard,
+  MemberOrder,
+  PointsLedgerEntry,
+  PublicRules,
+  Redemption,
+  RedemptionResult,
+  RegisterBody,
+} from '@member/shared/api';
 import type { CouponView } from '@member/shared/vocabulary';
 import { pathTo } from '@member/shared/api/paths';
 import { request } from './request';

@@ -22,7 +22,14 @@ export async function send<T>(method: Method, path: string, opts: Options, sessi
   if (opts.idempotencyKey) header['Idempotency-Key'] = opts.idempotencyKey;
   let res: Taro.request.SuccessCallbackResult<string | TaroGeneral.IAnyObject | ArrayBuffer>;
   try {
-    res = await Taro.request({ url: `${BASE}${path}`, method, header, data: opts.body as Record<string, unknown> | undefined, dataType: 'json', timeout: 15_000 });
+    res = await Taro.request({
+      url: `${BASE}${path}`,
+      method,
+      header,
+      data: opts.body as Record<string, unknown> | undefined,
+      dataType: 'json',
+      timeout: 15_000,
+    });
   } catch {
     throw new ApiError(0, 'NETWORK', '网络不可用，请稍后重试');
   }

@@ -74,7 +74,12 @@ export type CouponTemplate = z.infer<typeof CouponTemplate>;
 const itemFields = {
   title: z.string().trim().min(1).max(40),
   description: z.string().trim().max(500).default(''),
-  imageUrl: z.string().max(255).regex(/^(\/|https:\/\/)/, 'a path on this server or an https URL').nullable().optional(),
+  imageUrl: z
+    .string()
+    .max(255)
+    .regex(/^(\/|https:\/\/)/, 'a path on this server or an https URL')
+    .nullable()
+    .optional(),
   pointsCost: int.positive().max(100_000_000),
   perMemberLimit: int.positive().max(1000).nullable().optional(),
   saleFrom: IsoDateTime.nullable().optional(),
@@ -87,8 +92,10 @@ export const MallItemBody = z
   .object({ kind: MallItemKind, stock: int.min(0).max(100_000_000), couponTemplateCode: templateCode.optional(), ...itemFields })
   .strict()
   .superRefine((b, ctx) => {
-    if (b.kind === 'coupon' && !b.couponTemplateCode) ctx.addIssue({ code: 'custom', path: ['couponTemplateCode'], message: 'a coupon item needs a coupon template' });
-    if (b.kind !== 'coupon' && b.couponTemplateCode) ctx.addIssue({ code: 'custom', path: ['couponTemplateCode'], message: 'only coupon items have a template' });
+    if (b.kind === 'coupon' && !b.couponTemplateCode)
+      ctx.addIssue({ code: 'custom', path: ['couponTemplateCode'], message: 'a coupon item needs a coupon template' });
+    if (b.kind !== 'coupon' && b.couponTemplateCode)
+      ctx.addIssue({ code: 'custom', path: ['couponTemplateCode'], message: 'only coupon items have a template' });
     if (b.saleFrom && b.saleTo && b.saleFrom >= b.saleTo) ctx.addIssue({ code: 'custom', path: ['saleTo'], message: 'sale must end after it starts' });
   });
 export type MallItemBody = z.infer<typeof MallItemBody>;

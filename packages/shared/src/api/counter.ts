@@ -11,8 +11,16 @@ export const MemberCodeInput = z
 
 /** Integer cents: positive, and below an absurd bound (the configured counter maximum is checked too). */
 const AmountCents = z.number().int('amount must be whole cents').positive('amount must be positive').max(1_000_000_000);
-const Username = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/);
-const ReceiptNo = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
+const Username = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.-]+$/);
+const ReceiptNo = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
 
 export const StaffSessionBody = z.object({ username: Username, password: z.string().min(1).max(200) }).strict();
 export type StaffSessionBody = z.infer<typeof StaffSessionBody>;

@@ -54,7 +54,10 @@ export const RegisterBody = z
     birthday: Birthday.optional(),
     phone: Phone.optional(),
     phoneCode: z.string().min(1).max(128).optional(),
-    inviteCode: z.string().regex(/^[A-Z0-9]{6,12}$/).optional(),
+    inviteCode: z
+      .string()
+      .regex(/^[A-Z0-9]{6,12}$/)
+      .optional(),
     shareToken: z.string().min(1).max(64).optional(),
     consentVersion: z.string().min(1).max(32),
   })
@@ -128,7 +131,6 @@ export const TierHistoryEntry = z.object({
 });
 export type TierHistoryEntry = z.infer<typeof TierHistoryEntry>;
 
-
 export const PublicRules = z.object({
   businessTimeZone: z.string(),
   tiers: z.array(
@@ -147,7 +149,13 @@ export const PublicRules = z.object({
   campaigns: z.array(z.object({ code: z.string(), name: z.string(), dayOfMonth: z.number(), multiplier: z.number(), tiers: z.array(z.string()).optional() })),
   checkin: z.object({ points: z.number(), growth: z.number(), cycleDays: z.number(), bonusPoints: z.number() }),
   share: z.object({ points: z.number(), growth: z.number(), windowHours: z.number(), maxRewardsPerDay: z.number() }),
-  referral: z.object({ inviterPoints: z.number(), inviterGrowth: z.number(), inviteePoints: z.number(), maxRewardsPerMonth: z.number(), milestoneEvery: z.number() }),
+  referral: z.object({
+    inviterPoints: z.number(),
+    inviterGrowth: z.number(),
+    inviteePoints: z.number(),
+    maxRewardsPerMonth: z.number(),
+    milestoneEvery: z.number(),
+  }),
   review: z.object({ points: z.number(), growth: z.number(), windowDays: z.number() }),
   dynamicCode: z.object({ periodSeconds: z.number() }),
   wallet: z.object({ expiringSoonDays: z.number() }),

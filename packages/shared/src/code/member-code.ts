@@ -23,8 +23,7 @@ export function hotp(secret: Uint8Array, counter: number, digits = OTP_DIGITS): 
   }
   const mac = hmac(sha1, secret, msg);
   const offset = mac[mac.length - 1] & 0x0f;
-  const bin =
-    ((mac[offset] & 0x7f) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
+  const bin = ((mac[offset] & 0x7f) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
   return String(bin % 10 ** digits).padStart(digits, '0');
 }
 

@@ -45,10 +45,7 @@ export const CouponTemplateConfig = z
     thresholdCents: positive.optional(),
     discountPercent: int.min(1).max(99).optional(),
     capCents: positive.optional(),
-    validity: z.union([
-      z.object({ days: positive }),
-      z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) }),
-    ]),
+    validity: z.union([z.object({ days: positive }), z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })]),
   })
   .superRefine((t, ctx) => {
     const need = (field: keyof typeof t, when: string) => {

@@ -39,7 +39,10 @@ describe('couponRefusal', () => {
 
 describe('couponValidity', () => {
   it('counts days from issue', () => {
-    expect(couponValidity({ days: 7 }, new Date('2026-11-01T10:00:00Z'))).toEqual({ validFrom: new Date('2026-11-01T10:00:00Z'), validTo: new Date('2026-11-08T10:00:00Z') });
+    expect(couponValidity({ days: 7 }, new Date('2026-11-01T10:00:00Z'))).toEqual({
+      validFrom: new Date('2026-11-01T10:00:00Z'),
+      validTo: new Date('2026-11-08T10:00:00Z'),
+    });
   });
   it('keeps a fixed window', () => {
     expect(couponValidity({ from: '2026-12-01T00:00:00+08:00', to: '2026-12-31T23:59:59+08:00' }, new Date())).toEqual({

@@ -21,13 +21,7 @@ export type CouponRefusal = 'not_started' | 'expired' | 'below_threshold' | 'tie
  * Whether a coupon can be used on an amount (after the tier discount) at `now` by a member of
  * `tierCode`: inside its validity window, the threshold met, the minimum tier held.
  */
-export function couponRefusal(
-  terms: CouponTerms,
-  amountCents: number,
-  now: Date,
-  tierCode: string,
-  tiers: readonly TierConfig[],
-): CouponRefusal | null {
+export function couponRefusal(terms: CouponTerms, amountCents: number, now: Date, tierCode: string, tiers: readonly TierConfig[]): CouponRefusal | null {
   if (now.getTime() < terms.validFrom.getTime()) return 'not_started';
   if (now.getTime() >= terms.validTo.getTime()) return 'expired';
   if (terms.minTier && !tierAtLeast(tiers, tierCode, terms.minTier)) return 'tier_required';
@@ -56,10 +50,7 @@ export function couponDiscount(terms: CouponTerms, amountCents: number): number 
 /**
  * Validity of a coupon issued at `issuedAt`: a fixed window from its template, or `days` from issue.
  */
-export function couponValidity(
-  validity: { days: number } | { from: string; to: string },
-  issuedAt: Date,
-): { validFrom: Date; validTo: Date } {
+export function couponValidity(validity: { days: number } | { from: string; to: string }, issuedAt: Date): { validFrom: Date; validTo: Date } {
   if ('days' in validity) return { validFrom: issuedAt, validTo: new Date(issuedAt.getTime() + validity.days * 86_400_000) };
   return { validFrom: new Date(validity.from), validTo: new Date(validity.to) };
 }

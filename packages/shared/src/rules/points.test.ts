@@ -1,15 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  allocateDebit,
-  earnForPayment,
-  expiredLots,
-  lotExpiry,
-  maxPointsUsable,
-  pointsMultiplier,
-  upcomingExpiry,
-  yearlyProjection,
-  type Lot,
-} from './points';
+import { allocateDebit, earnForPayment, expiredLots, lotExpiry, maxPointsUsable, pointsMultiplier, upcomingExpiry, yearlyProjection, type Lot } from './points';
 import { businessDate } from './time';
 import { testConfig } from '../../test/test-config';
 
@@ -89,9 +79,32 @@ describe('allocateDebit', () => {
   it.each([
     [50, [['a', 50]], 0],
     [100, [['a', 100]], 0],
-    [250, [['a', 100], ['b', 150]], 0],
-    [600, [['a', 100], ['b', 200], ['c', 300]], 0],
-    [700, [['a', 100], ['b', 200], ['c', 300]], 100],
+    [
+      250,
+      [
+        ['a', 100],
+        ['b', 150],
+      ],
+      0,
+    ],
+    [
+      600,
+      [
+        ['a', 100],
+        ['b', 200],
+        ['c', 300],
+      ],
+      0,
+    ],
+    [
+      700,
+      [
+        ['a', 100],
+        ['b', 200],
+        ['c', 300],
+      ],
+      100,
+    ],
   ])('debit %i takes closest-to-expiry first', (amount, takes, shortfall) => {
     const r = allocateDebit(lots, amount, now);
     expect(r.allocations.map((a) => [a.lotId, a.amount])).toEqual(takes);
@@ -104,7 +117,11 @@ describe('allocateDebit', () => {
   });
 
   it('breaks ties on expiry by earning date, then id', () => {
-    const r = allocateDebit([lot('b', 10, '2026-12-01', '2026-01-02'), lot('a', 10, '2026-12-01', '2026-01-02'), lot('c', 10, '2026-12-01', '2025-12-31')], 25, now);
+    const r = allocateDebit(
+      [lot('b', 10, '2026-12-01', '2026-01-02'), lot('a', 10, '2026-12-01', '2026-01-02'), lot('c', 10, '2026-12-01', '2025-12-31')],
+      25,
+      now,
+    );
     expect(r.allocations.map((a) => a.lotId)).toEqual(['c', 'a', 'b']);
   });
 });
@@ -126,7 +143,12 @@ describe('lotExpiry', () => {
 describe('upcomingExpiry', () => {
   const now = day('2026-06-01');
   it('sums the lots expiring on the earliest business day inside the warning window', () => {
-    const lots = [lot('a', 100, '2026-06-20'), { ...lot('b', 50, '2026-06-20'), expiresAt: new Date('2026-06-20T15:00:00Z') }, lot('c', 70, '2026-06-25'), lot('d', 10, '2026-08-01')];
+    const lots = [
+      lot('a', 100, '2026-06-20'),
+      { ...lot('b', 50, '2026-06-20'), expiresAt: new Date('2026-06-20T15:00:00Z') },
+      lot('c', 70, '2026-06-25'),
+      lot('d', 10, '2026-08-01'),
+    ];
     expect(upcomingExpiry(lots, now, 30, tz)).toEqual({ amount: 150, on: '2026-06-20' });
   });
   it('is null when nothing expires inside the window', () => {

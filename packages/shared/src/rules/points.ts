@@ -6,12 +6,7 @@ import { addDays, businessDate, businessDayOfMonth } from './time';
  * multiplier among campaigns running that business day for that tier (multipliers never stack),
  * or 1. Reads `campaigns` and `businessTimeZone`.
  */
-export function pointsMultiplier(
-  campaigns: readonly CampaignConfig[],
-  tierCode: string,
-  instant: Date,
-  timeZone: string,
-): number {
+export function pointsMultiplier(campaigns: readonly CampaignConfig[], tierCode: string, instant: Date, timeZone: string): number {
   const day = businessDayOfMonth(instant, timeZone);
   let best = 1;
   for (const c of campaigns) {
@@ -69,11 +64,7 @@ export function lotExpiry(earnedAt: Date, lotLifetimeDays: number): Date {
 
 /** Order in which lots are spent: closest to expiry first, then oldest, then by id for determinism. */
 export function compareLotsForSpending(a: Lot, b: Lot): number {
-  return (
-    a.expiresAt.getTime() - b.expiresAt.getTime() ||
-    a.earnedAt.getTime() - b.earnedAt.getTime() ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  );
+  return a.expiresAt.getTime() - b.expiresAt.getTime() || a.earnedAt.getTime() - b.earnedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 export interface Allocation {
@@ -107,12 +98,7 @@ export function expiredLots<T extends Lot>(lots: readonly T[], now: Date): T[] {
  * The member-center warning "N points expire on DATE": the earliest business day within
  * `points.expiryWarningDays` on which live lots expire, and the points expiring that day.
  */
-export function upcomingExpiry(
-  lots: readonly Lot[],
-  now: Date,
-  warningDays: number,
-  timeZone: string,
-): { amount: number; on: string } | null {
+export function upcomingExpiry(lots: readonly Lot[], now: Date, warningDays: number, timeZone: string): { amount: number; on: string } | null {
   const horizon = addDays(now, warningDays).getTime();
   const live = lots.filter((l) => l.remaining > 0 && l.expiresAt.getTime() > now.getTime() && l.expiresAt.getTime() <= horizon);
   if (live.length === 0) return null;
@@ -126,10 +112,7 @@ export function upcomingExpiry(
  * The "quantified value" hint: at the pace of the last `points.projectionWindowDays` days, the
  * points a member will earn in a year and what they are worth at the counter (`spend.pointsPerYuan`).
  */
-export function yearlyProjection(
-  pointsEarnedInWindow: number,
-  config: Pick<LoyaltyConfig, 'points' | 'spend'>,
-): { pointsPerYear: number; worthCents: number } {
+export function yearlyProjection(pointsEarnedInWindow: number, config: Pick<LoyaltyConfig, 'points' | 'spend'>): { pointsPerYear: number; worthCents: number } {
   const earned = Math.max(0, pointsEarnedInWindow);
   const pointsPerYear = Math.round((earned * 365) / config.points.projectionWindowDays);
   return { pointsPerYear, worthCents: Math.floor((pointsPerYear * 100) / config.spend.pointsPerYuan) };

@@ -53,12 +53,7 @@ export interface GrowthProgress {
  * The member-center progress bar: where a member stands between their tier's threshold and the
  * next tier's, and how much growth (and spending, at `growth.perYuanPaid`) is still needed.
  */
-export function growthProgress(
-  tiers: readonly TierConfig[],
-  currentCode: string,
-  growth: number,
-  growthPerYuanPaid: number,
-): GrowthProgress {
+export function growthProgress(tiers: readonly TierConfig[], currentCode: string, growth: number, growthPerYuanPaid: number): GrowthProgress {
   const rank = tierRank(tiers, currentCode);
   const current = tiers[rank];
   const next = tiers[rank + 1];

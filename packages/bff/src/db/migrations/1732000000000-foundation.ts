@@ -9,8 +9,7 @@ type ColumnKind = 'id' | 'ref' | 'int' | 'datetime' | 'text' | { varchar: number
 export function columnsFor(runner: QueryRunner) {
   const mysql = runner.connection.driver.options.type === 'mysql';
   return (name: string, kind: ColumnKind, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => {
-    const text = (o: TableColumnOptions): TableColumnOptions =>
-      mysql ? { ...o, charset: 'utf8mb4', collation: 'utf8mb4_bin' } : o;
+    const text = (o: TableColumnOptions): TableColumnOptions => (mysql ? { ...o, charset: 'utf8mb4', collation: 'utf8mb4_bin' } : o);
     const base: TableColumnOptions =
       kind === 'id'
         ? text({ name, type: 'varchar', length: '26', isPrimary: true })
@@ -191,7 +190,17 @@ export class Foundation1732000000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const t of ['job_leases', 'idempotency_records', 'tier_history', 'growth_ledger', 'points_allocations', 'points_lots', 'points_ledger', 'former_identities', 'members']) {
+    for (const t of [
+      'job_leases',
+      'idempotency_records',
+      'tier_history',
+      'growth_ledger',
+      'points_allocations',
+      'points_lots',
+      'points_ledger',
+      'former_identities',
+      'members',
+    ]) {
       await runner.dropTable(t);
     }
   }

@@ -16,9 +16,7 @@ export class Core1732300000000 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     const c = columnsFor(runner);
     await runner.addColumn('members', new TableColumn(c('next_expiry_at', 'datetime', { isNullable: true })));
-    await runner.query(
-      'UPDATE members SET next_expiry_at = (SELECT MIN(l.expires_at) FROM points_lots l WHERE l.member_id = members.id AND l.remaining > 0)',
-    );
+    await runner.query('UPDATE members SET next_expiry_at = (SELECT MIN(l.expires_at) FROM points_lots l WHERE l.member_id = members.id AND l.remaining > 0)');
     await runner.createIndex('members', new TableIndex({ name: 'ix_members_next_expiry', columnNames: ['next_expiry_at'] }));
     await runner.createIndex('orders', new TableIndex({ name: 'uq_orders_member_step', columnNames: ['member_id', 'code_step'], isUnique: true }));
     await runner.dropTable('used_codes');

@@ -43,12 +43,20 @@ export class CouponRepository {
   async updateTemplate(id: string, changes: Partial<CouponTemplateRow>): Promise<void> {
     const keys = Object.keys(changes) as (keyof CouponTemplateRow & string)[];
     if (keys.length === 0) return;
-    await this.db.execute(`UPDATE coupon_templates SET ${keys.map((k) => `${templates.col(k)} = ?`).join(', ')} WHERE id = ?`, [...keys.map((k) => changes[k]), id]);
+    await this.db.execute(`UPDATE coupon_templates SET ${keys.map((k) => `${templates.col(k)} = ?`).join(', ')} WHERE id = ?`, [
+      ...keys.map((k) => changes[k]),
+      id,
+    ]);
   }
 
   /** Counts `n` more coupons issued from a template, only if its stock allows; false when sold out. */
   async takeTemplateStock(id: string, n: number): Promise<boolean> {
-    return (await this.db.execute('UPDATE coupon_templates SET issued_count = issued_count + ? WHERE id = ? AND (total_stock IS NULL OR issued_count + ? <= total_stock)', [n, id, n])) === 1;
+    return (
+      (await this.db.execute(
+        'UPDATE coupon_templates SET issued_count = issued_count + ? WHERE id = ? AND (total_stock IS NULL OR issued_count + ? <= total_stock)',
+        [n, id, n],
+      )) === 1
+    );
   }
 
   async countHeld(memberId: string, templateId: string): Promise<number> {
@@ -126,10 +134,10 @@ export class CouponRepository {
       [couponId, orderId, now],
     );
     if (back === 1) return true;
-    await this.db.execute("UPDATE member_coupons SET status = 'expired', used_order_id = NULL, used_at = NULL WHERE id = ? AND status = 'used' AND used_order_id = ?", [
-      couponId,
-      orderId,
-    ]);
+    await this.db.execute(
+      "UPDATE member_coupons SET status = 'expired', used_order_id = NULL, used_at = NULL WHERE id = ? AND status = 'used' AND used_order_id = ?",
+      [couponId, orderId],
+    );
     return false;
   }
 }

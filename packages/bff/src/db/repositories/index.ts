@@ -23,4 +23,14 @@ export function createRepositories(db: Db) {
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;
-export type { CouponRepository, MallRepository, MemberRepository, OrderRepository, PointsRepository, StaffRepository, AuditRepository, IdempotencyRepository, JobLeaseRepository };
+export type {
+  CouponRepository,
+  MallRepository,
+  MemberRepository,
+  OrderRepository,
+  PointsRepository,
+  StaffRepository,
+  AuditRepository,
+  IdempotencyRepository,
+  JobLeaseRepository,
+};

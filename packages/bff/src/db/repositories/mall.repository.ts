@@ -62,25 +62,25 @@ export class MallRepository {
   }
 
   async ofMember(memberId: string, limit: number): Promise<RedemptionRow[]> {
-    return (await this.db.rows(`SELECT ${redemptions.select()} FROM redemptions WHERE member_id = ? ORDER BY id DESC LIMIT ${Math.trunc(limit)}`, [memberId])).map((r) =>
-      redemptions.map(r),
-    );
+    return (
+      await this.db.rows(`SELECT ${redemptions.select()} FROM redemptions WHERE member_id = ? ORDER BY id DESC LIMIT ${Math.trunc(limit)}`, [memberId])
+    ).map((r) => redemptions.map(r));
   }
 
   /** awaiting_pickup → cancelled; false if it was not awaiting pickup. */
   async markCancelled(id: string, now: Date): Promise<boolean> {
-    return (await this.db.execute("UPDATE redemptions SET status = 'cancelled', cancelled_at = ? WHERE id = ? AND status = 'awaiting_pickup'", [now, id])) === 1;
+    return (
+      (await this.db.execute("UPDATE redemptions SET status = 'cancelled', cancelled_at = ? WHERE id = ? AND status = 'awaiting_pickup'", [now, id])) === 1
+    );
   }
 
   /** awaiting_pickup → fulfilled by a store's staff member; false if it was not awaiting pickup. */
   async markFulfilled(id: string, storeId: string, staffId: string, now: Date): Promise<boolean> {
     return (
-      (await this.db.execute("UPDATE redemptions SET status = 'fulfilled', fulfilled_at = ?, fulfilled_store_id = ?, fulfilled_by = ? WHERE id = ? AND status = 'awaiting_pickup'", [
-        now,
-        storeId,
-        staffId,
-        id,
-      ])) === 1
+      (await this.db.execute(
+        "UPDATE redemptions SET status = 'fulfilled', fulfilled_at = ?, fulfilled_store_id = ?, fulfilled_by = ? WHERE id = ? AND status = 'awaiting_pickup'",
+        [now, storeId, staffId, id],
+      )) === 1
     );
   }
 

@@ -168,7 +168,12 @@ export class MemberRepository {
   }
 
   /** Sets columns of the profile; `unlessChangedSince` guards a birthday change against a concurrent one. */
-  async updateProfile(id: string, changes: Partial<Pick<MemberRow, 'nickname' | 'birthday' | 'birthdaySetAt'>>, now: Date, birthdayGuard?: Date | null): Promise<boolean> {
+  async updateProfile(
+    id: string,
+    changes: Partial<Pick<MemberRow, 'nickname' | 'birthday' | 'birthdaySetAt'>>,
+    now: Date,
+    birthdayGuard?: Date | null,
+  ): Promise<boolean> {
     const sets = ['updated_at = ?'];
     const params: unknown[] = [now];
     for (const [k, v] of Object.entries(changes) as [keyof MemberRow & string, unknown][]) {
@@ -186,16 +191,21 @@ export class MemberRepository {
 
   /** A new login: the code secret (and WeChat session key) rotate. */
   async rotateSecrets(id: string, codeSecretEnc: string, sessionKeyEnc: string | null, now: Date): Promise<void> {
-    await this.db.execute(
-      `UPDATE members SET code_secret_enc = ?, session_key_enc = COALESCE(?, session_key_enc), updated_at = ? WHERE id = ?`,
-      [codeSecretEnc, sessionKeyEnc, now, id],
-    );
+    await this.db.execute(`UPDATE members SET code_secret_enc = ?, session_key_enc = COALESCE(?, session_key_enc), updated_at = ? WHERE id = ?`, [
+      codeSecretEnc,
+      sessionKeyEnc,
+      now,
+      id,
+    ]);
   }
 
   /** pending → active with the profile given at registration; false if the account was not pending. */
   async activate(
     id: string,
-    profile: Pick<MemberRow, 'nickname' | 'birthday' | 'birthdaySetAt' | 'phoneEnc' | 'phoneHash' | 'consentVersion' | 'consentedAt' | 'inviteCode' | 'registeredAt'>,
+    profile: Pick<
+      MemberRow,
+      'nickname' | 'birthday' | 'birthdaySetAt' | 'phoneEnc' | 'phoneHash' | 'consentVersion' | 'consentedAt' | 'inviteCode' | 'registeredAt'
+    >,
     now: Date,
   ): Promise<boolean> {
     const keys = Object.keys(profile) as (keyof typeof profile)[];
@@ -229,7 +239,9 @@ export class MemberRepository {
 
   /** Members whose earliest live lot has expired (the expiry job's batch). */
   async dueForExpiry(now: Date, limit: number): Promise<string[]> {
-    const rows = await this.db.rows<{ id: string }>(`SELECT id FROM members WHERE next_expiry_at <= ? ORDER BY next_expiry_at LIMIT ${Math.trunc(limit)}`, [now]);
+    const rows = await this.db.rows<{ id: string }>(`SELECT id FROM members WHERE next_expiry_at <= ? ORDER BY next_expiry_at LIMIT ${Math.trunc(limit)}`, [
+      now,
+    ]);
     return rows.map((r) => r.id);
   }
 
@@ -250,16 +262,26 @@ export class MemberRepository {
   }
 
   async growthLedgerOf(memberId: string): Promise<GrowthLedgerRow[]> {
-    return (await this.db.rows(`SELECT ${growthLedger.select()} FROM growth_ledger WHERE member_id = ? ORDER BY id`, [memberId])).map((r) => growthLedger.map(r));
+    return (await this.db.rows(`SELECT ${growthLedger.select()} FROM growth_ledger WHERE member_id = ? ORDER BY id`, [memberId])).map((r) =>
+      growthLedger.map(r),
+    );
   }
 
-  async insertTierChange(row: { id: string; memberId: string; fromTier: string | null; toTier: string; reason: TierChangeReason; createdAt: Date }): Promise<void> {
+  async insertTierChange(row: {
+    id: string;
+    memberId: string;
+    fromTier: string | null;
+    toTier: string;
+    reason: TierChangeReason;
+    createdAt: Date;
+  }): Promise<void> {
     const [sql, params] = tierHistory.insert([row]);
     await this.db.execute(sql, params);
   }
 
   async tierHistoryOf(memberId: string, order: 'ASC' | 'DESC'): Promise<TierHistoryRow[]> {
-    return (await this.db.rows(`SELECT ${tierHistory.select()} FROM tier_history WHERE member_id = ? ORDER BY id ${order}`, [memberId])).map((r) => tierHistory.map(r));
+    return (await this.db.rows(`SELECT ${tierHistory.select()} FROM tier_history WHERE member_id = ? ORDER BY id ${order}`, [memberId])).map((r) =>
+      tierHistory.map(r),
+    );
   }
 }
-

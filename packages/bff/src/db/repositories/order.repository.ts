@@ -57,16 +57,20 @@ export class OrderRepository {
 
   /** Adds a refund to the order only while the total stays within what was paid; false otherwise. */
   async addRefunded(orderId: string, amountCents: number): Promise<boolean> {
-    return (await this.db.execute('UPDATE orders SET refunded_cents = refunded_cents + ? WHERE id = ? AND refunded_cents + ? <= due_cents', [amountCents, orderId, amountCents])) === 1;
+    return (
+      (await this.db.execute('UPDATE orders SET refunded_cents = refunded_cents + ? WHERE id = ? AND refunded_cents + ? <= due_cents', [
+        amountCents,
+        orderId,
+        amountCents,
+      ])) === 1
+    );
   }
 
   async addReversal(orderId: string, r: Reversal): Promise<void> {
-    await this.db.execute('UPDATE orders SET points_reversed = points_reversed + ?, growth_reversed = growth_reversed + ?, points_returned = points_returned + ? WHERE id = ?', [
-      r.pointsReversed,
-      r.growthReversed,
-      r.pointsReturned,
-      orderId,
-    ]);
+    await this.db.execute(
+      'UPDATE orders SET points_reversed = points_reversed + ?, growth_reversed = growth_reversed + ?, points_returned = points_returned + ? WHERE id = ?',
+      [r.pointsReversed, r.growthReversed, r.pointsReturned, orderId],
+    );
   }
 
   /** Inserts a refund; a refund number already used in the store fails with a duplicate key. */

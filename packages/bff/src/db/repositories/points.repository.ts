@@ -80,7 +80,10 @@ export class PointsRepository {
   async zeroLots(due: readonly { id: string; remaining: number }[]): Promise<boolean> {
     if (due.length === 0) return true;
     const conditions = due.map(() => '(id = ? AND remaining = ?)').join(' OR ');
-    const changed = await this.db.execute(`UPDATE points_lots SET remaining = 0 WHERE ${conditions}`, due.flatMap((l) => [l.id, l.remaining]));
+    const changed = await this.db.execute(
+      `UPDATE points_lots SET remaining = 0 WHERE ${conditions}`,
+      due.flatMap((l) => [l.id, l.remaining]),
+    );
     return changed === due.length;
   }
 

@@ -34,7 +34,9 @@ export function idempotency(route: AnyRoute, deps: { db: Db; records: Idempotenc
     const caller = state.caller;
     const who = caller === null ? 'public:-' : caller.audience === 'member' ? `member:${caller.memberId}` : `${caller.audience}:${caller.staffId}`;
     const scope = `${who}:${route.method} ${route.path}`.slice(0, 128);
-    const requestHash = createHash('sha256').update(stableStringify({ params: state.params, body: state.body })).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(stableStringify({ params: state.params, body: state.body }))
+      .digest('hex');
     try {
       await deps.db.transaction(async () => {
         const id = newId();

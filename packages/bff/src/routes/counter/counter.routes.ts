@@ -62,7 +62,16 @@ export function counterRoutes(d: { counter: CounterService; mall: MallService; l
       body: CounterOrderBody,
       response: CounterOrder,
       status: 201,
-      errors: ['CODE_INVALID', 'CODE_EXPIRED', 'CODE_ALREADY_USED', 'IDEMPOTENCY_MISMATCH', 'NOT_FOUND', 'COUPON_NOT_APPLICABLE', 'POINTS_INSUFFICIENT', 'POINTS_CAP_EXCEEDED'],
+      errors: [
+        'CODE_INVALID',
+        'CODE_EXPIRED',
+        'CODE_ALREADY_USED',
+        'IDEMPOTENCY_MISMATCH',
+        'NOT_FOUND',
+        'COUPON_NOT_APPLICABLE',
+        'POINTS_INSUFFICIENT',
+        'POINTS_CAP_EXCEEDED',
+      ],
       handler: async ({ caller, body, replayed }) => {
         const r = await d.counter.order(caller, body);
         if (r.replayed) replayed();

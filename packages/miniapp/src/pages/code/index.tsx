@@ -38,7 +38,9 @@ export default function MemberCode() {
         <View className='code-title'>到店出示会员码</View>
         <View className='muted'>收银员扫码或输入数字即可积分、用券</View>
         <Image className='barcode' data-testid='barcode' src={images.bar} mode='scaleToFill' />
-        <View className='digits' data-testid='code-digits' data-code={code}>{groupDigits(code)}</View>
+        <View className='digits' data-testid='code-digits' data-code={code}>
+          {groupDigits(code)}
+        </View>
         <Image className='qr' data-testid='qrcode' src={images.qr} mode='scaleToFill' />
         <View className='countdown' data-testid='countdown'>
           <Text>{secondsLeft}</Text> 秒后自动刷新

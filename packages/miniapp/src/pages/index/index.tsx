@@ -33,8 +33,12 @@ export default function MemberCenter() {
       >
         <View className='card-top'>
           <View>
-            <View className='card-name' data-testid='nickname'>{me.nickname}</View>
-            <View className='card-tier' data-testid='tier-name'>{me.tier.name}</View>
+            <View className='card-name' data-testid='nickname'>
+              {me.nickname}
+            </View>
+            <View className='card-tier' data-testid='tier-name'>
+              {me.tier.name}
+            </View>
           </View>
           <View className='card-code-button' data-testid='open-code' onClick={() => void Taro.switchTab({ url: '/pages/code/index' })}>
             会员码
@@ -42,22 +46,26 @@ export default function MemberCenter() {
         </View>
         <View className='card-points' onClick={() => void Taro.navigateTo({ url: '/pages/points/index' })}>
           <View className='card-points-label'>可用积分</View>
-          <View className='card-points-value' data-testid='points-balance'>{thousands(me.points.balance)}</View>
+          <View className='card-points-value' data-testid='points-balance'>
+            {thousands(me.points.balance)}
+          </View>
           {me.points.expiring ? (
             <View className='card-expiring' data-testid='points-expiring'>
               {thousands(me.points.expiring.amount)} 积分将于 {chineseDate(me.points.expiring.on)} 过期
             </View>
           ) : null}
         </View>
-        {me.tier.discountPercent < 100 ? (
-          <View className='card-perk'>会员价 {me.tier.discountPercent / 10} 折</View>
-        ) : null}
+        {me.tier.discountPercent < 100 ? <View className='card-perk'>会员价 {me.tier.discountPercent / 10} 折</View> : null}
       </View>
 
       <View className='panel' data-testid='growth'>
         <View className='panel-title'>
           <Text>成长值 {thousands(g.value)}</Text>
-          {g.nextTier ? <Text className='muted'>{g.nextTier.name} {thousands(g.nextTierMin ?? 0)}</Text> : null}
+          {g.nextTier ? (
+            <Text className='muted'>
+              {g.nextTier.name} {thousands(g.nextTierMin ?? 0)}
+            </Text>
+          ) : null}
         </View>
         <Progress percent={g.percent} color={`linear-gradient(90deg, ${tier.colors.from}, ${tier.colors.to})`} showText={false} />
         <View className='growth-hint' data-testid='growth-hint'>
@@ -68,7 +76,9 @@ export default function MemberCenter() {
             : '您已是最高等级会员'}
         </View>
         {g.nextTier && g.toNext > 0 && g.yuanToNext !== null ? (
-          <View className='muted' data-testid='spend-hint'>再消费 ¥{thousands(g.yuanToNext)} 即可升级{g.nextTier.name}</View>
+          <View className='muted' data-testid='spend-hint'>
+            再消费 ¥{thousands(g.yuanToNext)} 即可升级{g.nextTier.name}
+          </View>
         ) : null}
       </View>
 
@@ -76,11 +86,13 @@ export default function MemberCenter() {
         <View className='panel-title'>积分价值</View>
         {me.projection.pointsPerYear > 0 ? (
           <View>
-            按近期节奏，一年可得约 <Text className='strong'>{thousands(me.projection.pointsPerYear)}</Text> 积分，
-            到店可抵 <Text className='strong'>{yuan(me.projection.worthCents)}</Text>
+            按近期节奏，一年可得约 <Text className='strong'>{thousands(me.projection.pointsPerYear)}</Text> 积分， 到店可抵{' '}
+            <Text className='strong'>{yuan(me.projection.worthCents)}</Text>
           </View>
         ) : (
-          <View>每消费 ¥1 得 {rules.points.perYuanPaid} 积分，{rules.spend.pointsPerYuan} 积分可抵 ¥1</View>
+          <View>
+            每消费 ¥1 得 {rules.points.perYuanPaid} 积分，{rules.spend.pointsPerYuan} 积分可抵 ¥1
+          </View>
         )}
         <View className='muted rule-line'>
           积分有效期 {rules.points.lotLifetimeDays} 天；到店抵现最高为应付金额的 {rules.spend.maxPercentOfDue}%
@@ -90,11 +102,15 @@ export default function MemberCenter() {
       <View className='panel'>
         <View className='panel-title'>
           <Text>{me.tier.name}权益</Text>
-          <Text className='link' onClick={() => void Taro.navigateTo({ url: '/pages/points/index' })}>积分明细 ›</Text>
+          <Text className='link' onClick={() => void Taro.navigateTo({ url: '/pages/points/index' })}>
+            积分明细 ›
+          </Text>
         </View>
         <View className='perks'>
           {tier.perks.map((p) => (
-            <View key={p} className='perk'>{p}</View>
+            <View key={p} className='perk'>
+              {p}
+            </View>
           ))}
         </View>
       </View>
@@ -110,7 +126,9 @@ export default function MemberCenter() {
         </View>
         <View className='menu-row'>
           <Text>可用优惠券</Text>
-          <Text className='muted' data-testid='coupon-count'>{me.coupons.available} 张</Text>
+          <Text className='muted' data-testid='coupon-count'>
+            {me.coupons.available} 张
+          </Text>
         </View>
       </View>
       <View className='staff-entry' onClick={() => void Taro.navigateTo({ url: '/subpackages/counter/login/index' })}>

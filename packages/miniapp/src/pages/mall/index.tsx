@@ -28,7 +28,9 @@ export default function Mall() {
       <View className='mall-head'>
         <View>
           <View className='muted'>我的积分</View>
-          <View className='mall-balance' data-testid='mall-balance'>{balance === null ? '—' : thousands(balance)}</View>
+          <View className='mall-balance' data-testid='mall-balance'>
+            {balance === null ? '—' : thousands(balance)}
+          </View>
         </View>
         <Text className='link' data-testid='open-redemptions' onClick={() => void Taro.navigateTo({ url: '/subpackages/mall/redemptions/index' })}>
           我的兑换 ›
@@ -41,7 +43,12 @@ export default function Mall() {
           {items.map((i) => {
             const lock = tierLabel(rules, i.minTier);
             return (
-              <View key={i.id} className='tile' data-testid='mall-item' onClick={() => void Taro.navigateTo({ url: `/subpackages/mall/item/index?id=${i.id}` })}>
+              <View
+                key={i.id}
+                className='tile'
+                data-testid='mall-item'
+                onClick={() => void Taro.navigateTo({ url: `/subpackages/mall/item/index?id=${i.id}` })}
+              >
                 <Image className='tile-picture' src={assetUrl(i.imageUrl)} mode='aspectFill' />
                 {lock ? <View className='tile-lock'>{lock}</View> : null}
                 <View className='tile-body'>

@@ -96,11 +96,26 @@ export default function Register() {
         <View className='panel-title'>填写会员资料</View>
         <View className='field'>
           <Text className='field-label'>昵称</Text>
-          <Input className='nickname-input' type='nickname' placeholder='怎么称呼您' maxLength={20} value={nickname} onChange={setNickname} disabled={!agreed} />
+          <Input
+            className='nickname-input'
+            type='nickname'
+            placeholder='怎么称呼您'
+            maxLength={20}
+            value={nickname}
+            onChange={setNickname}
+            disabled={!agreed}
+          />
         </View>
         <View className='field'>
           <Text className='field-label'>生日</Text>
-          <Picker mode='date' value={birthday || '1995-01-01'} start='1900-01-01' end={today()} onChange={(e) => setBirthday(String(e.detail.value))} disabled={!agreed}>
+          <Picker
+            mode='date'
+            value={birthday || '1995-01-01'}
+            start='1900-01-01'
+            end={today()}
+            onChange={(e) => setBirthday(String(e.detail.value))}
+            disabled={!agreed}
+          >
             <View className={`picker ${birthday ? '' : 'placeholder'}`}>{birthday || '选填，用于生日礼券'}</View>
           </Picker>
         </View>
@@ -109,7 +124,15 @@ export default function Register() {
           <PhoneField value={phone} onChange={setPhone} />
         </View>
         {agreed && nickname && (nicknameError || phoneError) ? <View className='form-error'>{nicknameError ?? phoneError}</View> : null}
-        <Button className='submit' data-testid='register-submit' type='primary' block loading={submit.busy} disabled={!agreed || Boolean(nicknameError) || Boolean(phoneError)} onClick={onSubmit}>
+        <Button
+          className='submit'
+          data-testid='register-submit'
+          type='primary'
+          block
+          loading={submit.busy}
+          disabled={!agreed || Boolean(nicknameError) || Boolean(phoneError)}
+          onClick={onSubmit}
+        >
           同意并开通会员卡
         </Button>
         {!agreed ? <View className='muted hint'>请先阅读并同意隐私保护指引</View> : null}

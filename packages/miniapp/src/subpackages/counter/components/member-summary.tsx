@@ -15,7 +15,9 @@ export function MemberSummary({ member }: { member: CounterLookup['member'] }) {
       </View>
       <View className='balance'>
         <View className='muted'>积分</View>
-        <View className='balance-value' data-testid='counter-balance'>{thousands(member.pointsBalance)}</View>
+        <View className='balance-value' data-testid='counter-balance'>
+          {thousands(member.pointsBalance)}
+        </View>
       </View>
     </View>
   );

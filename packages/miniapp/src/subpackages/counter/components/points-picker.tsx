@@ -22,10 +22,23 @@ export function PointsPicker({ points, max, step, amountCents, onChange }: Props
       </View>
       {max > 0 && step !== null ? (
         <View>
-          <Range min={0} max={max} step={step} value={Math.min(points, max)} onChange={(v) => onChange(Array.isArray(v) ? v[0] : v)} minDescription='0' maxDescription={thousands(max)} currentDescription={null} />
+          <Range
+            min={0}
+            max={max}
+            step={step}
+            value={Math.min(points, max)}
+            onChange={(v) => onChange(Array.isArray(v) ? v[0] : v)}
+            minDescription='0'
+            maxDescription={thousands(max)}
+            currentDescription={null}
+          />
           <View className='links'>
-            <Text className='link' onClick={() => onChange(0)}>不用积分</Text>
-            <Text className='link' data-testid='points-max' onClick={() => onChange(max)}>最多抵扣 {thousands(max)}</Text>
+            <Text className='link' onClick={() => onChange(0)}>
+              不用积分
+            </Text>
+            <Text className='link' data-testid='points-max' onClick={() => onChange(max)}>
+              最多抵扣 {thousands(max)}
+            </Text>
           </View>
         </View>
       ) : (

@@ -8,13 +8,33 @@ export function Receipt({ order, onNext }: { order: CounterOrder; onNext: () => 
   return (
     <View className='panel' data-testid='receipt'>
       <View className='panel-title'>收款成功 · 小票 {order.receiptNo}</View>
-      <View className='receipt-big' data-testid='receipt-due'>{yuan(order.dueCents)}</View>
-      <View className='receipt-line'><Text>会员</Text><Text>{order.member.nickname}</Text></View>
-      <View className='receipt-line'><Text>本单获得积分</Text><Text data-testid='receipt-earned'>+{thousands(order.pointsEarned)}</Text></View>
-      <View className='receipt-line'><Text>积分余额</Text><Text data-testid='receipt-balance'>{thousands(order.member.pointsBalance)}</Text></View>
-      <View className='receipt-line'><Text>会员等级</Text><Text data-testid='receipt-tier'>{order.member.tier.name}</Text></View>
-      {order.upgradedTo ? <View className='upgrade' data-testid='receipt-upgrade'>恭喜升级为{order.upgradedTo.name}，升级礼券已发放</View> : null}
-      <Button className='wide' data-testid='next-customer' type='primary' block onClick={onNext}>下一位顾客</Button>
+      <View className='receipt-big' data-testid='receipt-due'>
+        {yuan(order.dueCents)}
+      </View>
+      <View className='receipt-line'>
+        <Text>会员</Text>
+        <Text>{order.member.nickname}</Text>
+      </View>
+      <View className='receipt-line'>
+        <Text>本单获得积分</Text>
+        <Text data-testid='receipt-earned'>+{thousands(order.pointsEarned)}</Text>
+      </View>
+      <View className='receipt-line'>
+        <Text>积分余额</Text>
+        <Text data-testid='receipt-balance'>{thousands(order.member.pointsBalance)}</Text>
+      </View>
+      <View className='receipt-line'>
+        <Text>会员等级</Text>
+        <Text data-testid='receipt-tier'>{order.member.tier.name}</Text>
+      </View>
+      {order.upgradedTo ? (
+        <View className='upgrade' data-testid='receipt-upgrade'>
+          恭喜升级为{order.upgradedTo.name}，升级礼券已发放
+        </View>
+      ) : null}
+      <Button className='wide' data-testid='next-customer' type='primary' block onClick={onNext}>
+        下一位顾客
+      </Button>
     </View>
   );
 }

@@ -7,7 +7,9 @@ import { signOut, STAFF_LOGIN_URL } from '../../../services/staff';
 export function StoreBar({ session }: { session: StaffSession }) {
   return (
     <View className='store-bar'>
-      <Text data-testid='staff-store'>{session.staff.storeName} · {session.staff.username}</Text>
+      <Text data-testid='staff-store'>
+        {session.staff.storeName} · {session.staff.username}
+      </Text>
       <Text
         className='link'
         onClick={() => {

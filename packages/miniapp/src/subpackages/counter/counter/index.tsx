@@ -81,14 +81,24 @@ export default function CounterPage() {
         <View className='panel'>
           <View className='panel-title'>识别会员</View>
           <Input className='code-input' type='digit' maxLength={22} placeholder='扫描或输入 18 位会员码' value={sale.code} onChange={sale.setCode} />
-          {action.error ? <View className='form-error' data-testid='counter-error'>{action.error}</View> : null}
-          {scan.canScan ? <Button className='wide' type='primary' block onClick={() => void scanCode()}>扫码</Button> : null}
+          {action.error ? (
+            <View className='form-error' data-testid='counter-error'>
+              {action.error}
+            </View>
+          ) : null}
+          {scan.canScan ? (
+            <Button className='wide' type='primary' block onClick={() => void scanCode()}>
+              扫码
+            </Button>
+          ) : null}
           <Button className='wide' data-testid='lookup' type={scan.canScan ? 'default' : 'primary'} block loading={action.busy} onClick={() => void identify()}>
             查询会员
           </Button>
         </View>
         <View className='links'>
-          <Text className='link' onClick={() => void Taro.navigateTo({ url: '/subpackages/counter/refund/index' })}>退款</Text>
+          <Text className='link' onClick={() => void Taro.navigateTo({ url: '/subpackages/counter/refund/index' })}>
+            退款
+          </Text>
           {session.staff.role === 'manager' ? (
             <Text className='link' data-testid='open-pickup' onClick={() => void Taro.navigateTo({ url: '/subpackages/counter/pickup/index' })}>
               积分商城提货
@@ -105,18 +115,38 @@ export default function CounterPage() {
       <MemberSummary member={member.member} />
       <Keypad amountText={sale.amountText} onPress={sale.press} />
       <CouponPicker coupons={member.coupons} selected={sale.couponId} onSelect={sale.setCouponId} />
-      <PointsPicker points={sale.points} max={quote?.maxPointsUsable ?? 0} step={rules.data?.spend.pointsPerYuan ?? null} amountCents={sale.amountCents} onChange={sale.setPoints} />
+      <PointsPicker
+        points={sale.points}
+        max={quote?.maxPointsUsable ?? 0}
+        step={rules.data?.spend.pointsPerYuan ?? null}
+        amountCents={sale.amountCents}
+        onChange={sale.setPoints}
+      />
       <View className='panel' data-testid='quote'>
         <View className='panel-title'>应付</View>
         {quote ? <QuoteLines quote={quote} /> : <View className='muted'>{sale.quoteError ?? '输入金额后自动计算'}</View>}
         <View className='field'>
           <Input className='receipt-input' placeholder='收银小票号（必填）' maxLength={64} value={receiptNo} onChange={setReceiptNo} />
         </View>
-        {action.error ? <View className='form-error' data-testid='counter-error'>{action.error}</View> : null}
-        <Button className='wide' data-testid='confirm-order' type='primary' block loading={action.busy} disabled={!quote || !receiptNo.trim()} onClick={() => void confirm()}>
+        {action.error ? (
+          <View className='form-error' data-testid='counter-error'>
+            {action.error}
+          </View>
+        ) : null}
+        <Button
+          className='wide'
+          data-testid='confirm-order'
+          type='primary'
+          block
+          loading={action.busy}
+          disabled={!quote || !receiptNo.trim()}
+          onClick={() => void confirm()}
+        >
           {quote ? `确认收款 ${yuan(quote.dueCents)}` : '确认收款'}
         </Button>
-        <Button className='wide' block fill='none' onClick={reset}>换一位会员</Button>
+        <Button className='wide' block fill='none' onClick={reset}>
+          换一位会员
+        </Button>
       </View>
     </View>
   );

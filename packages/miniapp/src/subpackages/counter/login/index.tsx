@@ -29,8 +29,20 @@ export default function StaffLogin() {
         <View className='field'>
           <Input className='staff-password' type='password' placeholder='密码' value={password} onChange={setPassword} />
         </View>
-        {signIn.error ? <View className='form-error' data-testid='login-error'>{signIn.error}</View> : null}
-        <Button className='wide' data-testid='staff-login' type='primary' block loading={signIn.busy} disabled={!username || !password} onClick={() => void signIn.run()}>
+        {signIn.error ? (
+          <View className='form-error' data-testid='login-error'>
+            {signIn.error}
+          </View>
+        ) : null}
+        <Button
+          className='wide'
+          data-testid='staff-login'
+          type='primary'
+          block
+          loading={signIn.busy}
+          disabled={!username || !password}
+          onClick={() => void signIn.run()}
+        >
           登录
         </Button>
       </View>

@@ -29,21 +29,50 @@ export default function PickupPage() {
         <View className='panel-title'>提货码</View>
         <Input className='pickup-input' type='digit' maxLength={12} placeholder='扫描或输入 10 位提货码' value={code} onChange={setCode} />
         {scan.canScan ? (
-          <Button className='wide' block onClick={() => void scanCode()}>扫码</Button>
+          <Button className='wide' block onClick={() => void scanCode()}>
+            扫码
+          </Button>
         ) : null}
-        <Button className='wide' type='primary' block data-testid='find-pickup' loading={action.busy && !pickup} disabled={!/^\d{10}$/.test(digits)} onClick={() => void action.run(() => staffApi.pickup(digits))}>
+        <Button
+          className='wide'
+          type='primary'
+          block
+          data-testid='find-pickup'
+          loading={action.busy && !pickup}
+          disabled={!/^\d{10}$/.test(digits)}
+          onClick={() => void action.run(() => staffApi.pickup(digits))}
+        >
           查询
         </Button>
       </View>
       {pickup ? (
         <View className='panel' data-testid='pickup'>
-          <View className='panel-title'>{pickup.title} × {pickup.quantity}</View>
-          <View className='receipt-line'><Text>会员</Text><Text>{pickup.memberNickname}</Text></View>
-          <View className='receipt-line'><Text>状态</Text><Text data-testid='pickup-status'>{labelOf(PICKUP_STATUS_TEXT, pickup.status)}</Text></View>
+          <View className='panel-title'>
+            {pickup.title} × {pickup.quantity}
+          </View>
+          <View className='receipt-line'>
+            <Text>会员</Text>
+            <Text>{pickup.memberNickname}</Text>
+          </View>
+          <View className='receipt-line'>
+            <Text>状态</Text>
+            <Text data-testid='pickup-status'>{labelOf(PICKUP_STATUS_TEXT, pickup.status)}</Text>
+          </View>
           {pickup.status === 'awaiting_pickup' ? (
             <View>
-              <Button className='wide' type='primary' block data-testid='fulfil' loading={action.busy} onClick={() => void action.run(() => staffApi.fulfil(digits))}>确认交付</Button>
-              <Button className='wide' block fill='none' onClick={() => void action.run(() => staffApi.cancelPickup(digits))}>取消并退回积分</Button>
+              <Button
+                className='wide'
+                type='primary'
+                block
+                data-testid='fulfil'
+                loading={action.busy}
+                onClick={() => void action.run(() => staffApi.fulfil(digits))}
+              >
+                确认交付
+              </Button>
+              <Button className='wide' block fill='none' onClick={() => void action.run(() => staffApi.cancelPickup(digits))}>
+                取消并退回积分
+              </Button>
             </View>
           ) : null}
         </View>

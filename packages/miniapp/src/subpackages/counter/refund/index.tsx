@@ -40,11 +40,26 @@ export default function RefundPage() {
         <View className='panel' data-testid='refund-result'>
           <View className='panel-title'>退款成功</View>
           <View className='receipt-big'>{yuan(result.amountCents)}</View>
-          <View className='receipt-line'><Text>扣回积分</Text><Text>-{thousands(result.pointsReversed)}</Text></View>
-          <View className='receipt-line'><Text>退回抵扣积分</Text><Text>+{thousands(result.pointsReturned)}</Text></View>
-          <View className='receipt-line'><Text>扣回成长值</Text><Text>-{thousands(result.growthReversed)}</Text></View>
-          <View className='receipt-line'><Text>优惠券</Text><Text>{result.couponRestored ? '已退回' : '未使用或已过期'}</Text></View>
-          <View className='receipt-line'><Text>会员积分余额</Text><Text>{thousands(result.member.pointsBalance)}</Text></View>
+          <View className='receipt-line'>
+            <Text>扣回积分</Text>
+            <Text>-{thousands(result.pointsReversed)}</Text>
+          </View>
+          <View className='receipt-line'>
+            <Text>退回抵扣积分</Text>
+            <Text>+{thousands(result.pointsReturned)}</Text>
+          </View>
+          <View className='receipt-line'>
+            <Text>扣回成长值</Text>
+            <Text>-{thousands(result.growthReversed)}</Text>
+          </View>
+          <View className='receipt-line'>
+            <Text>优惠券</Text>
+            <Text>{result.couponRestored ? '已退回' : '未使用或已过期'}</Text>
+          </View>
+          <View className='receipt-line'>
+            <Text>会员积分余额</Text>
+            <Text>{thousands(result.member.pointsBalance)}</Text>
+          </View>
         </View>
       </View>
     );
@@ -54,17 +69,33 @@ export default function RefundPage() {
     <View className='page counter-page'>
       <View className='panel'>
         <View className='panel-title'>查找订单</View>
-        <View className='field'><Input placeholder='收银小票号' value={receiptNo} onChange={setReceiptNo} /></View>
-        <Button className='wide' type='primary' block loading={action.busy && !order} disabled={!receiptNo.trim()} onClick={() => void find()}>查找</Button>
+        <View className='field'>
+          <Input placeholder='收银小票号' value={receiptNo} onChange={setReceiptNo} />
+        </View>
+        <Button className='wide' type='primary' block loading={action.busy && !order} disabled={!receiptNo.trim()} onClick={() => void find()}>
+          查找
+        </Button>
       </View>
       {order ? (
         <View className='panel'>
           <View className='panel-title'>小票 {order.receiptNo}</View>
-          <View className='receipt-line'><Text>实付</Text><Text>{yuan(order.dueCents)}</Text></View>
-          <View className='receipt-line'><Text>已退</Text><Text>{yuan(order.refundedCents)}</Text></View>
-          <View className='field'><Input type='digit' placeholder='退款金额（元）' value={amountText} onChange={setAmountText} /></View>
-          <View className='field'><Input placeholder='退款单号（必填）' value={refundNo} onChange={setRefundNo} /></View>
-          <Button className='wide' type='primary' block loading={action.busy} disabled={!refundNo.trim()} onClick={() => void submit()}>确认退款</Button>
+          <View className='receipt-line'>
+            <Text>实付</Text>
+            <Text>{yuan(order.dueCents)}</Text>
+          </View>
+          <View className='receipt-line'>
+            <Text>已退</Text>
+            <Text>{yuan(order.refundedCents)}</Text>
+          </View>
+          <View className='field'>
+            <Input type='digit' placeholder='退款金额（元）' value={amountText} onChange={setAmountText} />
+          </View>
+          <View className='field'>
+            <Input placeholder='退款单号（必填）' value={refundNo} onChange={setRefundNo} />
+          </View>
+          <Button className='wide' type='primary' block loading={action.busy} disabled={!refundNo.trim()} onClick={() => void submit()}>
+            确认退款
+          </Button>
         </View>
       ) : null}
       {action.error ? <View className='form-error'>{action.error}</View> : null}

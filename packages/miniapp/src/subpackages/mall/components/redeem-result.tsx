@@ -26,7 +26,9 @@ export function RedeemResult({ result, expiringSoonDays }: { result: RedemptionR
           <View className='pickup'>
             <View className='muted result-line'>到任一门店出示提货码，由店长确认后领取</View>
             <QrImage className='pickup-qr' text={result.pickupCode ?? ''} />
-            <View className='pickup-code' data-testid='pickup-code'>{result.pickupCode}</View>
+            <View className='pickup-code' data-testid='pickup-code'>
+              {result.pickupCode}
+            </View>
             <Button className='wide' block fill='outline' onClick={() => void Taro.redirectTo({ url: '/subpackages/mall/redemptions/index' })}>
               查看我的兑换
             </Button>

@@ -50,7 +50,9 @@ export default function ItemPage() {
     <View className='page item-page'>
       <Image className='item-picture' src={assetUrl(item.imageUrl)} mode='aspectFill' />
       <View className='panel'>
-        <View className='item-title' data-testid='item-title'>{item.title}</View>
+        <View className='item-title' data-testid='item-title'>
+          {item.title}
+        </View>
         <View className='item-cost'>
           <Text className='item-points'>{thousands(item.pointsCost)}</Text> 积分
         </View>
@@ -66,13 +68,30 @@ export default function ItemPage() {
       {confirming ? (
         <View className='panel confirm' data-testid='redeem-confirm'>
           <View className='panel-title'>确认兑换</View>
-          <View className='receipt-line'><Text>消耗积分</Text><Text>{thousands(item.pointsCost)}</Text></View>
+          <View className='receipt-line'>
+            <Text>消耗积分</Text>
+            <Text>{thousands(item.pointsCost)}</Text>
+          </View>
           {balance !== null ? (
-            <View className='receipt-line'><Text>兑换后剩余</Text><Text data-testid='balance-after'>{thousands(balance - item.pointsCost)}</Text></View>
+            <View className='receipt-line'>
+              <Text>兑换后剩余</Text>
+              <Text data-testid='balance-after'>{thousands(balance - item.pointsCost)}</Text>
+            </View>
           ) : null}
           {redeem.error ? <View className='form-error'>{redeem.error}</View> : null}
-          <Button className='wide' type='primary' block loading={redeem.busy} data-testid='redeem-confirm-button' onClick={() => void redeem.run(item.id, confirming)}>确认兑换</Button>
-          <Button className='wide' block fill='none' onClick={() => setConfirming(null)}>再想想</Button>
+          <Button
+            className='wide'
+            type='primary'
+            block
+            loading={redeem.busy}
+            data-testid='redeem-confirm-button'
+            onClick={() => void redeem.run(item.id, confirming)}
+          >
+            确认兑换
+          </Button>
+          <Button className='wide' block fill='none' onClick={() => setConfirming(null)}>
+            再想想
+          </Button>
         </View>
       ) : (
         <View className='panel'>

@@ -23,7 +23,12 @@ export default function Redemptions() {
   );
 
   const askCancel = async (r: Redemption) => {
-    const { confirm } = await Taro.showModal({ title: '取消兑换', content: `取消后 ${thousands(r.pointsSpent)} 积分将退回`, confirmText: '取消兑换', cancelText: '保留' });
+    const { confirm } = await Taro.showModal({
+      title: '取消兑换',
+      content: `取消后 ${thousands(r.pointsSpent)} 积分将退回`,
+      confirmText: '取消兑换',
+      cancelText: '保留',
+    });
     if (confirm) await cancel.run(r);
   };
 
@@ -37,14 +42,25 @@ export default function Redemptions() {
         <View key={r.id} className='panel redemption' data-testid='redemption'>
           <View className='redemption-head'>
             <Text className='item-title'>{r.title}</Text>
-            <Text className={`redemption-status ${r.status}`} data-testid='redemption-status'>{labelOf(REDEMPTION_STATUS_TEXT, r.status)}</Text>
+            <Text className={`redemption-status ${r.status}`} data-testid='redemption-status'>
+              {labelOf(REDEMPTION_STATUS_TEXT, r.status)}
+            </Text>
           </View>
-          <View className='muted'>{dateTime(r.createdAt)} · {thousands(r.pointsSpent)} 积分</View>
+          <View className='muted'>
+            {dateTime(r.createdAt)} · {thousands(r.pointsSpent)} 积分
+          </View>
           {r.status === 'awaiting_pickup' && r.pickupCode ? (
             <View className='pickup'>
               <QrImage className='pickup-qr' text={r.pickupCode} />
               <View className='pickup-code'>{r.pickupCode}</View>
-              <Button className='wide' block fill='outline' loading={cancel.args?.[0].id === r.id} data-testid='cancel-redemption' onClick={() => void askCancel(r)}>
+              <Button
+                className='wide'
+                block
+                fill='outline'
+                loading={cancel.args?.[0].id === r.id}
+                data-testid='cancel-redemption'
+                onClick={() => void askCancel(r)}
+              >
                 取消兑换
               </Button>
             </View>
