@@ -1,4 +1,3 @@
-/* eslint-disable no-console -- a benchmark reports on stdout */
 /**
  * `pnpm bench`: each hot path of the BFF beside a like-for-like baseline measured in the same run,
  * on the same machine and database, so the ratios mean something although absolute numbers drift.

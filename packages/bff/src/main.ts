@@ -27,7 +27,9 @@ async function main(): Promise<void> {
     app.use(serveStatic(dir));
   }
   const jobs = startJobs(services);
-  const server = createServer(app.callback());
+  // Koa's handler answers its own errors, so nothing waits on the promise it returns.
+  const handle = app.callback();
+  const server = createServer((req, res) => void handle(req, res));
   server.listen(config.port, config.host, () => {
     logger.info({ url: `http://${config.host}:${config.port}`, devLogin: config.devLogin, h5: Boolean(config.staticDir) }, 'member-center BFF listening');
   });
@@ -41,8 +43,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-main().catch((e: Error) => {
+main().catch((e: unknown) => {
   // Configuration errors are meant for a person: print the message, not a stack.
-  process.stderr.write(`member-center BFF failed to start:\n${e.message}\n`);
+  process.stderr.write(`member-center BFF failed to start:\n${(e as Error).message}\n`);
   process.exit(1);
 });

@@ -2,6 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import { startTestApp, useTestApp } from './support/test-app';
 
+/** The subject of a token the BFF issued (its payload is a JSON object, never a bare string). */
+const subjectOf = (token: string) => (jwt.decode(token) as jwt.JwtPayload).sub as string;
+
 const t = useTestApp();
 
 describe('POST /api/v1/auth/wechat', () => {
@@ -33,7 +36,7 @@ describe('POST /api/v1/auth/wechat', () => {
       .post('/api/v1/auth/wechat')
       .send({ code: t.wechat.loginCode('openid-bob') })
       .expect(200);
-    expect(jwt.decode(a.body.data.token)!.sub).toBe(jwt.decode(b.body.data.token)!.sub);
+    expect(subjectOf(a.body.data.token)).toBe(subjectOf(b.body.data.token));
     expect(b.body.data.codeRef).toBe(a.body.data.codeRef);
     expect(b.body.data.codeSecret).not.toBe(a.body.data.codeSecret);
   });
@@ -42,7 +45,7 @@ describe('POST /api/v1/auth/wechat', () => {
     const codes = Array.from({ length: 8 }, () => t.wechat.loginCode('openid-racer'));
     const res = await Promise.all(codes.map((code) => t.http.post('/api/v1/auth/wechat').send({ code })));
     expect(res.map((r) => r.status)).toEqual(Array(8).fill(200));
-    expect(new Set(res.map((r) => jwt.decode(r.body.data.token)!.sub)).size).toBe(1);
+    expect(new Set(res.map((r) => subjectOf(r.body.data.token))).size).toBe(1);
   });
 
   it('refuses an unknown code with 401 UNAUTHENTICATED', async () => {
@@ -112,7 +115,7 @@ describe('member tokens', () => {
     const tampered = token.slice(0, -3) + (token.endsWith('aaa') ? 'bbb' : 'aaa');
     expect((await t.http.get('/api/v1/me/code').set('Authorization', `Bearer ${tampered}`).expect(401)).body.error.code).toBe('UNAUTHENTICATED');
     const expired = jwt.sign({}, t.config.appSecret, {
-      subject: jwt.decode(token)!.sub as string,
+      subject: subjectOf(token),
       audience: 'member',
       issuer: 'member-center',
       expiresIn: -10,
@@ -124,7 +127,7 @@ describe('member tokens', () => {
 
   it('of another audience are refused with 403 FORBIDDEN', async () => {
     const { token } = await t.login();
-    const staff = t.tokens.issue({ aud: 'staff', sub: jwt.decode(token)!.sub as string, store: 'any-store', role: 'cashier' }, 60).token;
+    const staff = t.tokens.issue({ aud: 'staff', sub: subjectOf(token), store: 'any-store', role: 'cashier' }, 60).token;
     const res = await t.http.get('/api/v1/me').set('Authorization', `Bearer ${staff}`).expect(403);
     expect(res.body.error.code).toBe('FORBIDDEN');
   });

@@ -198,7 +198,7 @@ describe('coupons', () => {
     const members = await Promise.all(Array.from({ length: 50 }, () => t.member()));
     const results = await Promise.allSettled(members.map((m) => t.issueCoupon(m.id, tpl.code, 'campaign:launch')));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'OUT_OF_STOCK')).toBe(true);
+    expect(results.filter((r) => r.status === 'rejected').every((r) => r.reason.code === 'OUT_OF_STOCK')).toBe(true);
     expect((await t.dataSource.manager.findOneByOrFail(CouponTemplateEntity, { code: tpl.code })).issuedCount).toBe(5);
     expect(await t.dataSource.manager.countBy(MemberCouponEntity, { templateId: tpl.id })).toBe(5);
   });

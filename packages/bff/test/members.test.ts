@@ -5,7 +5,7 @@ import { startTestApp, useTestApp } from './support/test-app';
 
 const t = useTestApp();
 let consentVersion: string;
-beforeAll(async () => {
+beforeAll(() => {
   consentVersion = t.config.loyalty.privacy.consentVersion;
 });
 

@@ -25,7 +25,7 @@ async function structuralDifferences(t: T): Promise<string[]> {
     for (const m of t.dataSource.entityMetadatas) {
       for (const c of m.columns) declared.add(`${m.tableName}.${c.databaseName} ${c.isNullable ? 'NULL' : 'NOT NULL'}`);
       for (const i of m.indices)
-        declared.add(`${m.tableName} index ${i.name ?? '?'} (${described(i.columns.map((c) => c.databaseName))})${i.isUnique ? ' unique' : ''}`);
+        declared.add(`${m.tableName} index ${i.name} (${described(i.columns.map((c) => c.databaseName))})${i.isUnique ? ' unique' : ''}`);
     }
     for (const table of tables) {
       for (const c of table.columns) found.add(`${table.name}.${c.name} ${c.isNullable ? 'NULL' : 'NOT NULL'}`);

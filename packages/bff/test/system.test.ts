@@ -12,9 +12,7 @@ const t = useTestApp({
       summary: 'throws an unexpected error',
       auth: 'public',
       response: z.object({}),
-      handler: async () => {
-        throw new Error('SELECT secret FROM internals failed at /srv/app.ts:12');
-      },
+      handler: () => Promise.reject(new Error('SELECT secret FROM internals failed at /srv/app.ts:12')),
     }),
   ],
 });

@@ -7,13 +7,13 @@ const alias = bundlerAliases();
 const sourceDirs = Object.values(alias);
 
 // NutUI is designed at 375 px; our own styles at 750 (the mini-program's rpx).
-function designWidth(input?: string | number | { file?: string }): number {
+function designWidth(input?: string | number | { file?: string } | null): number {
   if (typeof input === 'object' && input?.file?.replace(/\\+/g, '/').includes('@nutui')) return 375;
   return 750;
 }
 
-export default defineConfig<'webpack5'>(async () => {
-  const config: UserConfigExport<'webpack5'> = {
+export default defineConfig(() => {
+  const config: UserConfigExport = {
     projectName: 'member-center',
     date: '2026-11-22',
     designWidth,

@@ -5,7 +5,7 @@ import { scenes } from '@member/bff/testing';
 import { ARTIFACTS, launchChromium, phonePage, registerOnPhone, staffSignIn, startBff, withServices, type RunningBff } from './support';
 
 let bff: RunningBff;
-let browser: Browser;
+let browser: Browser | undefined;
 let phone: Page; // the member's phone
 let till: Page; // the cashier's device
 
@@ -19,7 +19,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await bff?.stop();
+  // beforeAll may have failed before starting it.
+  await (bff as RunningBff | undefined)?.stop();
 });
 
 const on = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first();

@@ -5,7 +5,7 @@ import { scenes } from '@member/bff/testing';
 import { ARTIFACTS, launchChromium, startBff, storedSession, withServices, type RunningBff } from './support';
 
 let bff: RunningBff;
-let browser: Browser;
+let browser: Browser | undefined;
 let context: BrowserContext;
 let page: Page;
 
@@ -18,7 +18,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await bff?.stop();
+  // beforeAll may have failed before starting it.
+  await (bff as RunningBff | undefined)?.stop();
 });
 
 const testId = (id: string) => page.locator(`[data-testid="${id}"]`).first();

@@ -95,8 +95,8 @@ export function withServices<T>(bff: RunningBff, fn: Parameters<typeof withBffSe
 /** Reads the session the H5 app keeps in localStorage (Taro wraps values as {data}). */
 export async function storedSession(page: import('playwright-core').Page): Promise<{ token: string }> {
   const raw = await page.evaluate(() => localStorage.getItem('mc.session'));
-  const parsed = JSON.parse(raw ?? 'null');
-  return parsed?.data ?? parsed;
+  const parsed = JSON.parse(raw ?? 'null') as { data?: { token: string } } | null;
+  return (parsed?.data ?? parsed) as { token: string };
 }
 
 /** A phone-sized browser context (as Taro's H5 build expects: 375 × 667, touch, zh-CN). */

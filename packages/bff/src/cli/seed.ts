@@ -1,4 +1,3 @@
-/* eslint-disable no-console -- a command-line tool talks to its user on stdout */
 import { addDays } from '@member/shared';
 import { bootstrap } from './bootstrap';
 
@@ -148,7 +147,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: Error) => {
-  console.error(`seed failed: ${e.message}`);
+main().catch((e: unknown) => {
+  console.error(`seed failed: ${(e as Error).message}`);
   process.exit(1);
 });

@@ -1,4 +1,3 @@
-/* eslint-disable no-console -- a command-line tool talks to its user on stdout */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../lib/clock';
@@ -36,7 +35,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: Error) => {
-  console.error(`staff:add failed: ${e.message}`);
+main().catch((e: unknown) => {
+  console.error(`staff:add failed: ${(e as Error).message}`);
   process.exit(1);
 });

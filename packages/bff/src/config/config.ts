@@ -89,7 +89,7 @@ function readJson(file: string): unknown {
 /** Development secrets are generated once and kept in the data directory so restarts keep sessions. */
 function devSecrets(dataDir: string): { appSecret: string; dataKey: string } {
   const file = path.join(dataDir, 'dev-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { appSecret: string; dataKey: string };
   mkdirSync(dataDir, { recursive: true });
   const secrets = { appSecret: randomBytes(32).toString('hex'), dataKey: randomBytes(32).toString('hex') };
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
@@ -118,7 +118,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const runtime = runtimeResult.data;
   const loyalty = parseLoyaltyConfig(readJson(env.LOYALTY_CONFIG), env.LOYALTY_CONFIG);
-  const secrets = env.APP_SECRET && env.DATA_KEY ? null : devSecrets(env.DATA_DIR);
+  const secrets = env.APP_SECRET && env.DATA_KEY ? { appSecret: env.APP_SECRET, dataKey: env.DATA_KEY } : devSecrets(env.DATA_DIR);
 
   return {
     env: env.NODE_ENV,
@@ -126,8 +126,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST,
     dbUrl: env.DB_URL ?? null,
     sqlitePath: path.join(env.DATA_DIR, 'member-center.sqlite'),
-    appSecret: env.APP_SECRET ?? secrets!.appSecret,
-    dataKey: Buffer.from(env.DATA_KEY ?? secrets!.dataKey, 'hex'),
+    appSecret: env.APP_SECRET ?? secrets.appSecret,
+    dataKey: Buffer.from(env.DATA_KEY ?? secrets.dataKey, 'hex'),
     wechat: {
       appId: env.WECHAT_APPID ?? 'wx-dev-appid',
       secret: env.WECHAT_SECRET ?? 'dev-secret',

@@ -82,7 +82,10 @@ export async function openDataSource(dataSource: DataSource): Promise<DataSource
   // TypeORM opened (and returned to the pool) one connection while initialising: set it there too.
   await new Promise<void>((resolve, reject) =>
     pool.getConnection((err, c) => {
-      if (err) return reject(err);
+      if (err) {
+        reject(err);
+        return;
+      }
       c.query(READ_COMMITTED, (qErr) => {
         c.release();
         if (qErr) reject(qErr);

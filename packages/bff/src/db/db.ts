@@ -61,7 +61,7 @@ export class Db {
   /** Rows of a SELECT, on the ambient transaction or a pooled connection. */
   async rows<T = RawRow>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     const r = await this.run(sql, params);
-    return (r.records ?? []) as T[];
+    return r.records as T[];
   }
 
   /** The first row of a SELECT, or null. */

@@ -32,7 +32,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
 
 /** Errors Koa or its body parser raise themselves (bad JSON, too large, wrong type). */
 function fromHttpError(e: unknown): { status: number; message: string } | null {
-  const err = e as { status?: number; expose?: boolean; message?: string };
+  const err = e as { status?: number; expose?: boolean; message?: string } | null | undefined;
   if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500 && err.expose) {
     return { status: err.status, message: err.message ?? 'bad request' };
   }
@@ -65,9 +65,10 @@ export function errorMiddleware(logger: Logger): Middleware {
         ctx.body = { error: { code: 'VALIDATION_FAILED', message: http.message } };
         return;
       }
-      logger.error({ err: e, requestId: ctx.state.requestId }, 'unhandled error');
+      const requestId = ctx.state.requestId as string | undefined;
+      logger.error({ err: e, requestId }, 'unhandled error');
       ctx.status = 500;
-      ctx.body = { error: { code: 'INTERNAL', message: 'internal error', details: { requestId: ctx.state.requestId } } };
+      ctx.body = { error: { code: 'INTERNAL', message: 'internal error', details: { requestId } } };
     }
   };
 }

@@ -69,7 +69,7 @@ export class HttpWechatClient implements WechatClient {
 
   async code2Session(code: string): Promise<WechatSession> {
     const q = new URLSearchParams({ appid: this.opts.appId, secret: this.opts.secret, js_code: code, grant_type: 'authorization_code' });
-    const r = await this.call<{ openid?: string; session_key?: string; unionid?: string }>(`/sns/jscode2session?${q}`);
+    const r = await this.call<{ openid?: string; session_key?: string; unionid?: string }>(`/sns/jscode2session?${q.toString()}`);
     if (r.errcode) throw mapWechatError(r.errcode);
     if (!r.openid || !r.session_key) throw new DomainError('WECHAT_UNAVAILABLE', 'WeChat answered without a session');
     return { openid: r.openid, sessionKey: r.session_key, unionid: r.unionid };

@@ -23,7 +23,8 @@ export class FieldCrypto {
   }
 
   decrypt(sealed: string): string {
-    const [version, iv, tag, body] = sealed.split('.');
+    const parts: (string | undefined)[] = sealed.split('.');
+    const [version, iv, tag, body] = parts;
     if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('unknown sealed format');
     const decipher = createDecipheriv('aes-256-gcm', this.encKey, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));

@@ -195,6 +195,12 @@ export function presentRedemption(r: RedemptionRow, coupons: MemberCouponRow[], 
   };
 }
 
+/** A template without `validityDays` is valid between two dates (the body schema requires one or the other). */
+function fixedValidity(t: CouponTemplateRow): { from: string; to: string } {
+  if (!t.validFrom || !t.validTo) throw new Error(`coupon template ${t.code} has neither validity days nor dates`);
+  return { from: t.validFrom.toISOString(), to: t.validTo.toISOString() };
+}
+
 export function presentTemplate(t: CouponTemplateRow): CouponTemplate {
   return {
     id: t.id,
@@ -205,7 +211,7 @@ export function presentTemplate(t: CouponTemplateRow): CouponTemplate {
     thresholdCents: t.thresholdCents,
     discountPercent: t.discountPercent,
     capCents: t.capCents,
-    validity: t.validityDays !== null ? { days: t.validityDays } : { from: t.validFrom!.toISOString(), to: t.validTo!.toISOString() },
+    validity: t.validityDays !== null ? { days: t.validityDays } : fixedValidity(t),
     totalStock: t.totalStock,
     issuedCount: t.issuedCount,
     perMemberLimit: t.perMemberLimit,

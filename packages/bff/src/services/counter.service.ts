@@ -239,7 +239,8 @@ export class CounterService {
       return await this.db.transaction(async () => {
         const locked = await this.points.lock(first.memberId, { withLots: true });
         // Read again under the member lock: refunds of one order are serialised by it.
-        const order = (await this.repos.orders.byId(orderId))!;
+        const order = await this.repos.orders.byId(orderId);
+        if (!order) throw new DomainError('NOT_FOUND', 'no such order in this store');
         const freeOrder = order.dueCents === 0;
         if (freeOrder ? body.amountCents !== 0 || (await this.repos.orders.countRefunds(orderId)) > 0 : body.amountCents <= 0) {
           throw new DomainError(
@@ -310,7 +311,8 @@ export class CounterService {
     if (prior.orderId !== orderId || prior.amountCents !== body.amountCents) {
       throw new DomainError('IDEMPOTENCY_MISMATCH', 'this refund number was already used for a different refund');
     }
-    const order = (await this.repos.orders.byId(orderId))!;
+    const order = await this.repos.orders.byId(orderId);
+    if (!order) throw new DomainError('NOT_FOUND', 'no such order in this store');
     const member = await this.repos.members.byId(order.memberId);
     if (!member) throw new DomainError('NOT_FOUND', 'member not found');
     return { refund: prior, order, member, replayed: true };

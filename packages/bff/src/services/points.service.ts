@@ -263,7 +263,8 @@ export class PointsService {
     try {
       return await this.db.transaction(async () => {
         const posted = await this.post(await this.lock(memberId, { withLots: false }), { growth: g });
-        return { entry: posted.growthEntry!, replayed: false, upgrade: posted.upgrade };
+        if (!posted.growthEntry) throw new Error('a growth posting made no growth entry');
+        return { entry: posted.growthEntry, replayed: false, upgrade: posted.upgrade };
       });
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;

@@ -12,7 +12,7 @@ export class FakeWechat {
   private server: Server | null = null;
   private readonly loginCodes = new Map<string, { openid: string; used: boolean }>();
   private readonly phoneCodes = new Map<string, { phone: string; used: boolean }>();
-  readonly calls: { path: string; query: Record<string, string>; body: unknown }[] = [];
+  readonly calls: { path: string; query: Record<string, string | undefined>; body: unknown }[] = [];
   /** When set, every call answers with this errcode (simulating outages or throttling). */
   failWith: number | null = null;
   /** When true, requests hang long enough to trip the client's timeout. */
@@ -57,8 +57,8 @@ export class FakeWechat {
     const url = new URL(req.url ?? '/', 'http://x');
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
-    const query = Object.fromEntries(url.searchParams);
+    const body: unknown = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+    const query: Record<string, string | undefined> = Object.fromEntries(url.searchParams);
     this.calls.push({ path: url.pathname, query, body });
     if (this.failWith !== null) return { errcode: this.failWith, errmsg: 'simulated' };
 
@@ -71,13 +71,13 @@ export class FakeWechat {
       return { openid: entry.openid, session_key: randomBytes(16).toString('base64') };
     }
     if (url.pathname === '/cgi-bin/stable_token') {
-      const b = body as { appid?: string; secret?: string; grant_type?: string };
-      if (b?.appid !== this.appId || b?.secret !== this.secret || b?.grant_type !== 'client_credential') return { errcode: 40013, errmsg: 'invalid appid' };
+      const b = body as { appid?: string; secret?: string; grant_type?: string } | undefined;
+      if (b?.appid !== this.appId || b.secret !== this.secret || b.grant_type !== 'client_credential') return { errcode: 40013, errmsg: 'invalid appid' };
       return { access_token: this.accessToken, expires_in: 7200 };
     }
     if (url.pathname === '/wxa/business/getuserphonenumber') {
       if (query.access_token !== this.accessToken) return { errcode: 40001, errmsg: 'invalid credential' };
-      const entry = this.phoneCodes.get((body as { code?: string })?.code ?? '');
+      const entry = this.phoneCodes.get((body as { code?: string } | undefined)?.code ?? '');
       if (!entry) return { errcode: 40029, errmsg: 'invalid code' };
       if (entry.used) return { errcode: 40163, errmsg: 'code been used' };
       entry.used = true;

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 
 const n = (v: unknown) => Number(v ?? 0);
-const t = (v: unknown) => (v === null || v === undefined ? null : new Date(v instanceof Date ? v : `${String(v).replace(' ', 'T')}Z`).getTime());
+// A DATETIME read by raw SQL: a Date from mysql2, 'YYYY-MM-DD HH:MM:SS' text from SQLite.
+const t = (v: unknown) => (v === null || v === undefined ? null : new Date(v instanceof Date ? v : `${(v as string).replace(' ', 'T')}Z`).getTime());
 
 /**
  * The account invariants, for every member: balance = sum of the points ledger = the last

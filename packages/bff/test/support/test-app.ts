@@ -162,9 +162,8 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     statementsOf,
     checkInvariants: () => checkInvariants(dataSource),
     /** The code the member's phone shows at the test clock's now (or `at`). */
-    codeOf(m: { body: { codeRef: string; codeSecret: string } }, at: Date = clock.now()): string {
-      return generateMemberCode(m.body.codeRef, m.body.codeSecret, at.getTime(), config.loyalty.dynamicCode.periodSeconds).code;
-    },
+    codeOf: (m: { body: { codeRef: string; codeSecret: string } }, at: Date = clock.now()): string =>
+      generateMemberCode(m.body.codeRef, m.body.codeSecret, at.getTime(), config.loyalty.dynamicCode.periodSeconds).code,
   };
   return { ...base, ...factories(base) };
 }

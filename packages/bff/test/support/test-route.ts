@@ -13,5 +13,5 @@ export function testRoute<
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
 >(spec: Omit<RouteSpec<A, B, Q, P, R, false>, 'path'> & { path: `/api/v1/test/${string}` }): AnyRoute {
-  return defineRoute<A, R, B, Q, P, false>({ ...spec, path: spec.path as unknown as PathTemplate });
+  return defineRoute<A, R, B, Q, P>({ ...spec, path: spec.path as unknown as PathTemplate });
 }

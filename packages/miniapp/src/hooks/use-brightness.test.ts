@@ -7,6 +7,7 @@ jest.mock('react', () => jest.requireActual<typeof import('../testing/hook-host'
 jest.mock('@tarojs/taro', () => jest.requireActual<typeof import('../testing/hook-host')>('../testing/hook-host').taro);
 jest.mock('../platform/brightness', () => ({ brightness: { raise: jest.fn() } }));
 
+// eslint-disable-next-line @typescript-eslint/unbound-method -- jest.mocked only retypes the mock; it is called as a plain function
 const raise = jest.mocked(brightness.raise);
 const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
 

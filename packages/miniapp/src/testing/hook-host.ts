@@ -8,6 +8,8 @@
  * same for `@tarojs/taro` with `.taro`. One hook at a time.
  */
 
+import type { EffectCallback } from 'react';
+
 type Deps = readonly unknown[] | undefined;
 type Cleanup = (() => void) | undefined;
 
@@ -26,7 +28,7 @@ const changed = (before: Deps, after: Deps) =>
   before === undefined || after === undefined || before.length !== after.length || before.some((v, i) => !Object.is(v, after[i]));
 
 function nextSlot(): { slot: Slot; first: boolean } {
-  const first = slots[position] === undefined;
+  const first = position >= slots.length;
   const slot = (slots[position] ??= {});
   position++;
   return { slot, first };
@@ -46,7 +48,7 @@ export const react = {
     }
     return slot.value as F;
   },
-  useEffect(effect: () => Cleanup | void, deps?: Deps): void {
+  useEffect(effect: EffectCallback, deps?: Deps): void {
     const { slot, first } = nextSlot();
     if (!first && !changed(slot.deps, deps)) return;
     slot.deps = deps;

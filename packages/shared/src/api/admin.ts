@@ -21,7 +21,7 @@ const templateTerms = {
 
 function checkTerms(t: { kind?: string; valueCents?: number; thresholdCents?: number; discountPercent?: number }, ctx: z.RefinementCtx) {
   const need = (field: 'valueCents' | 'thresholdCents' | 'discountPercent') => {
-    if (t[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `a ${t.kind} coupon needs ${field}` });
+    if (t[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `a ${String(t.kind)} coupon needs ${field}` });
   };
   if (t.kind === 'cash') need('valueCents');
   if (t.kind === 'threshold') {

@@ -7,6 +7,7 @@ const Nickname = z
   .trim()
   .min(1, 'nickname is required')
   .max(20, 'nickname is at most 20 characters')
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a nickname must not hold
   .refine((s) => !/[\u0000-\u001f<>]/.test(s), 'nickname has forbidden characters');
 /** Mainland mobile number, 11 digits. */
 export const Phone = z.string().regex(/^1[3-9]\d{9}$/, 'not a mainland mobile number');

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import raw from '../../../../config/loyalty.json';
 import { parseLoyaltyConfig } from './loyalty.schema';
 
-const clone = () => JSON.parse(JSON.stringify(raw));
+type RawConfig = typeof raw;
+const clone = () => JSON.parse(JSON.stringify(raw)) as RawConfig;
 
 describe('parseLoyaltyConfig', () => {
   it('accepts the shipped defaults from PRODUCT.md', () => {
@@ -18,14 +19,14 @@ describe('parseLoyaltyConfig', () => {
   });
 
   it.each([
-    ['tiers out of order', (c: any) => (c.tiers[2].growthMin = 10), 'tiers.2.growthMin'],
-    ['first tier above zero', (c: any) => (c.tiers[0].growthMin = 1), 'tiers.0.growthMin'],
-    ['unknown time zone', (c: any) => (c.businessTimeZone = 'Mars/Olympus'), 'businessTimeZone'],
-    ['unknown upgrade gift', (c: any) => (c.tiers[1].upgradeGiftTemplate = 'nope'), 'tiers.1.upgradeGiftTemplate'],
-    ['negative earn rate', (c: any) => (c.points.perYuanPaid = -1), 'points.perYuanPaid'],
-    ['cap over 100%', (c: any) => (c.spend.maxPercentOfDue = 130), 'spend.maxPercentOfDue'],
-    ['threshold coupon without threshold', (c: any) => delete c.couponTemplates[1].thresholdCents, 'couponTemplates.1.thresholdCents'],
-    ['campaign for unknown tier', (c: any) => (c.campaigns[1].tiers = ['platinum']), 'campaigns.1.tiers'],
+    ['tiers out of order', (c: RawConfig) => (c.tiers[2].growthMin = 10), 'tiers.2.growthMin'],
+    ['first tier above zero', (c: RawConfig) => (c.tiers[0].growthMin = 1), 'tiers.0.growthMin'],
+    ['unknown time zone', (c: RawConfig) => (c.businessTimeZone = 'Mars/Olympus'), 'businessTimeZone'],
+    ['unknown upgrade gift', (c: RawConfig) => (c.tiers[1].upgradeGiftTemplate = 'nope'), 'tiers.1.upgradeGiftTemplate'],
+    ['negative earn rate', (c: RawConfig) => (c.points.perYuanPaid = -1), 'points.perYuanPaid'],
+    ['cap over 100%', (c: RawConfig) => (c.spend.maxPercentOfDue = 130), 'spend.maxPercentOfDue'],
+    ['threshold coupon without threshold', (c: RawConfig) => delete c.couponTemplates[1].thresholdCents, 'couponTemplates.1.thresholdCents'],
+    ['campaign for unknown tier', (c: RawConfig) => (c.campaigns[1].tiers = ['platinum']), 'campaigns.1.tiers'],
   ])('rejects %s with a readable message naming %s', (_name, mutate, path) => {
     const c = clone();
     mutate(c);

@@ -56,7 +56,7 @@ export interface GrowthProgress {
 export function growthProgress(tiers: readonly TierConfig[], currentCode: string, growth: number, growthPerYuanPaid: number): GrowthProgress {
   const rank = tierRank(tiers, currentCode);
   const current = tiers[rank];
-  const next = tiers[rank + 1];
+  const next = rank + 1 < tiers.length ? tiers[rank + 1] : undefined;
   if (!next) {
     return { value: growth, currentTierMin: current.growthMin, nextTier: null, nextTierMin: null, toNext: 0, percent: 100, yuanToNext: 0 };
   }

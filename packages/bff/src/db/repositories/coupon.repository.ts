@@ -41,7 +41,7 @@ export class CouponRepository {
   }
 
   async updateTemplate(id: string, changes: Partial<CouponTemplateRow>): Promise<void> {
-    const keys = Object.keys(changes) as (keyof CouponTemplateRow & string)[];
+    const keys = Object.keys(changes) as (keyof CouponTemplateRow)[];
     if (keys.length === 0) return;
     await this.db.execute(`UPDATE coupon_templates SET ${keys.map((k) => `${templates.col(k)} = ?`).join(', ')} WHERE id = ?`, [
       ...keys.map((k) => changes[k]),

@@ -101,7 +101,7 @@ export class MallRepository {
   }
 
   async updateItem(id: string, changes: Partial<MallItemRow>): Promise<void> {
-    const keys = Object.keys(changes) as (keyof MallItemRow & string)[];
+    const keys = Object.keys(changes) as (keyof MallItemRow)[];
     if (keys.length === 0) return;
     await this.db.execute(`UPDATE mall_items SET ${keys.map((k) => `${items.col(k)} = ?`).join(', ')} WHERE id = ?`, [...keys.map((k) => changes[k]), id]);
   }

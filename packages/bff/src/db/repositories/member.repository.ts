@@ -176,7 +176,7 @@ export class MemberRepository {
   ): Promise<boolean> {
     const sets = ['updated_at = ?'];
     const params: unknown[] = [now];
-    for (const [k, v] of Object.entries(changes) as [keyof MemberRow & string, unknown][]) {
+    for (const [k, v] of Object.entries(changes) as [keyof MemberRow, unknown][]) {
       sets.push(`${members.col(k)} = ?`);
       params.push(v);
     }

@@ -9,7 +9,11 @@ import { routeState } from './state';
 
 /** JSON with sorted keys, so the same request hashes the same whatever the key order. */
 function stableStringify(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (v === null || typeof v !== 'object') {
+    // What JSON.stringify answers undefined for (its type says string).
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return 'null';
+    return JSON.stringify(v);
+  }
   if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
   const o = v as Record<string, unknown>;
   return `{${Object.keys(o)
@@ -30,7 +34,10 @@ export function idempotency(route: AnyRoute, deps: { db: Db; records: Idempotenc
   return async (ctx, next) => {
     const state = routeState(ctx);
     const key = state.idempotencyKey;
-    if (!route.idempotent || route.idempotencyOwnedByService || key === null) return next();
+    if (!route.idempotent || route.idempotencyOwnedByService || key === null) {
+      await next();
+      return;
+    }
     const caller = state.caller;
     const who = caller === null ? 'public:-' : caller.audience === 'member' ? `member:${caller.memberId}` : `${caller.audience}:${caller.staffId}`;
     const scope = `${who}:${route.method} ${route.path}`.slice(0, 128);

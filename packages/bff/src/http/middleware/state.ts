@@ -13,5 +13,5 @@ export interface RouteState {
 }
 
 export function routeState(ctx: Context): RouteState {
-  return ctx.state as RouteState;
+  return ctx.state;
 }

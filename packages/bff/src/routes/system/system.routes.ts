@@ -13,7 +13,7 @@ export function systemRoutes(d: { loyalty: LoyaltyConfig }): AnyRoute[] {
       auth: 'public',
       response: PublicRules,
       cacheControl: 'public, max-age=300',
-      handler: async () => presentRules(d.loyalty),
+      handler: () => Promise.resolve(presentRules(d.loyalty)),
     }),
   ];
 }

@@ -113,7 +113,7 @@ export default function Register() {
             value={birthday || '1995-01-01'}
             start='1900-01-01'
             end={today()}
-            onChange={(e) => setBirthday(String(e.detail.value))}
+            onChange={(e) => setBirthday(e.detail.value)}
             disabled={!agreed}
           >
             <View className={`picker ${birthday ? '' : 'placeholder'}`}>{birthday || '选填，用于生日礼券'}</View>

@@ -97,7 +97,7 @@ export default function ItemPage() {
         <View className='panel'>
           {redeem.error ? <View className='form-error'>{redeem.error}</View> : null}
           <Button type='primary' block data-testid='redeem' disabled={soldOut || short} onClick={() => setConfirming(newKey())}>
-            {soldOut ? '已兑完' : short ? `积分不足（还差 ${thousands(item.pointsCost - (balance ?? 0))}）` : '立即兑换'}
+            {soldOut ? '已兑完' : short ? `积分不足（还差 ${thousands(item.pointsCost - balance)}）` : '立即兑换'}
           </Button>
         </View>
       )}
