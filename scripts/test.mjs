@@ -1,5 +1,5 @@
 // `pnpm test`: every test of the project, in the order a failure is cheapest to read:
-// types, shared rules, BFF integration (MariaDB + SQLite), mini-program units, weapp build size,
+// types, lint, shared rules, BFF integration (MariaDB + SQLite), mini-program units, weapp build size,
 // then the browser tests over the H5 build against a real BFF. Ends with one summary line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -34,6 +34,7 @@ function finish(code) {
 
 run('prepare the test environment', 'bash', ['scripts/prepare-test-env.sh']);
 run('typecheck and build the BFF', 'pnpm', ['typecheck']);
+run('lint (ESLint and Prettier)', 'pnpm', ['lint']);
 run('shared rules', 'pnpm', ['--filter', '@member/shared', 'test']);
 run('BFF integration (MariaDB and SQLite)', 'pnpm', ['--filter', '@member/bff', 'test']);
 run('mini-program units', 'pnpm', ['--filter', '@member/miniapp', 'test']);
