@@ -14,7 +14,7 @@
  * BFF's peak RSS as measured by the BFF process itself.
  *
  * BENCH_DB_URL (default the local MariaDB), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_ROUNDS (3);
- * BENCH_PROFILE=<dir> writes a CPU profile of the BFF process there (open it in Chrome DevTools).
+ * BENCH_PATHS=card,credit,order picks the paths; BENCH_PROFILE=<dir> writes a CPU profile of the BFF process there (open it in Chrome DevTools).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -250,49 +250,53 @@ async function main(): Promise<void> {
     const bare = await start('bare', { ...env, BENCH_MEMBER_IDS: JSON.stringify(f.memberIds) });
     children.push(bare.child);
 
+    const only = (process.env.BENCH_PATHS ?? 'card,credit,order').split(',');
     const rows: Row[] = [];
-    rows.push(
-      await compare(
-        'member card',
-        'bare Koa + mysql2 SELECT by primary key',
-        (seconds) => load(`${bff.url}/api/v1/me`, { tokens: f.memberTokens, seconds }),
-        (seconds) => load(`${bare.url}/select`, { seconds }),
-      ),
-    );
+    if (only.includes('card'))
+      rows.push(
+        await compare(
+          'member card',
+          'bare Koa + mysql2 SELECT by primary key',
+          (seconds) => load(`${bff.url}/api/v1/me`, { tokens: f.memberTokens, seconds }),
+          (seconds) => load(`${bare.url}/select`, { seconds }),
+        ),
+      );
     const bareWrite = (seconds: number) => load(`${bare.url}/write`, { method: 'POST', seconds });
-    rows.push(
-      await compare(
-        'points credit',
-        'bare Koa + mysql2 START; UPDATE; INSERT; COMMIT',
-        (seconds) => load(`${bff.url}/bench/credit`, { method: 'POST', tokens: f.memberTokens, body: () => '{}', seconds }),
-        bareWrite,
-      ),
-    );
+    if (only.includes('credit'))
+      rows.push(
+        await compare(
+          'points credit',
+          'bare Koa + mysql2 START; UPDATE; INSERT; COMMIT',
+          (seconds) => load(`${bff.url}/bench/credit`, { method: 'POST', tokens: f.memberTokens, body: () => '{}', seconds }),
+          bareWrite,
+        ),
+      );
     // Each round pays with its own slice of payers: a code window pays once.
     const slice = Math.floor(f.payers.length / (ROUNDS + 1));
     let receipt = 0;
-    rows.push(
-      await compare(
-        'counter order',
-        'bare Koa + mysql2 START; UPDATE; INSERT; COMMIT',
-        (seconds, round) => {
-          const payers = f.payers.slice((round + 1) * slice, (round + 2) * slice);
-          let next = 0;
-          return load(`${bff.url}/api/v1/counter/orders`, {
-            method: 'POST',
-            tokens: [f.cashierToken],
-            seconds,
-            maxRequests: payers.length,
-            body: () => {
-              const p = payers[next++ % payers.length];
-              const code = generateMemberCode(p.ref, p.secret, Date.now(), f.periodSeconds).code;
-              return JSON.stringify({ code, amountCents: 12_345, receiptNo: `B${++receipt}` });
-            },
-          });
-        },
-        bareWrite,
-      ),
-    );
+    if (only.includes('order'))
+      rows.push(
+        await compare(
+          'counter order',
+          'bare Koa + mysql2 START; UPDATE; INSERT; COMMIT',
+          (seconds, round) => {
+            const payers = f.payers.slice((round + 1) * slice, (round + 2) * slice);
+            let next = 0;
+            return load(`${bff.url}/api/v1/counter/orders`, {
+              method: 'POST',
+              tokens: [f.cashierToken],
+              seconds,
+              maxRequests: payers.length,
+              body: () => {
+                const p = payers[next++ % payers.length];
+                const code = generateMemberCode(p.ref, p.secret, Date.now(), f.periodSeconds).code;
+                return JSON.stringify({ code, amountCents: 12_345, receiptNo: `B${++receipt}` });
+              },
+            });
+          },
+          bareWrite,
+        ),
+      );
     print(rows, await rssOf(bff.child));
   } finally {
     for (const c of children) c.kill('SIGTERM');

@@ -69,6 +69,15 @@ export class Db {
     return (await this.rows<T>(sql, params))[0] ?? null;
   }
 
+  /**
+   * A conditional write that must change exactly one row: `UPDATE … WHERE id = ? AND <condition>`.
+   * True when it did; false when the condition said no (sold out, not enough points, already used…),
+   * which the caller turns into the contract's refusal. The one place this pattern is written.
+   */
+  async changedOne(sql: string, params: readonly unknown[] = []): Promise<boolean> {
+    return (await this.execute(sql, params)) === 1;
+  }
+
   /** Runs an INSERT, UPDATE or DELETE and returns the number of rows it changed. */
   async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
     return (await this.run(sql, params)).affected ?? 0;

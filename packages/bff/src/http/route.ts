@@ -1,6 +1,6 @@
 import type { ErrorCode, PathTemplate, StaffRole } from '@member/shared';
 import type { z } from 'zod';
-import type { RateLimit } from './rate-limit';
+import type { RateLimit } from '../lib/rate-limit';
 
 /** Who may call a route. Staff routes may narrow to roles; admin routes take admin tokens only. */
 export type AuthSpec =

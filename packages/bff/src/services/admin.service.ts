@@ -120,8 +120,7 @@ export class AdminService {
         id: newId(),
         kind: b.kind,
         title: b.title,
-        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- bodies built in code (the test factories) skip the schema that defaults it
-        description: b.description ?? '',
+        description: b.description,
         imageUrl: b.imageUrl ?? null,
         pointsCost: b.pointsCost,
         stock: b.stock,

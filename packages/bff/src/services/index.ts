@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config/config';
 import type { Db } from '../db/db';
 import { createRepositories } from '../db/repositories';
-import { RateLimit } from '../http/rate-limit';
+import { RateLimit } from '../lib/rate-limit';
 import type { WechatClient } from '../integrations/wechat';
 import type { Clock } from '../lib/clock';
 import { FieldCrypto } from '../lib/crypto';

@@ -16,7 +16,7 @@ import type { GrowthLedgerRow, MemberCouponRow, MemberRow, OrderRow, PointsLedge
 import type { Repositories } from '../db/repositories';
 import type { RowPage } from '../db/repositories/paging';
 import type { LiveLot } from '../db/repositories/points.repository';
-import type { RateLimit } from '../http/rate-limit';
+import type { RateLimit } from '../lib/rate-limit';
 import type { WechatClient } from '../integrations/wechat';
 import type { Clock } from '../lib/clock';
 import type { FieldCrypto } from '../lib/crypto';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AuthResponse, CouponKind, MallItemBody } from '@member/shared';
+import { MallItemBody, type AuthResponse, type CouponKind } from '@member/shared';
 import { CouponTemplateEntity, type MemberCouponRow } from '../../src/db/entities';
 import { newId } from '../../src/lib/ids';
 import type { Test } from 'supertest';
@@ -137,7 +137,7 @@ export function factories(t: TestBase) {
   /** A points-mall item created by an operator (physical, 100 points, stock 10 by default). */
   async function mallItem(fields: Partial<MallItemBody> = {}) {
     const actor = newId();
-    return t.services.admin.createItem(actor, { kind: 'physical', title: '测试商品', pointsCost: 100, stock: 10, ...fields } as MallItemBody);
+    return t.services.admin.createItem(actor, MallItemBody.parse({ kind: 'physical', title: '测试商品', pointsCost: 100, stock: 10, ...fields }));
   }
 
   return { login, member, memberWith, staff, couponTemplate, issueCoupon, couponFor, mallItem };

@@ -51,11 +51,9 @@ export class CouponRepository {
 
   /** Counts `n` more coupons issued from a template, only if its stock allows; false when sold out. */
   async takeTemplateStock(id: string, n: number): Promise<boolean> {
-    return (
-      (await this.db.execute(
-        'UPDATE coupon_templates SET issued_count = issued_count + ? WHERE id = ? AND (total_stock IS NULL OR issued_count + ? <= total_stock)',
-        [n, id, n],
-      )) === 1
+    return await this.db.changedOne(
+      'UPDATE coupon_templates SET issued_count = issued_count + ? WHERE id = ? AND (total_stock IS NULL OR issued_count + ? <= total_stock)',
+      [n, id, n],
     );
   }
 
@@ -108,32 +106,28 @@ export class CouponRepository {
 
   /** Reserves a coupon for a counter until `until`, if it is claimable and valid; false otherwise. */
   async lock(memberId: string, couponId: string, lockRef: string, until: Date, now: Date): Promise<boolean> {
-    return (
-      (await this.db.execute(
-        `UPDATE member_coupons SET status = 'locked', lock_ref = ?, locked_until = ? WHERE id = ? AND member_id = ? AND valid_to > ? AND ${CLAIMABLE}`,
-        [lockRef, until, couponId, memberId, now, lockRef, now],
-      )) === 1
+    return await this.db.changedOne(
+      `UPDATE member_coupons SET status = 'locked', lock_ref = ?, locked_until = ? WHERE id = ? AND member_id = ? AND valid_to > ? AND ${CLAIMABLE}`,
+      [lockRef, until, couponId, memberId, now, lockRef, now],
     );
   }
 
   /** Marks a claimable, valid coupon used by an order; false otherwise. */
   async use(memberId: string, couponId: string, orderId: string, lockRef: string, now: Date): Promise<boolean> {
-    return (
-      (await this.db.execute(
-        `UPDATE member_coupons SET status = 'used', used_order_id = ?, used_at = ?, lock_ref = NULL, locked_until = NULL
+    return await this.db.changedOne(
+      `UPDATE member_coupons SET status = 'used', used_order_id = ?, used_at = ?, lock_ref = NULL, locked_until = NULL
          WHERE id = ? AND member_id = ? AND valid_to > ? AND ${CLAIMABLE}`,
-        [orderId, now, couponId, memberId, now, lockRef, now],
-      )) === 1
+      [orderId, now, couponId, memberId, now, lockRef, now],
     );
   }
 
   /** Gives a coupon used by an order back: available if still valid, else expired. True when available again. */
   async restore(couponId: string, orderId: string, now: Date): Promise<boolean> {
-    const back = await this.db.execute(
+    const back = await this.db.changedOne(
       "UPDATE member_coupons SET status = 'available', used_order_id = NULL, used_at = NULL WHERE id = ? AND status = 'used' AND used_order_id = ? AND valid_to > ?",
       [couponId, orderId, now],
     );
-    if (back === 1) return true;
+    if (back) return true;
     await this.db.execute(
       "UPDATE member_coupons SET status = 'expired', used_order_id = NULL, used_at = NULL WHERE id = ? AND status = 'used' AND used_order_id = ?",
       [couponId, orderId],

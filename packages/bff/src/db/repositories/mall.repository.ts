@@ -31,12 +31,12 @@ export class MallRepository {
 
   /** Takes stock only if there is enough; false when sold out. */
   async takeStock(itemId: string, quantity: number): Promise<boolean> {
-    return (await this.db.execute('UPDATE mall_items SET stock = stock - ? WHERE id = ? AND stock >= ?', [quantity, itemId, quantity])) === 1;
+    return await this.db.changedOne('UPDATE mall_items SET stock = stock - ? WHERE id = ? AND stock >= ?', [quantity, itemId, quantity]);
   }
 
   /** Moves stock by a delta (positive or negative) only while it stays non-negative. */
   async moveStock(itemId: string, delta: number): Promise<boolean> {
-    return (await this.db.execute('UPDATE mall_items SET stock = stock + ? WHERE id = ? AND stock + ? >= 0', [delta, itemId, delta])) === 1;
+    return await this.db.changedOne('UPDATE mall_items SET stock = stock + ? WHERE id = ? AND stock + ? >= 0', [delta, itemId, delta]);
   }
 
   /** Inserts a redemption; a pickup code already in use fails with a duplicate key. */
@@ -69,18 +69,14 @@ export class MallRepository {
 
   /** awaiting_pickup → cancelled; false if it was not awaiting pickup. */
   async markCancelled(id: string, now: Date): Promise<boolean> {
-    return (
-      (await this.db.execute("UPDATE redemptions SET status = 'cancelled', cancelled_at = ? WHERE id = ? AND status = 'awaiting_pickup'", [now, id])) === 1
-    );
+    return await this.db.changedOne("UPDATE redemptions SET status = 'cancelled', cancelled_at = ? WHERE id = ? AND status = 'awaiting_pickup'", [now, id]);
   }
 
   /** awaiting_pickup → fulfilled by a store's staff member; false if it was not awaiting pickup. */
   async markFulfilled(id: string, storeId: string, staffId: string, now: Date): Promise<boolean> {
-    return (
-      (await this.db.execute(
-        "UPDATE redemptions SET status = 'fulfilled', fulfilled_at = ?, fulfilled_store_id = ?, fulfilled_by = ? WHERE id = ? AND status = 'awaiting_pickup'",
-        [now, storeId, staffId, id],
-      )) === 1
+    return await this.db.changedOne(
+      "UPDATE redemptions SET status = 'fulfilled', fulfilled_at = ?, fulfilled_store_id = ?, fulfilled_by = ? WHERE id = ? AND status = 'awaiting_pickup'",
+      [now, storeId, staffId, id],
     );
   }
 

@@ -164,7 +164,7 @@ export class MemberRepository {
       where += ' AND points_balance + ? >= 0';
       params.push(change.points);
     }
-    return (await this.db.execute(`UPDATE members SET ${sets.join(', ')} WHERE ${where}`, params)) === 1;
+    return await this.db.changedOne(`UPDATE members SET ${sets.join(', ')} WHERE ${where}`, params);
   }
 
   /** Sets columns of the profile; `unlessChangedSince` guards a birthday change against a concurrent one. */
@@ -186,7 +186,7 @@ export class MemberRepository {
       where += birthdayGuard ? ' AND birthday_set_at = ?' : ' AND birthday_set_at IS NULL';
       if (birthdayGuard) params.push(birthdayGuard);
     }
-    return (await this.db.execute(`UPDATE members SET ${sets.join(', ')} WHERE ${where}`, params)) === 1;
+    return await this.db.changedOne(`UPDATE members SET ${sets.join(', ')} WHERE ${where}`, params);
   }
 
   /** A new login: the code secret (and WeChat session key) rotate. */
@@ -209,11 +209,10 @@ export class MemberRepository {
     now: Date,
   ): Promise<boolean> {
     const keys = Object.keys(profile) as (keyof typeof profile)[];
-    const changed = await this.db.execute(
+    return this.db.changedOne(
       `UPDATE members SET status = 'active', ${keys.map((k) => `${members.col(k)} = ?`).join(', ')}, updated_at = ? WHERE id = ? AND status = 'pending'`,
       [...keys.map((k) => profile[k]), now, id],
     );
-    return changed === 1;
   }
 
   /** Clears personal data; ledgers stay tied to the anonymous row. */

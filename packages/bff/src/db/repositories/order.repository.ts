@@ -57,13 +57,11 @@ export class OrderRepository {
 
   /** Adds a refund to the order only while the total stays within what was paid; false otherwise. */
   async addRefunded(orderId: string, amountCents: number): Promise<boolean> {
-    return (
-      (await this.db.execute('UPDATE orders SET refunded_cents = refunded_cents + ? WHERE id = ? AND refunded_cents + ? <= due_cents', [
-        amountCents,
-        orderId,
-        amountCents,
-      ])) === 1
-    );
+    return await this.db.changedOne('UPDATE orders SET refunded_cents = refunded_cents + ? WHERE id = ? AND refunded_cents + ? <= due_cents', [
+      amountCents,
+      orderId,
+      amountCents,
+    ]);
   }
 
   async addReversal(orderId: string, r: Reversal): Promise<void> {

@@ -45,14 +45,14 @@ export class JobLeaseRepository {
 
   /** Takes the lease when it has lapsed (or is already ours); false when another holder has it. */
   async take(name: string, holder: string, until: Date, now: Date): Promise<boolean> {
-    const taken = await this.db.execute('UPDATE job_leases SET holder = ?, lease_until = ? WHERE name = ? AND (lease_until < ? OR holder = ?)', [
+    const taken = await this.db.changedOne('UPDATE job_leases SET holder = ?, lease_until = ? WHERE name = ? AND (lease_until < ? OR holder = ?)', [
       holder,
       until,
       name,
       now,
       holder,
     ]);
-    if (taken === 1) return true;
+    if (taken) return true;
     try {
       await this.db.execute('INSERT INTO job_leases (name, holder, lease_until, last_run_at) VALUES (?, ?, ?, NULL)', [name, holder, until]);
       return true;

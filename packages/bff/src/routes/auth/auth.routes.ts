@@ -2,7 +2,7 @@ import { AuthDevBody, AuthResponse, AuthWechatBody, Paths, type LoyaltyConfig } 
 import type { RuntimeConfig } from '../../config/config';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import type { TokenService } from '../../http/tokens';
-import type { RateLimit } from '../../http/rate-limit';
+import type { RateLimit } from '../../lib/rate-limit';
 import type { WechatClient } from '../../integrations/wechat';
 import { presentAuth } from '../../presenters';
 import type { LoginResult, MemberService } from '../../services/member.service';

@@ -1,7 +1,7 @@
 import { Paths, StaffSession, StaffSessionBody } from '@member/shared';
 import type { RuntimeConfig } from '../../config/config';
 import { defineRoute, type AnyRoute } from '../../http/route';
-import type { RateLimit } from '../../http/rate-limit';
+import type { RateLimit } from '../../lib/rate-limit';
 import type { TokenService } from '../../http/tokens';
 import { presentStaffSession } from '../../presenters';
 import type { StaffService } from '../../services/staff.service';
