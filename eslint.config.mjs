@@ -83,7 +83,7 @@ export default defineConfig(
     // supertest types every response body as `any`: the integration tests (and the factories,
     // which log in and register through the API) read it field by field and assert on it; the
     // assertions are the checks. The rest of the support code stays fully checked.
-    files: ['packages/bff/test/*.test.ts', 'packages/bff/test/support/factories.ts'],
+    files: ['packages/bff/test/*.test.ts', 'packages/bff/src/routes/**/*.test.ts', 'packages/bff/test/support/factories.ts'],
     rules: {
       // Fields of such bodies also go into paths and sums (`/orders/${order.id}`, `a.pointsReversed + b.pointsReversed`).
       '@typescript-eslint/restrict-template-expressions': [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
-import { startTestApp, useTestApp } from './support/test-app';
+import { startTestApp, useTestApp } from '../../../test/support/test-app';
 
 /** The subject of a token the BFF issued (its payload is a JSON object, never a bare string). */
 const subjectOf = (token: string) => (jwt.decode(token) as jwt.JwtPayload).sub as string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { testRoute } from './support/test-route';
-import { useTestApp } from './support/test-app';
+import { testRoute } from '../../../test/support/test-route';
+import { useTestApp } from '../../../test/support/test-app';
 
 const t = useTestApp({
   extraRoutes: () => [
