@@ -160,10 +160,7 @@ export const PointsLotEntity = new EntitySchema<PointsLotRow>({
     expiresAt: at('expires_at'),
     ledgerId: { ...ref, name: 'ledger_id' },
   },
-  indices: [
-    { name: 'ix_points_lots_member_expiry', columns: ['memberId', 'expiresAt'] },
-    { name: 'ix_points_lots_expiry', columns: ['expiresAt'] },
-  ],
+  indices: [{ name: 'ix_points_lots_member_expiry', columns: ['memberId', 'expiresAt'] }],
 });
 
 /** Which lots a debit consumed, so a refund can give the points back with their original expiry. */
@@ -479,7 +476,6 @@ export const OrderEntity = new EntitySchema<OrderRow>({
   indices: [
     { name: 'uq_orders_store_receipt', columns: ['storeId', 'receiptNo'], unique: true },
     { name: 'uq_orders_member_step', columns: ['memberId', 'codeStep'], unique: true },
-    { name: 'ix_orders_member', columns: ['memberId', 'createdAt'] },
   ],
 });
 

@@ -9,6 +9,9 @@ import { columnsFor } from './1732000000000-foundation';
  *   expiry job finds due members by an index.
  * - `UNIQUE(orders.member_id, code_step)`: a dynamic code pays for one order, enforced by the
  *   order row itself. The `used_codes` table said the same thing with one more INSERT per order.
+ * - Two indexes nothing reads any more, each maintained on every insert of a hot path:
+ *   `points_lots(expires_at)` (the expiry job now finds due members by `next_expiry_at`) and
+ *   `orders(member_id, created_at)` (a member's orders are found through the new unique index).
  */
 export class Core1732300000000 implements MigrationInterface {
   name = 'Core1732300000000';
@@ -20,10 +23,14 @@ export class Core1732300000000 implements MigrationInterface {
     await runner.createIndex('members', new TableIndex({ name: 'ix_members_next_expiry', columnNames: ['next_expiry_at'] }));
     await runner.createIndex('orders', new TableIndex({ name: 'uq_orders_member_step', columnNames: ['member_id', 'code_step'], isUnique: true }));
     await runner.dropTable('used_codes');
+    await runner.dropIndex('points_lots', 'ix_points_lots_expiry');
+    await runner.dropIndex('orders', 'ix_orders_member');
   }
 
   async down(runner: QueryRunner): Promise<void> {
     const c = columnsFor(runner);
+    await runner.createIndex('orders', new TableIndex({ name: 'ix_orders_member', columnNames: ['member_id', 'created_at'] }));
+    await runner.createIndex('points_lots', new TableIndex({ name: 'ix_points_lots_expiry', columnNames: ['expires_at'] }));
     await runner.createTable(
       new Table({
         name: 'used_codes',
