@@ -5,6 +5,8 @@ import { testRoute } from './support/test-route';
 import { newId } from '../src/lib/ids';
 import { useTestApp } from './support/test-app';
 
+const deadlocked = new Set<string>();
+
 // A member route that credits points under Idempotency-Key, each call with a fresh event key,
 // so only the HTTP idempotency layer can stop a duplicate.
 const t = useTestApp({
@@ -22,6 +24,26 @@ const t = useTestApp({
       handler: async ({ caller, body }) => {
         const r = await s.points.credit(caller.memberId, { amount: body.amount, reason: 'adjust', sourceKey: `bonus:${newId()}` });
         return { entryId: r.entry.id, balanceAfter: r.entry.balanceAfter };
+      },
+    }),
+    // The same, but the first attempt of each request is chosen as a deadlock victim after it credited.
+    testRoute({
+      method: 'post',
+      path: '/api/v1/test/bonus-after-deadlock',
+      tag: 'test',
+      summary: 'credit a bonus; the first attempt dies in a deadlock',
+      auth: { audience: 'member' },
+      idempotent: true,
+      status: 201,
+      body: z.object({ amount: z.number().int().positive(), attempt: z.string() }).strict(),
+      response: z.object({ balanceAfter: z.number().int() }),
+      handler: async ({ caller, body }) => {
+        const r = await s.points.credit(caller.memberId, { amount: body.amount, reason: 'adjust', sourceKey: `bonus:${newId()}` });
+        if (!deadlocked.has(body.attempt)) {
+          deadlocked.add(body.attempt);
+          throw Object.assign(new Error('Deadlock found when trying to get lock'), { code: 'ER_LOCK_DEADLOCK' });
+        }
+        return { balanceAfter: r.entry.balanceAfter };
       },
     }),
   ],
@@ -66,6 +88,17 @@ describe('points service under concurrency (MariaDB)', () => {
 });
 
 describe('Idempotency-Key over HTTP', () => {
+  it('a deadlock victim is run again from the start: one credit, one record, the reply replays', async () => {
+    const m = await t.member();
+    const send = () => t.http.post('/api/v1/test/bonus-after-deadlock').set(m.auth).set('Idempotency-Key', 'deadlock-1').send({ amount: 7, attempt: 'a1' });
+    expect((await send()).status).toBe(201);
+    const again = await send();
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.headers['cache-control']).toBe('no-store');
+    expect(await balanceOf(m.auth)).toBe(7);
+  });
+
   it('the same key sent 20 times concurrently applies once and every reply is the first one', async () => {
     const m = await t.member();
     const res = await Promise.all(

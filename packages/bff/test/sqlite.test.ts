@@ -22,6 +22,24 @@ describe('embedded SQLite database', () => {
     expect(code).toBe(generateMemberCode(m.body.codeRef, m.body.codeSecret, Date.now(), 30).code);
   });
 
+  it('a statement outside any transaction waits for the open one, so its rollback cannot take the statement with it', async () => {
+    const m = await t.member();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const failing = t.db
+      .transaction(async () => {
+        await t.db.execute('UPDATE members SET updated_at = ? WHERE id = ?', [new Date(), m.id]);
+        await gate;
+        throw new Error('refused late');
+      })
+      .catch(() => 'rolled back');
+    const patch = t.http.patch('/api/v1/me').set(m.auth).send({ nickname: '新名字' });
+    setTimeout(release, 50);
+    expect(await failing).toBe('rolled back');
+    expect((await patch).status).toBe(200);
+    expect((await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data.nickname).toBe('新名字');
+  });
+
   it('serialises concurrent transactions: 50 debits of 10 against 300 give 30 successes', async () => {
     const m = await t.member();
     await t.services.points.credit(m.id, { amount: 300, reason: 'adjust', sourceKey: 'seed' });

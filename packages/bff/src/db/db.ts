@@ -36,15 +36,27 @@ export class Db {
     return this.als.getStore() !== undefined;
   }
 
-  transaction<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in a transaction (or in the one already running). On MySQL a deadlock victim is run
+   * again, so `fn` must be safe to re-run: everything it did was rolled back. `retry: false` is for
+   * callers whose `fn` cannot be repeated (the idempotency middleware runs the rest of a request).
+   */
+  transaction<T>(fn: () => Promise<T>, opts: { retry?: boolean } = {}): Promise<T> {
     if (this.als.getStore()) return fn();
-    if (this.dialect === 'sqlite') {
-      const run = () => this.dataSource.transaction((em) => this.als.run(em, fn));
-      const result = this.queue.then(run, run);
-      this.queue = result.catch(() => undefined);
-      return result;
-    }
-    return this.withDeadlockRetry(() => this.dataSource.transaction((em) => this.als.run(em, fn)));
+    if (this.dialect === 'sqlite') return this.queued(() => this.dataSource.transaction((em) => this.als.run(em, fn)));
+    const run = () => this.dataSource.transaction((em) => this.als.run(em, fn));
+    return opts.retry === false ? run() : this.withDeadlockRetry(run);
+  }
+
+  /**
+   * SQLite: TypeORM shares one connection, so everything — transactions and single statements
+   * alike — takes its turn. A statement run beside an open transaction would otherwise become part
+   * of it (and be lost with its rollback, or read its uncommitted rows).
+   */
+  private queued<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   private async withDeadlockRetry<T>(run: () => Promise<T>): Promise<T> {
@@ -87,12 +99,15 @@ export class Db {
     const bound = this.dialect === 'sqlite' ? params.map(toSqlite) : [...params];
     const em = this.als.getStore();
     if (em?.queryRunner) return em.queryRunner.query(sql, bound, true);
-    const runner: QueryRunner = this.dataSource.createQueryRunner();
-    try {
-      return await runner.query(sql, bound, true);
-    } finally {
-      await runner.release();
-    }
+    const alone = async () => {
+      const runner: QueryRunner = this.dataSource.createQueryRunner();
+      try {
+        return await runner.query(sql, bound, true);
+      } finally {
+        await runner.release();
+      }
+    };
+    return this.dialect === 'sqlite' ? this.queued(alone) : alone();
   }
 
   /** Whether the database answers (readiness). */

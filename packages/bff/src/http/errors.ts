@@ -51,6 +51,8 @@ export function errorMiddleware(logger: Logger): Middleware {
         throw new DomainError('NOT_FOUND', 'no such route');
       }
     } catch (e) {
+      // An error may carry a caller's figures (`details.balance`) or describe their account: never cache it.
+      ctx.set('Cache-Control', 'no-store');
       if (e instanceof DomainError) {
         ctx.status = STATUS_OF[e.code];
         ctx.body = { error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } };

@@ -163,9 +163,16 @@ export class AdminService {
   /** Grants a coupon to a registered member by hand, through the one issuing service, once per grant key. */
   grantCoupon(actorId: string, memberId: string, templateCode: string, reason: string, grantKey: string): Promise<MemberCouponRow> {
     return this.db.transaction(async () => {
-      const { member } = await this.points.lock(memberId, { withLots: false }).catch(() => ({ member: null }));
-      if (!member || member.status !== 'active') throw new DomainError('NOT_FOUND', 'no such member');
-      const r = await this.coupons.issueOnce(member, templateCode, `admin-grant:${grantKey}`);
+      const member = await this.points
+        .lock(memberId, { withLots: false })
+        .then((locked) => locked.member)
+        .catch((e: unknown) => {
+          if (e instanceof DomainError && e.code === 'NOT_FOUND') return null;
+          throw e;
+        });
+      if (member?.status !== 'active') throw new DomainError('NOT_FOUND', 'no such member');
+      // The grant key is the operator's Idempotency-Key: scoped to the operator, as the HTTP record is.
+      const r = await this.coupons.issueOnce(member, templateCode, `admin-grant:${actorId}:${grantKey}`);
       if (!r.replayed) await this.audit(actorId, 'coupon.grant', 'member', memberId, { templateCode, reason, couponId: r.coupon.id });
       return r.coupon;
     });

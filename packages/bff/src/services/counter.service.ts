@@ -62,10 +62,17 @@ export class CounterService {
     private readonly crypto: FieldCrypto,
   ) {}
 
-  private checkCode(member: MemberRow, otp: string): { step: number } {
+  /**
+   * Checks the code's digits against the member's secret. `onGenuine` is told the member when the
+   * code really was theirs (current window, or an older one that has expired): only then may an
+   * order retry be replayed to this caller. A guessed code (the right reference, wrong digits) proves
+   * nothing, and must not reveal anything.
+   */
+  private checkCode(member: MemberRow, otp: string, onGenuine: (memberId: string) => void = () => undefined): { step: number } {
     const check = verifyOtp(this.crypto.decrypt(member.codeSecretEnc), otp, this.clock.now().getTime(), this.loyalty.dynamicCode);
-    if (check.status === 'expired') throw new DomainError('CODE_EXPIRED', 'this code has expired: ask the member to refresh it');
     if (check.status === 'invalid') throw new DomainError('CODE_INVALID', 'not a member code');
+    onGenuine(member.id);
+    if (check.status === 'expired') throw new DomainError('CODE_EXPIRED', 'this code has expired: ask the member to refresh it');
     return { step: check.step };
   }
 
@@ -145,8 +152,7 @@ export class CounterService {
       return await this.db.transaction(async () => {
         const locked = await this.repos.members.lockActiveByCodeRef(ref, pointsToUse > 0);
         if (!locked) throw new DomainError('CODE_INVALID', 'not a member code');
-        memberId = locked.member.id;
-        const { step } = this.checkCode(locked.member, otp);
+        const { step } = this.checkCode(locked.member, otp, (id) => (memberId = id));
         await this.points.settleExpiry(locked);
         const member = locked.member;
         const coupon = body.couponId ? await this.coupons.forPricing(member.id, body.couponId) : null;

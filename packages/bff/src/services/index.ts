@@ -1,7 +1,8 @@
-import type { LoyaltyConfig } from '@member/shared';
+import { DomainError, type ErrorCode, type LoyaltyConfig } from '@member/shared';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config/config';
 import type { Db } from '../db/db';
+import type { MemberRow } from '../db/entities';
 import { createRepositories } from '../db/repositories';
 import { RateLimit } from '../lib/rate-limit';
 import type { WechatClient } from '../integrations/wechat';
@@ -14,6 +15,9 @@ import { MallService } from './mall.service';
 import { MemberService } from './member.service';
 import { PointsService } from './points.service';
 import { StaffService } from './staff.service';
+
+/** Refusals of a coupon template that must not undo the use case a gift comes with. */
+const GIFT_REFUSALS: ReadonlySet<ErrorCode> = new Set(['OUT_OF_STOCK', 'LIMIT_REACHED', 'TIER_REQUIRED']);
 
 export interface ServiceDeps {
   db: Db;
@@ -41,11 +45,24 @@ export function createServices(d: ServiceDeps) {
   const mall = new MallService(d.db, repos, points, coupons, d.loyalty, d.clock);
   const admin = new AdminService(d.db, repos, points, coupons, d.loyalty, d.clock);
 
-  // Welcome coupons are part of registering: issued in the same transaction, once per member.
+  /**
+   * A gift that comes with something else (registering, an upgrade) never blocks it: if the
+   * template says no (sold out, capped, tier), the member still registers or pays, and the refusal
+   * is logged for the operators. Issued in the same transaction, once per event.
+   */
+  const gift = async (member: MemberRow, templateCode: string, sourceKey: string): Promise<void> => {
+    try {
+      await coupons.issueOnce(member, templateCode, sourceKey);
+    } catch (e) {
+      if (!(e instanceof DomainError) || !GIFT_REFUSALS.has(e.code)) throw e;
+      d.logger.warn({ templateCode, sourceKey, refusal: e.code }, 'gift coupon not issued');
+    }
+  };
+  // Welcome coupons are part of registering.
   members.onRegistered(async (member) => {
     for (const event of ['registration', 'firstOrder'] as const) {
       const template = d.loyalty.couponEvents[event];
-      if (template) await coupons.issueOnce(member, template, `event:${event}`);
+      if (template) await gift(member, template, `event:${event}`);
     }
   });
   // An upgrade gift once per tier per member, ever (the event key is the tier), for every tier the
@@ -56,7 +73,7 @@ export function createServices(d: ServiceDeps) {
     const member = await repos.members.byId(memberId);
     if (!member) return;
     for (const tier of crossed) {
-      if (tier.upgradeGiftTemplate) await coupons.issueOnce({ ...member, tier: to }, tier.upgradeGiftTemplate, `upgrade-gift:${tier.code}`);
+      if (tier.upgradeGiftTemplate) await gift({ ...member, tier: to }, tier.upgradeGiftTemplate, `upgrade-gift:${tier.code}`);
     }
   });
   return {

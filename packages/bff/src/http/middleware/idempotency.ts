@@ -24,11 +24,14 @@ function stableStringify(v: unknown): string {
 }
 
 /**
- * Runs the rest of the request at most once per (caller, route, Idempotency-Key). The key is
- * claimed with an INSERT in the same transaction as the effect, before it: a concurrent duplicate
- * waits on the unique key and, once the first commits, replays its stored response; a later retry
- * fails the INSERT at once and replays. A different body under the same key is 409
- * IDEMPOTENCY_MISMATCH. Failures are not recorded: retrying a refused request evaluates it again.
+ * Makes the handler run at most once per (caller, route, Idempotency-Key). The key is claimed with
+ * an INSERT in the same transaction as the effect, before it: a concurrent duplicate waits on the
+ * unique key and, once the first commits, replays its stored response; a later retry fails the
+ * INSERT at once and replays. A different body under the same key is 409 IDEMPOTENCY_MISMATCH.
+ * Failures are not recorded: retrying a refused request evaluates it again.
+ *
+ * The transaction wraps the handler only (via `state.once`, which `respond` calls), not the rest of
+ * the middleware chain, so a deadlock victim can safely be run again.
  */
 export function idempotency(route: AnyRoute, deps: { db: Db; records: IdempotencyRepository }): Middleware {
   return async (ctx, next) => {
@@ -44,21 +47,23 @@ export function idempotency(route: AnyRoute, deps: { db: Db; records: Idempotenc
     const requestHash = createHash('sha256')
       .update(stableStringify({ params: state.params, body: state.body }))
       .digest('hex');
-    try {
-      await deps.db.transaction(async () => {
-        const id = newId();
-        await deps.records.claim({ id, scope, idemKey: key, requestHash, statusCode: 0, responseBody: null, createdAt: new Date() });
-        await next();
-        await deps.records.complete(id, ctx.status, JSON.stringify(ctx.body));
-      });
-    } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
-      const prior = await deps.records.find(scope, key);
-      if (!prior) throw e;
-      if (prior.requestHash !== requestHash) throw new DomainError('IDEMPOTENCY_MISMATCH', 'Idempotency-Key reused with a different request');
-      ctx.status = prior.statusCode;
-      ctx.body = JSON.parse(prior.responseBody ?? 'null') as unknown;
-      ctx.set('Idempotent-Replayed', 'true');
-    }
+    state.once = async (produce) => {
+      try {
+        return await deps.db.transaction(async () => {
+          const id = newId();
+          await deps.records.claim({ id, scope, idemKey: key, requestHash, statusCode: 0, responseBody: null, createdAt: new Date() });
+          const reply = await produce();
+          await deps.records.complete(id, reply.status, JSON.stringify(reply.body));
+          return { ...reply, replayed: false };
+        });
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+        const prior = await deps.records.find(scope, key);
+        if (!prior) throw e;
+        if (prior.requestHash !== requestHash) throw new DomainError('IDEMPOTENCY_MISMATCH', 'Idempotency-Key reused with a different request');
+        return { status: prior.statusCode, body: JSON.parse(prior.responseBody ?? 'null') as unknown, replayed: true };
+      }
+    };
+    await next();
   };
 }

@@ -10,6 +10,14 @@ export interface RouteState {
   params: unknown;
   idempotencyKey: string | null;
   replayed: boolean;
+  /** Set by the idempotency middleware: runs the handler at most once per key (see idempotency.ts). */
+  once?: (produce: () => Promise<Reply>) => Promise<Reply & { replayed: boolean }>;
+}
+
+/** A response as the envelope made it. */
+export interface Reply {
+  status: number;
+  body: unknown;
 }
 
 export function routeState(ctx: Context): RouteState {

@@ -37,6 +37,7 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
       body: AuthWechatBody,
       response: AuthResponse,
       rateLimit,
+      cacheControl: 'no-store',
       errors: ['UNAUTHENTICATED', 'RATE_LIMITED', 'WECHAT_UNAVAILABLE'],
       handler: async ({ body }) => {
         const wx = await d.wechat.code2Session(body.code);
@@ -55,6 +56,7 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
         body: AuthDevBody,
         response: AuthResponse,
         rateLimit,
+        cacheControl: 'no-store',
         errors: ['RATE_LIMITED'],
         handler: async ({ body }) => session(await d.members.login(body.openid, null)),
       }),

@@ -319,6 +319,34 @@ describe('POST /api/v1/counter/orders', () => {
     expect(await t.dataSource.manager.countBy(OrderEntity, { memberId: m.id })).toBe(1);
   });
 
+  it('a guessed code (the right reference, wrong digits) under a used receipt number reveals nothing of the first order', async () => {
+    const m = await t.member();
+    const code = t.codeOf(m);
+    await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code, amountCents: 5000, receiptNo: 'GUESS-1' }).expect(201);
+    const guessed = `${code.slice(0, 10)}00000000`;
+    const res = await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code: guessed, amountCents: 5000, receiptNo: 'GUESS-1' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('IDEMPOTENCY_MISMATCH');
+    expect(JSON.stringify(res.body)).not.toContain(m.id);
+    expect(res.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('a purchase still goes through when the upgrade gift has run out; the gift is simply not issued', async () => {
+    const admin = await t.staff('admin');
+    const template = await t.services.coupons.template('upgrade-silver');
+    await t.http.patch(`/api/v1/admin/coupon-templates/${template.id}`).set(admin.auth).send({ totalStock: template.issuedCount }).expect(200);
+    const m = await t.member();
+    const res = await t.http
+      .post('/api/v1/counter/orders')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m), amountCents: 200_000, receiptNo: 'GIFT-OUT' })
+      .expect(201);
+    expect(res.body.data.upgradedTo.code).toBe('silver');
+    const coupons = await t.services.coupons.list(m.id, 'available');
+    expect(coupons.some((c) => c.templateId === template.id)).toBe(false);
+    await t.http.patch(`/api/v1/admin/coupon-templates/${template.id}`).set(admin.auth).send({ totalStock: null }).expect(200);
+  });
+
   it('the same receipt number with different figures is 409 IDEMPOTENCY_MISMATCH', async () => {
     const m = await t.member();
     await t.http

@@ -11,6 +11,21 @@ beforeAll(() => {
 const memberCount = () => t.dataSource.manager.countBy(MemberEntity, { status: 'active' });
 
 describe('POST /api/v1/members', () => {
+  it('registers even when the welcome coupon has run out (the gift is skipped, not the member)', async () => {
+    const admin = await t.staff('admin');
+    const code = t.config.loyalty.couponEvents.registration;
+    if (!code) throw new Error('the shipped configuration has a registration coupon');
+    const template = await t.services.coupons.template(code);
+    await t.http.patch(`/api/v1/admin/coupon-templates/${template.id}`).set(admin.auth).send({ totalStock: template.issuedCount }).expect(200);
+    try {
+      const m = await t.member();
+      expect((await t.services.coupons.list(m.id, 'available')).some((c) => c.templateId === template.id)).toBe(false);
+      expect(t.logLines.some((l) => l.includes('gift coupon not issued'))).toBe(true);
+    } finally {
+      await t.http.patch(`/api/v1/admin/coupon-templates/${template.id}`).set(admin.auth).send({ totalStock: null }).expect(200);
+    }
+  });
+
   it('registers a logged-in WeChat user with consent and returns 201 with the member', async () => {
     const { token } = await t.login();
     const res = await t.http

@@ -18,6 +18,7 @@ export function staffRoutes(d: { staff: StaffService; tokens: TokenService; auth
       body: StaffSessionBody,
       response: StaffSession,
       rateLimit: { limit: d.authLimit, by: 'ip' },
+      cacheControl: 'no-store',
       errors: ['UNAUTHENTICATED', 'RATE_LIMITED'],
       handler: async ({ body }) => {
         const staff = await d.staff.signIn(body.username, body.password);

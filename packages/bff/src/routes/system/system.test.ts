@@ -95,6 +95,20 @@ describe('GET /api/v1/rules', () => {
 });
 
 describe('errors', () => {
+  it('every error and every sign-in answer is Cache-Control: no-store', async () => {
+    const m = await t.member();
+    const refused = await t.http
+      .post('/api/v1/mall/redemptions')
+      .set(m.auth)
+      .set('Idempotency-Key', 'x1')
+      .send({ itemId: 'NOSUCHITEM0000000000000000', quantity: 1 });
+    expect(refused.status).toBe(404);
+    expect(refused.headers['cache-control']).toBe('no-store');
+    const signIn = await t.http.post('/api/v1/auth/dev').send({ openid: 'cache-check' }).expect(200);
+    expect(signIn.headers['cache-control']).toBe('no-store');
+    expect((await t.http.get('/api/v1/rules').expect(200)).headers['cache-control']).toBe('public, max-age=300');
+  });
+
   it('an unknown route is a JSON 404 NOT_FOUND', async () => {
     const res = await t.http.get('/api/v1/nope').expect(404);
     expect(res.body.error.code).toBe('NOT_FOUND');
