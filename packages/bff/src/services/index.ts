@@ -58,8 +58,9 @@ export function createServices(d: ServiceDeps) {
       d.logger.warn({ templateCode, sourceKey, refusal: e.code }, 'gift coupon not issued');
     }
   };
-  // Welcome coupons are part of registering.
-  members.onRegistered(async (member) => {
+  // Welcome coupons are part of registering, once per person (not again after erasing and re-joining).
+  members.onRegistered(async (member, { returning }) => {
+    if (returning) return;
     for (const event of ['registration', 'firstOrder'] as const) {
       const template = d.loyalty.couponEvents[event];
       if (template) await gift(member, template, `event:${event}`);

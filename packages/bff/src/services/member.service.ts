@@ -41,8 +41,12 @@ export interface PersonalData {
 
 const MAX_UNIQUE_TRIES = 5;
 
-/** Called inside the registration transaction with the new member (welcome coupons hook in here). */
-export type RegistrationListener = (member: MemberRow) => Promise<void>;
+/**
+ * Called inside the registration transaction with the new member (welcome coupons hook in here).
+ * `returning` is true when this person was a member before and erased their data: new-member
+ * rewards are once per person, so they are not given again.
+ */
+export type RegistrationListener = (member: MemberRow, context: { returning: boolean }) => Promise<void>;
 
 /**
  * Member identity and profile: WeChat login, registration with consent, the member card, the
@@ -169,7 +173,12 @@ export class MemberService {
             createdAt: now,
           });
           const member = await this.registered(memberId);
-          for (const l of this.registrationListeners) await l(member);
+          // Re-joining after erasure is allowed; collecting the new-member rewards again is not.
+          const returning = await this.repos.members.hadFormerMember([
+            ...(pending.openidHash ? [{ kind: 'openid' as const, hash: pending.openidHash }] : []),
+            ...(phoneHash ? [{ kind: 'phone' as const, hash: phoneHash }] : []),
+          ]);
+          for (const l of this.registrationListeners) await l(member, { returning });
           return member;
         });
       } catch (e) {

@@ -165,6 +165,31 @@ describe('GET /api/v1/me/export and DELETE /api/v1/me', () => {
       .send({ nickname: '回来了', phone: '13212345678', consentVersion })
       .expect(201);
   });
+
+  it('the erase-and-re-register loop gets the welcome coupons once per person, by WeChat identity or by phone', async () => {
+    const welcome = async (auth: Record<string, string>) => (await t.http.get('/api/v1/me/coupons').set(auth).expect(200)).body.data.length as number;
+    const first = await t.member({ phone: '13300001111' });
+    expect(await welcome(first.auth)).toBeGreaterThan(0);
+    await t.http.delete('/api/v1/me').set(first.auth).expect(200);
+
+    // Same WeChat identity, same phone.
+    const again = await t.login(first.openid);
+    const auth = { Authorization: `Bearer ${again.token}` };
+    await t.http.post('/api/v1/members').set(auth).send({ nickname: '又来了', phone: '13300001111', consentVersion }).expect(201);
+    expect(await welcome(auth)).toBe(0);
+    await t.http.delete('/api/v1/me').set(auth).expect(200);
+
+    // Same WeChat identity, another phone; then a new WeChat identity with the first phone.
+    const third = await t.login(first.openid);
+    const auth3 = { Authorization: `Bearer ${third.token}` };
+    await t.http.post('/api/v1/members').set(auth3).send({ nickname: '换号', phone: '13300002222', consentVersion }).expect(201);
+    expect(await welcome(auth3)).toBe(0);
+    const other = await t.member({ phone: '13300001111' });
+    expect(await welcome(other.auth)).toBe(0);
+
+    // Someone who never was a member still gets them.
+    expect(await welcome((await t.member()).auth)).toBeGreaterThan(0);
+  });
 });
 
 describe('GET /api/v1/me/points/ledger', () => {

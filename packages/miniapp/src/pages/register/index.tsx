@@ -85,6 +85,7 @@ export default function Register() {
           为了给您开通会员卡，我们需要收集：<Text className='strong'>昵称</Text>（在会员卡上展示）、
           <Text className='strong'>生日</Text>（选填，用于发放生日礼券）、<Text className='strong'>手机号</Text>
           （选填，用于找回会员身份）。手机号加密存储，不会用于营销短信。您可以随时在会员中心导出或删除个人数据。
+          删除后，我们仅保留您微信身份和手机号的不可逆加密摘要（无法还原为原始信息），用途只有一个：新会员礼遇每人仅限一次，再次入会时不重复发放。
         </View>
         <View className='consent-check' data-testid='consent-check' onClick={() => setAgreed(!agreed)}>
           <Checkbox checked={agreed} />
