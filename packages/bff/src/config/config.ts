@@ -18,7 +18,18 @@ export const RuntimeConfig = z.object({
     /** How long a staff account's state is trusted before it is read again (revocation delay). */
     staffRevocationCacheSeconds: z.number().int().min(0).max(300),
   }),
-  rateLimits: z.object({ auth: limit, phoneNumber: limit }),
+  /**
+   * One bucket per purpose, keyed by client address (behind a proxy: set `http.trustProxy`, and the
+   * address comes from X-Forwarded-For), so a flood of one kind cannot lock out another.
+   */
+  rateLimits: z.object({
+    memberLogin: limit,
+    devLogin: limit,
+    staffLogin: limit,
+    phoneNumber: limit,
+    /** Wrong member codes typed or scanned at a till, per staff member and per store. */
+    invalidCodes: z.object({ perStaff: limit, perStore: limit }),
+  }),
   wechat: z.object({ baseUrl: z.url(), timeoutMs: z.number().int().positive() }),
   staffAuth: z.object({
     maxFailedAttempts: z.number().int().positive(),

@@ -1,6 +1,7 @@
 import { DomainError, type ErrorCode } from '@member/shared';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { loggableError } from './logging';
 
 /** The one table from domain error codes to HTTP statuses (API.md, "Common error codes"). */
 export const STATUS_OF: Record<ErrorCode, number> = {
@@ -68,7 +69,7 @@ export function errorMiddleware(logger: Logger): Middleware {
         return;
       }
       const requestId = ctx.state.requestId as string | undefined;
-      logger.error({ err: e, requestId }, 'unhandled error');
+      logger.error({ err: loggableError(e), requestId }, 'unhandled error');
       ctx.status = 500;
       ctx.body = { error: { code: 'INTERNAL', message: 'internal error', details: { requestId } } };
     }

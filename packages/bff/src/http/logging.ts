@@ -45,7 +45,8 @@ export function requestLogging(logger: Logger): Middleware {
         {
           requestId,
           method: ctx.method,
-          route: ctx.state.routeTemplate ?? ctx.path.replace(/[^/]{24,}/g, ':x'),
+          // The matched route's template, never the raw path: a path may carry a phone number or a code.
+          route: ctx.state.routeTemplate ?? '(no route)',
           status: ctx.status,
           ms: Math.round(ms * 10) / 10,
         },
@@ -53,4 +54,15 @@ export function requestLogging(logger: Logger): Middleware {
       );
     }
   };
+}
+
+/**
+ * An error as it may be logged: its kind, the database's error code and a stack, but no values —
+ * a failed query's message and parameters can hold a phone number, an openid or a token.
+ */
+export function loggableError(e: unknown): Record<string, unknown> {
+  if (!(e instanceof Error)) return { type: typeof e };
+  const driver = (e as { driverError?: { code?: unknown; errno?: unknown } }).driverError;
+  if (driver || e.name === 'QueryFailedError') return { type: e.name, code: driver?.code, errno: driver?.errno };
+  return { type: e.name, message: e.message, stack: e.stack };
 }

@@ -39,6 +39,8 @@ export class TokenService {
       throw new DomainError('UNAUTHENTICATED', 'invalid or expired token');
     }
     const { sub, aud } = claims;
+    // Every token this service issues expires; one without `exp` was not made here.
+    if (typeof claims.exp !== 'number') throw new DomainError('UNAUTHENTICATED', 'invalid or expired token');
     if (typeof sub === 'string' && aud === 'member') return { aud, sub };
     const role = StaffRole.safeParse(claims.role);
     if (typeof sub === 'string' && (aud === 'staff' || aud === 'admin') && typeof claims.store === 'string' && role.success) {

@@ -20,11 +20,11 @@ export function allRoutes(s: Services, x: { tokens: TokenService; wechat: Wechat
   const { loyalty, runtime, clock } = s;
   return [
     ...systemRoutes({ loyalty }),
-    ...authRoutes({ members: s.members, wechat: x.wechat, tokens: x.tokens, authLimit: s.limits.auth, loyalty, runtime, devLogin: x.config.devLogin }),
+    ...authRoutes({ members: s.members, wechat: x.wechat, tokens: x.tokens, limits: s.limits, loyalty, runtime, devLogin: x.config.devLogin }),
     ...membersRoutes({ members: s.members, loyalty }),
     ...meRoutes({ members: s.members, coupons: s.coupons, counter: s.counter, mall: s.mall, loyalty, clock }),
     ...mallRoutes({ mall: s.mall, clock }),
-    ...staffRoutes({ staff: s.staff, tokens: x.tokens, authLimit: s.limits.auth, runtime }),
+    ...staffRoutes({ staff: s.staff, tokens: x.tokens, staffLogin: s.limits.staffLogin, runtime }),
     ...counterRoutes({ counter: s.counter, mall: s.mall, loyalty, clock }),
     ...adminRoutes({ admin: s.admin, clock }),
   ];

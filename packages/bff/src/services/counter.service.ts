@@ -17,6 +17,7 @@ import type { MemberCouponRow, MemberRow, OrderRow, RefundRow } from '../db/enti
 import type { Repositories } from '../db/repositories';
 import type { Clock } from '../lib/clock';
 import type { FieldCrypto } from '../lib/crypto';
+import type { RateLimit } from '../lib/rate-limit';
 import { newId } from '../lib/ids';
 import { termsOf, type CouponService } from './coupon.service';
 import type { PointsService } from './points.service';
@@ -60,7 +61,27 @@ export class CounterService {
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
     private readonly crypto: FieldCrypto,
+    private readonly codeGuards: { perStaff: RateLimit; perStore: RateLimit },
   ) {}
+
+  /**
+   * Runs a use case that takes a member code, throttling guesses: wrong codes are counted per staff
+   * member and per store, and once either has used up its allowance every code from that till is
+   * refused (429) for a while, right ones included, so the answers stop telling codes apart.
+   */
+  private async guarded<T>(till: Till, run: () => Promise<T>): Promise<T> {
+    const keys = [
+      [this.codeGuards.perStaff, `staff:${till.staffId}`],
+      [this.codeGuards.perStore, `store:${till.storeId}`],
+    ] as const;
+    for (const [limit, key] of keys) await limit.refuseWhileExhausted(key);
+    try {
+      return await run();
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'CODE_INVALID') for (const [limit, key] of keys) await limit.consume(key);
+      throw e;
+    }
+  }
 
   /**
    * Checks the code's digits against the member's secret. `onGenuine` is told the member when the
@@ -97,7 +118,7 @@ export class CounterService {
 
   /** The member and the coupons they can use here now. */
   async lookup(till: Till, code: string): Promise<{ member: MemberRow; coupons: MemberCouponRow[] }> {
-    const member = await this.identify(code);
+    const member = await this.guarded(till, () => this.identify(code));
     return { member, coupons: await this.coupons.usableAtCounter(member, lockRefOf(till)) };
   }
 
@@ -130,7 +151,7 @@ export class CounterService {
   /** Prices without recording; a chosen coupon is reserved for this store while the quote is open. */
   async quote(till: Till, body: CounterQuoteBody): Promise<Quote> {
     this.checkAmount(body.amountCents);
-    const member = await this.identify(body.code);
+    const member = await this.guarded(till, () => this.identify(body.code));
     const coupon = body.couponId ? await this.coupons.forPricing(member.id, body.couponId) : null;
     const quote = this.price(member, coupon, body);
     if (body.couponId) await this.coupons.lock(member.id, body.couponId, lockRefOf(till));
@@ -143,8 +164,12 @@ export class CounterService {
    * window: a code pays once), uses the coupon, and posts the spend, the earned points and the
    * growth to the account in one go (upgrading the tier at once).
    */
-  async order(till: Till, body: CounterOrderBody): Promise<OrderResult> {
+  order(till: Till, body: CounterOrderBody): Promise<OrderResult> {
     this.checkAmount(body.amountCents);
+    return this.guarded(till, () => this.record(till, body));
+  }
+
+  private async record(till: Till, body: CounterOrderBody): Promise<OrderResult> {
     const { ref, otp } = this.parse(body.code);
     const pointsToUse = body.pointsToUse ?? 0;
     let memberId: string | null = null;

@@ -34,14 +34,21 @@ export function createServices(d: ServiceDeps) {
   const repos = createRepositories(d.db);
   const crypto = new FieldCrypto(d.dataKey);
   const limits = {
-    auth: new RateLimit(d.runtime.rateLimits.auth.points, d.runtime.rateLimits.auth.durationSeconds),
-    phoneNumber: new RateLimit(d.runtime.rateLimits.phoneNumber.points, d.runtime.rateLimits.phoneNumber.durationSeconds),
+    memberLogin: RateLimit.of(d.runtime.rateLimits.memberLogin),
+    devLogin: RateLimit.of(d.runtime.rateLimits.devLogin),
+    staffLogin: RateLimit.of(d.runtime.rateLimits.staffLogin),
+    phoneNumber: RateLimit.of(d.runtime.rateLimits.phoneNumber),
+    invalidCodesPerStaff: RateLimit.of(d.runtime.rateLimits.invalidCodes.perStaff),
+    invalidCodesPerStore: RateLimit.of(d.runtime.rateLimits.invalidCodes.perStore),
   };
   const points = new PointsService(d.db, repos.members, repos.points, d.loyalty, d.clock);
   const coupons = new CouponService(repos.coupons, d.loyalty, d.clock);
   const members = new MemberService(d.db, repos, points, d.loyalty, d.clock, crypto, d.wechat, limits.phoneNumber);
   const staff = new StaffService(repos.staff, { staffAuth: d.runtime.staffAuth, revocationCacheSeconds: d.runtime.auth.staffRevocationCacheSeconds }, d.clock);
-  const counter = new CounterService(d.db, repos, points, coupons, d.loyalty, d.clock, crypto);
+  const counter = new CounterService(d.db, repos, points, coupons, d.loyalty, d.clock, crypto, {
+    perStaff: limits.invalidCodesPerStaff,
+    perStore: limits.invalidCodesPerStore,
+  });
   const mall = new MallService(d.db, repos, points, coupons, d.loyalty, d.clock);
   const admin = new AdminService(d.db, repos, points, coupons, d.loyalty, d.clock);
 

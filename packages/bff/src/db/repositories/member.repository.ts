@@ -229,7 +229,12 @@ export class MemberRepository {
   async hadFormerMember(identities: readonly { kind: 'openid' | 'phone'; hash: string }[]): Promise<boolean> {
     if (identities.length === 0) return false;
     const where = identities.map(() => '(kind = ? AND hash = ?)').join(' OR ');
-    return (await this.db.row(`SELECT id FROM former_identities WHERE ${where} LIMIT 1`, identities.flatMap((i) => [i.kind, i.hash]))) !== null;
+    return (
+      (await this.db.row(
+        `SELECT id FROM former_identities WHERE ${where} LIMIT 1`,
+        identities.flatMap((i) => [i.kind, i.hash]),
+      )) !== null
+    );
   }
 
   async rememberFormerIdentities(rows: { id: string; kind: 'openid' | 'phone'; hash: string; memberId: string; createdAt: Date }[]): Promise<void> {

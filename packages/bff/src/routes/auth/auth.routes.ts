@@ -11,7 +11,7 @@ export interface AuthRouteDeps {
   members: MemberService;
   wechat: WechatClient;
   tokens: TokenService;
-  authLimit: RateLimit;
+  limits: { memberLogin: RateLimit; devLogin: RateLimit };
   loyalty: LoyaltyConfig;
   runtime: RuntimeConfig;
   /** Development login exists only where it is enabled (never in production). */
@@ -26,7 +26,6 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
     const { token, expiresAt } = d.tokens.issue({ aud: 'member', sub: member.id }, d.runtime.auth.memberTokenTtlSeconds);
     return presentAuth(member, d.loyalty, { token, expiresAt, codeSecret, phone: d.members.phoneOf(member) });
   };
-  const rateLimit = { limit: d.authLimit, by: 'ip' } as const;
   const routes: AnyRoute[] = [
     defineRoute({
       method: 'post',
@@ -36,7 +35,7 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
       auth: 'public',
       body: AuthWechatBody,
       response: AuthResponse,
-      rateLimit,
+      rateLimit: { limit: d.limits.memberLogin, by: 'ip' },
       cacheControl: 'no-store',
       errors: ['UNAUTHENTICATED', 'RATE_LIMITED', 'WECHAT_UNAVAILABLE'],
       handler: async ({ body }) => {
@@ -55,7 +54,7 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
         auth: 'public',
         body: AuthDevBody,
         response: AuthResponse,
-        rateLimit,
+        rateLimit: { limit: d.limits.devLogin, by: 'ip' },
         cacheControl: 'no-store',
         errors: ['RATE_LIMITED'],
         handler: async ({ body }) => session(await d.members.login(body.openid, null)),

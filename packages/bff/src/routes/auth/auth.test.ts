@@ -109,6 +109,13 @@ describe('POST /api/v1/auth/dev', () => {
 });
 
 describe('member tokens', () => {
+  it('without an expiry are refused, even when correctly signed', async () => {
+    const { token } = await t.login();
+    const sub = (jwt.decode(token) as jwt.JwtPayload).sub;
+    const forever = jwt.sign({}, t.config.appSecret, { subject: sub, audience: 'member', issuer: 'member-center' });
+    expect((await t.http.get('/api/v1/me/code').set('Authorization', `Bearer ${forever}`).expect(401)).body.error.code).toBe('UNAUTHENTICATED');
+  });
+
   it('are required on member routes (401 without, 401 tampered, 401 expired)', async () => {
     const { token } = await t.login();
     expect((await t.http.get('/api/v1/me/code').expect(401)).body.error.code).toBe('UNAUTHENTICATED');
@@ -135,7 +142,7 @@ describe('member tokens', () => {
 
 describe('rate limiting of auth routes', () => {
   it('answers 429 RATE_LIMITED with Retry-After past the configured limit', async () => {
-    const limited = await startTestApp({ tweak: (c) => (c.runtime.rateLimits.auth = { points: 3, durationSeconds: 60 }) });
+    const limited = await startTestApp({ tweak: (c) => (c.runtime.rateLimits.devLogin = { points: 3, durationSeconds: 60 }) });
     try {
       for (let i = 0; i < 3; i++)
         await limited.http
@@ -145,8 +152,42 @@ describe('rate limiting of auth routes', () => {
       const res = await limited.http.post('/api/v1/auth/dev').send({ openid: 'rl-x' }).expect(429);
       expect(res.body.error.code).toBe('RATE_LIMITED');
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      // Each kind of sign-in has its own bucket: the dev-login flood does not stop staff signing in.
+      const staff = await limited.staff('cashier');
+      expect(staff.token).toEqual(expect.any(String));
     } finally {
       await limited.close();
+    }
+  });
+
+  it('behind a trusted proxy, 31 logins a minute from one proxy address for different clients all succeed', async () => {
+    const proxied = await startTestApp({
+      tweak: (c) => {
+        c.runtime.http.trustProxy = true;
+        c.runtime.rateLimits.memberLogin = { points: 30, durationSeconds: 60 };
+      },
+    });
+    try {
+      for (let i = 0; i < 31; i++) {
+        await proxied.http
+          .post('/api/v1/auth/wechat')
+          .set('X-Forwarded-For', `203.0.113.${i + 1}`)
+          .send({ code: proxied.wechat.loginCode(`proxied-${i}`) })
+          .expect(200);
+      }
+      // The same client beyond its own allowance is still limited.
+      for (let i = 0; i < 30; i++)
+        await proxied.http
+          .post('/api/v1/auth/wechat')
+          .set('X-Forwarded-For', '198.51.100.7')
+          .send({ code: proxied.wechat.loginCode(`same-${i}`) });
+      await proxied.http
+        .post('/api/v1/auth/wechat')
+        .set('X-Forwarded-For', '198.51.100.7')
+        .send({ code: proxied.wechat.loginCode('same-x') })
+        .expect(429);
+    } finally {
+      await proxied.close();
     }
   });
 });

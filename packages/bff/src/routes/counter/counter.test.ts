@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { pricingCases } from '../../../../shared/test/pricing-cases';
 import { CouponTemplateEntity, GrowthLedgerEntity, MemberCouponEntity, MemberEntity, OrderEntity, PointsLedgerEntity, RefundEntity } from '../../db/entities';
 import { newId } from '../../lib/ids';
-import { useTestApp, type TestApp } from '../../../test/support/test-app';
+import { startTestApp, useTestApp, type TestApp } from '../../../test/support/test-app';
 
 const t = useTestApp();
 let cashier: Awaited<ReturnType<TestApp['staff']>>;
@@ -96,6 +96,40 @@ describe('who may use the counter', () => {
 });
 
 describe('POST /api/v1/counter/lookup', () => {
+  it('a code-guessing loop hits 429, and then even a right code is refused at that till for a while', async () => {
+    const guarded = await startTestApp({ tweak: (c) => (c.runtime.rateLimits.invalidCodes.perStaff = { points: 5, durationSeconds: 60 }) });
+    try {
+      const till = await guarded.staff('cashier', '猜码店');
+      const other = await guarded.staff('cashier', '别的店');
+      const m = await guarded.member();
+      const guesses = [];
+      for (let i = 0; i < 6; i++)
+        guesses.push(
+          (
+            await guarded.http
+              .post('/api/v1/counter/lookup')
+              .set(till.auth)
+              .send({ code: `${1000000000 + i}00000000` })
+          ).status,
+        );
+      expect(guesses).toEqual([422, 422, 422, 422, 422, 429]);
+      const right = await guarded.http
+        .post('/api/v1/counter/lookup')
+        .set(till.auth)
+        .send({ code: guarded.codeOf(m) });
+      expect(right.status).toBe(429);
+      expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+      // Another staff member in another store is not affected.
+      await guarded.http
+        .post('/api/v1/counter/lookup')
+        .set(other.auth)
+        .send({ code: guarded.codeOf(m) })
+        .expect(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('identifies the member by the current code and lists coupons usable now', async () => {
     const m = await memberWith('silver', 1234);
     const res = await t.http

@@ -7,7 +7,7 @@ import { presentStaffSession } from '../../presenters';
 import type { StaffService } from '../../services/staff.service';
 
 /** Staff sign-in: cashiers and managers get a staff token, admins an admin token. */
-export function staffRoutes(d: { staff: StaffService; tokens: TokenService; authLimit: RateLimit; runtime: RuntimeConfig }): AnyRoute[] {
+export function staffRoutes(d: { staff: StaffService; tokens: TokenService; staffLogin: RateLimit; runtime: RuntimeConfig }): AnyRoute[] {
   return [
     defineRoute({
       method: 'post',
@@ -17,7 +17,7 @@ export function staffRoutes(d: { staff: StaffService; tokens: TokenService; auth
       auth: 'public',
       body: StaffSessionBody,
       response: StaffSession,
-      rateLimit: { limit: d.authLimit, by: 'ip' },
+      rateLimit: { limit: d.staffLogin, by: 'ip' },
       cacheControl: 'no-store',
       errors: ['UNAUTHENTICATED', 'RATE_LIMITED'],
       handler: async ({ body }) => {

@@ -4,7 +4,7 @@ import { testRoute } from '../../../test/support/test-route';
 import { useTestApp } from '../../../test/support/test-app';
 
 const t = useTestApp({
-  extraRoutes: () => [
+  extraRoutes: (s) => [
     testRoute({
       method: 'get',
       path: '/api/v1/test/explode',
@@ -13,6 +13,18 @@ const t = useTestApp({
       auth: 'public',
       response: z.object({}),
       handler: () => Promise.reject(new Error('SELECT secret FROM internals failed at /srv/app.ts:12')),
+    }),
+    testRoute({
+      method: 'get',
+      path: '/api/v1/test/failing-query',
+      tag: 'test',
+      summary: 'a query that fails with a phone number among its parameters',
+      auth: 'public',
+      response: z.object({}),
+      handler: async () => {
+        await s.db.rows('SELECT no_such_column FROM members WHERE phone_hash = ?', ['13912345678']);
+        return {};
+      },
     }),
   ],
 });
@@ -95,6 +107,16 @@ describe('GET /api/v1/rules', () => {
 });
 
 describe('errors', () => {
+  it('logs neither a raw path nor the values of a failed query (a phone number in either stays out)', async () => {
+    const before = t.logLines.length;
+    await t.http.get('/api/v1/lookup/13912345678').expect(404);
+    await t.http.get('/api/v1/test/failing-query').expect(500);
+    const lines = t.logLines.slice(before).join('\n');
+    expect(lines).toContain('(no route)');
+    expect(lines).toContain('QueryFailedError');
+    expect(lines).not.toContain('13912345678');
+  });
+
   it('every error and every sign-in answer is Cache-Control: no-store', async () => {
     const m = await t.member();
     const refused = await t.http
