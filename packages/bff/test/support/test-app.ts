@@ -70,7 +70,12 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   });
   // Generous limits by default; tests of rate limiting set their own.
   const generous = { points: 10_000, durationSeconds: 60 };
-  Object.assign(config.runtime.rateLimits, { memberLogin: generous, devLogin: generous, staffLogin: generous, invalidCodes: { perStaff: generous, perStore: generous } });
+  Object.assign(config.runtime.rateLimits, {
+    memberLogin: generous,
+    devLogin: generous,
+    staffLogin: generous,
+    invalidCodes: { perStaff: generous, perStore: generous },
+  });
   config.runtime.wechat.timeoutMs = 1000;
   // The cheapest scrypt cost the settings allow: hashing speed is not what these tests measure.
   config.runtime.staffAuth.scryptCost = 1024;
