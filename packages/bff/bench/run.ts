@@ -157,10 +157,7 @@ function start(mode: 'bff' | 'bare', env: Record<string, string>): Promise<{ chi
 
 function rssOf(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => {
-    child.once('message', (m) => {
-      if (process.env.BENCH_DEBUG_MEMORY) console.error(JSON.stringify(m));
-      resolve((m as { rss: number }).rss);
-    });
+    child.once('message', (m) => resolve((m as { rss: number }).rss));
     child.send({ cmd: 'rss' });
   });
 }

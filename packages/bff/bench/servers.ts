@@ -31,7 +31,6 @@ import { newId } from '../dist/lib/ids';
 
 const mode = process.argv[2];
 const dbUrl = process.env.BENCH_DB_URL_WITH_DB ?? '';
-const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 200);
 
 const noWechat: WechatClient = {
   code2Session: () => Promise.reject(new Error('not used in the benchmark')),
@@ -69,7 +68,7 @@ function serveReports(): void {
   let peak = process.memoryUsage.rss();
   setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50).unref();
   process.on('message', (m: { cmd?: string }) => {
-    if (m.cmd === 'rss') process.send?.({ rss: Math.round(peak / 1024 / 1024), memory: process.memoryUsage() });
+    if (m.cmd === 'rss') process.send?.({ rss: Math.round(peak / 1024 / 1024) });
   });
 }
 
@@ -107,8 +106,9 @@ async function bare(): Promise<void> {
   const pool = mysql.createPool({ uri: dbUrl, connectionLimit: 20 });
   await pool.query('CREATE TABLE IF NOT EXISTS bench_accounts (id INT PRIMARY KEY, balance INT NOT NULL)');
   await pool.query('CREATE TABLE IF NOT EXISTS bench_ledger (id VARCHAR(26) PRIMARY KEY, account_id INT NOT NULL, delta INT NOT NULL)');
-  await pool.query(`INSERT IGNORE INTO bench_accounts VALUES ${Array.from({ length: MEMBERS }, (_, i) => `(${i}, 0)`).join(',')}`);
+  // As many accounts as the BFF's runs have members, so both sides spread writes over the same number of rows.
   const ids = JSON.parse(process.env.BENCH_MEMBER_IDS ?? '[]') as string[];
+  await pool.query(`INSERT IGNORE INTO bench_accounts VALUES ${ids.map((_, i) => `(${i}, 0)`).join(',')}`);
   const app = new Koa();
   app.use(async (ctx) => {
     if (ctx.path === '/select') {
@@ -116,7 +116,7 @@ async function bare(): Promise<void> {
       ctx.body = { data: (rows as unknown[])[0] ?? null };
       return;
     }
-    const id = Math.floor(Math.random() * MEMBERS);
+    const id = Math.floor(Math.random() * ids.length);
     const conn = await pool.getConnection();
     try {
       await conn.query('START TRANSACTION');

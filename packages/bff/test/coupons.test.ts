@@ -10,20 +10,9 @@ beforeAll(async () => {
   cashier = await t.staff('cashier');
 });
 
-let keys = 0;
-
-async function template(body: Record<string, unknown>) {
-  const res = await t.http
-    .post('/api/v1/admin/coupon-templates')
-    .set(admin.auth)
-    .send({ code: `t-${Date.now()}-${++keys}`, kind: 'cash', title: '¥5 券', valueCents: 500, validity: { days: 30 }, ...body })
-    .expect(201);
-  return res.body.data as { id: string; code: string };
-}
-
 describe('coupons', () => {
   it('a template with stock 5 issued to 50 members concurrently issues exactly 5', async () => {
-    const tpl = await template({ totalStock: 5 });
+    const tpl = await t.adminTemplate(admin.auth, { totalStock: 5 });
     const members = await Promise.all(Array.from({ length: 50 }, () => t.member()));
     const results = await Promise.allSettled(members.map((m) => t.issueCoupon(m.id, tpl.code, 'campaign:launch')));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
@@ -33,8 +22,8 @@ describe('coupons', () => {
   });
 
   it('issues once per source event and honours per-member limits and minimum tiers', async () => {
-    const tpl = await template({ perMemberLimit: 2 });
-    const gold = await template({ minTier: 'gold' });
+    const tpl = await t.adminTemplate(admin.auth, { perMemberLimit: 2 });
+    const gold = await t.adminTemplate(admin.auth, { minTier: 'gold' });
     const m = await t.member();
     const first = await t.issueCoupon(m.id, tpl.code, 'e1');
     expect((await t.issueCoupon(m.id, tpl.code, 'e1')).coupon.id).toBe(first.coupon.id);
@@ -45,7 +34,7 @@ describe('coupons', () => {
 
   it('an expired coupon is not usable at the counter and shows under expired', async () => {
     t.clock.set('2026-11-20T04:00:00Z');
-    const short = await template({ validity: { days: 1 } });
+    const short = await t.adminTemplate(admin.auth, { validity: { days: 1 } });
     const m = await t.member();
     const { coupon } = await t.issueCoupon(m.id, short.code, 'short');
     t.clock.advance(86_400_000 + 1);

@@ -1,4 +1,4 @@
-import { DomainError, type ErrorCode, type LoyaltyConfig } from '@member/shared';
+import { DomainError, tiersCrossed, type ErrorCode, type LoyaltyConfig } from '@member/shared';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config/config';
 import type { Db } from '../db/db';
@@ -76,8 +76,7 @@ export function createServices(d: ServiceDeps) {
   // An upgrade gift once per tier per member, ever (the event key is the tier), for every tier the
   // upgrade crosses: a purchase that lifts a member from 普通 straight to 金卡 brings both gifts.
   points.onTierUpgrade(async (memberId, from, to) => {
-    const tiers = d.loyalty.tiers;
-    const crossed = tiers.slice(tiers.findIndex((t) => t.code === from) + 1, tiers.findIndex((t) => t.code === to) + 1);
+    const crossed = tiersCrossed(d.loyalty.tiers, from, to);
     const member = await repos.members.byId(memberId);
     if (!member) return;
     for (const tier of crossed) {

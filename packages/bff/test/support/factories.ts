@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MallItemBody, type AuthResponse, type CouponKind } from '@member/shared';
-import { CouponTemplateEntity, type MemberCouponRow } from '../../src/db/entities';
+import { CouponTemplateEntity, MallItemEntity, type MemberCouponRow } from '../../src/db/entities';
 import { newId } from '../../src/lib/ids';
 import type { Test } from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -140,5 +140,38 @@ export function factories(t: TestBase) {
     return t.services.admin.createItem(actor, MallItemBody.parse({ kind: 'physical', title: '测试商品', pointsCost: 100, stock: 10, ...fields }));
   }
 
-  return { login, member, memberWith, staff, couponTemplate, issueCoupon, couponFor, mallItem };
+  let keys = 0;
+  /** A fresh Idempotency-Key (or any unique suffix). */
+  const freshKey = () => `k-${Date.now()}-${++keys}`;
+
+  /** A mall item created over HTTP by an operator (a physical item, 100 points, stock 10 by default). */
+  async function adminItem(adminAuth: Record<string, string>, body: Record<string, unknown>) {
+    const res = await t.http
+      .post('/api/v1/admin/mall-items')
+      .set(adminAuth)
+      .send({ kind: 'physical', title: '帆布袋', description: '门店自提', pointsCost: 100, stock: 10, ...body })
+      .expect(201);
+    return res.body.data as { id: string };
+  }
+
+  /** A coupon template created over HTTP by an operator (a ¥5 cash coupon valid 30 days by default). */
+  async function adminTemplate(adminAuth: Record<string, string>, body: Record<string, unknown>) {
+    const res = await t.http
+      .post('/api/v1/admin/coupon-templates')
+      .set(adminAuth)
+      .send({ code: `t-${freshKey()}`, kind: 'cash', title: '¥5 券', valueCents: 500, validity: { days: 30 }, ...body })
+      .expect(201);
+    return res.body.data as { id: string; code: string };
+  }
+
+  /** A member's redemption request, with a fresh Idempotency-Key unless one is given. */
+  const redeem = (auth: Record<string, string>, itemId: string, quantity = 1, idem = freshKey()) =>
+    t.http.post('/api/v1/mall/redemptions').set(auth).set('Idempotency-Key', idem).send({ itemId, quantity });
+
+  const stockOf = async (itemId: string) => (await t.dataSource.manager.findOneByOrFail(MallItemEntity, { id: itemId })).stock;
+
+  /** The balance a member's card shows. */
+  const balanceOf = async (auth: Record<string, string>) => (await t.http.get('/api/v1/me').set(auth).expect(200)).body.data.points.balance as number;
+
+  return { login, member, memberWith, staff, couponTemplate, issueCoupon, couponFor, mallItem, freshKey, adminItem, adminTemplate, redeem, stockOf, balanceOf };
 }

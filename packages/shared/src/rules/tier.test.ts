@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { growthProgress, tierAfterGrowth, tierAtLeast, tierForGrowth } from './tier';
+import { growthProgress, tierAfterGrowth, tierAtLeast, tierForGrowth, tiersCrossed } from './tier';
 import { testConfig } from '../../test/test-config';
 
 const { tiers } = testConfig;
@@ -68,5 +68,14 @@ describe('growthProgress', () => {
 
   it('has no yuan figure when spending earns no growth', () => {
     expect(growthProgress(tiers, 'normal', 0, 0).yuanToNext).toBeNull();
+  });
+});
+
+describe('tiersCrossed', () => {
+  it('lists every tier an upgrade passes into, lowest first', () => {
+    expect(tiersCrossed(tiers, 'normal', 'gold').map((t) => t.code)).toEqual(['silver', 'gold']);
+    expect(tiersCrossed(tiers, 'silver', 'diamond').map((t) => t.code)).toEqual(['gold', 'diamond']);
+    expect(tiersCrossed(tiers, 'gold', 'gold')).toEqual([]);
+    expect(tiersCrossed(tiers, 'gold', 'silver')).toEqual([]);
   });
 });

@@ -36,6 +36,15 @@ export function tierAfterGrowth(tiers: readonly TierConfig[], currentCode: strin
   return tierRank(tiers, earned.code) > tierRank(tiers, currentCode) ? earned : tierByCode(tiers, currentCode);
 }
 
+/**
+ * The tiers an upgrade from `fromCode` to `toCode` passes into, lowest first, `toCode` included:
+ * each brings its upgrade gift (`tiers[].upgradeGiftTemplate`), so 普通 → 金卡 brings both the
+ * 银卡 and the 金卡 gifts. Empty when `toCode` is not above `fromCode`.
+ */
+export function tiersCrossed(tiers: readonly TierConfig[], fromCode: string, toCode: string): TierConfig[] {
+  return tiers.slice(tierRank(tiers, fromCode) + 1, tierRank(tiers, toCode) + 1);
+}
+
 export interface GrowthProgress {
   value: number;
   currentTierMin: number;

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { MallItemEntity } from '../../db/entities';
 import { useTestApp, type TestApp } from '../../../test/support/test-app';
 
 const t = useTestApp();
@@ -9,28 +8,6 @@ beforeAll(async () => {
   admin = await t.staff('admin');
   cashier = await t.staff('cashier');
 });
-
-let keys = 0;
-
-async function item(body: Record<string, unknown>) {
-  const res = await t.http
-    .post('/api/v1/admin/mall-items')
-    .set(admin.auth)
-    .send({ kind: 'physical', title: '帆布袋', description: '门店自提', pointsCost: 100, stock: 10, ...body })
-    .expect(201);
-  return res.body.data as { id: string };
-}
-
-async function template(body: Record<string, unknown>) {
-  const res = await t.http
-    .post('/api/v1/admin/coupon-templates')
-    .set(admin.auth)
-    .send({ code: `t-${Date.now()}-${++keys}`, kind: 'cash', title: '¥5 券', valueCents: 500, validity: { days: 30 }, ...body })
-    .expect(201);
-  return res.body.data as { id: string; code: string };
-}
-
-const stock = async (id: string) => (await t.dataSource.manager.findOneByOrFail(MallItemEntity, { id })).stock;
 
 describe('admin catalogue', () => {
   it('is for admin tokens only', async () => {
@@ -61,13 +38,13 @@ describe('admin catalogue', () => {
   });
 
   it('moves stock by a delta, withdraws items, and audit-logs every change', async () => {
-    const mug = await item({ stock: 2 });
+    const mug = await t.adminItem(admin.auth, { stock: 2 });
     await t.http.patch(`/api/v1/admin/mall-items/${mug.id}`).set(admin.auth).send({ stockDelta: 5, pointsCost: 120 }).expect(200);
-    expect(await stock(mug.id)).toBe(7);
+    expect(await t.stockOf(mug.id)).toBe(7);
     expect((await t.http.patch(`/api/v1/admin/mall-items/${mug.id}`).set(admin.auth).send({ stockDelta: -8 }).expect(422)).body.error.code).toBe(
       'OUT_OF_STOCK',
     );
-    expect(await stock(mug.id)).toBe(7);
+    expect(await t.stockOf(mug.id)).toBe(7);
     await t.http.delete(`/api/v1/admin/mall-items/${mug.id}`).set(admin.auth).expect(200);
     expect((await t.http.get('/api/v1/mall/items').expect(200)).body.data.map((i: { id: string }) => i.id)).not.toContain(mug.id);
     await t.http.get(`/api/v1/mall/items/${mug.id}`).expect(404);
@@ -77,7 +54,7 @@ describe('admin catalogue', () => {
   });
 
   it('grants a coupon to a member once per Idempotency-Key, audit-logged', async () => {
-    const tpl = await template({ title: '客服补偿券' });
+    const tpl = await t.adminTemplate(admin.auth, { title: '客服补偿券' });
     const m = await t.member();
     const grant = () =>
       t.http
@@ -103,8 +80,8 @@ describe('admin catalogue', () => {
   });
 
   it('the public catalogue shows coupon terms and stock left', async () => {
-    const tpl = await template({ kind: 'discount', title: '8折券', valueCents: undefined, discountPercent: 80, capCents: 2000 });
-    const couponItem = await item({ kind: 'coupon', title: '8折券', couponTemplateCode: tpl.code, stock: 4 });
+    const tpl = await t.adminTemplate(admin.auth, { kind: 'discount', title: '8折券', valueCents: undefined, discountPercent: 80, capCents: 2000 });
+    const couponItem = await t.adminItem(admin.auth, { kind: 'coupon', title: '8折券', couponTemplateCode: tpl.code, stock: 4 });
     const res = await t.http.get(`/api/v1/mall/items/${couponItem.id}`).expect(200);
     expect(res.body.data).toMatchObject({ kind: 'coupon', stockLeft: 4, coupon: { kind: 'discount', discountPercent: 80, capCents: 2000 } });
   });

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { pricingCases } from '../../../../shared/test/pricing-cases';
-import { CouponTemplateEntity, GrowthLedgerEntity, MemberCouponEntity, MemberEntity, OrderEntity, PointsLedgerEntity, RefundEntity } from '../../db/entities';
-import { newId } from '../../lib/ids';
+import { GrowthLedgerEntity, MemberCouponEntity, MemberEntity, OrderEntity, PointsLedgerEntity, RefundEntity } from '../../db/entities';
 import { startTestApp, useTestApp, type TestApp } from '../../../test/support/test-app';
 
 const t = useTestApp();
@@ -14,53 +13,6 @@ const ORDINARY_DAY = '2026-11-20T04:00:00Z';
 const MEMBER_DAY = '2026-11-18T04:00:00Z';
 let receipts = 0;
 const receipt = () => `R${Date.now()}${++receipts}`;
-
-/** A member at a tier (by growth) with a balance, as the counter would meet them. */
-async function memberWith(tier: 'normal' | 'silver' | 'gold' | 'diamond', balance: number) {
-  const m = await t.member();
-  const growth = { normal: 0, silver: 1000, gold: 5000, diamond: 20000 }[tier];
-  if (growth) await t.services.points.addGrowth(m.id, { delta: growth, reason: 'adjust', sourceKey: 'setup:growth' });
-  if (balance > 0) await t.services.points.credit(m.id, { amount: balance, reason: 'adjust', sourceKey: 'setup:points' });
-  if (balance < 0) await t.services.points.reverse(m.id, { amount: -balance, reason: 'refund', sourceKey: 'setup:points' });
-  return m;
-}
-
-/** A coupon with given terms, issued through the real issuing service from a template. */
-async function couponFor(
-  memberId: string,
-  terms: Partial<{
-    kind: 'cash' | 'threshold' | 'discount';
-    valueCents: number;
-    thresholdCents: number;
-    discountPercent: number;
-    capCents: number;
-    validityDays: number;
-  }>,
-) {
-  const now = t.clock.now();
-  const code = `test-${newId().toLowerCase()}`;
-  await t.dataSource.manager.insert(CouponTemplateEntity, {
-    id: newId(),
-    code,
-    kind: terms.kind ?? 'cash',
-    title: '测试券',
-    valueCents: terms.valueCents ?? null,
-    thresholdCents: terms.thresholdCents ?? null,
-    discountPercent: terms.discountPercent ?? null,
-    capCents: terms.capCents ?? null,
-    validityDays: terms.validityDays ?? 30,
-    validFrom: null,
-    validTo: null,
-    totalStock: null,
-    issuedCount: 0,
-    perMemberLimit: null,
-    minTier: null,
-    source: 'admin',
-    createdAt: now,
-    updatedAt: now,
-  });
-  return (await t.issueCoupon(memberId, code, `test:${code}`)).coupon;
-}
 
 const ledger = (memberId: string) => t.dataSource.manager.find(PointsLedgerEntity, { where: { memberId }, order: { id: 'ASC' } });
 const balance = async (memberId: string) => (await t.dataSource.manager.findOneByOrFail(MemberEntity, { id: memberId })).pointsBalance;
@@ -79,7 +31,7 @@ describe('who may use the counter', () => {
 
   it('a cashier of store A cannot see or refund an order of store B', async () => {
     const other = await t.staff('cashier', '分店');
-    const m = await memberWith('normal', 0);
+    const m = await t.memberWith('normal', 0);
     const order = (
       await t.http
         .post('/api/v1/counter/orders')
@@ -131,7 +83,7 @@ describe('POST /api/v1/counter/lookup', () => {
   });
 
   it('identifies the member by the current code and lists coupons usable now', async () => {
-    const m = await memberWith('silver', 1234);
+    const m = await t.memberWith('silver', 1234);
     const res = await t.http
       .post('/api/v1/counter/lookup')
       .set(cashier.auth)
@@ -180,8 +132,8 @@ describe('POST /api/v1/counter/lookup', () => {
 describe('POST /api/v1/counter/quote — the pricing table on MariaDB', () => {
   it.each(pricingCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     t.clock.set(c.memberDay ? MEMBER_DAY : ORDINARY_DAY);
-    const m = await memberWith(c.tier, c.balance);
-    const coupon = c.coupon ? await couponFor(m.id, c.coupon) : null;
+    const m = await t.memberWith(c.tier, c.balance);
+    const coupon = c.coupon ? await t.couponFor(m.id, c.coupon) : null;
     const res = await t.http
       .post('/api/v1/counter/quote')
       .set(cashier.auth)
@@ -239,7 +191,7 @@ describe('POST /api/v1/counter/quote — the pricing table on MariaDB', () => {
 describe('POST /api/v1/counter/orders', () => {
   it('records the order and exactly its ledger, growth and coupon effects', async () => {
     t.clock.set(ORDINARY_DAY);
-    const m = await memberWith('silver', 5000);
+    const m = await t.memberWith('silver', 5000);
     const firstOrder = (await t.services.coupons.list(m.id, 'available')).find((c) => c.thresholdCents === 10000)!;
     const before = await ledger(m.id);
     const res = await t.http
@@ -318,7 +270,7 @@ describe('POST /api/v1/counter/orders', () => {
   });
 
   it('50 concurrent submissions of one receipt create one order and all get its result', async () => {
-    const m = await memberWith('normal', 1000);
+    const m = await t.memberWith('normal', 1000);
     const body = { code: t.codeOf(m), amountCents: 8800, pointsToUse: 200, receiptNo: 'SAME-RECEIPT' };
     const res = await Promise.all(Array.from({ length: 50 }, () => t.http.post('/api/v1/counter/orders').set(cashier.auth).send(body)));
     expect(res.map((r) => r.status)).toEqual(Array(50).fill(201));
@@ -328,7 +280,7 @@ describe('POST /api/v1/counter/orders', () => {
   });
 
   it('concurrent retries of an order that used a coupon and all usable points all get the first result', async () => {
-    const m = await memberWith('normal', 3000);
+    const m = await t.memberWith('normal', 3000);
     const welcome = (await t.services.coupons.list(m.id, 'available')).find((c) => c.kind === 'cash')!;
     // ¥100 − ¥10 coupon = ¥90 → 30 % cap is ¥27 → 2700 points; afterwards nothing is left for a second use.
     const body = { code: t.codeOf(m), amountCents: 10000, couponId: welcome.id, pointsToUse: 2700, receiptNo: 'RETRY-ALL-IN' };
@@ -338,7 +290,7 @@ describe('POST /api/v1/counter/orders', () => {
   });
 
   it('the same code pays for one order only, even concurrently', async () => {
-    const m = await memberWith('normal', 0);
+    const m = await t.memberWith('normal', 0);
     const code = t.codeOf(m);
     const res = await Promise.all(
       [1, 2].map((i) =>
@@ -404,7 +356,7 @@ describe('POST /api/v1/counter/orders', () => {
     ['an absurd amount', 1e12],
     ['an amount above the counter maximum', 10_000_001],
   ])('rejects %s with 400 and writes nothing', async (_n, amountCents) => {
-    const m = await memberWith('normal', 500);
+    const m = await t.memberWith('normal', 500);
     const res = await t.http
       .post('/api/v1/counter/orders')
       .set(cashier.auth)
@@ -418,9 +370,9 @@ describe('POST /api/v1/counter/orders', () => {
 
 describe('POST /api/v1/counter/orders/{id}/refunds', () => {
   async function paidOrder(
-    opts: { balance?: number; pointsToUse?: number; amountCents?: number; couponId?: string; memberOf?: Awaited<ReturnType<typeof memberWith>> } = {},
+    opts: { balance?: number; pointsToUse?: number; amountCents?: number; couponId?: string; memberOf?: Awaited<ReturnType<TestApp['memberWith']>> } = {},
   ) {
-    const m = opts.memberOf ?? (await memberWith('normal', opts.balance ?? 0));
+    const m = opts.memberOf ?? (await t.memberWith('normal', opts.balance ?? 0));
     t.clock.advance(31_000);
     const res = await t.http
       .post('/api/v1/counter/orders')
@@ -440,7 +392,7 @@ describe('POST /api/v1/counter/orders/{id}/refunds', () => {
 
   it('a full refund takes back the earned points and growth and returns the spent points and coupon', async () => {
     t.clock.set(ORDINARY_DAY);
-    const m = await memberWith('normal', 3000);
+    const m = await t.memberWith('normal', 3000);
     const welcome = (await t.services.coupons.list(m.id, 'available')).find((c) => c.kind === 'cash')!;
     const { order } = await paidOrder({ memberOf: m, pointsToUse: 2000, couponId: welcome.id });
     // 10000 − 1000 coupon = 9000 → 2000 points → 7000 due, 70 earned
@@ -457,7 +409,7 @@ describe('POST /api/v1/counter/orders/{id}/refunds', () => {
   });
 
   it('two partial refunds add up exactly to a full one', async () => {
-    const m = await memberWith('normal', 1000);
+    const m = await t.memberWith('normal', 1000);
     const { order } = await paidOrder({ memberOf: m, pointsToUse: 300, amountCents: 9999 });
     expect([order.dueCents, order.pointsEarned]).toEqual([9699, 96]);
     const a = (await refund(order.id, 'RF-P1', 3333).expect(201)).body.data;
@@ -513,8 +465,8 @@ describe('POST /api/v1/counter/orders/{id}/refunds', () => {
 
   it('does not restore a coupon whose validity has passed', async () => {
     t.clock.set(ORDINARY_DAY);
-    const m = await memberWith('normal', 0);
-    const coupon = await couponFor(m.id, { kind: 'cash', valueCents: 500, validityDays: 1 });
+    const m = await t.memberWith('normal', 0);
+    const coupon = await t.couponFor(m.id, { kind: 'cash', valueCents: 500, validityDays: 1 });
     const { order } = await paidOrder({ memberOf: m, couponId: coupon.id });
     t.clock.advance(2 * 86_400_000);
     expect((await refund(order.id, 'RF-OLD', order.dueCents).expect(201)).body.data.couponRestored).toBe(false);

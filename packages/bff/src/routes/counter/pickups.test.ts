@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { MallItemEntity } from '../../db/entities';
 import { useTestApp, type TestApp } from '../../../test/support/test-app';
 
 const t = useTestApp();
@@ -12,40 +11,17 @@ beforeAll(async () => {
   cashier = await t.staff('cashier');
 });
 
-let keys = 0;
-const key = () => `k-${Date.now()}-${++keys}`;
-
-async function item(body: Record<string, unknown>) {
-  const res = await t.http
-    .post('/api/v1/admin/mall-items')
-    .set(admin.auth)
-    .send({ kind: 'physical', title: '帆布袋', description: '门店自提', pointsCost: 100, stock: 10, ...body })
-    .expect(201);
-  return res.body.data as { id: string };
-}
-
-async function memberWithPoints(points: number) {
-  const m = await t.member();
-  if (points) await t.services.points.credit(m.id, { amount: points, reason: 'adjust', sourceKey: 'setup' });
-  return m;
-}
-
-const redeem = (auth: Record<string, string>, itemId: string, quantity = 1, idem = key()) =>
-  t.http.post('/api/v1/mall/redemptions').set(auth).set('Idempotency-Key', idem).send({ itemId, quantity });
-const stock = async (id: string) => (await t.dataSource.manager.findOneByOrFail(MallItemEntity, { id })).stock;
-const balance = async (auth: Record<string, string>) => (await t.http.get('/api/v1/me').set(auth).expect(200)).body.data.points.balance as number;
-
 describe('pickups: cancel and fulfil', () => {
   it('cancelling an unfulfilled pickup returns the points (with their expiry) and the stock, once', async () => {
-    const bag = await item({ pointsCost: 300, stock: 3 });
-    const m = await memberWithPoints(1000);
-    const r = (await redeem(m.auth, bag.id).expect(201)).body.data;
+    const bag = await t.adminItem(admin.auth, { pointsCost: 300, stock: 3 });
+    const m = await t.memberWith('normal', 1000);
+    const r = (await t.redeem(m.auth, bag.id).expect(201)).body.data;
     expect(r).toMatchObject({ status: 'awaiting_pickup', pickupCode: expect.stringMatching(/^\d{10}$/) });
-    expect([await stock(bag.id), await balance(m.auth)]).toEqual([2, 700]);
+    expect([await t.stockOf(bag.id), await t.balanceOf(m.auth)]).toEqual([2, 700]);
     const cancelled = await t.http.post(`/api/v1/me/redemptions/${r.id}/cancel`).set(m.auth).expect(200);
     expect(cancelled.body.data.status).toBe('cancelled');
     await t.http.post(`/api/v1/me/redemptions/${r.id}/cancel`).set(m.auth).expect(200);
-    expect([await stock(bag.id), await balance(m.auth)]).toEqual([3, 1000]);
+    expect([await t.stockOf(bag.id), await t.balanceOf(m.auth)]).toEqual([3, 1000]);
     const reasons = (await t.http.get('/api/v1/me/points/ledger').set(m.auth)).body.data.map((e: { reason: string; delta: number }) => [e.reason, e.delta]);
     expect(reasons.slice(0, 2)).toEqual([
       ['redeem_cancel', 300],
@@ -54,19 +30,19 @@ describe('pickups: cancel and fulfil', () => {
   });
 
   it('a member can neither see nor cancel another member’s redemption', async () => {
-    const bag = await item({});
-    const a = await memberWithPoints(1000);
-    const b = await memberWithPoints(0);
-    const r = (await redeem(a.auth, bag.id).expect(201)).body.data;
+    const bag = await t.adminItem(admin.auth, {});
+    const a = await t.memberWith('normal', 1000);
+    const b = await t.memberWith('normal', 0);
+    const r = (await t.redeem(a.auth, bag.id).expect(201)).body.data;
     expect((await t.http.get('/api/v1/me/redemptions').set(b.auth).expect(200)).body.data).toEqual([]);
     expect((await t.http.post(`/api/v1/me/redemptions/${r.id}/cancel`).set(b.auth).expect(404)).body.error.code).toBe('NOT_FOUND');
     expect((await t.http.get('/api/v1/me/redemptions').set(a.auth).expect(200)).body.data[0].status).toBe('awaiting_pickup');
   });
 
   it('a manager hands the goods over once; cashiers may not; a fulfilled pickup cannot be cancelled', async () => {
-    const bag = await item({});
-    const m = await memberWithPoints(1000);
-    const r = (await redeem(m.auth, bag.id).expect(201)).body.data;
+    const bag = await t.adminItem(admin.auth, {});
+    const m = await t.memberWith('normal', 1000);
+    const r = (await t.redeem(m.auth, bag.id).expect(201)).body.data;
     expect((await t.http.post(`/api/v1/counter/pickups/${r.pickupCode}/fulfil`).set(cashier.auth).expect(403)).body.error.code).toBe('FORBIDDEN');
     const seen = await t.http.get(`/api/v1/counter/pickups/${r.pickupCode}`).set(manager.auth).expect(200);
     expect(seen.body.data).toMatchObject({ title: '帆布袋', status: 'awaiting_pickup', memberNickname: '小明' });
@@ -78,10 +54,10 @@ describe('pickups: cancel and fulfil', () => {
   });
 
   it('a manager can cancel a pickup at the counter', async () => {
-    const bag = await item({ pointsCost: 50 });
-    const m = await memberWithPoints(50);
-    const r = (await redeem(m.auth, bag.id).expect(201)).body.data;
+    const bag = await t.adminItem(admin.auth, { pointsCost: 50 });
+    const m = await t.memberWith('normal', 50);
+    const r = (await t.redeem(m.auth, bag.id).expect(201)).body.data;
     expect((await t.http.post(`/api/v1/counter/pickups/${r.pickupCode}/cancel`).set(manager.auth).expect(200)).body.data.status).toBe('cancelled');
-    expect(await balance(m.auth)).toBe(50);
+    expect(await t.balanceOf(m.auth)).toBe(50);
   });
 });
