@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { RefundCouponOutcome } from '../vocabulary';
 import { refundCouponOutcome, refundEffect, refundNeedsManager, type RefundableOrder } from './refund';
 
 // 10000 − 1000 coupon = 9000 → 2000 points → 7000 due, 70 points and 70 growth earned.
@@ -67,13 +68,13 @@ describe('refundEffect', () => {
 });
 
 describe('refundCouponOutcome', () => {
-  it.each([
+  it.each<[string, string | null, number, boolean, RefundCouponOutcome]>([
     ['no coupon', null, 7000, true, 'none'],
     ['partial refund', 'C1', 3000, true, 'partial'],
     ['partial refund, coupon expired meanwhile', 'C1', 3000, false, 'partial'],
     ['full refund, coupon still valid', 'C1', 7000, true, 'restored'],
     ['full refund, coupon expired', 'C1', 7000, false, 'expired'],
-  ] as const)('%s → %s', (_name, couponId, amount, valid, outcome) => {
+  ])('%s → %s', (_name, couponId, amount, valid, outcome) => {
     const o = { ...order, couponId };
     expect(refundCouponOutcome(refundEffect(o, amount), o, valid)).toBe(outcome);
   });
