@@ -7,3 +7,4 @@ export * from './rules/coupon';
 export * from './rules/pricing';
 export * from './code/member-code';
 export * from './api';
+export * from './text/text';
