@@ -68,6 +68,11 @@ export class MallRepository {
     ).map((r) => redemptions.map(r));
   }
 
+  /** Every redemption of the member, oldest first (for their personal-data export). */
+  async allOfMember(memberId: string): Promise<RedemptionRow[]> {
+    return (await this.db.rows(`SELECT ${redemptions.select()} FROM redemptions WHERE member_id = ? ORDER BY id`, [memberId])).map((r) => redemptions.map(r));
+  }
+
   /** awaiting_pickup → cancelled; false if it was not awaiting pickup. */
   async markCancelled(id: string, now: Date): Promise<boolean> {
     return await this.db.changedOne("UPDATE redemptions SET status = 'cancelled', cancelled_at = ? WHERE id = ? AND status = 'awaiting_pickup'", [now, id]);
