@@ -112,8 +112,9 @@ export default function Register() {
             className='nickname-input'
             type='nickname'
             placeholder='怎么称呼您'
-            // The input counts UTF-16 units (an emoji is two): leave room for 20 emoji, the counter below decides.
-            maxLength={NICKNAME_MAX_CHARS * 2}
+            // The input counts UTF-16 units (an emoji is two) and invisible characters: leave room for
+            // 20 emoji and some of those; the counter below, which counts as the server does, decides.
+            maxLength={NICKNAME_MAX_CHARS * 4}
             value={nickname}
             onChange={setNickname}
             disabled={!agreed}
