@@ -9,3 +9,4 @@ export * from './rules/refund';
 export * from './rules/money';
 export * from './code/member-code';
 export * from './api';
+export * from './text/text';

@@ -63,6 +63,7 @@ export function requestLogging(logger: Logger): Middleware {
 export function loggableError(e: unknown): Record<string, unknown> {
   if (!(e instanceof Error)) return { type: typeof e };
   const driver = (e as { driverError?: { code?: unknown; errno?: unknown } }).driverError;
-  if (driver || e.name === 'QueryFailedError') return { type: e.name, code: driver?.code, errno: driver?.errno };
+  // `sqlCode`, not `code`: the redaction of `*.code` (member codes) would blank it.
+  if (driver || e.name === 'QueryFailedError') return { type: e.name, sqlCode: driver?.code, errno: driver?.errno };
   return { type: e.name, message: e.message, stack: e.stack };
 }

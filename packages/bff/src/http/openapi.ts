@@ -1,9 +1,11 @@
-import { ErrorBody, type ErrorCode } from '@member/shared';
+import { ErrorBody, IdempotencyKey, type ErrorCode } from '@member/shared';
 import { z } from 'zod';
 import { STATUS_OF } from './errors';
 import type { AnyRoute } from './route';
 
 const json = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+
+const { $schema: _, ...idempotencyKeySchema } = json(IdempotencyKey, 'input');
 
 /** The body a route answers with on success: its declared `data` schema inside the envelope. */
 export function successBodySchema(r: AnyRoute): z.ZodType {
@@ -33,7 +35,8 @@ export function openApiDocument(routes: readonly AnyRoute[], info: { title: stri
         name: 'Idempotency-Key',
         in: 'header',
         required: r.idempotent === 'required',
-        schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' },
+        description: 'The same key and body replay the first response; 1–128 characters of A-Z, a-z, 0-9, - and _ (longer keys are 400).',
+        schema: idempotencyKeySchema,
       });
     }
     const responses: Record<string, unknown> = {

@@ -1,6 +1,7 @@
-import { createReadStream, statSync, type Stats } from 'node:fs';
+import { createReadStream, readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Middleware, Next } from 'koa';
+import { H5_POLICY, h5Policy, setPageHeaders } from './security-headers';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -14,6 +15,18 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.ttf': 'font/ttf',
 };
+
+const pages = new Map<string, { mtimeMs: number; body: Buffer; policy: string }>();
+
+/** An HTML file and its Content Security Policy, read again only when the file changes. */
+function htmlOf(file: string, st: Stats): { body: Buffer; policy: string } {
+  const cached = pages.get(file);
+  if (cached?.mtimeMs === st.mtimeMs) return cached;
+  const body = readFileSync(file);
+  const page = { mtimeMs: st.mtimeMs, body, policy: h5Policy(body.toString('utf8')) };
+  pages.set(file, page);
+  return page;
+}
 
 /** Hands the request on: downstream resolves to nothing this middleware uses (Koa types it `any`). */
 async function pass(next: Next): Promise<void> {
@@ -45,11 +58,19 @@ export function serveStatic(root: string, prefix = ''): Middleware {
       return pass(next);
     }
     if (!st.isFile()) return pass(next);
-    const size = st.size;
     ctx.status = 200;
     ctx.type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-    ctx.length = size;
     ctx.set('Cache-Control', rel === '/index.html' ? 'no-cache' : 'public, max-age=3600');
+    if (path.extname(file) === '.html') {
+      // A page: its policy allows its own inline scripts by hash, so it is read whole (pages are small).
+      const page = htmlOf(file, st);
+      setPageHeaders(ctx, page.policy);
+      ctx.length = page.body.length;
+      ctx.body = page.body;
+      return;
+    }
+    setPageHeaders(ctx, H5_POLICY);
+    ctx.length = st.size;
     ctx.body = createReadStream(file);
   };
 }

@@ -282,6 +282,22 @@ export function presentExport(x: PersonalData, loyalty: LoyaltyConfig): Personal
     tierHistory: x.tierHistory.map(presentTierChange),
     coupons: x.coupons.map((c) => presentCoupon(c, x.exportedAt)),
     orders: x.orders.map(presentOrder),
+    refunds: x.refunds.map((r) => ({
+      id: r.id,
+      orderId: r.orderId,
+      refundNo: r.refundNo,
+      amountCents: r.amountCents,
+      pointsReversed: r.pointsReversed,
+      growthReversed: r.growthReversed,
+      pointsReturned: r.pointsReturned,
+      couponRestored: r.couponRestored > 0,
+      createdAt: r.createdAt.toISOString(),
+    })),
+    redemptions: x.redemptions.map((r) => {
+      const { coupons: _coupons, ...rest } = presentRedemption(r, [], x.exportedAt);
+      return { ...rest, couponIds: r.couponIds ? r.couponIds.split(',') : [] };
+    }),
+    consent: { version: x.member.consentVersion ?? '', consentedAt: x.member.consentedAt?.toISOString() ?? null },
   };
 }
 

@@ -1,4 +1,12 @@
-import { DomainError, type CouponTemplateBody, type CouponTemplatePatch, type LoyaltyConfig, type MallItemBody, type MallItemPatch } from '@member/shared';
+import {
+  DomainError,
+  MAX_STOCK,
+  type CouponTemplateBody,
+  type CouponTemplatePatch,
+  type LoyaltyConfig,
+  type MallItemBody,
+  type MallItemPatch,
+} from '@member/shared';
 import { isDuplicateKey, type Db } from '../db/db';
 import type { AuditRow, CouponTemplateRow, MallItemRow, MemberCouponRow } from '../db/entities';
 import type { Repositories } from '../db/repositories';
@@ -149,7 +157,12 @@ export class AdminService {
       if (saleFrom !== undefined) changes.saleFrom = saleFrom ? new Date(saleFrom) : null;
       if (saleTo !== undefined) changes.saleTo = saleTo ? new Date(saleTo) : null;
       await this.repos.mall.updateItem(id, changes);
-      if (stockDelta && !(await this.repos.mall.moveStock(id, stockDelta))) throw new DomainError('OUT_OF_STOCK', 'stock cannot go below zero');
+      if (stockDelta && !(await this.repos.mall.moveStock(id, stockDelta, MAX_STOCK))) {
+        if (stockDelta < 0) throw new DomainError('OUT_OF_STOCK', 'stock cannot go below zero');
+        throw new DomainError('VALIDATION_FAILED', `stock cannot exceed ${MAX_STOCK}`, {
+          issues: [{ in: 'body', path: ['stockDelta'], message: `stock cannot exceed ${MAX_STOCK}` }],
+        });
+      }
       await this.audit(actorId, 'mall-item.update', 'mall-item', id, p);
       return this.item(id);
     });

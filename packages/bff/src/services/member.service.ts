@@ -12,7 +12,7 @@ import {
   type RegisterBody,
 } from '@member/shared';
 import { isDuplicateKey, type Db } from '../db/db';
-import type { GrowthLedgerRow, MemberCouponRow, MemberRow, OrderRow, PointsLedgerRow, TierHistoryRow } from '../db/entities';
+import type { GrowthLedgerRow, MemberCouponRow, MemberRow, OrderRow, PointsLedgerRow, RedemptionRow, RefundRow, TierHistoryRow } from '../db/entities';
 import type { Repositories } from '../db/repositories';
 import type { RowPage } from '../db/repositories/paging';
 import type { LiveLot } from '../db/repositories/points.repository';
@@ -36,6 +36,8 @@ export interface PersonalData {
   tierHistory: TierHistoryRow[];
   coupons: MemberCouponRow[];
   orders: OrderRow[];
+  refunds: RefundRow[];
+  redemptions: RedemptionRow[];
   exportedAt: Date;
 }
 
@@ -57,7 +59,7 @@ export class MemberService {
 
   constructor(
     private readonly db: Db,
-    private readonly repos: Pick<Repositories, 'members' | 'points' | 'coupons' | 'orders'>,
+    private readonly repos: Pick<Repositories, 'members' | 'points' | 'coupons' | 'orders' | 'mall'>,
     private readonly points: PointsService,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
@@ -262,14 +264,17 @@ export class MemberService {
 
   async exportData(memberId: string): Promise<PersonalData> {
     const m = await this.registered(memberId);
-    const [pointsLedger, growthLedger, tierHistory, coupons, orders] = await Promise.all([
+    const [pointsLedger, growthLedger, tierHistory, coupons, orders, refunds, redemptions] = await Promise.all([
       this.repos.points.ledgerOf(memberId),
       this.repos.members.growthLedgerOf(memberId),
       this.repos.members.tierHistoryOf(memberId, 'ASC'),
       this.repos.coupons.allOf(memberId),
       this.repos.orders.allOfMember(memberId),
+      this.repos.orders.refundsOfMember(memberId),
+      this.repos.mall.allOfMember(memberId),
     ]);
-    return { member: m, phone: this.phoneOf(m), pointsLedger, growthLedger, tierHistory, coupons, orders, exportedAt: this.clock.now() };
+    const exportedAt = this.clock.now();
+    return { member: m, phone: this.phoneOf(m), pointsLedger, growthLedger, tierHistory, coupons, orders, refunds, redemptions, exportedAt };
   }
 
   /**

@@ -107,7 +107,8 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   const built = createApp({ config, db, wechat: wechatClient, logger, clock });
 
   // Every response is parsed with the schema its route declares (errors with the error schema),
-  // so the OpenAPI document generated from those schemas cannot drift from what is served.
+  // so the OpenAPI document generated from those schemas cannot drift from what is served; and
+  // every response of a route with a caller, and every error, must be `Cache-Control: no-store`.
   const contractViolations: string[] = [];
   built.app.middleware.unshift(async (ctx, next) => {
     await next();
@@ -119,6 +120,11 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     } else if (ctx.status >= 400 && ctx.path.startsWith('/api/')) {
       const r = ErrorBody.safeParse(ctx.body);
       if (!r.success) contractViolations.push(`${where}: error body ${r.error.message}`);
+    }
+    // Nothing with a caller's data, and no error (it may describe an account), may be cached.
+    const cacheControl = ctx.response.get('Cache-Control');
+    if (((route && route.auth !== 'public') || (ctx.status >= 400 && ctx.path.startsWith('/api/'))) && cacheControl !== 'no-store') {
+      contractViolations.push(`${where}: Cache-Control ${cacheControl || '(none)'}, not no-store`);
     }
   });
   if (opts.extraRoutes) {

@@ -1,11 +1,19 @@
 import { z } from 'zod';
 import { CouponKind, MallItemKind, TemplateSource } from '../vocabulary';
-import { Id, IsoDateTime } from './common';
+import { Id, ImageUrl, IsoDateTime, StoredDateTime } from './common';
 
 const int = z.number().int();
 const templateCode = z.string().regex(/^[a-z0-9-]{2,64}$/, 'kebab-case, 2–64 characters');
 const tierCode = z.string().regex(/^[a-z][a-z0-9_]{1,31}$/);
-const Validity = z.union([z.object({ days: int.positive().max(3650) }).strict(), z.object({ from: IsoDateTime, to: IsoDateTime }).strict()]);
+/** Most a stock figure may hold (an item's stock, a template's total): far below the INT column's limit. */
+export const MAX_STOCK = 100_000_000;
+const Validity = z.union([
+  z.object({ days: int.positive().max(3650) }).strict(),
+  z
+    .object({ from: StoredDateTime, to: StoredDateTime })
+    .strict()
+    .refine((v) => Date.parse(v.from) < Date.parse(v.to), { message: 'validity must end after it starts', path: ['to'] }),
+]);
 
 const templateTerms = {
   title: z.string().trim().min(1).max(40),
@@ -14,7 +22,7 @@ const templateTerms = {
   discountPercent: int.min(1).max(99).optional(),
   capCents: int.positive().max(100_000_00).optional(),
   validity: Validity,
-  totalStock: int.min(0).max(100_000_000).nullable().optional(),
+  totalStock: int.min(0).max(MAX_STOCK).nullable().optional(),
   perMemberLimit: int.positive().max(1000).nullable().optional(),
   minTier: tierCode.nullable().optional(),
 };
@@ -74,22 +82,17 @@ export type CouponTemplate = z.infer<typeof CouponTemplate>;
 const itemFields = {
   title: z.string().trim().min(1).max(40),
   description: z.string().trim().max(500).default(''),
-  imageUrl: z
-    .string()
-    .max(255)
-    .regex(/^(\/|https:\/\/)/, 'a path on this server or an https URL')
-    .nullable()
-    .optional(),
+  imageUrl: ImageUrl.nullable().optional(),
   pointsCost: int.positive().max(100_000_000),
   perMemberLimit: int.positive().max(1000).nullable().optional(),
-  saleFrom: IsoDateTime.nullable().optional(),
-  saleTo: IsoDateTime.nullable().optional(),
+  saleFrom: StoredDateTime.nullable().optional(),
+  saleTo: StoredDateTime.nullable().optional(),
   minTier: tierCode.nullable().optional(),
   active: z.boolean().optional(),
 };
 
 export const MallItemBody = z
-  .object({ kind: MallItemKind, stock: int.min(0).max(100_000_000), couponTemplateCode: templateCode.optional(), ...itemFields })
+  .object({ kind: MallItemKind, stock: int.min(0).max(MAX_STOCK), couponTemplateCode: templateCode.optional(), ...itemFields })
   .strict()
   .superRefine((b, ctx) => {
     if (b.kind === 'coupon' && !b.couponTemplateCode)
@@ -112,7 +115,8 @@ export const MallItemPatch = z
     saleTo: itemFields.saleTo,
     minTier: itemFields.minTier,
     active: itemFields.active,
-    stockDelta: int.min(-100_000_000).max(100_000_000).optional(),
+    /** The stock after the move must stay within 0…MAX_STOCK (checked where the stock is). */
+    stockDelta: int.min(-MAX_STOCK).max(MAX_STOCK).optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');

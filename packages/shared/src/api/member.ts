@@ -1,17 +1,37 @@
 import { z } from 'zod';
 import { GrowthReason, PointsReason, TierChangeReason } from '../vocabulary';
+import { NICKNAME_MAX_CHARS, cleanText, nicknameProblem, type NicknameProblem } from '../text/text';
 import { BusinessDay, Id, IsoDateTime } from './common';
 
+const NICKNAME_MESSAGES: Record<NicknameProblem, string> = {
+  empty: 'nickname is required',
+  'too-long': `nickname is at most ${NICKNAME_MAX_CHARS} characters`,
+  'forbidden-characters': 'nickname has forbidden characters',
+};
+/**
+ * A nickname as shown to others: invisible and control characters removed (bidi overrides,
+ * zero-width), trimmed, then 1–20 characters counted as code points, the same rule the
+ * mini-program applies as the member types (`@member/shared/text/text`).
+ */
 const Nickname = z
   .string()
-  .trim()
-  .min(1, 'nickname is required')
-  .max(20, 'nickname is at most 20 characters')
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what a nickname must not hold
-  .refine((s) => !/[\u0000-\u001f<>]/.test(s), 'nickname has forbidden characters');
+  .max(200, 'nickname is too long')
+  .describe(`1–${NICKNAME_MAX_CHARS} characters (code points) once invisible and control characters are removed and the ends trimmed`)
+  .transform(cleanText)
+  .superRefine((s, ctx) => {
+    const problem = nicknameProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: NICKNAME_MESSAGES[problem] });
+  });
 /** Mainland mobile number, 11 digits. */
 export const Phone = z.string().regex(/^1[3-9]\d{9}$/, 'not a mainland mobile number');
-const Birthday = BusinessDay.refine((d) => d >= '1900-01-01', 'birthday too early');
+/**
+ * A birthday: not before 1900 and not in the future. "Today" is taken where the calendar is
+ * furthest ahead (UTC+14), so a member born today anywhere is never refused.
+ */
+const Birthday = BusinessDay.refine((d) => d >= '1900-01-01', 'birthday too early').refine(
+  (d) => d <= new Date(Date.now() + 14 * 3_600_000).toISOString().slice(0, 10),
+  'birthday is in the future',
+);
 
 export const AuthWechatBody = z.object({ code: z.string().min(1).max(128) }).strict();
 export type AuthWechatBody = z.infer<typeof AuthWechatBody>;

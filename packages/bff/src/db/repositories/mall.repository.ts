@@ -3,6 +3,7 @@ import { MallItemEntity, RedemptionEntity, type MallItemRow, type RedemptionRow 
 import { tableOf } from '../table';
 
 const items = tableOf(MallItemEntity);
+const INT_MAX = 2_147_483_647;
 const redemptions = tableOf(RedemptionEntity);
 
 /** Points-mall items and redemptions. */
@@ -34,9 +35,9 @@ export class MallRepository {
     return await this.db.changedOne('UPDATE mall_items SET stock = stock - ? WHERE id = ? AND stock >= ?', [quantity, itemId, quantity]);
   }
 
-  /** Moves stock by a delta (positive or negative) only while it stays non-negative. */
-  async moveStock(itemId: string, delta: number): Promise<boolean> {
-    return await this.db.changedOne('UPDATE mall_items SET stock = stock + ? WHERE id = ? AND stock + ? >= 0', [delta, itemId, delta]);
+  /** Moves stock by a delta (positive or negative) only while it stays within 0…max (the INT column's limit by default). */
+  async moveStock(itemId: string, delta: number, max = INT_MAX): Promise<boolean> {
+    return await this.db.changedOne('UPDATE mall_items SET stock = stock + ? WHERE id = ? AND stock + ? BETWEEN 0 AND ?', [delta, itemId, delta, max]);
   }
 
   /** Inserts a redemption; a pickup code already in use fails with a duplicate key. */
@@ -65,6 +66,11 @@ export class MallRepository {
     return (
       await this.db.rows(`SELECT ${redemptions.select()} FROM redemptions WHERE member_id = ? ORDER BY id DESC LIMIT ${Math.trunc(limit)}`, [memberId])
     ).map((r) => redemptions.map(r));
+  }
+
+  /** Every redemption of the member, oldest first (for their personal-data export). */
+  async allOfMember(memberId: string): Promise<RedemptionRow[]> {
+    return (await this.db.rows(`SELECT ${redemptions.select()} FROM redemptions WHERE member_id = ? ORDER BY id`, [memberId])).map((r) => redemptions.map(r));
   }
 
   /** awaiting_pickup → cancelled; false if it was not awaiting pickup. */

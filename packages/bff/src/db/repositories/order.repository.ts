@@ -88,6 +88,13 @@ export class OrderRepository {
     return typeof raw?.id === 'string' ? raw.id : null;
   }
 
+  /** Every refund of the member's orders, oldest first (for their personal-data export). */
+  async refundsOfMember(memberId: string): Promise<RefundRow[]> {
+    return (
+      await this.db.rows(`SELECT ${refunds.select('r')} FROM refunds r JOIN orders o ON o.id = r.order_id WHERE o.member_id = ? ORDER BY r.id`, [memberId])
+    ).map((r) => refunds.map(r));
+  }
+
   async countRefunds(orderId: string): Promise<number> {
     return numberOf((await this.db.row('SELECT COUNT(*) AS n FROM refunds WHERE order_id = ?', [orderId]))?.n);
   }

@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
 import type { AnyRoute } from '../../http/route';
 import { openApiDocument } from '../../http/openapi';
+import { hashedPagePolicy, setPageHeaders } from '../../http/security-headers';
 import { docsPage } from './docs-page';
 
 /** Health checks and the API reference: plain endpoints outside the `{data}` contract. */
@@ -17,8 +18,11 @@ export function mountSystemEndpoints(router: Router, routes: readonly AnyRoute[]
   router.get('/api/v1/openapi.json', (ctx) => {
     ctx.body = openapi;
   });
+  const docs = docsPage();
+  const docsPolicy = hashedPagePolicy(docs);
   router.get('/docs', (ctx) => {
     ctx.type = 'html';
-    ctx.body = docsPage();
+    setPageHeaders(ctx, docsPolicy);
+    ctx.body = docs;
   });
 }

@@ -3,6 +3,7 @@ import { View, Text, Picker } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { Button, Checkbox, Input } from '@nutui/nutui-react-taro';
 import type { RegisterBody } from '@member/shared/api';
+import { NICKNAME_MAX_CHARS, charCount, cleanText, nicknameProblem } from '@member/shared/text/text';
 import { api } from '../../services/api';
 import { hasCode } from '../../services/api-error';
 import { markRegistered } from '../../services/session';
@@ -14,6 +15,13 @@ import { ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
 const HOME = '/pages/index/index';
+
+const NICKNAME_ERRORS = {
+  none: null,
+  empty: '请填写昵称',
+  'too-long': `昵称最多 ${NICKNAME_MAX_CHARS} 个字`,
+  'forbidden-characters': '昵称不能包含 < 或 >',
+} as const;
 
 const today = () => {
   const d = new Date();
@@ -63,13 +71,16 @@ export default function Register() {
   if (rules.error || !rules.data) return <ErrorState error={rules.error} onRetry={rules.reload} />;
   const consentVersion = rules.data.privacy.consentVersion;
 
-  const nicknameError = nickname.trim().length === 0 ? '请填写昵称' : nickname.trim().length > 20 ? '昵称最多 20 个字' : null;
+  // The server's rule, applied as the member types: invisible characters dropped, emoji count as one.
+  const cleanNickname = cleanText(nickname);
+  const nicknameChars = charCount(cleanNickname);
+  const nicknameError = NICKNAME_ERRORS[nicknameProblem(cleanNickname) ?? 'none'];
   const phoneError = phone.kind === 'typed' && !/^1[3-9]\d{9}$/.test(phone.phone) ? '请输入 11 位手机号' : null;
 
   const onSubmit = () => {
     if (!agreed || nicknameError || phoneError) return;
     void submit.run({
-      nickname: nickname.trim(),
+      nickname: cleanNickname,
       consentVersion,
       ...(birthday ? { birthday } : {}),
       ...(phone.kind === 'typed' ? { phone: phone.phone } : {}),
@@ -101,11 +112,16 @@ export default function Register() {
             className='nickname-input'
             type='nickname'
             placeholder='怎么称呼您'
-            maxLength={20}
+            // The input counts UTF-16 units (an emoji is two) and invisible characters: leave room for
+            // 20 emoji and some of those; the counter below, which counts as the server does, decides.
+            maxLength={NICKNAME_MAX_CHARS * 4}
             value={nickname}
             onChange={setNickname}
             disabled={!agreed}
           />
+          <Text className={`nickname-count ${nicknameChars > NICKNAME_MAX_CHARS ? 'over' : ''}`} data-testid='nickname-count'>
+            {nicknameChars}/{NICKNAME_MAX_CHARS}
+          </Text>
         </View>
         <View className='field'>
           <Text className='field-label'>生日</Text>
