@@ -272,7 +272,7 @@ export function presentExport(x: PersonalData, loyalty: LoyaltyConfig): Personal
   };
 }
 
-export function presentLookup(member: MemberRow, coupons: MemberCouponRow[], loyalty: LoyaltyConfig, now: Date): CounterLookup {
+export function presentLookup(member: MemberRow, coupons: MemberCouponRow[], pointsAllowed: boolean, loyalty: LoyaltyConfig, now: Date): CounterLookup {
   const tier = presentTier(loyalty, member.tier);
   return {
     member: {
@@ -285,6 +285,7 @@ export function presentLookup(member: MemberRow, coupons: MemberCouponRow[], loy
       growth: member.growth,
     },
     coupons: coupons.map((c) => presentCoupon(c, now)),
+    pointsAllowed,
   };
 }
 

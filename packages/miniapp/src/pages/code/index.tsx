@@ -24,7 +24,7 @@ export default function MemberCode() {
   }, []);
 
   const session = member.data;
-  const generated = session ? generateMemberCode(session.codeRef, session.codeSecret, now, session.periodSeconds) : null;
+  const generated = session ? generateMemberCode(session.codeRef, session.codeSecret, now, session.periodSeconds, false) : null;
   const code = generated?.code ?? '';
   const images = useMemo(() => (code ? { qr: qrDataUri(code), bar: barcodeDataUri(code) } : null), [code]);
 
