@@ -286,7 +286,7 @@ async function main(): Promise<void> {
               maxRequests: payers.length,
               body: () => {
                 const p = payers[next++ % payers.length];
-                const code = generateMemberCode(p.ref, p.secret, Date.now(), f.periodSeconds).code;
+                const code = generateMemberCode(p.ref, p.secret, Date.now(), f.periodSeconds, false).code;
                 return JSON.stringify({ code, amountCents: 12_345, receiptNo: `B${++receipt}` });
               },
             });

@@ -19,7 +19,7 @@ describe('embedded SQLite database', () => {
     const card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
     expect(card.nickname).toBe('小王🌟');
     const code = (await t.http.get('/api/v1/me/code').set(m.auth).expect(200)).body.data.code;
-    expect(code).toBe(generateMemberCode(m.body.codeRef, m.body.codeSecret, Date.now(), 30).code);
+    expect(code).toBe(generateMemberCode(m.body.codeRef, m.body.codeSecret, Date.now(), 30, false).code);
   });
 
   it('a statement outside any transaction waits for the open one, so its rollback cannot take the statement with it', async () => {

@@ -48,6 +48,9 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     // The member opens the code page; the cashier types what it shows.
     await phone.goto(`${bff.url}/#/pages/code/index`);
     await on(phone, 'code-digits').waitFor();
+    // The member allows points on this purchase (使用积分抵扣): the code then carries the flag.
+    await on(phone, 'use-points').click();
+    await phone.waitForFunction(() => document.querySelector('[data-testid="code-digits"]')?.getAttribute('data-code')?.[10] === '1');
     const code = (await on(phone, 'code-digits').getAttribute('data-code'))!;
     await till.locator('.code-input input').fill(code);
     await on(till, 'lookup').click();

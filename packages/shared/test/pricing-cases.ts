@@ -7,6 +7,8 @@ export interface PricingCase {
   grossCents: number;
   coupon?: { kind: 'cash' | 'threshold' | 'discount'; valueCents?: number; thresholdCents?: number; discountPercent?: number; capCents?: number };
   pointsToUse?: number;
+  /** The points flag inside the member's code: on unless a case says otherwise. */
+  pointsAllowed?: boolean;
   /** A member day (the 18th, Asia/Shanghai) doubles points. */
   memberDay?: boolean;
   expect:
@@ -241,5 +243,22 @@ export const pricingCases: PricingCase[] = [
       growthToEarn: 665,
       maxPointsUsable: 28500,
     },
+  },
+  {
+    name: 'without the member’s points flag nothing is usable',
+    tier: 'normal',
+    balance: 5000,
+    grossCents: 10000,
+    pointsAllowed: false,
+    expect: { tierDiscountCents: 0, couponDiscountCents: 0, pointsDiscountCents: 0, dueCents: 10000, pointsToEarn: 100, growthToEarn: 100, maxPointsUsable: 0 },
+  },
+  {
+    name: 'without the member’s points flag spending points is refused',
+    tier: 'normal',
+    balance: 5000,
+    grossCents: 10000,
+    pointsToUse: 100,
+    pointsAllowed: false,
+    expect: { error: 'NOT_ELIGIBLE' },
   },
 ];

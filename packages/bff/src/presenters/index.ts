@@ -301,7 +301,7 @@ export function presentExport(x: PersonalData, loyalty: LoyaltyConfig): Personal
   };
 }
 
-export function presentLookup(member: MemberRow, coupons: MemberCouponRow[], loyalty: LoyaltyConfig, now: Date): CounterLookup {
+export function presentLookup(member: MemberRow, coupons: MemberCouponRow[], pointsAllowed: boolean, loyalty: LoyaltyConfig, now: Date): CounterLookup {
   const tier = presentTier(loyalty, member.tier);
   return {
     member: {
@@ -314,6 +314,7 @@ export function presentLookup(member: MemberRow, coupons: MemberCouponRow[], loy
       growth: member.growth,
     },
     coupons: coupons.map((c) => presentCoupon(c, now)),
+    pointsAllowed,
   };
 }
 

@@ -7,10 +7,11 @@ import {
   refundEffect,
   refundNeedsManager,
   tierByCode,
-  verifyOtp,
+  verifyMemberCode,
   type CounterOrderBody,
   type CounterQuoteBody,
   type LoyaltyConfig,
+  type ParsedMemberCode,
   type Quote,
   type RefundApproval,
   type RefundBody,
@@ -104,42 +105,46 @@ export class CounterService {
   }
 
   /**
-   * Checks the code's digits against the member's secret. `onGenuine` is told the member when the
-   * code really was theirs (current window, or an older one that has expired): only then may an
-   * order retry be replayed to this caller. A guessed code (the right reference, wrong digits) proves
-   * nothing, and must not reveal anything.
+   * Checks the code's digits, points flag included, against the member's secret. `onGenuine` is
+   * told the member when the code really was theirs (current window, or an older one that has
+   * expired): only then may an order retry be replayed to this caller. A guessed code (the right
+   * reference, wrong digits) or a genuine one whose flag digit was changed proves nothing, and must
+   * not reveal anything.
    */
-  private checkCode(member: MemberRow, otp: string, onGenuine: (memberId: string) => void = () => undefined): { step: number } {
-    const check = verifyOtp(this.crypto.decrypt(member.codeSecretEnc), otp, this.clock.now().getTime(), this.loyalty.dynamicCode);
+  private checkCode(member: MemberRow, code: ParsedMemberCode, onGenuine: (memberId: string) => void = () => undefined): { step: number } {
+    const check = verifyMemberCode(this.crypto.decrypt(member.codeSecretEnc), code, this.clock.now().getTime(), this.loyalty.dynamicCode);
     if (check.status === 'invalid') throw new DomainError('CODE_INVALID', 'not a member code');
     onGenuine(member.id);
     if (check.status === 'expired') throw new DomainError('CODE_EXPIRED', 'this code has expired: ask the member to refresh it');
     return { step: check.step };
   }
 
-  private parse(code: string): { ref: string; otp: string } {
+  private parse(code: string): ParsedMemberCode {
     const parsed = parseMemberCode(code);
     if (!parsed) throw new DomainError('CODE_INVALID', 'not a member code');
     return parsed;
   }
 
-  /** The member behind a code (current or previous window), read without locking; lapsed points settled. */
-  private async identify(code: string): Promise<MemberRow> {
-    const { ref, otp } = this.parse(code);
-    const member = await this.repos.members.activeByCodeRef(ref);
+  /**
+   * The member behind a code (current or previous window), read without locking; lapsed points
+   * settled. `pointsAllowed` is the member's choice carried in the code, trusted once the MAC checks.
+   */
+  private async identify(code: string): Promise<{ member: MemberRow; pointsAllowed: boolean }> {
+    const parsed = this.parse(code);
+    const member = await this.repos.members.activeByCodeRef(parsed.ref);
     if (!member) throw new DomainError('CODE_INVALID', 'not a member code');
-    this.checkCode(member, otp);
+    this.checkCode(member, parsed);
     if (member.nextExpiryAt && member.nextExpiryAt <= this.clock.now()) {
       await this.points.expireMember(member.id);
-      return (await this.repos.members.activeByCodeRef(ref)) ?? member;
+      return { member: (await this.repos.members.activeByCodeRef(parsed.ref)) ?? member, pointsAllowed: parsed.pointsAllowed };
     }
-    return member;
+    return { member, pointsAllowed: parsed.pointsAllowed };
   }
 
   /** The member and the coupons they can use here now. */
-  async lookup(till: Till, code: string): Promise<{ member: MemberRow; coupons: MemberCouponRow[] }> {
-    const member = await this.guarded(till, () => this.identify(code));
-    return { member, coupons: await this.coupons.usableAtCounter(member, lockRefOf(till)) };
+  async lookup(till: Till, code: string): Promise<{ member: MemberRow; coupons: MemberCouponRow[]; pointsAllowed: boolean }> {
+    const { member, pointsAllowed } = await this.guarded(till, () => this.identify(code));
+    return { member, coupons: await this.coupons.usableAtCounter(member, lockRefOf(till)), pointsAllowed };
   }
 
   private checkAmount(amountCents: number): void {
@@ -150,7 +155,7 @@ export class CounterService {
     }
   }
 
-  private price(member: MemberRow, coupon: MemberCouponRow | null, body: CounterQuoteBody): Quote {
+  private price(member: MemberRow, pointsAllowed: boolean, coupon: MemberCouponRow | null, body: CounterQuoteBody): Quote {
     const now = this.clock.now();
     const tier = tierByCode(this.loyalty.tiers, member.tier);
     return priceOrder(
@@ -160,6 +165,7 @@ export class CounterService {
         tierCode: tier.code,
         coupon: coupon ? termsOf(coupon) : null,
         pointsToUse: body.pointsToUse ?? 0,
+        pointsAllowed,
         pointsBalance: member.pointsBalance,
         multiplier: pointsMultiplier(this.loyalty.campaigns, tier.code, now, this.loyalty.businessTimeZone),
         now,
@@ -171,9 +177,9 @@ export class CounterService {
   /** Prices without recording; a chosen coupon is reserved for this store while the quote is open. */
   async quote(till: Till, body: CounterQuoteBody): Promise<Quote> {
     this.checkAmount(body.amountCents);
-    const member = await this.guarded(till, () => this.identify(body.code));
+    const { member, pointsAllowed } = await this.guarded(till, () => this.identify(body.code));
     const coupon = body.couponId ? await this.coupons.forPricing(member.id, body.couponId) : null;
-    const quote = this.price(member, coupon, body);
+    const quote = this.price(member, pointsAllowed, coupon, body);
     if (body.couponId) await this.coupons.lock(member.id, body.couponId, lockRefOf(till));
     return quote;
   }
@@ -182,7 +188,8 @@ export class CounterService {
    * Records a counter order. In one transaction: locks the member found by the code, re-prices on
    * the server, records the order (unique per store + receipt number, and per member + code
    * window: a code pays once), uses the coupon, and posts the spend, the earned points and the
-   * growth to the account in one go (upgrading the tier at once).
+   * growth to the account in one go (upgrading the tier at once). Points are spent only when the
+   * member's code carries the points flag; otherwise asking for any is NOT_ELIGIBLE.
    */
   order(till: Till, body: CounterOrderBody): Promise<OrderResult> {
     this.checkAmount(body.amountCents);
@@ -190,18 +197,19 @@ export class CounterService {
   }
 
   private async record(till: Till, body: CounterOrderBody): Promise<OrderResult> {
-    const { ref, otp } = this.parse(body.code);
-    const pointsToUse = body.pointsToUse ?? 0;
+    const code = this.parse(body.code);
+    // The lots are read only for a spend, which needs the member's flag in the code (priceOrder refuses one without).
+    const spends = code.pointsAllowed && (body.pointsToUse ?? 0) > 0;
     let memberId: string | null = null;
     try {
       return await this.db.transaction(async () => {
-        const locked = await this.repos.members.lockActiveByCodeRef(ref, pointsToUse > 0);
+        const locked = await this.repos.members.lockActiveByCodeRef(code.ref, spends);
         if (!locked) throw new DomainError('CODE_INVALID', 'not a member code');
-        const { step } = this.checkCode(locked.member, otp, (id) => (memberId = id));
+        const { step } = this.checkCode(locked.member, code, (id) => (memberId = id));
         await this.points.settleExpiry(locked);
         const member = locked.member;
         const coupon = body.couponId ? await this.coupons.forPricing(member.id, body.couponId) : null;
-        const q = this.price(member, coupon, body);
+        const q = this.price(member, code.pointsAllowed, coupon, body);
         const now = this.clock.now();
         const order: OrderRow = {
           id: newId(),

@@ -1,6 +1,7 @@
 import {
   addDays,
   DomainError,
+  codeSecretFingerprint,
   generateMemberCode,
   growthProgress,
   tierByCode,
@@ -216,12 +217,20 @@ export class MemberService {
     return this.crypto.decrypt(m.codeSecretEnc);
   }
 
-  /** The current dynamic code of a registered member (the same the device derives offline). */
-  async currentCode(memberId: string): Promise<{ code: string; expiresAt: Date; periodSeconds: number }> {
+  /**
+   * The current dynamic code of a registered member (the same the device derives offline), with
+   * or without the points flag, and the fingerprint of the secret it was derived from: a device
+   * holding another secret learns from it that a newer login has made its codes dead.
+   */
+  async currentCode(
+    memberId: string,
+    pointsAllowed: boolean,
+  ): Promise<{ code: string; expiresAt: Date; periodSeconds: number; pointsAllowed: boolean; secretFingerprint: string }> {
     const m = await this.registered(memberId);
     const period = this.loyalty.dynamicCode.periodSeconds;
-    const g = generateMemberCode(m.codeRef, this.codeSecretOf(m), this.clock.now().getTime(), period);
-    return { code: g.code, expiresAt: g.expiresAt, periodSeconds: period };
+    const secret = this.codeSecretOf(m);
+    const g = generateMemberCode(m.codeRef, secret, this.clock.now().getTime(), period, pointsAllowed);
+    return { code: g.code, expiresAt: g.expiresAt, periodSeconds: period, pointsAllowed, secretFingerprint: codeSecretFingerprint(secret) };
   }
 
   phoneOf(m: MemberRow): string | null {

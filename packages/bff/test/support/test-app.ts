@@ -173,9 +173,15 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     close,
     statementsOf,
     checkInvariants: () => checkInvariants(dataSource),
-    /** The code the member's phone shows at the test clock's now (or `at`). */
-    codeOf: (m: { body: { codeRef: string; codeSecret: string } }, at: Date = clock.now()): string =>
-      generateMemberCode(m.body.codeRef, m.body.codeSecret, at.getTime(), config.loyalty.dynamicCode.periodSeconds).code,
+    /**
+     * The code the member's phone shows at the test clock's now (or `at`, also given alone). It carries the points
+     * flag (the member switched on 使用积分抵扣) unless `usePoints: false`: tests of spending points
+     * stand for a member who agreed; the refusal without consent is tested with `usePoints: false`.
+     */
+    codeOf: (m: { body: { codeRef: string; codeSecret: string } }, opts: Date | { at?: Date; usePoints?: boolean } = {}): string => {
+      const { at = clock.now(), usePoints = true } = opts instanceof Date ? { at: opts } : opts;
+      return generateMemberCode(m.body.codeRef, m.body.codeSecret, at.getTime(), config.loyalty.dynamicCode.periodSeconds, usePoints).code;
+    },
   };
   return { ...base, ...factories(base) };
 }

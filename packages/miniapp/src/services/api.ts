@@ -3,6 +3,7 @@ import type {
   MallItem,
   Member,
   MemberCard,
+  MemberCodeResponse,
   MemberOrder,
   PointsLedgerEntry,
   PublicRules,
@@ -18,6 +19,9 @@ import { markRegistered } from './session';
 export const api = {
   rules: () => request<{ data: PublicRules }>('GET', pathTo('rules'), { auth: false }).then((r) => r.data),
   me: () => request<{ data: MemberCard }>('GET', pathTo('me')).then((r) => r.data),
+  /** The server's current code (with the points flag when asked) and the fingerprint of the current code secret. */
+  memberCode: (usePoints: boolean) =>
+    request<{ data: MemberCodeResponse }>('GET', pathTo('meCode', undefined, { usePoints: String(usePoints) })).then((r) => r.data),
   register: async (body: RegisterBody) => {
     const r = await request<{ data: Member }>('POST', pathTo('members'), { body });
     markRegistered();

@@ -62,7 +62,12 @@ export const CounterMember = z.object({
   growth: z.number().int(),
 });
 
-export const CounterLookup = z.object({ member: CounterMember, coupons: z.array(Coupon) });
+export const CounterLookup = z.object({
+  member: CounterMember,
+  coupons: z.array(Coupon),
+  /** The member allowed points on this purchase: the flag inside their code (the code's MAC covers it). */
+  pointsAllowed: z.boolean(),
+});
 export type CounterLookup = z.infer<typeof CounterLookup>;
 
 export const CounterQuoteBody = z

@@ -117,10 +117,21 @@ export const MemberCard = z.object({
 });
 export type MemberCard = z.infer<typeof MemberCard>;
 
+/** `?usePoints=true` asks for the code carrying the member's consent to spend points (digit 11). */
+export const MemberCodeQuery = z.object({ usePoints: z.enum(['true', 'false']).default('false') });
+export type MemberCodeQuery = z.infer<typeof MemberCodeQuery>;
+
 export const MemberCodeResponse = z.object({
   code: z.string().regex(/^\d{18}$/),
   expiresAt: IsoDateTime,
   periodSeconds: z.number().int(),
+  /** Whether this code carries the points flag (as asked with `usePoints`). */
+  pointsAllowed: z.boolean(),
+  /**
+   * Fingerprint of the member's current code secret (`codeSecretFingerprint`): a device whose own
+   * secret has another fingerprint was signed out by a newer login elsewhere, and its codes are dead.
+   */
+  secretFingerprint: z.string().regex(/^[0-9a-f]{16}$/),
 });
 export type MemberCodeResponse = z.infer<typeof MemberCodeResponse>;
 

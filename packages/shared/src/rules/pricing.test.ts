@@ -32,6 +32,7 @@ describe('priceOrder (the counter pricing table)', () => {
           tierCode: tier.code,
           coupon,
           pointsToUse: c.pointsToUse ?? 0,
+          pointsAllowed: c.pointsAllowed ?? true,
           pointsBalance: c.balance,
           multiplier: pointsMultiplier(testConfig.campaigns, tier.code, now, testConfig.businessTimeZone),
           now,

@@ -10,6 +10,11 @@ export interface QuoteInput {
   tierCode: string;
   coupon: CouponTerms | null;
   pointsToUse: number;
+  /**
+   * Whether the member allowed points on this purchase (the flag inside their dynamic code).
+   * Without it nothing is usable: `maxPointsUsable` is 0 and any `pointsToUse` is NOT_ELIGIBLE.
+   */
+  pointsAllowed: boolean;
   pointsBalance: number;
   /** Campaign multiplier for the points the payment earns (see `pointsMultiplier`). */
   multiplier: number;
@@ -38,7 +43,10 @@ export interface Quote {
  * down, so a discount is never more than its exact value and the member never pays a fraction of
  * a cent. Points and growth are earned on the amount due (see `earnForPayment`).
  *
- * Throws COUPON_NOT_APPLICABLE, POINTS_INSUFFICIENT, POINTS_CAP_EXCEEDED or VALIDATION_FAILED.
+ * Points are only usable when the member allowed them (`pointsAllowed`, from their code).
+ *
+ * Throws COUPON_NOT_APPLICABLE, NOT_ELIGIBLE (points without the member's consent),
+ * POINTS_INSUFFICIENT, POINTS_CAP_EXCEEDED or VALIDATION_FAILED.
  */
 export function priceOrder(input: QuoteInput, config: Pick<LoyaltyConfig, 'spend' | 'points' | 'growth' | 'tiers'>): Quote {
   const { grossCents, pointsToUse } = input;
@@ -56,11 +64,14 @@ export function priceOrder(input: QuoteInput, config: Pick<LoyaltyConfig, 'spend
   }
   const afterCoupon = afterTier - couponDiscountCents;
 
-  const cap = maxPointsUsable(afterCoupon, input.pointsBalance, config.spend);
+  const cap = input.pointsAllowed ? maxPointsUsable(afterCoupon, input.pointsBalance, config.spend) : 0;
   if (pointsToUse % config.spend.pointsPerYuan !== 0) {
     throw new DomainError('VALIDATION_FAILED', `points are used in multiples of ${config.spend.pointsPerYuan}`, {
       issues: [{ in: 'body', path: ['pointsToUse'], message: `multiple of ${config.spend.pointsPerYuan}` }],
     });
+  }
+  if (pointsToUse > 0 && !input.pointsAllowed) {
+    throw new DomainError('NOT_ELIGIBLE', 'the member has not allowed points on this purchase: they switch it on in their member code');
   }
   if (pointsToUse > Math.max(input.pointsBalance, 0)) {
     throw new DomainError('POINTS_INSUFFICIENT', 'not enough points', { balance: input.pointsBalance, required: pointsToUse });

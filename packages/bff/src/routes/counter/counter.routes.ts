@@ -38,19 +38,19 @@ export function counterRoutes(d: { counter: CounterService; mall: MallService; l
       response: CounterLookup,
       errors: ['CODE_INVALID', 'CODE_EXPIRED'],
       handler: async ({ caller, body }) => {
-        const { member, coupons } = await d.counter.lookup(caller, body.code);
-        return presentLookup(member, coupons, d.loyalty, d.clock.now());
+        const { member, coupons, pointsAllowed } = await d.counter.lookup(caller, body.code);
+        return presentLookup(member, coupons, pointsAllowed, d.loyalty, d.clock.now());
       },
     }),
     defineRoute({
       method: 'post',
       path: Paths.counterQuote,
       tag,
-      summary: 'Price a purchase: tier discount, coupon, points, amount due, points to earn',
+      summary: 'Price a purchase: tier discount, coupon, points (only with the points flag in the code), amount due, points to earn',
       auth: staff,
       body: CounterQuoteBody,
       response: CounterQuote,
-      errors: ['CODE_INVALID', 'CODE_EXPIRED', 'NOT_FOUND', 'COUPON_NOT_APPLICABLE', 'POINTS_INSUFFICIENT', 'POINTS_CAP_EXCEEDED'],
+      errors: ['CODE_INVALID', 'CODE_EXPIRED', 'NOT_FOUND', 'COUPON_NOT_APPLICABLE', 'NOT_ELIGIBLE', 'POINTS_INSUFFICIENT', 'POINTS_CAP_EXCEEDED'],
       handler: ({ caller, body }) => d.counter.quote(caller, body),
     }),
     defineRoute({
@@ -69,6 +69,7 @@ export function counterRoutes(d: { counter: CounterService; mall: MallService; l
         'IDEMPOTENCY_MISMATCH',
         'NOT_FOUND',
         'COUPON_NOT_APPLICABLE',
+        'NOT_ELIGIBLE',
         'POINTS_INSUFFICIENT',
         'POINTS_CAP_EXCEEDED',
       ],

@@ -138,7 +138,7 @@ describe('POST /api/v1/counter/quote — the pricing table on MariaDB', () => {
       .post('/api/v1/counter/quote')
       .set(cashier.auth)
       .send({
-        code: t.codeOf(m),
+        code: t.codeOf(m, { usePoints: c.pointsAllowed ?? true }),
         amountCents: c.grossCents,
         ...(coupon ? { couponId: coupon.id } : {}),
         ...(c.pointsToUse ? { pointsToUse: c.pointsToUse } : {}),

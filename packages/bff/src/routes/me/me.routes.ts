@@ -4,6 +4,7 @@ import {
   GrowthLedgerEntry,
   Member,
   MemberCard,
+  MemberCodeQuery,
   MemberCodeResponse,
   MemberOrder,
   PageQuery,
@@ -89,13 +90,14 @@ export function meRoutes(d: MeRouteDeps): AnyRoute[] {
       method: 'get',
       path: Paths.meCode,
       tag,
-      summary: 'The current dynamic member code (the same the device derives offline)',
+      summary: 'The current dynamic member code (the same the device derives offline); usePoints=true carries the points flag',
       auth: member,
+      query: MemberCodeQuery,
       response: MemberCodeResponse,
       errors: ['NOT_FOUND'],
-      handler: async ({ caller }) => {
-        const c = await d.members.currentCode(caller.memberId);
-        return { code: c.code, expiresAt: c.expiresAt.toISOString(), periodSeconds: c.periodSeconds };
+      handler: async ({ caller, query }) => {
+        const c = await d.members.currentCode(caller.memberId, query.usePoints === 'true');
+        return { ...c, expiresAt: c.expiresAt.toISOString() };
       },
     }),
     defineRoute({

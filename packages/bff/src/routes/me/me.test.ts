@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { generateMemberCode } from '@member/shared';
+import { codeSecretFingerprint, generateMemberCode } from '@member/shared';
 import { MemberEntity } from '../../db/entities';
 import { useTestApp } from '../../../test/support/test-app';
 
@@ -89,18 +89,38 @@ describe('GET /api/v1/me/code', () => {
     t.clock.set('2026-11-22T08:00:05Z');
     const res = await t.http.get('/api/v1/me/code').set(m.auth).expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    const device = generateMemberCode(m.body.codeRef, m.body.codeSecret, t.clock.now().getTime(), 30);
-    expect(res.body.data).toEqual({ code: device.code, expiresAt: '2026-11-22T08:00:30.000Z', periodSeconds: 30 });
-    expect(res.body.data.code).toMatch(/^\d{18}$/);
+    const device = generateMemberCode(m.body.codeRef, m.body.codeSecret, t.clock.now().getTime(), 30, false);
+    expect(res.body.data).toEqual({
+      code: device.code,
+      expiresAt: '2026-11-22T08:00:30.000Z',
+      periodSeconds: 30,
+      pointsAllowed: false,
+      secretFingerprint: codeSecretFingerprint(m.body.codeSecret),
+    });
+    expect(res.body.data.code).toMatch(/^\d{10}0\d{7}$/);
     t.clock.advance(30_000);
     const next = await t.http.get('/api/v1/me/code').set(m.auth).expect(200);
     expect(next.body.data.code).not.toBe(res.body.data.code);
   });
 
+  it('with usePoints=true carries the points flag, exactly as the device derives it with 使用积分抵扣 on', async () => {
+    const m = await t.member();
+    t.clock.set('2026-11-22T08:00:05Z');
+    const res = await t.http.get('/api/v1/me/code?usePoints=true').set(m.auth).expect(200);
+    const device = generateMemberCode(m.body.codeRef, m.body.codeSecret, t.clock.now().getTime(), 30, true);
+    expect(res.body.data).toMatchObject({ code: device.code, pointsAllowed: true });
+    expect(res.body.data.code.slice(10, 11)).toBe('1');
+    const off = await t.http.get('/api/v1/me/code?usePoints=false').set(m.auth).expect(200);
+    expect(off.body.data.code.slice(0, 10)).toBe(device.code.slice(0, 10));
+    expect(off.body.data.code).not.toBe(device.code);
+    const bad = await t.http.get('/api/v1/me/code?usePoints=yes').set(m.auth).expect(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
   it('a new login rotates the secret: codes from the old one no longer match', async () => {
     const m = await t.member();
     t.clock.set('2026-11-22T08:00:05Z');
-    const old = generateMemberCode(m.body.codeRef, m.body.codeSecret, t.clock.now().getTime(), 30).code;
+    const old = generateMemberCode(m.body.codeRef, m.body.codeSecret, t.clock.now().getTime(), 30, false).code;
     const again = await t.http
       .post('/api/v1/auth/wechat')
       .send({ code: t.wechat.loginCode(m.openid) })
@@ -109,7 +129,29 @@ describe('GET /api/v1/me/code', () => {
     expect(again.body.data.member.id).toBe(m.id);
     const current = await t.http.get('/api/v1/me/code').set('Authorization', `Bearer ${again.body.data.token}`).expect(200);
     expect(current.body.data.code).not.toBe(old);
-    expect(current.body.data.code).toBe(generateMemberCode(m.body.codeRef, again.body.data.codeSecret, t.clock.now().getTime(), 30).code);
+    expect(current.body.data.code).toBe(generateMemberCode(m.body.codeRef, again.body.data.codeSecret, t.clock.now().getTime(), 30, false).code);
+  });
+
+  it('tells the stale device that its secret was rotated by another login, without handing it the new secret', async () => {
+    const m = await t.member();
+    // The first phone holds m.body.codeSecret and m's token; the member then signs in on another phone.
+    const second = await t.http
+      .post('/api/v1/auth/wechat')
+      .send({ code: t.wechat.loginCode(m.openid) })
+      .expect(200);
+    const stale = await t.http.get('/api/v1/me/code').set(m.auth).expect(200);
+    const raw = JSON.stringify(stale.body);
+    expect(stale.body.data.secretFingerprint).not.toBe(codeSecretFingerprint(m.body.codeSecret));
+    expect(stale.body.data.secretFingerprint).toBe(codeSecretFingerprint(second.body.data.codeSecret));
+    expect(raw).not.toContain(second.body.data.codeSecret);
+    // The code the stale phone would show is dead at the counter.
+    const cashier = await t.staff('cashier');
+    const refused = await t.http
+      .post('/api/v1/counter/lookup')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m) })
+      .expect(422);
+    expect(refused.body.error.code).toBe('CODE_INVALID');
   });
 });
 

@@ -4,6 +4,8 @@ import { thousands } from '../../../services/format';
 
 interface Props {
   points: number;
+  /** The member switched on 使用积分抵扣: the code carries the points flag (from the lookup). */
+  allowed: boolean;
   /** The most the server's last quote allows; 0 before there is one. */
   max: number;
   /** Points per yuan (`spend.pointsPerYuan`), so the slider moves in whole yuan; null until rules load. */
@@ -12,8 +14,24 @@ interface Props {
   onChange: (points: number) => void;
 }
 
-/** How many points to spend: a slider up to what the quote allows, or none. */
-export function PointsPicker({ points, max, step, amountCents, onChange }: Props) {
+/**
+ * How many points to spend: a slider up to what the quote allows, or none. Only when the member
+ * allowed it in their code; otherwise the till says so and offers nothing to move.
+ */
+export function PointsPicker({ points, allowed, max, step, amountCents, onChange }: Props) {
+  if (!allowed) {
+    return (
+      <View className='panel'>
+        <View className='points-row'>
+          <Text className='panel-title'>积分抵扣</Text>
+          <Text data-testid='points-used'>0 积分</Text>
+        </View>
+        <View className='muted' data-testid='points-not-allowed'>
+          会员未开启积分抵扣：请会员在会员码页打开“使用积分抵扣”后重新出示会员码
+        </View>
+      </View>
+    );
+  }
   return (
     <View className='panel'>
       <View className='points-row'>

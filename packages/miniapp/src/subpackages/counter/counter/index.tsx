@@ -117,6 +117,7 @@ export default function CounterPage() {
       <CouponPicker coupons={member.coupons} selected={sale.couponId} onSelect={sale.setCouponId} />
       <PointsPicker
         points={sale.points}
+        allowed={member.pointsAllowed}
         max={quote?.maxPointsUsable ?? 0}
         step={rules.data?.spend.pointsPerYuan ?? null}
         amountCents={sale.amountCents}
@@ -144,7 +145,7 @@ export default function CounterPage() {
         >
           {quote ? `确认收款 ${yuan(quote.dueCents)}` : '确认收款'}
         </Button>
-        <Button className='wide' block fill='none' onClick={reset}>
+        <Button className='wide' data-testid='change-member' block fill='none' onClick={reset}>
           换一位会员
         </Button>
       </View>
