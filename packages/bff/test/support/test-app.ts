@@ -28,6 +28,8 @@ export interface TestAppOptions {
   dialect?: 'mysql' | 'sqlite';
   devLogin?: boolean;
   tweak?: (c: AppConfig) => void;
+  /** Count rate limits in this Redis (shared with every app given the same URL and key prefix). */
+  redisUrl?: string;
   /** Extra routes mounted beside the real ones (to exercise shared HTTP machinery). */
   extraRoutes?: (services: Services) => AnyRoute[];
 }
@@ -67,6 +69,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     WECHAT_BASE_URL: wechat.baseUrl,
     DEV_LOGIN: String(opts.devLogin ?? true),
     LOG_LEVEL: 'info',
+    ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
   });
   // Generous limits by default; tests of rate limiting set their own.
   const generous = { points: 10_000, durationSeconds: 60 };
@@ -75,6 +78,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     devLogin: generous,
     staffLogin: generous,
     invalidCodes: { perStaff: generous, perStore: generous },
+    registrationWithPhone: { perMember: generous, perAddress: generous },
   });
   config.runtime.wechat.timeoutMs = 1000;
   // The cheapest scrypt cost the settings allow: hashing speed is not what these tests measure.
@@ -135,6 +139,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   const http: TestAgent<Test> = request(built.app.callback());
 
   async function close(): Promise<void> {
+    await built.close();
     await wechat.stop();
     if (dataSource.isInitialized) await dataSource.destroy();
     if (database) {
