@@ -28,6 +28,8 @@ export interface TestAppOptions {
   dialect?: 'mysql' | 'sqlite';
   devLogin?: boolean;
   tweak?: (c: AppConfig) => void;
+  /** Load the configuration as production does (`NODE_ENV=production`, so no dev login); MariaDB only. */
+  production?: boolean;
   /** Count rate limits in this Redis (shared with every app given the same URL and key prefix). */
   redisUrl?: string;
   /** Extra routes mounted beside the real ones (to exercise shared HTTP machinery). */
@@ -60,8 +62,10 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   const database = dialect === 'mysql' ? await createTestDatabase('mc_test') : null;
   const wechat = new FakeWechat();
   await wechat.start();
+  if (opts.production && !database) throw new Error('a production app runs on MariaDB');
   const config = loadConfig({
-    NODE_ENV: 'test',
+    NODE_ENV: opts.production ? 'production' : 'test',
+    ...(opts.production && database ? { DB_URL: database.url } : {}),
     APP_SECRET: randomBytes(32).toString('hex'),
     DATA_KEY: randomBytes(32).toString('hex'),
     WECHAT_APPID: wechat.appId,
