@@ -29,6 +29,8 @@ export interface App {
   services: Services;
   routes: AnyRoute[];
   tokens: TokenService;
+  /** Whether rate limits can count where configured (Redis connected); false after its connect timeout. */
+  limitsReady: () => Promise<boolean>;
   /** Releases what the app holds besides the database (the Redis connection of its rate limits). */
   close: () => Promise<void>;
 }
@@ -77,5 +79,5 @@ export function createApp(deps: AppDeps): App {
   mountSystemEndpoints(router, routes, () => db.ping());
   mountRoutes(router, routes, { db, tokens, staffAccess: services.staff, idempotencyRecords: services.repos.idempotency });
   app.use(router.routes());
-  return { app, services, routes, tokens, close: () => limiterStore.close() };
+  return { app, services, routes, tokens, limitsReady: () => limiterStore.ready(), close: () => limiterStore.close() };
 }

@@ -39,6 +39,7 @@ export class LimiterStore {
   private constructor(
     private readonly make: (name: string, points: number, durationSeconds: number) => RateLimiterAbstract,
     private readonly client: Redis | null,
+    private readonly connectTimeoutMs = 0,
   ) {}
 
   static memory(): LimiterStore {
@@ -53,6 +54,10 @@ export class LimiterStore {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       retryStrategy: (times) => Math.min(times * 200, 5000),
+      // How long closing waits for a broken connection before dropping it (ioredis waits 2 s).
+      disconnectTimeout: o.commandTimeoutMs,
+      // Names the connection in CLIENT LIST, so operators see which deployment it belongs to.
+      connectionName: `${o.keyPrefix}:rate-limits`,
     });
     let down = false;
     client.on('error', (e: Error) => {
@@ -75,7 +80,31 @@ export class LimiterStore {
           insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points, duration }),
         }),
       client,
+      o.connectTimeoutMs,
     );
+  }
+
+  /**
+   * Resolves once the store can count (at once in memory; when Redis is connected), or false after
+   * the connect timeout: until then every limit counts in memory. Starting up waits for it.
+   */
+  async ready(): Promise<boolean> {
+    const client = this.client;
+    if (!client || client.status === 'ready') return true;
+    if (client.status === 'end') return false;
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        client.off('ready', onReady);
+        client.off('end', onEnd);
+        resolve(ok);
+      };
+      const onReady = () => done(true);
+      const onEnd = () => done(false);
+      const timer = setTimeout(() => done(false), this.connectTimeoutMs);
+      client.once('ready', onReady);
+      client.once('end', onEnd);
+    });
   }
 
   get shared(): boolean {

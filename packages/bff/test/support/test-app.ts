@@ -113,6 +113,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     timeoutMs: config.runtime.wechat.timeoutMs,
   });
   const built = createApp({ config, db, wechat: wechatClient, logger, clock });
+  await built.limitsReady();
 
   // Every response is parsed with the schema its route declares (errors with the error schema),
   // so the OpenAPI document generated from those schemas cannot drift from what is served.
