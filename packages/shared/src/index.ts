@@ -5,5 +5,7 @@ export * from './rules/tier';
 export * from './rules/points';
 export * from './rules/coupon';
 export * from './rules/pricing';
+export * from './rules/refund';
+export * from './rules/money';
 export * from './code/member-code';
 export * from './api';

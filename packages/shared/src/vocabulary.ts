@@ -26,6 +26,15 @@ export type TemplateSource = z.infer<typeof TemplateSource>;
 export const StaffRole = z.enum(['cashier', 'manager', 'admin']);
 export type StaffRole = z.infer<typeof StaffRole>;
 
+/**
+ * What a refund did with the coupon its order used: `none` (the order used none), `partial` (a
+ * partial refund: the coupon stays used until the order is refunded in full), `restored` (the
+ * refund completed the order and the coupon was still valid: back in the wallet) or `expired` (it
+ * completed the order but the coupon's validity had passed: not given back).
+ */
+export const RefundCouponOutcome = z.enum(['none', 'partial', 'restored', 'expired']);
+export type RefundCouponOutcome = z.infer<typeof RefundCouponOutcome>;
+
 /** What a points-mall item hands over. */
 export const MallItemKind = z.enum(['coupon', 'physical', 'service']);
 export type MallItemKind = z.infer<typeof MallItemKind>;

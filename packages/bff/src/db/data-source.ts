@@ -6,9 +6,17 @@ import { Foundation1732000000000 } from './migrations/1732000000000-foundation';
 import { Counter1732100000000 } from './migrations/1732100000000-counter';
 import { Mall1732200000000 } from './migrations/1732200000000-mall';
 import { Core1732300000000 } from './migrations/1732300000000-core';
-import { StaffThrottle1732420000000 } from './migrations/1732420000000-staff-throttle';
+import { RefundApprovals1732450000000 } from './migrations/1732450000000-refund-approvals';
+import { StaffThrottle1732480000000 } from './migrations/1732480000000-staff-throttle';
 
-export const migrations = [Foundation1732000000000, Counter1732100000000, Mall1732200000000, Core1732300000000, StaffThrottle1732420000000];
+export const migrations = [
+  Foundation1732000000000,
+  Counter1732100000000,
+  Mall1732200000000,
+  Core1732300000000,
+  RefundApprovals1732450000000,
+  StaffThrottle1732480000000,
+];
 
 export interface DbOptions {
   dbUrl: string | null;

@@ -486,6 +486,8 @@ export interface RefundRow {
   growthReversed: number;
   pointsReturned: number;
   couponRestored: number;
+  /** The manager (or admin) of the store who approved it; null when it needed no approval. */
+  approvedBy: string | null;
   createdAt: Date;
 }
 
@@ -503,6 +505,7 @@ export const RefundEntity = new EntitySchema<RefundRow>({
     growthReversed: { type: 'int', name: 'growth_reversed' },
     pointsReturned: { type: 'int', name: 'points_returned' },
     couponRestored: { type: 'int', name: 'coupon_restored' },
+    approvedBy: { ...ref, name: 'approved_by', nullable: true },
     createdAt: at('created_at'),
   },
   indices: [

@@ -5,6 +5,7 @@ import {
   type AuthResponse,
   type CounterLookup,
   type CounterOrder,
+  type CounterOrderDetail,
   type MemberOrder,
   type PersonalDataExport,
   type Pickup,
@@ -102,6 +103,7 @@ export function presentRules(c: LoyaltyConfig): PublicRules {
     dynamicCode: { periodSeconds: c.dynamicCode.periodSeconds },
     wallet: c.wallet,
     mall: c.mall,
+    refunds: c.refunds,
     privacy: c.privacy,
   };
 }
@@ -141,6 +143,17 @@ export function presentOrder(o: OrderRow): Order {
     growthEarned: o.growthEarned,
     refundedCents: o.refundedCents,
     createdAt: o.createdAt.toISOString(),
+  };
+}
+
+/** An order as the till sees it before a refund: what earlier refunds moved and the coupon it used. */
+export function presentCounterOrder(d: { order: OrderRow; coupon: MemberCouponRow | null }): CounterOrderDetail {
+  return {
+    ...presentOrder(d.order),
+    pointsReversed: d.order.pointsReversed,
+    growthReversed: d.order.growthReversed,
+    pointsReturned: d.order.pointsReturned,
+    coupon: d.coupon ? { title: d.coupon.title, validTo: d.coupon.validTo.toISOString() } : null,
   };
 }
 
@@ -313,6 +326,8 @@ export function presentRefund(r: RefundResult): Refund {
     growthReversed: f.growthReversed,
     pointsReturned: f.pointsReturned,
     couponRestored: f.couponRestored === 1,
+    couponOutcome: r.couponOutcome,
+    approvedBy: f.approvedBy,
     order: presentOrder(r.order),
     member: { pointsBalance: r.member.pointsBalance, growth: r.member.growth },
     createdAt: f.createdAt.toISOString(),

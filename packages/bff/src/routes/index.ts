@@ -3,6 +3,7 @@ import type { AnyRoute } from '../http/route';
 import type { TokenService } from '../http/tokens';
 import type { WechatClient } from '../integrations/wechat';
 import type { Services } from '../services';
+import { ManagerApproval } from '../services/refund-approval';
 import { adminRoutes } from './admin/admin.routes';
 import { authRoutes } from './auth/auth.routes';
 import { counterRoutes } from './counter/counter.routes';
@@ -25,7 +26,7 @@ export function allRoutes(s: Services, x: { tokens: TokenService; wechat: Wechat
     ...meRoutes({ members: s.members, coupons: s.coupons, counter: s.counter, mall: s.mall, loyalty, clock }),
     ...mallRoutes({ mall: s.mall, clock }),
     ...staffRoutes({ staff: s.staff, tokens: x.tokens, staffLogin: s.limits.staffLogin, runtime }),
-    ...counterRoutes({ counter: s.counter, mall: s.mall, loyalty, clock }),
+    ...counterRoutes({ counter: s.counter, mall: s.mall, loyalty, clock, approvals: new ManagerApproval(s.staff, x.tokens) }),
     ...adminRoutes({ admin: s.admin, clock }),
   ];
 }

@@ -3,14 +3,19 @@ import {
   parseMemberCode,
   pointsMultiplier,
   priceOrder,
-  refundShare,
+  refundCouponOutcome,
+  refundEffect,
+  refundNeedsManager,
   tierByCode,
   verifyOtp,
   type CounterOrderBody,
   type CounterQuoteBody,
   type LoyaltyConfig,
   type Quote,
+  type RefundApproval,
   type RefundBody,
+  type RefundCouponOutcome,
+  type StaffRole,
 } from '@member/shared';
 import { isDuplicateKey, type Db } from '../db/db';
 import type { MemberCouponRow, MemberRow, OrderRow, RefundRow } from '../db/entities';
@@ -39,10 +44,25 @@ export interface RefundResult {
   refund: RefundRow;
   order: OrderRow;
   member: MemberRow;
+  couponOutcome: RefundCouponOutcome;
   replayed: boolean;
 }
 
+/** Proves that a manager of the till's store approved a refund: their staff id, or a 403 `{needs: 'manager'}`. */
+export interface RefundApprover {
+  approve(till: Till, approval: RefundApproval | undefined): Promise<string>;
+}
+
+/** Staff who approve refunds themselves by making them. */
+const SELF_APPROVING: ReadonlySet<StaffRole> = new Set(['manager', 'admin']);
+
 const lockRefOf = (till: Till) => `store:${till.storeId}`;
+
+/**
+ * The refusal of a refund that needs a manager's approval and has none, the same whatever was
+ * wrong (no approval, a wrong password, an unknown user, a cashier, a manager of another store).
+ */
+export const needsManager = (): DomainError => new DomainError('FORBIDDEN', 'a manager of this store must approve this refund', { needs: 'manager' });
 
 /**
  * The shop counter: identify a member by the dynamic code (server clock), price with the shared
@@ -55,7 +75,7 @@ const lockRefOf = (till: Till) => `store:${till.storeId}`;
 export class CounterService {
   constructor(
     private readonly db: Db,
-    private readonly repos: Pick<Repositories, 'members' | 'orders'>,
+    private readonly repos: Pick<Repositories, 'members' | 'orders' | 'audit'>,
     private readonly points: PointsService,
     private readonly coupons: CouponService,
     private readonly loyalty: LoyaltyConfig,
@@ -258,15 +278,35 @@ export class CounterService {
     return order;
   }
 
+  /** An order of the store with the coupon it used, for the till's refund screen. */
+  async orderDetail(till: Till, ref: { id: string } | { receiptNo: string }): Promise<{ order: OrderRow; coupon: MemberCouponRow | null }> {
+    const order = 'id' in ref ? await this.orderOfStore(till, ref.id) : await this.orderByReceipt(till, ref.receiptNo);
+    const coupons = order.couponId ? await this.coupons.byIds([order.couponId]) : [];
+    return { order, coupon: coupons.at(0) ?? null };
+  }
+
   /**
    * Refunds all or part of an order, once per refund number in the store. Earned points and growth
    * are taken back and spent points given back in proportion (cumulatively, so partial refunds add
-   * up to exactly a full one); the coupon comes back on a full refund if it is still valid. The
-   * balance may go negative. The tier is left alone until the next review.
+   * up to exactly a full one: the shared `refundEffect`); the coupon comes back on the refund that
+   * completes the order if it is still valid. The balance may go negative. The tier is left alone
+   * until the next review.
+   *
+   * A refund that takes the order's refunded total above `refunds.managerApprovalAboveCents`, and
+   * the one that completes the order, needs a manager of the store: the caller, or one approving on
+   * the till (`approver` checks `body.approval` outside the transaction: a password check is slow).
+   * Who approved is recorded on the refund and in the audit log. Replaying a recorded refund (same
+   * number, order and amount) moves nothing and needs no approval.
    */
-  async refund(till: Till, orderId: string, body: RefundBody): Promise<RefundResult> {
+  async refund(till: Till & { role: StaffRole }, orderId: string, body: RefundBody, approver: RefundApprover): Promise<RefundResult> {
     const first = await this.orderOfStore(till, orderId);
+    const aboveCents = this.loyalty.refunds.managerApprovalAboveCents;
+    const selfApproved = SELF_APPROVING.has(till.role) ? till.staffId : null;
     try {
+      // More than is left is refused (422) under the lock whoever approves; a refund that needs no
+      // approval now may need one there, after a concurrent refund: then it is refused below.
+      const askApproval = !selfApproved && first.refundedCents + body.amountCents <= first.dueCents && refundNeedsManager(first, body.amountCents, aboveCents);
+      const approvedBy = selfApproved ?? (askApproval ? await approver.approve(till, body.approval) : null);
       return await this.db.transaction(async () => {
         const locked = await this.points.lock(first.memberId, { withLots: true });
         // Read again under the member lock: refunds of one order are serialised by it.
@@ -284,21 +324,21 @@ export class CounterService {
             refundableCents: order.dueCents - order.refundedCents,
           });
         }
-        const refundedAfter = order.refundedCents + body.amountCents;
-        const full = refundedAfter === order.dueCents;
-        const reverse = refundShare(order.pointsEarned, refundedAfter, order.dueCents) - order.pointsReversed;
-        const ungrow = refundShare(order.growthEarned, refundedAfter, order.dueCents) - order.growthReversed;
-        const giveBack = refundShare(order.pointsUsed, refundedAfter, order.dueCents) - order.pointsReturned;
+        const needsApproval = refundNeedsManager(order, body.amountCents, aboveCents);
+        if (needsApproval && !approvedBy) throw needsManager();
+        const effect = refundEffect(order, body.amountCents);
         const refundId = newId();
         const credits = await this.points.giveBackCredits(
           order.memberId,
           `order:${order.id}:spend`,
           order.pointsReturned,
-          giveBack,
+          effect.pointsReturned,
           `refund:${refundId}:return`,
           'refund_return',
         );
         const returned = credits.reduce((s, c) => s + c.amount, 0);
+        const reverse = effect.pointsReversed;
+        const ungrow = effect.growthReversed;
         const posted = await this.points.post(locked, {
           debits: reverse > 0 ? [{ amount: reverse, reason: 'refund', sourceKey: `refund:${refundId}`, mayGoNegative: true }] : [],
           credits,
@@ -306,7 +346,8 @@ export class CounterService {
         });
         const reversal = { pointsReversed: reverse, growthReversed: ungrow, pointsReturned: returned };
         await this.repos.orders.addReversal(orderId, reversal);
-        const couponRestored = full && order.couponId ? await this.coupons.restore(order.couponId, order.id) : false;
+        const couponRestored = effect.returnsCoupon && order.couponId ? await this.coupons.restore(order.couponId, order.id) : false;
+        const now = this.clock.now();
         const refund: RefundRow = {
           id: refundId,
           orderId,
@@ -316,17 +357,37 @@ export class CounterService {
           amountCents: body.amountCents,
           ...reversal,
           couponRestored: couponRestored ? 1 : 0,
-          createdAt: this.clock.now(),
+          approvedBy: needsApproval ? approvedBy : null,
+          createdAt: now,
         };
         await this.repos.orders.insertRefund(refund);
+        if (refund.approvedBy) {
+          await this.repos.audit.insert({
+            id: newId(),
+            actorId: refund.approvedBy,
+            action: 'refund.approve',
+            targetType: 'order',
+            targetId: orderId,
+            details: JSON.stringify({
+              refundId,
+              refundNo: body.refundNo,
+              amountCents: body.amountCents,
+              completesOrder: effect.completes,
+              storeId: till.storeId,
+              tillStaffId: till.staffId,
+            }),
+            createdAt: now,
+          });
+        }
         const after: OrderRow = {
           ...order,
-          refundedCents: refundedAfter,
+          refundedCents: effect.refundedAfterCents,
           pointsReversed: order.pointsReversed + reverse,
           growthReversed: order.growthReversed + ungrow,
           pointsReturned: order.pointsReturned + returned,
         };
-        return { refund, order: after, member: posted.member, replayed: false };
+        const couponOutcome = refundCouponOutcome(effect, order, couponRestored);
+        return { refund, order: after, member: posted.member, couponOutcome, replayed: false };
       });
     } catch (e) {
       if (!isDuplicateKey(e) && !(e instanceof DomainError)) throw e;
@@ -346,7 +407,10 @@ export class CounterService {
     if (!order) throw new DomainError('NOT_FOUND', 'no such order in this store');
     const member = await this.repos.members.byId(order.memberId);
     if (!member) throw new DomainError('NOT_FOUND', 'member not found');
-    return { refund: prior, order, member, replayed: true };
+    // Only the refund that completed the order (its latest, once it is refunded in full) handled the coupon.
+    const completes = order.refundedCents === order.dueCents && (await this.repos.orders.latestRefundId(orderId)) === prior.id;
+    const couponOutcome = refundCouponOutcome({ completes }, order, prior.couponRestored === 1);
+    return { refund: prior, order, member, couponOutcome, replayed: true };
   }
 
   /** A member's counter orders, newest first, with the store's name. */

@@ -1,3 +1,4 @@
+import { parseYuanToCents } from '@member/shared/rules/money';
 import type { CouponKind } from '@member/shared/vocabulary';
 import { entryOf } from './labels';
 
@@ -24,11 +25,14 @@ export function chineseDate(day: string): string {
   return `${y}年${m}月${d}日`;
 }
 
-/** "12.5" typed on the keypad → 1250 cents; null when it is not a price. */
+/**
+ * "12.5" typed on the keypad → 1250 cents; null when it is not a price. The shared strict rule
+ * (`parseYuanToCents`), allowing what typing passes through: a trailing point ("12."), and at most
+ * seven whole digits (the keypad's display).
+ */
 export function parseYuan(text: string): number | null {
-  if (!/^\d{1,7}(\.\d{0,2})?$/.test(text)) return null;
-  const [whole, frac = ''] = text.split('.');
-  return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
+  if (/^\d{8}/.test(text)) return null;
+  return parseYuanToCents(text.endsWith('.') ? text.slice(0, -1) : text);
 }
 
 /** What a coupon's terms are, in one line; the fields that matter depend on its kind. */

@@ -1,6 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { CouponView, PointsReason, RedemptionStatus } from '@member/shared/vocabulary';
-import { COUPON_VIEW_EMPTY, COUPON_VIEW_HINT, COUPON_VIEW_TEXT, labelOf, PICKUP_STATUS_TEXT, POINTS_REASON_TEXT, REDEMPTION_STATUS_TEXT } from './labels';
+import { CouponView, PointsReason, RedemptionStatus, RefundCouponOutcome } from '@member/shared/vocabulary';
+import {
+  COUPON_VIEW_EMPTY,
+  COUPON_VIEW_HINT,
+  COUPON_VIEW_TEXT,
+  labelOf,
+  PICKUP_STATUS_TEXT,
+  POINTS_REASON_TEXT,
+  REDEMPTION_STATUS_TEXT,
+  REFUND_COUPON_PREVIEW,
+  REFUND_COUPON_RESULT,
+} from './labels';
 
 // The Records make the compiler demand a label for every value; this checks none is left blank or
 // in English, and that the tables still match the vocabulary's values one for one.
@@ -11,6 +21,8 @@ describe.each([
   ['COUPON_VIEW_TEXT', COUPON_VIEW_TEXT, CouponView.options],
   ['COUPON_VIEW_HINT', COUPON_VIEW_HINT, CouponView.options],
   ['COUPON_VIEW_EMPTY', COUPON_VIEW_EMPTY, CouponView.options],
+  ['REFUND_COUPON_PREVIEW', REFUND_COUPON_PREVIEW, RefundCouponOutcome.options],
+  ['REFUND_COUPON_RESULT', REFUND_COUPON_RESULT, RefundCouponOutcome.options],
 ] as [string, Record<string, string>, readonly string[]][])('%s', (_name, table, values) => {
   it('labels exactly the vocabulary’s values', () => {
     expect(Object.keys(table).sort()).toEqual([...values].sort());

@@ -1,4 +1,4 @@
-import type { CouponView, PointsReason, RedemptionStatus } from '@member/shared/vocabulary';
+import type { CouponView, PointsReason, RedemptionStatus, RefundCouponOutcome } from '@member/shared/vocabulary';
 
 /**
  * Chinese labels of the shared vocabulary. Each table is a Record over the vocabulary's type, so a
@@ -56,6 +56,22 @@ export const COUPON_VIEW_EMPTY: Record<CouponView, string> = {
   available: '暂无可用优惠券',
   used: '还没有用过优惠券',
   expired: '没有过期的优惠券',
+};
+
+/** What a refund will do with the order's coupon, on the confirmation sheet (before it happens). */
+export const REFUND_COUPON_PREVIEW: Record<RefundCouponOutcome, string> = {
+  none: '本单未使用优惠券',
+  partial: '部分退款，优惠券暂不退回（整单退完时才退回）',
+  restored: '仍在有效期内，将退回会员券包',
+  expired: '已过有效期，不会退回',
+};
+
+/** What the refund did with the order's coupon, and why, on the result page. */
+export const REFUND_COUPON_RESULT: Record<RefundCouponOutcome, string> = {
+  none: '本单未使用优惠券',
+  partial: '未退回：部分退款，整单退完时才退回',
+  restored: '已退回会员券包',
+  expired: '未退回：优惠券已过有效期',
 };
 
 /**

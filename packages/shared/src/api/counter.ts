@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CouponKind, CouponView, StaffRole } from '../vocabulary';
+import { CouponKind, CouponView, RefundCouponOutcome, StaffRole } from '../vocabulary';
 import { Id, IsoDateTime } from './common';
 import { TierSummary } from './member';
 
@@ -116,14 +116,36 @@ export const CounterOrder = Order.extend({
 });
 export type CounterOrder = z.infer<typeof CounterOrder>;
 
+/**
+ * An order as the till sees it before a refund: with what earlier refunds already moved and the
+ * coupon it used (its validity decides whether a full refund gives it back), so the confirmation
+ * sheet can show what a refund will do with the same rule the BFF applies.
+ */
+export const CounterOrderDetail = Order.extend({
+  pointsReversed: z.number().int(),
+  growthReversed: z.number().int(),
+  pointsReturned: z.number().int(),
+  coupon: z.object({ title: z.string(), validTo: IsoDateTime }).nullable(),
+});
+export type CounterOrderDetail = z.infer<typeof CounterOrderDetail>;
+
 export const OrderIdParams = z.object({ id: Id });
 export const OrdersQuery = z.object({ receiptNo: ReceiptNo });
+
+/**
+ * A manager approving a refund on the till: their username and password (checked like a sign-in),
+ * or a staff token of theirs. Either way a manager (or admin) of the till's own store.
+ */
+export const RefundApproval = z.union([StaffSessionBody, z.object({ token: z.string().min(1).max(2000) }).strict()]);
+export type RefundApproval = z.infer<typeof RefundApproval>;
 
 export const RefundBody = z
   .object({
     refundNo: ReceiptNo,
     /** 0 only for an order whose amount due was 0 (paid entirely by coupon and points). */
     amountCents: z.number().int('amount must be whole cents').min(0).max(1_000_000_000),
+    /** Needed above `refunds.managerApprovalAboveCents` and for a full refund, unless the caller is a manager. */
+    approval: RefundApproval.optional(),
   })
   .strict();
 export type RefundBody = z.infer<typeof RefundBody>;
@@ -137,6 +159,10 @@ export const Refund = z.object({
   growthReversed: z.number().int(),
   pointsReturned: z.number().int(),
   couponRestored: z.boolean(),
+  /** What this refund did with the order's coupon, and why it was or was not given back. */
+  couponOutcome: RefundCouponOutcome,
+  /** The manager who approved it (the caller, when a manager refunded); null when no approval was needed. */
+  approvedBy: Id.nullable(),
   order: Order,
   member: z.object({ pointsBalance: z.number().int(), growth: z.number().int() }),
   createdAt: IsoDateTime,

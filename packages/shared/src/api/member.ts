@@ -161,6 +161,7 @@ export const PublicRules = z.object({
   dynamicCode: z.object({ periodSeconds: z.number() }),
   wallet: z.object({ expiringSoonDays: z.number() }),
   mall: z.object({ maxQuantityPerRedemption: z.number() }),
+  refunds: z.object({ managerApprovalAboveCents: z.number() }),
   privacy: z.object({ consentVersion: z.string() }),
 });
 export type PublicRules = z.infer<typeof PublicRules>;

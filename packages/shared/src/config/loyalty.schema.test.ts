@@ -16,6 +16,7 @@ describe('parseLoyaltyConfig', () => {
     ]);
     expect(c.spend).toEqual({ pointsPerYuan: 100, maxPercentOfDue: 30 });
     expect(c.points.lotLifetimeDays).toBe(365);
+    expect(c.refunds.managerApprovalAboveCents).toBe(10000);
   });
 
   it.each([
@@ -27,6 +28,13 @@ describe('parseLoyaltyConfig', () => {
     ['cap over 100%', (c: RawConfig) => (c.spend.maxPercentOfDue = 130), 'spend.maxPercentOfDue'],
     ['threshold coupon without threshold', (c: RawConfig) => delete c.couponTemplates[1].thresholdCents, 'couponTemplates.1.thresholdCents'],
     ['campaign for unknown tier', (c: RawConfig) => (c.campaigns[1].tiers = ['platinum']), 'campaigns.1.tiers'],
+    ['negative refund approval amount', (c: RawConfig) => (c.refunds.managerApprovalAboveCents = -1), 'refunds.managerApprovalAboveCents'],
+    ['fractional refund approval amount', (c: RawConfig) => (c.refunds.managerApprovalAboveCents = 99.5), 'refunds.managerApprovalAboveCents'],
+    [
+      'no refund approval amount',
+      (c: RawConfig) => delete (c.refunds as Partial<RawConfig['refunds']>).managerApprovalAboveCents,
+      'refunds.managerApprovalAboveCents',
+    ],
   ])('rejects %s with a readable message naming %s', (_name, mutate, path) => {
     const c = clone();
     mutate(c);

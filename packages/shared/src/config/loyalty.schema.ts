@@ -116,6 +116,13 @@ export const LoyaltyConfig = z
       /** How long a coupon chosen in a quote stays reserved for that store. */
       couponLockSeconds: positive,
     }),
+    refunds: z.object({
+      /**
+       * A refund needs a manager's approval on the till when the order's refunded total, counting
+       * it, goes above this many cents; the refund that completes an order always does.
+       */
+      managerApprovalAboveCents: nonNeg,
+    }),
     /** The wallet marks coupons ending within this many days as expiring soon. */
     wallet: z.object({ expiringSoonDays: positive }),
     mall: z.object({ maxQuantityPerRedemption: positive }),

@@ -82,6 +82,12 @@ export class OrderRepository {
     return raw ? refunds.map(raw) : null;
   }
 
+  /** The id of the order's latest refund (ids are time-ordered): after a full refund, the one that completed it. */
+  async latestRefundId(orderId: string): Promise<string | null> {
+    const raw = await this.db.row('SELECT id FROM refunds WHERE order_id = ? ORDER BY id DESC LIMIT 1', [orderId]);
+    return typeof raw?.id === 'string' ? raw.id : null;
+  }
+
   async countRefunds(orderId: string): Promise<number> {
     return numberOf((await this.db.row('SELECT COUNT(*) AS n FROM refunds WHERE order_id = ?', [orderId]))?.n);
   }

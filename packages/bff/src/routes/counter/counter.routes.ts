@@ -3,9 +3,9 @@ import {
   CounterLookupBody,
   CounterOrder,
   CounterOrderBody,
+  CounterOrderDetail,
   CounterQuote,
   CounterQuoteBody,
-  Order,
   OrderIdParams,
   OrdersQuery,
   Paths,
@@ -17,8 +17,8 @@ import {
 } from '@member/shared';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import type { Clock } from '../../lib/clock';
-import { presentLookup, presentOrder, presentOrderResult, presentPickup, presentRefund } from '../../presenters';
-import type { CounterService } from '../../services/counter.service';
+import { presentCounterOrder, presentLookup, presentOrderResult, presentPickup, presentRefund } from '../../presenters';
+import type { CounterService, RefundApprover } from '../../services/counter.service';
 import type { MallService } from '../../services/mall.service';
 
 const tag = 'counter';
@@ -26,7 +26,7 @@ const staff = { audience: 'staff' } as const;
 const manager = { audience: 'staff', roles: ['manager'] } as const;
 
 /** The till: identify by code, quote, record orders and refunds, and hand over mall pickups (managers). */
-export function counterRoutes(d: { counter: CounterService; mall: MallService; loyalty: LoyaltyConfig; clock: Clock }): AnyRoute[] {
+export function counterRoutes(d: { counter: CounterService; mall: MallService; loyalty: LoyaltyConfig; clock: Clock; approvals: RefundApprover }): AnyRoute[] {
   return [
     defineRoute({
       method: 'post',
@@ -85,9 +85,9 @@ export function counterRoutes(d: { counter: CounterService; mall: MallService; l
       summary: 'Find an order of this store by receipt number',
       auth: staff,
       query: OrdersQuery,
-      response: Order,
+      response: CounterOrderDetail,
       errors: ['NOT_FOUND'],
-      handler: async ({ caller, query }) => presentOrder(await d.counter.orderByReceipt(caller, query.receiptNo)),
+      handler: async ({ caller, query }) => presentCounterOrder(await d.counter.orderDetail(caller, { receiptNo: query.receiptNo })),
     }),
     defineRoute({
       method: 'get',
@@ -96,23 +96,24 @@ export function counterRoutes(d: { counter: CounterService; mall: MallService; l
       summary: 'An order of this store',
       auth: staff,
       params: OrderIdParams,
-      response: Order,
+      response: CounterOrderDetail,
       errors: ['NOT_FOUND'],
-      handler: async ({ caller, params }) => presentOrder(await d.counter.orderOfStore(caller, params.id)),
+      handler: async ({ caller, params }) => presentCounterOrder(await d.counter.orderDetail(caller, { id: params.id })),
     }),
     defineRoute({
       method: 'post',
       path: Paths.counterRefunds,
       tag,
-      summary: 'Refund all or part of an order (idempotent per store + refundNo)',
+      summary:
+        'Refund all or part of an order (idempotent per store + refundNo); above the configured amount and for a full refund a manager approves (403 details.needs "manager")',
       auth: staff,
       params: OrderIdParams,
       body: RefundBody,
       response: Refund,
       status: 201,
-      errors: ['NOT_FOUND', 'REFUND_EXCEEDS_ORDER', 'IDEMPOTENCY_MISMATCH'],
+      errors: ['NOT_FOUND', 'REFUND_EXCEEDS_ORDER', 'IDEMPOTENCY_MISMATCH', 'FORBIDDEN', 'RATE_LIMITED'],
       handler: async ({ caller, params, body, replayed }) => {
-        const r = await d.counter.refund(caller, params.id, body);
+        const r = await d.counter.refund(caller, params.id, body, d.approvals);
         if (r.replayed) replayed();
         return presentRefund(r);
       },

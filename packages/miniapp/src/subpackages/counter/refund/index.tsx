@@ -1,83 +1,92 @@
 import { useState } from 'react';
 import { View, Text } from '@tarojs/components';
+import Taro from '@tarojs/taro';
 import { Button, Input } from '@nutui/nutui-react-taro';
-import type { Order, Refund } from '@member/shared/api';
+import type { CounterOrderDetail, Refund } from '@member/shared/api';
+import { api } from '../../../services/api';
 import { staffApi } from '../../../services/staff';
-import { parseYuan, thousands, yuan } from '../../../services/format';
+import { yuan } from '../../../services/format';
+import { asksForManager, refundableCents, refundAmount, refundPreview, type RefundPreview } from '../../../services/refund-preview';
 import { useAction } from '../../../hooks/use-action';
+import { useAsync } from '../../../hooks/use-async';
+import { useStaffSession } from '../../../hooks/use-staff-session';
+import { RefundResult } from '../components/refund-result';
+import { RefundSheet } from '../components/refund-sheet';
 import '../counter.css';
 
-/** Refund by receipt number: full by default, or a part; each refund has its own number. */
+const COUNTER_URL = '/subpackages/counter/counter/index';
+
+/**
+ * Refund by receipt number: find the order, type the amount (the rest by default) and a refund
+ * number, check it on the confirmation sheet (where a manager approves when needed), then the result.
+ */
 export default function RefundPage() {
+  const session = useStaffSession();
+  // The approval threshold: the sheet asks a manager up front when the rules say so.
+  const rules = useAsync(api.rules);
   const [receiptNo, setReceiptNo] = useState('');
-  const [order, setOrder] = useState<Order | null>(null);
+  const [order, setOrder] = useState<CounterOrderDetail | null>(null);
   const [amountText, setAmountText] = useState('');
   const [refundNo, setRefundNo] = useState('');
+  const [preview, setPreview] = useState<RefundPreview | null>(null);
   const [result, setResult] = useState<Refund | null>(null);
-  // Finding and refunding share one busy flag and one message line.
-  const action = useAction((work: () => Promise<void>) => work());
+  const find = useAction(async (no: string) => {
+    const o = await staffApi.orderByReceipt(no);
+    setOrder(o);
+    setAmountText((refundableCents(o) / 100).toFixed(2));
+    setRefundNo('');
+  });
 
-  const find = () =>
-    action.run(async () => {
-      const o = await staffApi.orderByReceipt(receiptNo.trim());
-      setOrder(o);
-      setAmountText(((o.dueCents - o.refundedCents) / 100).toFixed(2));
-    });
-
-  const submit = async () => {
+  const review = () => {
     if (!order) return;
-    const amountCents = parseYuan(amountText);
-    if (amountCents === null) {
-      action.setError('请输入正确的金额');
+    const amount = refundAmount(order, amountText);
+    if ('error' in amount) {
+      find.setError(amount.error);
       return;
     }
-    await action.run(async () => setResult(await staffApi.refund(order.id, { refundNo: refundNo.trim(), amountCents })));
+    find.setError(null);
+    setPreview(refundPreview(order, amount.cents, new Date()));
   };
+
+  if (!session) return null;
 
   if (result) {
     return (
       <View className='page counter-page'>
-        <View className='panel' data-testid='refund-result'>
-          <View className='panel-title'>退款成功</View>
-          <View className='receipt-big'>{yuan(result.amountCents)}</View>
-          <View className='receipt-line'>
-            <Text>扣回积分</Text>
-            <Text>-{thousands(result.pointsReversed)}</Text>
-          </View>
-          <View className='receipt-line'>
-            <Text>退回抵扣积分</Text>
-            <Text>+{thousands(result.pointsReturned)}</Text>
-          </View>
-          <View className='receipt-line'>
-            <Text>扣回成长值</Text>
-            <Text>-{thousands(result.growthReversed)}</Text>
-          </View>
-          <View className='receipt-line'>
-            <Text>优惠券</Text>
-            <Text>{result.couponRestored ? '已退回' : '未使用或已过期'}</Text>
-          </View>
-          <View className='receipt-line'>
-            <Text>会员积分余额</Text>
-            <Text>{thousands(result.member.pointsBalance)}</Text>
-          </View>
-        </View>
+        <RefundResult
+          refund={result}
+          onOrder={() => {
+            setResult(null);
+            void find.run(result.order.receiptNo);
+          }}
+          onCounter={() => void Taro.redirectTo({ url: COUNTER_URL })}
+        />
       </View>
     );
   }
 
+  const left = order ? refundableCents(order) : 0;
   return (
     <View className='page counter-page'>
       <View className='panel'>
         <View className='panel-title'>查找订单</View>
         <View className='field'>
-          <Input placeholder='收银小票号' value={receiptNo} onChange={setReceiptNo} />
+          <Input className='refund-receipt' placeholder='收银小票号' value={receiptNo} onChange={setReceiptNo} />
         </View>
-        <Button className='wide' type='primary' block loading={action.busy && !order} disabled={!receiptNo.trim()} onClick={() => void find()}>
+        <Button
+          className='wide'
+          data-testid='find-order'
+          type='primary'
+          block
+          loading={find.busy}
+          disabled={!receiptNo.trim()}
+          onClick={() => void find.run(receiptNo.trim())}
+        >
           查找
         </Button>
       </View>
       {order ? (
-        <View className='panel'>
+        <View className='panel' data-testid='refund-order'>
           <View className='panel-title'>小票 {order.receiptNo}</View>
           <View className='receipt-line'>
             <Text>实付</Text>
@@ -85,20 +94,50 @@ export default function RefundPage() {
           </View>
           <View className='receipt-line'>
             <Text>已退</Text>
-            <Text>{yuan(order.refundedCents)}</Text>
+            <Text data-testid='order-refunded'>{yuan(order.refundedCents)}</Text>
           </View>
-          <View className='field'>
-            <Input type='digit' placeholder='退款金额（元）' value={amountText} onChange={setAmountText} />
+          <View className='receipt-line'>
+            <Text>优惠券</Text>
+            <Text>{order.coupon ? order.coupon.title : '未使用'}</Text>
           </View>
-          <View className='field'>
-            <Input placeholder='退款单号（必填）' value={refundNo} onChange={setRefundNo} />
-          </View>
-          <Button className='wide' type='primary' block loading={action.busy} disabled={!refundNo.trim()} onClick={() => void submit()}>
-            确认退款
-          </Button>
+          {left > 0 || order.refundedCents === 0 ? (
+            <>
+              <View className='field'>
+                {/* Plain text, parsed strictly: a numeric field would drop the "e" of "1e9" and refund ¥19. */}
+                <Input className='refund-amount' placeholder='退款金额（元）' value={amountText} onChange={setAmountText} />
+              </View>
+              <View className='field'>
+                <Input className='refund-no' placeholder='退款单号（必填）' maxLength={64} value={refundNo} onChange={setRefundNo} />
+              </View>
+              <Button className='wide' data-testid='refund-review' type='primary' block disabled={!refundNo.trim()} onClick={review}>
+                核对退款
+              </Button>
+            </>
+          ) : (
+            <View className='muted' data-testid='order-fully-refunded'>
+              这笔订单已全额退款
+            </View>
+          )}
         </View>
       ) : null}
-      {action.error ? <View className='form-error'>{action.error}</View> : null}
+      {find.error ? (
+        <View className='form-error' data-testid='refund-page-error'>
+          {find.error}
+        </View>
+      ) : null}
+      {order && preview ? (
+        <RefundSheet
+          order={order}
+          refundNo={refundNo.trim()}
+          preview={preview}
+          asksManager={asksForManager(order, preview.amountCents, session.staff.role, rules.data?.refunds.managerApprovalAboveCents ?? null)}
+          onDone={(r) => {
+            setPreview(null);
+            setResult(r);
+          }}
+          onCancel={() => setPreview(null)}
+        />
+      ) : null}
     </View>
   );
 }

@@ -7,8 +7,8 @@ import { columnsFor } from './1732000000000-foundation';
  * rate-limit store (memory, or Redis shared by every instance), so `failed_attempts` and
  * `locked_until` go. Locks in force when this runs are dropped with them.
  */
-export class StaffThrottle1732420000000 implements MigrationInterface {
-  name = 'StaffThrottle1732420000000';
+export class StaffThrottle1732480000000 implements MigrationInterface {
+  name = 'StaffThrottle1732480000000';
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.dropColumn('staff', 'locked_until');

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { scenes } from '@member/bff/testing';
+import { ARTIFACTS, launchChromium, phonePage, registerOnPhone, staffSignIn, startBff, storedSession, withServices, type RunningBff } from './support';
+
+let bff: RunningBff;
+let browser: Browser | undefined;
+let phone: Page; // the member's phone
+let till: Page; // the cashier's device
+
+const STORE = '徐汇店';
+const CASHIER = { username: 'refund-cashier', password: 'till-password-2' };
+const MANAGER = { username: 'refund-manager', password: 'manager-password-2' };
+
+beforeAll(async () => {
+  bff = await startBff();
+  await withServices(bff, async (s) => {
+    await scenes.staff(s, { store: STORE, ...CASHIER, role: 'cashier' });
+    await scenes.staff(s, { store: STORE, ...MANAGER, role: 'manager' });
+  });
+  browser = await launchChromium();
+  phone = await phonePage(browser);
+  till = await phonePage(browser);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  // beforeAll may have failed before starting it.
+  await (bff as RunningBff | undefined)?.stop();
+});
+
+const on = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first();
+
+async function call<T>(method: string, url: string, token: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${bff.url}${url}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { data: T }).data;
+}
+
+describe('a refund over the set amount, approved by the manager on the till', () => {
+  it('the member pays ¥200 with the first-order coupon (¥170 paid)', async () => {
+    await registerOnPhone(phone, bff, '退款测试');
+    const { token } = await storedSession(phone);
+    const coupons = await call<{ id: string; title: string }[]>('GET', '/api/v1/me/coupons', token);
+    const firstOrder = coupons.find((c) => c.title === '首单满100减30')!;
+    const { code } = await call<{ code: string }>('GET', '/api/v1/me/code', token);
+    const staff = await fetch(`${bff.url}/api/v1/staff/sessions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(CASHIER),
+    });
+    const cashierToken = ((await staff.json()) as { data: { token: string } }).data.token;
+    const order = await call<{ dueCents: number }>('POST', '/api/v1/counter/orders', cashierToken, {
+      code,
+      amountCents: 20000,
+      couponId: firstOrder.id,
+      receiptNo: 'POS-R-0001',
+    });
+    expect(order.dueCents).toBe(17000);
+    await phone.reload();
+    await on(phone, 'member-card').waitFor();
+    expect(await on(phone, 'coupon-count').innerText()).toBe('1 张');
+  });
+
+  it('the cashier finds the order; a sloppy amount is refused, never read as another number', async () => {
+    await staffSignIn(till, bff, CASHIER.username, CASHIER.password);
+    await on(till, 'lookup').waitFor();
+    await till.goto(`${bff.url}/#/subpackages/counter/refund/index`);
+    await till.locator('.refund-receipt input').fill('POS-R-0001');
+    await on(till, 'find-order').click();
+    await on(till, 'refund-order').waitFor();
+    expect(await till.locator('.refund-amount input').inputValue()).toBe('170.00');
+    await till.locator('.refund-no input').fill('RF-R-0001');
+    await till.locator('.refund-amount input').fill('1e9');
+    expect(await till.locator('.refund-amount input').inputValue()).toBe('1e9');
+    await on(till, 'refund-review').click();
+    expect(await on(till, 'refund-page-error').innerText()).toBe('请输入正确的金额，如 12 或 12.50');
+    expect(await till.locator('[data-testid="refund-sheet"]').count()).toBe(0);
+  });
+
+  it('the sheet shows what the refund will do and asks for the manager', async () => {
+    await till.locator('.refund-amount input').fill('170');
+    await on(till, 'refund-review').click();
+    await on(till, 'refund-sheet').waitFor();
+    expect(await on(till, 'sheet-amount').innerText()).toBe('¥170');
+    expect(await on(till, 'sheet-points-reversed').innerText()).toBe('-170');
+    expect(await on(till, 'sheet-coupon').innerText()).toBe('首单满100减30：仍在有效期内，将退回会员券包');
+    await on(till, 'manager-approval').waitFor();
+    expect(await on(till, 'refund-submit').innerText()).toBe('经理授权并退款');
+    await till.screenshot({ path: path.join(ARTIFACTS, 'refund-sheet.png'), fullPage: true });
+  });
+
+  it('a wrong manager password is refused on the sheet, and the cashier stays signed in', async () => {
+    await till.locator('.manager-username input').fill(MANAGER.username);
+    await till.locator('.manager-password input').fill('not-the-password');
+    await on(till, 'refund-submit').click();
+    await on(till, 'refund-error').waitFor();
+    expect(await on(till, 'refund-error').innerText()).toBe('授权未通过：账号或密码错误，或不是本店经理');
+    expect(await on(till, 'refund-sheet').isVisible()).toBe(true);
+  });
+
+  it('the manager signs in on the sheet; the refund is recorded and the coupon is back', async () => {
+    await till.locator('.manager-password input').fill(MANAGER.password);
+    await on(till, 'refund-submit').click();
+    await on(till, 'refund-result').waitFor();
+    expect(await on(till, 'result-amount').innerText()).toBe('¥170');
+    expect(await on(till, 'result-points-reversed').innerText()).toBe('-170');
+    expect(await on(till, 'result-coupon').innerText()).toBe('已退回会员券包');
+    expect(await on(till, 'result-order-state').innerText()).toBe('已全额退款');
+    expect(await on(till, 'back-to-counter').isVisible()).toBe(true);
+    await till.screenshot({ path: path.join(ARTIFACTS, 'refund-result.png'), fullPage: true });
+
+    // Back to the order: refunded in full, nothing more to refund.
+    await on(till, 'back-to-order').click();
+    await on(till, 'order-fully-refunded').waitFor();
+    expect(await on(till, 'order-refunded').innerText()).toBe('¥170');
+
+    // The member's wallet has the coupon again.
+    await phone.reload();
+    await on(phone, 'member-card').waitFor();
+    expect(await on(phone, 'coupon-count').innerText()).toBe('2 张');
+  });
+});
