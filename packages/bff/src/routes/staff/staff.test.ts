@@ -76,6 +76,32 @@ describe('POST /api/v1/staff/sessions', () => {
     expect((await signIn(t, s.username, 'guess', '192.0.2.200')).status).toBe(401);
   });
 
+  it("a cashier guessing the manager's password on the refund sheet locks only their own till", async () => {
+    const [rogue, honest, manager] = [await t.staff('cashier'), await t.staff('cashier'), await t.staff('manager')];
+    const [rogueTill, honestTill] = ['203.0.113.90', '198.51.100.90'];
+    const paid = async (by: typeof rogue, from: string) => {
+      const m = await t.memberWith('normal', 0);
+      const body = { code: t.codeOf(m), amountCents: 50000, receiptNo: `R${Date.now()}${Math.random().toString().slice(2, 8)}` };
+      return (await t.http.post('/api/v1/counter/orders').set(by.auth).set('X-Forwarded-For', from).send(body).expect(201)).body.data as { id: string };
+    };
+    const refund = (by: typeof rogue, from: string, orderId: string, password: string) =>
+      t.http
+        .post(`/api/v1/counter/orders/${orderId}/refunds`)
+        .set(by.auth)
+        .set('X-Forwarded-For', from)
+        .send({ refundNo: 'RF1', amountCents: 20000, approval: { username: manager.username, password } });
+
+    const target = await paid(rogue, rogueTill);
+    const answers: number[] = [];
+    for (let i = 0; i < perAddress.freeFailures; i++) answers.push((await refund(rogue, rogueTill, target.id, `guess-${i}`)).status);
+    expect(answers).toEqual([...Array<number>(perAddress.freeFailures - 1).fill(403), 429]);
+
+    // At another till the manager approves, and signs in, as usual.
+    const order = await paid(honest, honestTill);
+    expect((await refund(honest, honestTill, order.id, PASSWORD).expect(201)).body.data.approvedBy).toBe(manager.id);
+    await signIn(t, manager.username, PASSWORD, honestTill).expect(200);
+  });
+
   it('stores a scrypt hash, not the password', async () => {
     const row = await t.dataSource.query('SELECT password_hash AS h FROM staff WHERE username = ?', [cashier.username]);
     expect(row[0].h).toMatch(/^scrypt\$1024\$8\$1\$/);
