@@ -30,6 +30,7 @@ import { createLogger } from '../src/http/logging';
 import { TokenService } from '../src/http/tokens';
 import type { WechatClient } from '../src/integrations/wechat';
 import { systemClock } from '../src/lib/clock';
+import { LimiterStore } from '../src/lib/rate-limit';
 import { newCodeSecret, newId, randomDigits } from '../src/lib/ids';
 import { createServices } from '../src/services';
 
@@ -84,6 +85,8 @@ async function prepare(dbUrl: string, secrets: { APP_SECRET: string; DATA_KEY: s
       dataKey: config.dataKey,
       wechat: noWechat,
       logger: createLogger('silent'),
+      limiterStore: LimiterStore.memory(),
+      rawPhoneAllowed: false,
     });
     const tokens = new TokenService(config.appSecret);
     const memberTokens: string[] = [];

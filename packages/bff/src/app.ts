@@ -11,12 +11,13 @@ import { mountRoutes } from './http/router';
 import { TokenService } from './http/tokens';
 import type { WechatClient } from './integrations/wechat';
 import { systemClock, type Clock } from './lib/clock';
+import { LimiterStore } from './lib/rate-limit';
 import { allRoutes } from './routes';
 import { mountSystemEndpoints } from './routes/system/endpoints';
 import { createServices, type Services } from './services';
 
 export interface AppDeps {
-  config: Pick<AppConfig, 'loyalty' | 'runtime' | 'appSecret' | 'dataKey' | 'devLogin' | 'env'>;
+  config: Pick<AppConfig, 'loyalty' | 'runtime' | 'appSecret' | 'dataKey' | 'devLogin' | 'env' | 'redisUrl'>;
   db: Db;
   wechat: WechatClient;
   logger: Logger;
@@ -28,6 +29,10 @@ export interface App {
   services: Services;
   routes: AnyRoute[];
   tokens: TokenService;
+  /** Whether rate limits can count where configured (Redis connected); false after its connect timeout. */
+  limitsReady: () => Promise<boolean>;
+  /** Releases what the app holds besides the database (the Redis connection of its rate limits). */
+  close: () => Promise<void>;
 }
 
 /**
@@ -36,6 +41,7 @@ export interface App {
 export function createApp(deps: AppDeps): App {
   const { config, db, logger } = deps;
   const tokens = new TokenService(config.appSecret);
+  const limiterStore = config.redisUrl ? LimiterStore.redis({ url: config.redisUrl, ...config.runtime.redis }, logger) : LimiterStore.memory();
   const services = createServices({
     db,
     loyalty: config.loyalty,
@@ -44,6 +50,8 @@ export function createApp(deps: AppDeps): App {
     dataKey: config.dataKey,
     wechat: deps.wechat,
     logger,
+    limiterStore,
+    rawPhoneAllowed: config.env !== 'production',
   });
   const routes = allRoutes(services, { tokens, wechat: deps.wechat, config });
 
@@ -71,5 +79,5 @@ export function createApp(deps: AppDeps): App {
   mountSystemEndpoints(router, routes, () => db.ping());
   mountRoutes(router, routes, { db, tokens, staffAccess: services.staff, idempotencyRecords: services.repos.idempotency });
   app.use(router.routes());
-  return { app, services, routes, tokens };
+  return { app, services, routes, tokens, limitsReady: () => limiterStore.ready(), close: () => limiterStore.close() };
 }

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   logger.info({ db: config.dbUrl ? 'mysql' : 'sqlite', migrations: applied.map((m) => m.name) }, 'database ready');
   const db = new Db(dataSource, config.runtime.db.deadlockRetries);
   const wechat = new HttpWechatClient({ ...config.wechat });
-  const { app, services } = createApp({ config, db, wechat, logger });
+  const { app, services, limitsReady, close } = createApp({ config, db, wechat, logger });
+  // With REDIS_URL, limits count in Redis once it is connected (in memory until then: see lib/rate-limit.ts).
+  if (config.redisUrl && !(await limitsReady())) logger.warn('starting without redis: rate limits count in memory until it answers');
   // Pictures of the demo catalogue (mall items may also point at any https URL).
   app.use(serveStatic(path.resolve(__dirname, '../assets'), '/assets'));
   if (config.staticDir) {
@@ -31,12 +33,15 @@ async function main(): Promise<void> {
   const handle = app.callback();
   const server = createServer((req, res) => void handle(req, res));
   server.listen(config.port, config.host, () => {
-    logger.info({ url: `http://${config.host}:${config.port}`, devLogin: config.devLogin, h5: Boolean(config.staticDir) }, 'member-center BFF listening');
+    logger.info(
+      { url: `http://${config.host}:${config.port}`, devLogin: config.devLogin, h5: Boolean(config.staticDir), sharedLimits: Boolean(config.redisUrl) },
+      'member-center BFF listening',
+    );
   });
   const stop = () => {
     logger.info('shutting down');
     jobs.stop();
-    server.close(() => void dataSource.destroy().then(() => process.exit(0)));
+    server.close(() => void Promise.allSettled([close(), dataSource.destroy()]).then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.on('SIGINT', stop);

@@ -39,6 +39,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...secrets, LOYALTY_CONFIG: file })).toThrow(/Invalid loyalty configuration in .*loyalty\.json:\n {2}- spend\.maxPercentOfDue/);
   });
 
+  it('refuses staff sign-in throttles that make no sense, naming the setting', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mc-config-'));
+    const raw = JSON.parse(readFileSync(path.join(REPO_ROOT, 'config/runtime.json'), 'utf8'));
+    raw.staffAuth.perAddress.lockSeconds = raw.staffAuth.perAddress.maxLockSeconds + 1;
+    raw.staffAuth.perUsername.maxDelayMs = 60_000;
+    const file = path.join(dir, 'runtime.json');
+    writeFileSync(file, JSON.stringify(raw));
+    expect(() => loadConfig({ ...secrets, RUNTIME_CONFIG: file })).toThrow(
+      /staffAuth\.perAddress\.lockSeconds: lockSeconds must not exceed maxLockSeconds[\s\S]*staffAuth\.perUsername\.maxDelayMs/,
+    );
+  });
+
+  it('shares limits through Redis only when REDIS_URL is a redis:// URL', () => {
+    expect(loadConfig({ ...secrets }).redisUrl).toBeNull();
+    expect(loadConfig({ ...secrets, REDIS_URL: 'redis://127.0.0.1:6379/2' }).redisUrl).toBe('redis://127.0.0.1:6379/2');
+    expect(() => loadConfig({ ...secrets, REDIS_URL: 'http://cache:6379' })).toThrow(/REDIS_URL: REDIS_URL must be a redis:\/\/ \(or rediss:\/\/\) URL/);
+  });
+
   it('generates development secrets once and keeps them across restarts', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mc-data-'));
     const a = loadConfig({ DATA_DIR: dir });

@@ -4,6 +4,7 @@ import { Db } from '../db/db';
 import { createLogger } from '../http/logging';
 import { HttpWechatClient } from '../integrations/wechat';
 import type { Clock } from '../lib/clock';
+import { LimiterStore } from '../lib/rate-limit';
 import { createServices, type Services } from '../services';
 
 /** Opens the configured database (running migrations) and wires the services, for command-line tools. */
@@ -19,6 +20,9 @@ export async function bootstrap(clock: Clock): Promise<{ config: AppConfig; serv
     dataKey: config.dataKey,
     wechat: new HttpWechatClient(config.wechat),
     logger: createLogger(config.logLevel),
+    // A command-line tool signs in no one from outside: its limits need not be shared.
+    limiterStore: LimiterStore.memory(),
+    rawPhoneAllowed: config.env !== 'production',
   });
   return { config, services, close: () => dataSource.destroy() };
 }

@@ -29,11 +29,24 @@ export const RuntimeConfig = z.object({
     phoneNumber: limit,
     /** Wrong member codes typed or scanned at a till, per staff member and per store. */
     invalidCodes: z.object({ perStaff: limit, perStore: limit }),
+    /**
+     * Registrations that carry a phone number (raw or a WeChat phone code), per member token and
+     * per client address: whether a number is taken is never free to ask.
+     */
+    registrationWithPhone: z.object({ perMember: limit, perAddress: limit }),
+  }),
+  /**
+   * Where limits are counted when `REDIS_URL` is set: every key starts with `keyPrefix` (several
+   * deployments or test runs can share one Redis), and a command that has no answer within
+   * `commandTimeoutMs` falls back to this instance's memory (see lib/rate-limit.ts).
+   */
+  redis: z.object({
+    keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." or "-" (1–64)'),
+    connectTimeoutMs: z.number().int().min(100).max(60_000),
+    commandTimeoutMs: z.number().int().min(10).max(10_000),
   }),
   wechat: z.object({ baseUrl: z.url(), timeoutMs: z.number().int().positive() }),
   staffAuth: z.object({
-    maxFailedAttempts: z.number().int().positive(),
-    lockoutSeconds: z.number().int().positive(),
     /** scrypt cost N (power of two); 32768 ≈ 32 MB and tens of milliseconds per hash. */
     scryptCost: z
       .number()
@@ -41,6 +54,37 @@ export const RuntimeConfig = z.object({
       .min(1024)
       .max(1_048_576)
       .refine((n) => (n & (n - 1)) === 0, 'must be a power of two'),
+    /**
+     * Wrong passwords per username and client address: the `freeFailures`-th locks that pair for
+     * `lockSeconds`, each further one doubles the lock up to `maxLockSeconds`; the count is
+     * forgotten `forgetAfterSeconds` after its first failure, or on a success from that address.
+     */
+    perAddress: z
+      .object({
+        freeFailures: z.number().int().min(1).max(100),
+        lockSeconds: z.number().int().min(1),
+        maxLockSeconds: z.number().int().min(1).max(86_400),
+        forgetAfterSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(30 * 86_400),
+      })
+      .refine((a) => a.lockSeconds <= a.maxLockSeconds, { message: 'lockSeconds must not exceed maxLockSeconds', path: ['lockSeconds'] })
+      .refine((a) => a.maxLockSeconds <= a.forgetAfterSeconds, { message: 'maxLockSeconds must not exceed forgetAfterSeconds', path: ['maxLockSeconds'] }),
+    /**
+     * Wrong passwords per username from every address together: past `freeFailures` within
+     * `windowSeconds`, every attempt at that username (the right password too) is answered
+     * `delayStepMs` later per failure beyond, at most `maxDelayMs`. It slows, it never locks.
+     */
+    perUsername: z
+      .object({
+        freeFailures: z.number().int().min(1).max(10_000),
+        windowSeconds: z.number().int().min(1).max(86_400),
+        delayStepMs: z.number().int().min(1).max(10_000),
+        maxDelayMs: z.number().int().min(1).max(10_000),
+      })
+      .refine((u) => u.delayStepMs <= u.maxDelayMs, { message: 'delayStepMs must not exceed maxDelayMs', path: ['delayStepMs'] }),
   }),
   db: z.object({ poolSize: z.number().int().min(1).max(500), deadlockRetries: z.number().int().min(0).max(10) }),
   jobs: z.object({ pointsExpiryBatch: z.number().int().positive() }),
@@ -64,6 +108,10 @@ const Env = z.object({
   WECHAT_APPID: z.string().optional(),
   WECHAT_SECRET: z.string().optional(),
   WECHAT_BASE_URL: z.url().optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/[^\s]+$/, 'REDIS_URL must be a redis:// (or rediss://) URL')
+    .optional(),
   DEV_LOGIN: boolish.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOYALTY_CONFIG: z.string().default(path.join(REPO_ROOT, 'config/loyalty.json')),
@@ -78,6 +126,8 @@ export interface AppConfig {
   /** mysql://… (mariadb://… for a MariaDB server) or null for the embedded SQLite database at `sqlitePath`. */
   dbUrl: string | null;
   sqlitePath: string;
+  /** redis://… shared by every instance for rate limits, or null to count in each instance's memory. */
+  redisUrl: string | null;
   appSecret: string;
   dataKey: Buffer;
   wechat: { appId: string; secret: string; baseUrl: string; timeoutMs: number };
@@ -137,6 +187,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST,
     dbUrl: env.DB_URL ?? null,
     sqlitePath: path.join(env.DATA_DIR, 'member-center.sqlite'),
+    redisUrl: env.REDIS_URL ?? null,
     appSecret: env.APP_SECRET ?? secrets.appSecret,
     dataKey: Buffer.from(env.DATA_KEY ?? secrets.dataKey, 'hex'),
     wechat: {

@@ -7,8 +7,16 @@ import { Counter1732100000000 } from './migrations/1732100000000-counter';
 import { Mall1732200000000 } from './migrations/1732200000000-mall';
 import { Core1732300000000 } from './migrations/1732300000000-core';
 import { RefundApprovals1732450000000 } from './migrations/1732450000000-refund-approvals';
+import { StaffThrottle1732480000000 } from './migrations/1732480000000-staff-throttle';
 
-export const migrations = [Foundation1732000000000, Counter1732100000000, Mall1732200000000, Core1732300000000, RefundApprovals1732450000000];
+export const migrations = [
+  Foundation1732000000000,
+  Counter1732100000000,
+  Mall1732200000000,
+  Core1732300000000,
+  RefundApprovals1732450000000,
+  StaffThrottle1732480000000,
+];
 
 export interface DbOptions {
   dbUrl: string | null;

@@ -297,8 +297,6 @@ export interface StaffRow {
   username: string;
   passwordHash: string;
   role: StaffRole;
-  failedAttempts: number;
-  lockedUntil: Date | null;
   disabledAt: Date | null;
   createdAt: Date;
 }
@@ -312,8 +310,6 @@ export const StaffEntity = new EntitySchema<StaffRow>({
     username: { type: 'varchar', length: 64 },
     passwordHash: { type: 'varchar', length: 255, name: 'password_hash' },
     role: { type: 'varchar', length: 16 },
-    failedAttempts: { type: 'int', name: 'failed_attempts', default: 0 },
-    lockedUntil: at('locked_until', true),
     disabledAt: at('disabled_at', true),
     createdAt: at('created_at'),
   },

@@ -45,6 +45,8 @@ export interface HandlerInput<A extends AuthSpec, B, Q, P> {
   idempotencyKey: string | null;
   /** Marks the reply as a replay of an earlier request (sets `Idempotent-Replayed: true`). */
   replayed: () => void;
+  /** The client's address (behind a trusted proxy, from X-Forwarded-For: `http.trustProxy`). */
+  clientAddress: string;
 }
 
 /**
@@ -110,6 +112,7 @@ export interface AnyRoute {
     params: unknown;
     idempotencyKey: string | null;
     replayed: () => void;
+    clientAddress: string;
   }) => Promise<unknown>;
 }
 

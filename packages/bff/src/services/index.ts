@@ -4,7 +4,7 @@ import type { RuntimeConfig } from '../config/config';
 import type { Db } from '../db/db';
 import type { MemberRow } from '../db/entities';
 import { createRepositories } from '../db/repositories';
-import { RateLimit } from '../lib/rate-limit';
+import { Backoff, RateLimit, Slowdown, type LimiterStore } from '../lib/rate-limit';
 import type { WechatClient } from '../integrations/wechat';
 import type { Clock } from '../lib/clock';
 import { FieldCrypto } from '../lib/crypto';
@@ -27,24 +27,42 @@ export interface ServiceDeps {
   dataKey: Buffer;
   wechat: WechatClient;
   logger: Logger;
+  /** Where every rate limit counts: this instance's memory, or Redis shared by every instance. */
+  limiterStore: LimiterStore;
+  /** Whether registration may bind a typed phone number with no WeChat proof (never in production). */
+  rawPhoneAllowed: boolean;
 }
 
 /** Every use case, wired once per app over one set of repositories. */
 export function createServices(d: ServiceDeps) {
   const repos = createRepositories(d.db);
   const crypto = new FieldCrypto(d.dataKey);
+  const rl = d.runtime.rateLimits;
+  const store = d.limiterStore;
   const limits = {
-    memberLogin: RateLimit.of(d.runtime.rateLimits.memberLogin),
-    devLogin: RateLimit.of(d.runtime.rateLimits.devLogin),
-    staffLogin: RateLimit.of(d.runtime.rateLimits.staffLogin),
-    phoneNumber: RateLimit.of(d.runtime.rateLimits.phoneNumber),
-    invalidCodesPerStaff: RateLimit.of(d.runtime.rateLimits.invalidCodes.perStaff),
-    invalidCodesPerStore: RateLimit.of(d.runtime.rateLimits.invalidCodes.perStore),
+    memberLogin: RateLimit.of(store, 'member-login', rl.memberLogin),
+    devLogin: RateLimit.of(store, 'dev-login', rl.devLogin),
+    staffLogin: RateLimit.of(store, 'staff-login', rl.staffLogin),
+    phoneNumber: RateLimit.of(store, 'phone-number', rl.phoneNumber),
+    invalidCodesPerStaff: RateLimit.of(store, 'invalid-codes-staff', rl.invalidCodes.perStaff),
+    invalidCodesPerStore: RateLimit.of(store, 'invalid-codes-store', rl.invalidCodes.perStore),
+    registrationWithPhonePerMember: RateLimit.of(store, 'registration-phone-member', rl.registrationWithPhone.perMember),
+    registrationWithPhonePerAddress: RateLimit.of(store, 'registration-phone-address', rl.registrationWithPhone.perAddress),
+    staffSignInPerAddress: new Backoff(store, 'staff-sign-in-address', d.runtime.staffAuth.perAddress),
+    staffSignInPerUsername: new Slowdown(store, 'staff-sign-in-username', d.runtime.staffAuth.perUsername),
   };
   const points = new PointsService(d.db, repos.members, repos.points, d.loyalty, d.clock);
   const coupons = new CouponService(repos.coupons, d.loyalty, d.clock);
-  const members = new MemberService(d.db, repos, points, d.loyalty, d.clock, crypto, d.wechat, limits.phoneNumber);
-  const staff = new StaffService(repos.staff, { staffAuth: d.runtime.staffAuth, revocationCacheSeconds: d.runtime.auth.staffRevocationCacheSeconds }, d.clock);
+  const members = new MemberService(d.db, repos, points, d.loyalty, d.clock, crypto, d.wechat, {
+    phoneNumber: limits.phoneNumber,
+    withPhonePerMember: limits.registrationWithPhonePerMember,
+    withPhonePerAddress: limits.registrationWithPhonePerAddress,
+    rawPhoneAllowed: d.rawPhoneAllowed,
+  });
+  const staff = new StaffService(repos.staff, { staffAuth: d.runtime.staffAuth, revocationCacheSeconds: d.runtime.auth.staffRevocationCacheSeconds }, d.clock, {
+    perAddress: limits.staffSignInPerAddress,
+    perUsername: limits.staffSignInPerUsername,
+  });
   const counter = new CounterService(d.db, repos, points, coupons, d.loyalty, d.clock, crypto, {
     perStaff: limits.invalidCodesPerStaff,
     perStore: limits.invalidCodesPerStore,

@@ -51,6 +51,23 @@ const MAX_UNIQUE_TRIES = 5;
  */
 export type RegistrationListener = (member: MemberRow, context: { returning: boolean }) => Promise<void>;
 
+/** What stands between registration and binding someone else's phone number, or asking whose it is. */
+export interface RegistrationGuards {
+  /** WeChat phone-code exchanges per member (each one is a paid WeChat call). */
+  phoneNumber: RateLimit;
+  /** Registrations carrying a phone (raw or code), per member token and per client address. */
+  withPhonePerMember: RateLimit;
+  withPhonePerAddress: RateLimit;
+  /** A typed phone number with no proof binds only where this is true (development, the H5 demo). */
+  rawPhoneAllowed: boolean;
+}
+
+/**
+ * One answer for "you are a member already" and "that phone number is taken": which one it was
+ * tells nothing about whose number it is (the app asks GET /me to know whether it is the former).
+ */
+const alreadyRegistered = () => new DomainError('ALREADY_REGISTERED', 'already registered');
+
 /**
  * Member identity and profile: WeChat login, registration with consent, the member card, the
  * dynamic code, personal-data export and erasure (PIPL).
@@ -66,7 +83,7 @@ export class MemberService {
     private readonly clock: Clock,
     private readonly crypto: FieldCrypto,
     private readonly wechat: WechatClient,
-    private readonly phoneLimit: RateLimit,
+    private readonly guards: RegistrationGuards,
   ) {}
 
   onRegistered(listener: RegistrationListener): void {
@@ -130,23 +147,38 @@ export class MemberService {
     return registeredOrThrow(await this.repos.members.byId(memberId));
   }
 
-  async register(memberId: string, body: RegisterBody): Promise<MemberRow> {
+  /**
+   * Registers a signed-in WeChat user. A phone number binds only with proof: a WeChat phone code
+   * (`phoneCode`), or, outside production, a typed `phone`. Every attempt carrying a phone counts
+   * against `rateLimits.registrationWithPhone` per member and per client address (`from`), and a
+   * taken number answers exactly like an account that is already a member: trying numbers one by
+   * one to learn which are members is slow and costly.
+   */
+  async register(memberId: string, body: RegisterBody, from = 'unknown'): Promise<MemberRow> {
     const pending = await this.repos.members.byId(memberId);
     if (!pending || pending.status === 'erased') throw new DomainError('UNAUTHENTICATED', 'account no longer exists');
-    if (pending.status !== 'pending') throw new DomainError('ALREADY_REGISTERED', 'already a member');
+    if (pending.status !== 'pending') throw alreadyRegistered();
+    if (body.phone && !this.guards.rawPhoneAllowed) {
+      throw new DomainError('VALIDATION_FAILED', 'a phone number must be verified by WeChat: send phoneCode, not phone', {
+        issues: [{ in: 'body', path: ['phone'], message: 'not accepted in production: use phoneCode from the getPhoneNumber button' }],
+      });
+    }
     if (body.consentVersion !== this.loyalty.privacy.consentVersion) {
       throw new DomainError('VALIDATION_FAILED', 'consent to the current privacy notice is required', {
         issues: [{ in: 'body', path: ['consentVersion'], message: `current version is ${this.loyalty.privacy.consentVersion}` }],
       });
     }
     let phone = body.phone ?? null;
+    if (body.phone || body.phoneCode) {
+      await this.guards.withPhonePerMember.consume(`member:${memberId}`);
+      await this.guards.withPhonePerAddress.consume(`ip:${from}`);
+    }
     if (body.phoneCode) {
-      await this.phoneLimit.consume(`phone:${memberId}`);
+      await this.guards.phoneNumber.consume(`phone:${memberId}`);
       phone = await this.wechat.phoneNumber(body.phoneCode);
     }
     const phoneHash = phone ? this.crypto.lookupHash('phone', phone) : null;
-    const phoneTaken = () => new DomainError('ALREADY_REGISTERED', 'this phone number belongs to another member');
-    if (phoneHash && (await this.repos.members.existsWithPhoneHash(phoneHash))) throw phoneTaken();
+    if (phoneHash && (await this.repos.members.existsWithPhoneHash(phoneHash))) throw alreadyRegistered();
     for (let attempt = 0; attempt < MAX_UNIQUE_TRIES; attempt++) {
       try {
         return await this.db.transaction(async () => {
@@ -166,7 +198,7 @@ export class MemberService {
             },
             now,
           );
-          if (!activated) throw new DomainError('ALREADY_REGISTERED', 'already a member');
+          if (!activated) throw alreadyRegistered();
           await this.repos.members.insertTierChange({
             id: newId(),
             memberId,
@@ -187,7 +219,7 @@ export class MemberService {
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
         // The phone was taken concurrently, or the invite code collided (then a new one is drawn).
-        if (phoneHash && (await this.repos.members.existsWithPhoneHash(phoneHash))) throw phoneTaken();
+        if (phoneHash && (await this.repos.members.existsWithPhoneHash(phoneHash))) throw alreadyRegistered();
       }
     }
     throw new Error('could not register the member');

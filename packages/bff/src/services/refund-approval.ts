@@ -25,16 +25,25 @@ export class ManagerApproval implements RefundApprover {
     private readonly tokens: Pick<TokenService, 'verify'>,
   ) {}
 
-  async approve(till: Till, approval: RefundApproval | undefined): Promise<string> {
+  /**
+   * The same approvals for a request from `address` (the till's client address): a manager's
+   * password typed there counts towards the lock of that username at that address only, like a
+   * sign-in from it (`staffAuth.perAddress`), never towards every till's.
+   */
+  at(address: string): RefundApprover {
+    return { approve: (till, approval) => this.approve(till, approval, address) };
+  }
+
+  async approve(till: Till, approval: RefundApproval | undefined, from?: string): Promise<string> {
     if (!approval) throw needsManager();
-    const approver = 'token' in approval ? await this.byToken(approval.token) : await this.byPassword(approval.username, approval.password);
+    const approver = 'token' in approval ? await this.byToken(approval.token) : await this.byPassword(approval.username, approval.password, from);
     if (!approver || approver.storeId !== till.storeId || !APPROVERS.has(approver.role)) throw needsManager();
     return approver.staffId;
   }
 
-  private async byPassword(username: string, password: string): Promise<Approver | null> {
+  private async byPassword(username: string, password: string, from?: string): Promise<Approver | null> {
     try {
-      const s = await this.staff.signIn(username, password);
+      const s = await this.staff.signIn(username, password, from);
       return { staffId: s.id, storeId: s.storeId, role: s.role };
     } catch (e) {
       // A lock-out (429) stays what it is at sign-in; a wrong password is only "needs a manager".

@@ -6,9 +6,17 @@ import type { StaffRepository } from '../db/repositories/staff.repository';
 import type { Clock } from '../lib/clock';
 import { newId } from '../lib/ids';
 import { hashPassword, verifyPassword } from '../lib/passwords';
+import type { Backoff, Slowdown } from '../lib/rate-limit';
 
-/** A hash to compare against when the username is unknown, so both paths cost the same time. */
-let decoy: Promise<string> | null = null;
+/** The throttles of staff sign-in (lib/rate-limit.ts), counted where every instance sees them. */
+export interface SignInThrottle {
+  /** Wrong passwords per username and client address: a growing lock of that pair only. */
+  perAddress: Backoff;
+  /** Wrong passwords per username from every address: slows every attempt at it, never locks. */
+  perUsername: Slowdown;
+}
+
+const WRONG = 'wrong username or password';
 
 interface Known {
   active: boolean;
@@ -18,8 +26,8 @@ interface Known {
 }
 
 /**
- * Stores and staff accounts: creation (CLI, seed, admin), sign-in with lock-out after repeated
- * failures, and the check staff requests make.
+ * Stores and staff accounts: creation (CLI, seed, admin), sign-in throttled per username and
+ * address, and the check staff requests make.
  *
  * A staff token carries its store and role, so a request needs no database read to know who is
  * calling. Revocation (an account disabled, moved or re-roled) is checked against a short
@@ -28,12 +36,18 @@ interface Known {
  */
 export class StaffService {
   private readonly known = new Map<string, Known>();
+  private readonly decoy: Promise<string>;
 
   constructor(
     private readonly staff: StaffRepository,
     private readonly config: { staffAuth: RuntimeConfig['staffAuth']; revocationCacheSeconds: number },
     private readonly clock: Clock,
-  ) {}
+    private readonly throttle: SignInThrottle,
+  ) {
+    // What an unknown username's password is checked against: the same scrypt work as a real one.
+    this.decoy = hashPassword(newId(), config.staffAuth.scryptCost);
+    this.decoy.catch(() => undefined);
+  }
 
   async createStore(name: string): Promise<StoreRow> {
     const row: StoreRow = { id: newId(), name, createdAt: this.clock.now() };
@@ -58,8 +72,6 @@ export class StaffService {
       username: input.username,
       passwordHash: await hashPassword(input.password, this.config.staffAuth.scryptCost),
       role: input.role,
-      failedAttempts: 0,
-      lockedUntil: null,
       disabledAt: null,
       createdAt: this.clock.now(),
     };
@@ -73,33 +85,33 @@ export class StaffService {
   }
 
   /**
-   * Checks a username and password. After `staffAuth.maxFailedAttempts` wrong passwords in a row
-   * the account is locked for `staffAuth.lockoutSeconds` (429 with Retry-After), even for the
-   * right password; a success resets the count. Unknown users and wrong passwords look the same.
+   * Checks a username and password, for signing in and wherever a person proves who they are
+   * (a manager approving on a till). `from` is the client address the attempt comes from (the
+   * request's address, behind a trusted proxy from X-Forwarded-For); attempts without one count
+   * under one shared address.
+   *
+   * Wrong passwords are counted per username and address: the `staffAuth.perAddress.freeFailures`-th
+   * locks that pair (429 with Retry-After), each further one doubles the lock, so an attacker at
+   * one address never locks the real cashier out at another. Across all addresses a username past
+   * `staffAuth.perUsername.freeFailures` is answered more slowly, not refused. Unknown (or
+   * disabled) usernames cost the same scrypt work against a decoy hash, are counted the same way
+   * and answer the same 401, so nothing tells whether a username exists.
    */
-  async signIn(username: string, password: string): Promise<StaffRow> {
-    const now = this.clock.now();
+  async signIn(username: string, password: string, from = 'unknown'): Promise<StaffRow> {
+    const pair = `${username}|${from}`;
+    await this.throttle.perAddress.refuseWhileLocked(pair);
+    const delay = await this.throttle.perUsername.delayMs(username);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const staff = await this.staff.byUsername(username);
-    if (!staff || staff.disabledAt) {
-      decoy ??= hashPassword('decoy-password', this.config.staffAuth.scryptCost);
-      await verifyPassword(password, await decoy);
-      throw new DomainError('UNAUTHENTICATED', 'wrong username or password');
-    }
-    if (staff.lockedUntil && staff.lockedUntil > now) throw this.locked(staff.lockedUntil, now);
-    if (await verifyPassword(password, staff.passwordHash)) {
-      if (staff.failedAttempts > 0 || staff.lockedUntil) await this.staff.resetFailures(staff.id);
+    const valid = staff && !staff.disabledAt;
+    const matches = await verifyPassword(password, valid ? staff.passwordHash : await this.decoy);
+    if (valid && matches) {
+      await this.throttle.perAddress.forget(pair);
       this.remember(staff);
       return staff;
     }
-    const until = new Date(now.getTime() + this.config.staffAuth.lockoutSeconds * 1000);
-    if (await this.staff.countFailure(staff.id, this.config.staffAuth.maxFailedAttempts, until)) throw this.locked(until, now);
-    throw new DomainError('UNAUTHENTICATED', 'wrong username or password');
-  }
-
-  private locked(until: Date, now: Date): DomainError {
-    return new DomainError('RATE_LIMITED', 'too many failed sign-ins: account locked for a while', {
-      retryAfterSeconds: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)),
-    });
+    await this.throttle.perUsername.failed(username);
+    throw (await this.throttle.perAddress.failed(pair)) ?? new DomainError('UNAUTHENTICATED', WRONG);
   }
 
   private remember(staff: StaffRow): Known {

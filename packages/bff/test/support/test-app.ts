@@ -28,6 +28,10 @@ export interface TestAppOptions {
   dialect?: 'mysql' | 'sqlite';
   devLogin?: boolean;
   tweak?: (c: AppConfig) => void;
+  /** Load the configuration as production does (`NODE_ENV=production`, so no dev login); MariaDB only. */
+  production?: boolean;
+  /** Count rate limits in this Redis (shared with every app given the same URL and key prefix). */
+  redisUrl?: string;
   /** Extra routes mounted beside the real ones (to exercise shared HTTP machinery). */
   extraRoutes?: (services: Services) => AnyRoute[];
 }
@@ -58,8 +62,10 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   const database = dialect === 'mysql' ? await createTestDatabase('mc_test') : null;
   const wechat = new FakeWechat();
   await wechat.start();
+  if (opts.production && !database) throw new Error('a production app runs on MariaDB');
   const config = loadConfig({
-    NODE_ENV: 'test',
+    NODE_ENV: opts.production ? 'production' : 'test',
+    ...(opts.production && database ? { DB_URL: database.url } : {}),
     APP_SECRET: randomBytes(32).toString('hex'),
     DATA_KEY: randomBytes(32).toString('hex'),
     WECHAT_APPID: wechat.appId,
@@ -67,6 +73,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     WECHAT_BASE_URL: wechat.baseUrl,
     DEV_LOGIN: String(opts.devLogin ?? true),
     LOG_LEVEL: 'info',
+    ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
   });
   // Generous limits by default; tests of rate limiting set their own.
   const generous = { points: 10_000, durationSeconds: 60 };
@@ -75,6 +82,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     devLogin: generous,
     staffLogin: generous,
     invalidCodes: { perStaff: generous, perStore: generous },
+    registrationWithPhone: { perMember: generous, perAddress: generous },
   });
   config.runtime.wechat.timeoutMs = 1000;
   // The cheapest scrypt cost the settings allow: hashing speed is not what these tests measure.
@@ -105,6 +113,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     timeoutMs: config.runtime.wechat.timeoutMs,
   });
   const built = createApp({ config, db, wechat: wechatClient, logger, clock });
+  await built.limitsReady();
 
   // Every response is parsed with the schema its route declares (errors with the error schema),
   // so the OpenAPI document generated from those schemas cannot drift from what is served; and
@@ -141,6 +150,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   const http: TestAgent<Test> = request(built.app.callback());
 
   async function close(): Promise<void> {
+    await built.close();
     await wechat.stop();
     if (dataSource.isInitialized) await dataSource.destroy();
     if (database) {

@@ -39,14 +39,4 @@ export class StaffRepository {
     const raw = await this.db.row(`SELECT ${staff.select()} FROM staff WHERE id = ?`, [id]);
     return raw ? staff.map(raw) : null;
   }
-
-  async resetFailures(id: string): Promise<void> {
-    await this.db.execute('UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?', [id]);
-  }
-
-  /** Counts a failed sign-in and locks the account until `until` when it reaches `max`; true if this one locked it. */
-  async countFailure(id: string, max: number, until: Date): Promise<boolean> {
-    await this.db.execute('UPDATE staff SET failed_attempts = failed_attempts + 1 WHERE id = ?', [id]);
-    return await this.db.changedOne('UPDATE staff SET locked_until = ?, failed_attempts = 0 WHERE id = ? AND failed_attempts >= ?', [until, id, max]);
-  }
 }

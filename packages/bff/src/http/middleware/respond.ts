@@ -21,6 +21,7 @@ export function respond(route: AnyRoute): Middleware {
         replayed: () => {
           state.replayed = true;
         },
+        clientAddress: ctx.ip,
       });
       if (route.paged) {
         const page = result as Page<unknown>;

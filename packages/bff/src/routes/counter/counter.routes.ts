@@ -18,15 +18,16 @@ import {
 import { defineRoute, type AnyRoute } from '../../http/route';
 import type { Clock } from '../../lib/clock';
 import { presentCounterOrder, presentLookup, presentOrderResult, presentPickup, presentRefund } from '../../presenters';
-import type { CounterService, RefundApprover } from '../../services/counter.service';
+import type { CounterService } from '../../services/counter.service';
 import type { MallService } from '../../services/mall.service';
+import type { ManagerApproval } from '../../services/refund-approval';
 
 const tag = 'counter';
 const staff = { audience: 'staff' } as const;
 const manager = { audience: 'staff', roles: ['manager'] } as const;
 
 /** The till: identify by code, quote, record orders and refunds, and hand over mall pickups (managers). */
-export function counterRoutes(d: { counter: CounterService; mall: MallService; loyalty: LoyaltyConfig; clock: Clock; approvals: RefundApprover }): AnyRoute[] {
+export function counterRoutes(d: { counter: CounterService; mall: MallService; loyalty: LoyaltyConfig; clock: Clock; approvals: ManagerApproval }): AnyRoute[] {
   return [
     defineRoute({
       method: 'post',
@@ -113,8 +114,8 @@ export function counterRoutes(d: { counter: CounterService; mall: MallService; l
       response: Refund,
       status: 201,
       errors: ['NOT_FOUND', 'REFUND_EXCEEDS_ORDER', 'IDEMPOTENCY_MISMATCH', 'FORBIDDEN', 'RATE_LIMITED'],
-      handler: async ({ caller, params, body, replayed }) => {
-        const r = await d.counter.refund(caller, params.id, body, d.approvals);
+      handler: async ({ caller, params, body, replayed, clientAddress }) => {
+        const r = await d.counter.refund(caller, params.id, body, d.approvals.at(clientAddress));
         if (r.replayed) replayed();
         return presentRefund(r);
       },

@@ -16,8 +16,8 @@ export function membersRoutes(d: { members: MemberService; loyalty: LoyaltyConfi
       response: Member,
       status: 201,
       errors: ['ALREADY_REGISTERED', 'RATE_LIMITED', 'WECHAT_UNAVAILABLE'],
-      handler: async ({ caller, body }) => {
-        const m = await d.members.register(caller.memberId, body);
+      handler: async ({ caller, body, clientAddress }) => {
+        const m = await d.members.register(caller.memberId, body, clientAddress);
         return presentMember(m, d.loyalty, d.members.phoneOf(m));
       },
     }),

@@ -110,15 +110,18 @@ describe('POST /api/v1/members', () => {
     expect(res.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(409)]);
   });
 
-  it('answers 409 when the phone number already belongs to another member', async () => {
-    await t.member({ phone: '13511112222' });
+  it('answers a taken phone number exactly like an account that is already a member', async () => {
+    const owner = await t.member({ phone: '13511112222' });
     const { token } = await t.login();
-    const res = await t.http
+    const taken = await t.http
       .post('/api/v1/members')
       .set('Authorization', `Bearer ${token}`)
       .send({ nickname: '冒名', phone: '13511112222', consentVersion })
       .expect(409);
-    expect(res.body.error.code).toBe('ALREADY_REGISTERED');
+    const again = await t.http.post('/api/v1/members').set(owner.auth).send({ nickname: '又来', consentVersion }).expect(409);
+    // Nothing in the answer says whose the number is, or that it was the number at all.
+    expect(taken.body).toEqual(again.body);
+    expect(taken.body.error).toEqual({ code: 'ALREADY_REGISTERED', message: 'already registered' });
   });
 
   it('requires consent to the current privacy notice', async () => {
@@ -158,6 +161,77 @@ describe('POST /api/v1/members', () => {
     for (const path of ['/api/v1/me', '/api/v1/me/code', '/api/v1/me/points/ledger', '/api/v1/me/export']) {
       const res = await t.http.get(path).set('Authorization', `Bearer ${token}`);
       expect([path, res.status, res.body.error?.code]).toEqual([path, 404, 'NOT_FOUND']);
+    }
+  });
+});
+
+describe('phone numbers are proven, and asking whose a number is costs', () => {
+  it('in production refuses a typed phone number (400) and binds only a WeChat-verified phoneCode', async () => {
+    const prod = await startTestApp({ production: true });
+    try {
+      expect(prod.config.env).toBe('production');
+      const version = prod.config.loyalty.privacy.consentVersion;
+      const squatter = await prod.login();
+      const refused = await prod.http
+        .post('/api/v1/members')
+        .set('Authorization', `Bearer ${squatter.token}`)
+        .send({ nickname: '抢注', phone: '13912340000', consentVersion: version })
+        .expect(400);
+      expect(refused.body.error.code).toBe('VALIDATION_FAILED');
+      expect(refused.body.error.message).toMatch(/verified by WeChat: send phoneCode/);
+      expect(refused.body.error.details.issues[0].path).toEqual(['phone']);
+      expect(await prod.dataSource.manager.countBy(MemberEntity, { status: 'active' })).toBe(0);
+
+      // The owner of the number proves it through WeChat's getPhoneNumber button.
+      const owner = await prod.login();
+      const bound = await prod.http
+        .post('/api/v1/members')
+        .set('Authorization', `Bearer ${owner.token}`)
+        .send({ nickname: '本人', phoneCode: prod.wechat.phoneCode('13912340000'), consentVersion: version })
+        .expect(201);
+      expect(bound.body.data.phoneMasked).toBe('139****0000');
+    } finally {
+      await prod.close();
+    }
+  });
+
+  it('a loop probing which numbers are members hits 429, per member token and per address', async () => {
+    const probed = await startTestApp({
+      tweak: (c) => {
+        c.runtime.http.trustProxy = true;
+        c.runtime.rateLimits.registrationWithPhone = { perMember: { points: 3, durationSeconds: 3600 }, perAddress: { points: 5, durationSeconds: 600 } };
+      },
+    });
+    try {
+      const version = probed.config.loyalty.privacy.consentVersion;
+      for (let i = 0; i < 3; i++) await probed.member({ phone: `1370000000${i}` });
+      const probe = (token: string, phone: string, from: string) =>
+        probed.http
+          .post('/api/v1/members')
+          .set('Authorization', `Bearer ${token}`)
+          .set('X-Forwarded-For', from)
+          .send({ nickname: '探测', phone, consentVersion: version });
+
+      // One token trying number after number.
+      const one = await probed.login();
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await probe(one.token, `1370000000${i}`, '203.0.113.7')).status);
+      const limited = await probe(one.token, '13700000003', '203.0.113.7');
+      expect([...statuses, limited.status]).toEqual([409, 409, 409, 429]);
+      expect(limited.body.error.code).toBe('RATE_LIMITED');
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+
+      // A fresh token for every probe, from one address: the address runs out after its 5.
+      const answers: number[] = [];
+      for (let i = 0; i < 3; i++) answers.push((await probe((await probed.login()).token, `1370000000${i % 3}`, '203.0.113.8')).status);
+      for (let i = 0; i < 3; i++) answers.push((await probe((await probed.login()).token, `1370000000${i % 3}`, '203.0.113.8')).status);
+      expect(answers).toEqual([409, 409, 409, 409, 409, 429]);
+
+      // Someone else, elsewhere, registers with their own number as usual.
+      const neighbour = await probed.login();
+      await probe(neighbour.token, '13700009999', '198.51.100.9').expect(201);
+    } finally {
+      await probed.close();
     }
   });
 });

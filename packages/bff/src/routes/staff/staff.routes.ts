@@ -13,15 +13,15 @@ export function staffRoutes(d: { staff: StaffService; tokens: TokenService; staf
       method: 'post',
       path: Paths.staffSessions,
       tag: 'staff',
-      summary: 'Staff sign-in (locks after repeated failures); admins get an admin token',
+      summary: 'Staff sign-in (wrong passwords lock the username at that address, with back-off); admins get an admin token',
       auth: 'public',
       body: StaffSessionBody,
       response: StaffSession,
       rateLimit: { limit: d.staffLogin, by: 'ip' },
       cacheControl: 'no-store',
       errors: ['UNAUTHENTICATED', 'RATE_LIMITED'],
-      handler: async ({ body }) => {
-        const staff = await d.staff.signIn(body.username, body.password);
+      handler: async ({ body, clientAddress }) => {
+        const staff = await d.staff.signIn(body.username, body.password, clientAddress);
         const aud = staff.role === 'admin' ? 'admin' : 'staff';
         const { token, expiresAt } = d.tokens.issue({ aud, sub: staff.id, store: staff.storeId, role: staff.role }, d.runtime.auth.staffTokenTtlSeconds);
         return presentStaffSession(staff, await d.staff.storeName(staff.storeId), { token, expiresAt });
