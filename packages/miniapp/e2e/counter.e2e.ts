@@ -1,29 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, launchChromium, phonePage, registerOnPhone, staffSignIn, startBff, withServices, type RunningBff } from './support';
+import { ARTIFACTS, registerOnPhone, staffSignIn, withServices, type RunningBff, closeStage, on, openStage, type Stage } from './support';
 
+let stage: Stage | undefined;
 let bff: RunningBff;
-let browser: Browser | undefined;
 let phone: Page; // the member's phone
 let till: Page; // the cashier's device
 
 beforeAll(async () => {
-  bff = await startBff();
-  await withServices(bff, (s) => scenes.staff(s, { store: '静安寺店', username: 'cashier-e2e', password: 'till-password-1', role: 'cashier' }));
-  browser = await launchChromium();
-  phone = await phonePage(browser);
-  till = await phonePage(browser);
+  stage = await openStage((s) => scenes.staff(s, { store: '静安寺店', username: 'cashier-e2e', password: 'till-password-1', role: 'cashier' }));
+  ({ bff, phone, till } = stage);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  // beforeAll may have failed before starting it.
-  await (bff as RunningBff | undefined)?.stop();
-});
-
-const on = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first();
+afterAll(() => closeStage(stage));
 
 describe('a purchase at the counter, seen from the till and the phone', () => {
   let memberId = '';

@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, launchChromium, phonePage, registerOnPhone, staffSignIn, startBff, withServices, type RunningBff } from './support';
+import { ARTIFACTS, registerOnPhone, staffSignIn, withServices, type RunningBff, closeStage, on, openStage, type Stage } from './support';
 
+let stage: Stage | undefined;
 let bff: RunningBff;
-let browser: Browser | undefined;
 let phone: Page;
 let till: Page;
 
 beforeAll(async () => {
-  bff = await startBff();
-  await withServices(bff, async (s) => {
+  stage = await openStage(async (s) => {
     const admin = await scenes.staff(s, { store: '徐家汇店', username: 'admin-e2e', password: 'admin-password-1', role: 'admin' });
     await scenes.staff(s, { store: '徐家汇店', username: 'manager-e2e', password: 'manager-password-1', role: 'manager' });
     const tpl = await s.admin.createTemplate(admin.id, { code: 'e2e-cash-15', kind: 'cash', title: '¥15 无门槛券', valueCents: 1500, validity: { days: 2 } });
@@ -42,18 +41,10 @@ beforeAll(async () => {
       minTier: 'gold',
     });
   });
-  browser = await launchChromium();
-  phone = await phonePage(browser);
-  till = await phonePage(browser);
+  ({ bff, phone, till } = stage);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  // beforeAll may have failed before starting it.
-  await (bff as RunningBff | undefined)?.stop();
-});
-
-const on = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first();
+afterAll(() => closeStage(stage));
 
 describe('points mall and coupon wallet on the H5 mini-program', () => {
   it('a member with points opens the mall and sees items, stock and tier locks', async () => {

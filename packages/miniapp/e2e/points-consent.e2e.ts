@@ -1,32 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, launchChromium, phonePage, registerOnPhone, staffSignIn, startBff, withServices, type RunningBff } from './support';
+import { ARTIFACTS, registerOnPhone, staffSignIn, withServices, type RunningBff, closeStage, on, openStage, type Stage } from './support';
 
 // The member decides on their phone whether points may be spent (使用积分抵扣); the till sees that
 // decision in the code it scans, and the phone shows what was spent. Then the member signs in on
 // another phone: the first one says its code is dead.
+let stage: Stage | undefined;
 let bff: RunningBff;
-let browser: Browser | undefined;
 let phone: Page; // the member's phone
 let till: Page; // the cashier's device
 
 beforeAll(async () => {
-  bff = await startBff();
-  await withServices(bff, (s) => scenes.staff(s, { store: '徐家汇店', username: 'cashier-consent', password: 'till-password-2', role: 'cashier' }));
-  browser = await launchChromium();
-  phone = await phonePage(browser);
-  till = await phonePage(browser);
+  stage = await openStage((s) => scenes.staff(s, { store: '徐家汇店', username: 'cashier-consent', password: 'till-password-2', role: 'cashier' }));
+  ({ bff, phone, till } = stage);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  // beforeAll may have failed before starting it.
-  await (bff as RunningBff | undefined)?.stop();
-});
-
-const on = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first();
+afterAll(() => closeStage(stage));
 const shownCode = async () => (await on(phone, 'code-digits').getAttribute('data-code')) ?? '';
 /** Waits until the phone's code carries (or not) the points flag, digit 11. */
 const codeWithFlag = async (flag: '0' | '1') => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, launchChromium, phonePage, registerOnPhone, staffSignIn, startBff, storedSession, withServices, type RunningBff } from './support';
+import { ARTIFACTS, registerOnPhone, staffSignIn, storedSession, type RunningBff, closeStage, on, openStage, type Stage } from './support';
 
+let stage: Stage | undefined;
 let bff: RunningBff;
-let browser: Browser | undefined;
 let phone: Page; // the member's phone
 let till: Page; // the cashier's device
 
@@ -14,23 +14,14 @@ const CASHIER = { username: 'refund-cashier', password: 'till-password-2' };
 const MANAGER = { username: 'refund-manager', password: 'manager-password-2' };
 
 beforeAll(async () => {
-  bff = await startBff();
-  await withServices(bff, async (s) => {
+  stage = await openStage(async (s) => {
     await scenes.staff(s, { store: STORE, ...CASHIER, role: 'cashier' });
     await scenes.staff(s, { store: STORE, ...MANAGER, role: 'manager' });
   });
-  browser = await launchChromium();
-  phone = await phonePage(browser);
-  till = await phonePage(browser);
+  ({ bff, phone, till } = stage);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  // beforeAll may have failed before starting it.
-  await (bff as RunningBff | undefined)?.stop();
-});
-
-const on = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first();
+afterAll(() => closeStage(stage));
 
 async function call<T>(method: string, url: string, token: string, body?: unknown): Promise<T> {
   const res = await fetch(`${bff.url}${url}`, {

@@ -124,3 +124,28 @@ export async function staffSignIn(page: import('playwright-core').Page, bff: Run
   await page.locator('.staff-password input').fill(password);
   await page.locator('[data-testid="staff-login"]').first().click();
 }
+
+/** What a browser test file works with: the BFF, one browser, the member's phone and the cashier's till. */
+export interface Stage {
+  bff: RunningBff;
+  browser: Browser;
+  phone: import('playwright-core').Page;
+  till: import('playwright-core').Page;
+}
+
+/** Starts the BFF, sets up the scene with its services, and opens a phone and a till (for `beforeAll`). */
+export async function openStage(scene?: Parameters<typeof withBffServices<unknown>>[1]): Promise<Stage> {
+  const bff = await startBff();
+  if (scene) await withServices(bff, scene);
+  const browser = await launchChromium();
+  return { bff, browser, phone: await phonePage(browser), till: await phonePage(browser) };
+}
+
+/** Closes what `openStage` opened (for `afterAll`; tolerates a `beforeAll` that failed half-way). */
+export async function closeStage(stage: Partial<Stage> | undefined): Promise<void> {
+  await stage?.browser?.close();
+  await stage?.bff?.stop();
+}
+
+/** The element a test id marks on a page. */
+export const on = (page: import('playwright-core').Page, id: string) => page.locator(`[data-testid="${id}"]`).first();

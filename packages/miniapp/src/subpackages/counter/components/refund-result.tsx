@@ -2,6 +2,7 @@ import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import type { Refund } from '@member/shared/api';
 import { thousands, yuan } from '../../../services/format';
+import { RefundPointsLines } from './refund-points';
 import { labelOf, REFUND_COUPON_RESULT } from '../../../services/labels';
 
 /** What the refund did: amount, points and growth, the coupon (and why), balance; then back to the order or the counter. */
@@ -13,20 +14,13 @@ export function RefundResult({ refund, onOrder, onCounter }: { refund: Refund; o
       <View className='receipt-big' data-testid='result-amount'>
         {yuan(refund.amountCents)}
       </View>
-      <View className='receipt-line'>
-        <Text>扣回积分</Text>
-        <Text data-testid='result-points-reversed'>-{thousands(refund.pointsReversed)}</Text>
-      </View>
-      {refund.pointsReturned > 0 ? (
-        <View className='receipt-line'>
-          <Text>退回抵扣积分</Text>
-          <Text>+{thousands(refund.pointsReturned)}</Text>
-        </View>
-      ) : null}
-      <View className='receipt-line'>
-        <Text>扣回成长值</Text>
-        <Text>-{thousands(refund.growthReversed)}</Text>
-      </View>
+      <RefundPointsLines
+        testIdPrefix='result'
+        pointsReversed={refund.pointsReversed}
+        pointsReturned={refund.pointsReturned}
+        growthReversed={refund.growthReversed}
+        showReturned={refund.pointsReturned > 0}
+      />
       <View className='receipt-line'>
         <Text>优惠券</Text>
         <Text data-testid='result-coupon'>{labelOf(REFUND_COUPON_RESULT, refund.couponOutcome)}</Text>

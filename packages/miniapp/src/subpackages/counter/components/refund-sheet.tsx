@@ -4,7 +4,8 @@ import { Button, Input } from '@nutui/nutui-react-taro';
 import type { CounterOrderDetail, Refund, RefundBody } from '@member/shared/api';
 import { staffApi } from '../../../services/staff';
 import { hasCode } from '../../../services/api-error';
-import { thousands, yuan } from '../../../services/format';
+import { yuan } from '../../../services/format';
+import { RefundPointsLines } from './refund-points';
 import { labelOf, REFUND_COUPON_PREVIEW } from '../../../services/labels';
 import type { RefundPreview } from '../../../services/refund-preview';
 import { useAction } from '../../../hooks/use-action';
@@ -71,20 +72,13 @@ export function RefundSheet({ order, refundNo, preview, asksManager, onDone, onC
         <View className='receipt-big' data-testid='sheet-amount'>
           {yuan(preview.amountCents)}
         </View>
-        <View className='receipt-line'>
-          <Text>扣回积分</Text>
-          <Text data-testid='sheet-points-reversed'>-{thousands(effect.pointsReversed)}</Text>
-        </View>
-        {order.pointsUsed > 0 ? (
-          <View className='receipt-line'>
-            <Text>退回抵扣积分</Text>
-            <Text data-testid='sheet-points-returned'>+{thousands(effect.pointsReturned)}</Text>
-          </View>
-        ) : null}
-        <View className='receipt-line'>
-          <Text>扣回成长值</Text>
-          <Text>-{thousands(effect.growthReversed)}</Text>
-        </View>
+        <RefundPointsLines
+          testIdPrefix='sheet'
+          pointsReversed={effect.pointsReversed}
+          pointsReturned={effect.pointsReturned}
+          growthReversed={effect.growthReversed}
+          showReturned={order.pointsUsed > 0}
+        />
         <View className='receipt-line'>
           <Text>优惠券</Text>
           <Text className='sheet-coupon' data-testid='sheet-coupon'>
