@@ -12,8 +12,13 @@ import { AdminService } from './admin.service';
 import { CounterService } from './counter.service';
 import { CouponService } from './coupon.service';
 import { MallService } from './mall.service';
+import { HeldRewardsService } from './held-rewards.service';
 import { MemberService } from './member.service';
+import type { AwardInteraction } from './interaction-award';
 import { PointsService } from './points.service';
+import { ReferralService } from './referral.service';
+import { RiskCheck } from './risk-check';
+import { ShareService } from './share.service';
 import { StaffService } from './staff.service';
 
 /** Refusals of a coupon template that must not undo the use case a gift comes with. */
@@ -48,6 +53,10 @@ export function createServices(d: ServiceDeps) {
     invalidCodesPerStore: RateLimit.of(store, 'invalid-codes-store', rl.invalidCodes.perStore),
     registrationWithPhonePerMember: RateLimit.of(store, 'registration-phone-member', rl.registrationWithPhone.perMember),
     registrationWithPhonePerAddress: RateLimit.of(store, 'registration-phone-address', rl.registrationWithPhone.perAddress),
+    shareVisitsPerMember: RateLimit.of(store, 'share-visits-member', rl.shareVisits.perMember),
+    shareVisitsPerAddress: RateLimit.of(store, 'share-visits-address', rl.shareVisits.perAddress),
+    registrationWithInvitePerMember: RateLimit.of(store, 'registration-invite-member', rl.registrationWithInvite.perMember),
+    registrationWithInvitePerAddress: RateLimit.of(store, 'registration-invite-address', rl.registrationWithInvite.perAddress),
     staffSignInPerAddress: new Backoff(store, 'staff-sign-in-address', d.runtime.staffAuth.perAddress),
     staffSignInPerUsername: new Slowdown(store, 'staff-sign-in-username', d.runtime.staffAuth.perUsername),
   };
@@ -69,6 +78,7 @@ export function createServices(d: ServiceDeps) {
   });
   const mall = new MallService(d.db, repos, points, coupons, d.loyalty, d.clock);
   const admin = new AdminService(d.db, repos, points, coupons, d.loyalty, d.clock);
+  d.db.afterCommitFailed = (err) => d.logger.error({ err }, 'work after a commit failed');
 
   /**
    * A gift that comes with something else (registering, an upgrade) never blocks it: if the
@@ -101,6 +111,61 @@ export function createServices(d: ServiceDeps) {
       if (tier.upgradeGiftTemplate) await gift({ ...member, tier: to }, tier.upgradeGiftTemplate, `upgrade-gift:${tier.code}`);
     }
   });
+
+  // Share-to-earn and referral invitations (PRODUCT §7–8).
+  const award: AwardInteraction = async (locked, r) => {
+    await points.post(locked, {
+      credits: r.points > 0 ? [{ amount: r.points, reason: r.kind, sourceKey: r.sourceKey, note: r.note }] : [],
+      growth: r.growth > 0 ? { delta: r.growth, reason: r.kind, sourceKey: r.sourceKey } : undefined,
+    });
+    return { points: r.points, growth: r.growth, capped: false };
+  };
+  const risk = new RiskCheck(d.wechat, crypto, d.runtime.riskControl.holdAtRank, d.logger);
+  const shares = new ShareService(
+    d.db,
+    repos,
+    points,
+    d.loyalty,
+    d.clock,
+    risk,
+    award,
+    {
+      visitsPerMember: limits.shareVisitsPerMember,
+      visitsPerAddress: limits.shareVisitsPerAddress,
+    },
+    d.logger,
+  );
+  const milestoneGift = async (inviter: MemberRow, sourceKey: string): Promise<string | null> => {
+    try {
+      return (await coupons.issueOnce(inviter, d.loyalty.referral.milestoneTemplate, sourceKey)).coupon.id;
+    } catch (e) {
+      if (!(e instanceof DomainError) || !GIFT_REFUSALS.has(e.code)) throw e;
+      d.logger.warn({ templateCode: d.loyalty.referral.milestoneTemplate, sourceKey, refusal: e.code }, 'gift coupon not issued');
+      return null;
+    }
+  };
+  const referrals = new ReferralService(
+    d.db,
+    repos,
+    points,
+    d.loyalty,
+    d.clock,
+    risk,
+    award,
+    milestoneGift,
+    {
+      perMember: limits.registrationWithInvitePerMember,
+      perAddress: limits.registrationWithInvitePerAddress,
+    },
+    d.logger,
+  );
+  members.checkRegistrations((caller, body, ctx) => referrals.checkRegistration(caller, body, ctx));
+  members.checkRegistrations((caller, body, ctx) => shares.checkRegistration(caller, body.shareToken, ctx.from));
+  counter.onOrder((member, order) => referrals.orderRecorded(member, order));
+  counter.onRefund((locked, order, completes) => referrals.refunded(locked, order, completes));
+  const heldRewards = new HeldRewardsService(d.db, repos, shares, referrals, d.clock);
+  mall.onRedeemed((memberId, redemptionId) => d.db.afterCommit(() => shares.friendActed(memberId, 'redeem', `redemption:${redemptionId}`)));
+
   return {
     db: d.db,
     loyalty: d.loyalty,
@@ -117,6 +182,9 @@ export function createServices(d: ServiceDeps) {
     counter,
     mall,
     admin,
+    shares,
+    referrals,
+    heldRewards,
   };
 }
 

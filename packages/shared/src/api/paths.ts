@@ -19,6 +19,10 @@ export const Paths = {
   meExport: '/api/v1/me/export',
   meRedemptions: '/api/v1/me/redemptions',
   meRedemptionCancel: '/api/v1/me/redemptions/:id/cancel',
+  meInvitation: '/api/v1/me/invitation',
+
+  shares: '/api/v1/shares',
+  shareVisits: '/api/v1/shares/:token/visits',
 
   mallItems: '/api/v1/mall/items',
   mallItem: '/api/v1/mall/items/:id',
@@ -40,6 +44,8 @@ export const Paths = {
   adminMallItem: '/api/v1/admin/mall-items/:id',
   adminMemberCoupons: '/api/v1/admin/members/:id/coupons',
   adminAuditLog: '/api/v1/admin/audit-log',
+  adminHeldRewards: '/api/v1/admin/held-rewards',
+  adminHeldRewardRelease: '/api/v1/admin/held-rewards/:id/release',
 } as const;
 
 export type PathName = keyof typeof Paths;

@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import { CouponRepository } from './coupon.repository';
+import { EngagementRepository } from './engagement.repository';
 import { MallRepository } from './mall.repository';
 import { MemberRepository } from './member.repository';
 import { OrderRepository } from './order.repository';
@@ -16,6 +17,7 @@ export function createRepositories(db: Db) {
     orders: new OrderRepository(db),
     mall: new MallRepository(db),
     staff: new StaffRepository(db),
+    engagement: new EngagementRepository(db),
     audit: new AuditRepository(db),
     idempotency: new IdempotencyRepository(db),
     jobLeases: new JobLeaseRepository(db),
@@ -25,6 +27,7 @@ export function createRepositories(db: Db) {
 export type Repositories = ReturnType<typeof createRepositories>;
 export type {
   CouponRepository,
+  EngagementRepository,
   MallRepository,
   MemberRepository,
   OrderRepository,
