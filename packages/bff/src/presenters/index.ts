@@ -100,6 +100,7 @@ export function presentRules(c: LoyaltyConfig): PublicRules {
       milestoneEvery: c.referral.milestoneEvery,
     },
     review: c.review,
+    interactionCaps: c.interactionCaps,
     dynamicCode: { periodSeconds: c.dynamicCode.periodSeconds },
     wallet: c.wallet,
     mall: c.mall,

@@ -11,6 +11,7 @@ import { FieldCrypto } from '../lib/crypto';
 import { AdminService } from './admin.service';
 import { CounterService } from './counter.service';
 import { CouponService } from './coupon.service';
+import { InteractionRewards } from './interaction-rewards';
 import { MallService } from './mall.service';
 import { MemberService } from './member.service';
 import { PointsService } from './points.service';
@@ -53,6 +54,8 @@ export function createServices(d: ServiceDeps) {
   };
   const points = new PointsService(d.db, repos.members, repos.points, d.loyalty, d.clock);
   const coupons = new CouponService(repos.coupons, d.loyalty, d.clock);
+  // Check-in, review, share and referral rewards go through this, under `interactionCaps`.
+  const interactionRewards = new InteractionRewards(d.db, points, repos.points, d.loyalty, d.clock);
   const members = new MemberService(d.db, repos, points, d.loyalty, d.clock, crypto, d.wechat, {
     phoneNumber: limits.phoneNumber,
     withPhonePerMember: limits.registrationWithPhonePerMember,
@@ -111,6 +114,7 @@ export function createServices(d: ServiceDeps) {
     crypto,
     limits,
     points,
+    interactionRewards,
     coupons,
     members,
     staff,
