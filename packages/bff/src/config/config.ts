@@ -34,6 +34,8 @@ export const RuntimeConfig = z.object({
      * per client address: whether a number is taken is never free to ask.
      */
     registrationWithPhone: z.object({ perMember: limit, perAddress: limit }),
+    /** Check-in attempts (successful or not), per member and per client address: scripts get nowhere fast. */
+    checkin: z.object({ perMember: limit, perAddress: limit }),
     /** Share links opened (`POST /shares/{token}/visits`), per member token and per client address. */
     shareVisits: z.object({ perMember: limit, perAddress: limit }),
     /** Registrations that carry an invite code, per member token and per client address: codes are not free to probe. */

@@ -16,14 +16,14 @@ const LISTED = 200;
 export class HeldRewardsService {
   constructor(
     private readonly db: Db,
-    private readonly repos: Pick<Repositories, 'engagement' | 'audit'>,
+    private readonly repos: Pick<Repositories, 'shareReferral' | 'audit'>,
     private readonly shares: ShareService,
     private readonly referrals: ReferralService,
     private readonly clock: Clock,
   ) {}
 
   async list(): Promise<HeldReward[]> {
-    const [shares, referrals] = await Promise.all([this.repos.engagement.heldShareRewards(LISTED), this.repos.engagement.heldReferrals(LISTED)]);
+    const [shares, referrals] = await Promise.all([this.repos.shareReferral.heldShareRewards(LISTED), this.repos.shareReferral.heldReferrals(LISTED)]);
     return [
       ...shares.map((r) => ({
         id: r.id,
@@ -49,7 +49,7 @@ export class HeldRewardsService {
   async release(actorId: string, id: string): Promise<HeldReward> {
     return this.db.transaction(async () => {
       let released: HeldReward;
-      if (await this.repos.engagement.shareRewardById(id)) {
+      if (await this.repos.shareReferral.shareRewardById(id)) {
         const r = await this.shares.release(id);
         released = {
           id,
@@ -60,7 +60,7 @@ export class HeldRewardsService {
           status: 'released',
           createdAt: r.createdAt.toISOString(),
         };
-      } else if (await this.repos.engagement.referralById(id)) {
+      } else if (await this.repos.shareReferral.referralById(id)) {
         const r = await this.referrals.release(id);
         released = {
           id,

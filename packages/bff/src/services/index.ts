@@ -9,13 +9,15 @@ import type { WechatClient } from '../integrations/wechat';
 import type { Clock } from '../lib/clock';
 import { FieldCrypto } from '../lib/crypto';
 import { AdminService } from './admin.service';
+import { CheckinService } from './checkin.service';
 import { CounterService } from './counter.service';
 import { CouponService } from './coupon.service';
+import { InteractionRewards } from './interaction-rewards';
 import { MallService } from './mall.service';
 import { HeldRewardsService } from './held-rewards.service';
 import { MemberService } from './member.service';
-import type { AwardInteraction } from './interaction-award';
 import { PointsService } from './points.service';
+import { ReviewService } from './review.service';
 import { ReferralService } from './referral.service';
 import { RiskCheck } from './risk-check';
 import { ShareService } from './share.service';
@@ -59,9 +61,13 @@ export function createServices(d: ServiceDeps) {
     registrationWithInvitePerAddress: RateLimit.of(store, 'registration-invite-address', rl.registrationWithInvite.perAddress),
     staffSignInPerAddress: new Backoff(store, 'staff-sign-in-address', d.runtime.staffAuth.perAddress),
     staffSignInPerUsername: new Slowdown(store, 'staff-sign-in-username', d.runtime.staffAuth.perUsername),
+    checkinPerMember: RateLimit.of(store, 'checkin-member', rl.checkin.perMember),
+    checkinPerAddress: RateLimit.of(store, 'checkin-address', rl.checkin.perAddress),
   };
   const points = new PointsService(d.db, repos.members, repos.points, d.loyalty, d.clock);
   const coupons = new CouponService(repos.coupons, d.loyalty, d.clock);
+  // Check-in, review, share and referral rewards go through this, under `interactionCaps`.
+  const interactionRewards = new InteractionRewards(d.db, points, repos.points, d.loyalty, d.clock);
   const members = new MemberService(d.db, repos, points, d.loyalty, d.clock, crypto, d.wechat, {
     phoneNumber: limits.phoneNumber,
     withPhonePerMember: limits.registrationWithPhonePerMember,
@@ -79,6 +85,11 @@ export function createServices(d: ServiceDeps) {
   const mall = new MallService(d.db, repos, points, coupons, d.loyalty, d.clock);
   const admin = new AdminService(d.db, repos, points, coupons, d.loyalty, d.clock);
   d.db.afterCommitFailed = (err) => d.logger.error({ err }, 'work after a commit failed');
+  const checkins = new CheckinService(d.db, repos.engagement, points, interactionRewards, members, d.loyalty, d.clock, {
+    perMember: limits.checkinPerMember,
+    perAddress: limits.checkinPerAddress,
+  });
+  const reviews = new ReviewService(d.db, repos.engagement, points, interactionRewards, d.loyalty, d.clock);
 
   /**
    * A gift that comes with something else (registering, an upgrade) never blocks it: if the
@@ -113,13 +124,6 @@ export function createServices(d: ServiceDeps) {
   });
 
   // Share-to-earn and referral invitations (PRODUCT §7–8).
-  const award: AwardInteraction = async (locked, r) => {
-    await points.post(locked, {
-      credits: r.points > 0 ? [{ amount: r.points, reason: r.kind, sourceKey: r.sourceKey, note: r.note }] : [],
-      growth: r.growth > 0 ? { delta: r.growth, reason: r.kind, sourceKey: r.sourceKey } : undefined,
-    });
-    return { points: r.points, growth: r.growth, capped: false };
-  };
   const risk = new RiskCheck(d.wechat, crypto, d.runtime.riskControl.holdAtRank, d.logger);
   const shares = new ShareService(
     d.db,
@@ -128,7 +132,7 @@ export function createServices(d: ServiceDeps) {
     d.loyalty,
     d.clock,
     risk,
-    award,
+    interactionRewards,
     {
       visitsPerMember: limits.shareVisitsPerMember,
       visitsPerAddress: limits.shareVisitsPerAddress,
@@ -151,7 +155,7 @@ export function createServices(d: ServiceDeps) {
     d.loyalty,
     d.clock,
     risk,
-    award,
+    interactionRewards,
     milestoneGift,
     {
       perMember: limits.registrationWithInvitePerMember,
@@ -176,12 +180,15 @@ export function createServices(d: ServiceDeps) {
     crypto,
     limits,
     points,
+    interactionRewards,
     coupons,
     members,
     staff,
     counter,
     mall,
     admin,
+    checkins,
+    reviews,
     shares,
     referrals,
     heldRewards,

@@ -3,12 +3,12 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/db';
 import type { MemberRow, OrderRow, ReferralRow } from '../db/entities';
 import type { Repositories } from '../db/repositories';
-import type { InviteeRow } from '../db/repositories/engagement.repository';
+import type { InviteeRow } from '../db/repositories/share-referral.repository';
 import type { LockedMember } from '../db/repositories/member.repository';
 import type { Clock } from '../lib/clock';
 import { newId } from '../lib/ids';
 import type { RateLimit } from '../lib/rate-limit';
-import type { AwardInteraction } from './interaction-award';
+import type { InteractionRewards } from './interaction-rewards';
 import type { PointsService } from './points.service';
 import type { RiskCheck } from './risk-check';
 
@@ -46,12 +46,12 @@ export type MilestoneGift = (inviter: MemberRow, sourceKey: string) => Promise<s
 export class ReferralService {
   constructor(
     private readonly db: Db,
-    private readonly repos: Pick<Repositories, 'engagement' | 'members'>,
+    private readonly repos: Pick<Repositories, 'shareReferral' | 'members'>,
     private readonly points: PointsService,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
     private readonly risk: RiskCheck,
-    private readonly award: AwardInteraction,
+    private readonly rewards: Pick<InteractionRewards, 'award'>,
     private readonly milestoneGift: MilestoneGift,
     private readonly limits: { perMember: RateLimit; perAddress: RateLimit },
     private readonly logger: Logger,
@@ -70,13 +70,13 @@ export class ReferralService {
     if (!body.inviteCode) return undefined;
     await this.limits.perMember.consume(`member:${caller.id}`);
     await this.limits.perAddress.consume(`ip:${ctx.from}`);
-    const inviter = await this.repos.engagement.memberByInviteCode(body.inviteCode);
+    const inviter = await this.repos.shareReferral.memberByInviteCode(body.inviteCode);
     if (!inviter) throw refuse('unknown-code', 'no such invite code');
     if (inviter.id === caller.id) throw refuse('self', 'this is your own invite code');
     let up = inviter.invitedBy;
     for (let depth = 0; up && depth < MAX_CHAIN; depth++) {
       if (up === caller.id) throw refuse('cycle', 'you invited this member');
-      up = await this.repos.engagement.inviterOf(up);
+      up = await this.repos.shareReferral.inviterOf(up);
     }
     if (caller.status !== 'pending') throw refuse('existing-member', 'only a new member can accept an invitation');
     const identities = [
@@ -86,7 +86,7 @@ export class ReferralService {
     if (await this.repos.members.hadFormerMember(identities)) throw refuse('former-member', 'this WeChat account or phone number was a member before');
     const riskRank = await this.risk.rankOf(caller, ctx.from);
     return async (member) => {
-      await this.repos.engagement.bind({
+      await this.repos.shareReferral.bind({
         id: newId(),
         inviterId: inviter.id,
         inviteeId: member.id,
@@ -114,7 +114,7 @@ export class ReferralService {
    */
   async orderRecorded(member: MemberRow, order: OrderRow): Promise<void> {
     if (!member.invitedBy) return;
-    if (!(await this.repos.engagement.markFirstOrder(member.id, order.id, this.clock.now()))) return;
+    if (!(await this.repos.shareReferral.markFirstOrder(member.id, order.id, this.clock.now()))) return;
     await this.db.afterCommit(() => this.reward(member.id));
   }
 
@@ -123,17 +123,17 @@ export class ReferralService {
    * invitation settles once (`ordered` → anything else, conditionally).
    */
   async reward(inviteeId: string): Promise<void> {
-    const before = await this.repos.engagement.referralOfInvitee(inviteeId);
+    const before = await this.repos.shareReferral.referralOfInvitee(inviteeId);
     if (!before || before.status !== 'ordered') return;
     const r = this.loyalty.referral;
     await this.db.transaction(async () => {
       const invitee = await this.points.lock(inviteeId, { withLots: false });
       const inviter = await this.points.lock(before.inviterId, { withLots: false });
-      const ref = await this.repos.engagement.referralOfInvitee(inviteeId);
+      const ref = await this.repos.shareReferral.referralOfInvitee(inviteeId);
       if (!ref || ref.status !== 'ordered') return;
       const now = this.clock.now();
       const month = businessMonth(now, this.loyalty.businessTimeZone);
-      const taken = await this.repos.engagement.slotsTaken(ref.inviterId, month);
+      const taken = await this.repos.shareReferral.slotsTaken(ref.inviterId, month);
       if (inviter.member.status !== 'active' || taken >= r.maxRewardsPerMonth) {
         await this.settle(ref, { status: 'capped', month: null, slot: null, inviterPoints: 0, inviterGrowth: 0, inviteePoints: 0 }, now);
         return;
@@ -152,21 +152,21 @@ export class ReferralService {
   private async pay(ref: ReferralRow, invitee: LockedMember, inviter: LockedMember) {
     const r = this.loyalty.referral;
     const sourceKey = `referral:${ref.id}`;
-    const forInviter = await this.award(inviter, { kind: 'referral', points: r.inviterPoints, growth: r.inviterGrowth, sourceKey, note: 'invitation' });
-    const forInvitee = await this.award(invitee, { kind: 'referral', points: r.inviteePoints, growth: 0, sourceKey, note: 'invited' });
+    const forInviter = await this.rewards.award(inviter, { kind: 'referral', points: r.inviterPoints, growth: r.inviterGrowth, sourceKey, note: 'invitation' });
+    const forInvitee = await this.rewards.award(invitee, { kind: 'referral', points: r.inviteePoints, growth: 0, sourceKey, note: 'invited' });
     return { inviterPoints: forInviter.points, inviterGrowth: forInviter.growth, inviteePoints: forInvitee.points };
   }
 
-  private async settle(ref: ReferralRow, to: Parameters<Repositories['engagement']['settle']>[1], now: Date): Promise<void> {
-    if (!(await this.repos.engagement.settle(ref.id, to, now))) throw new Error('an invitation changed under its invitee lock');
+  private async settle(ref: ReferralRow, to: Parameters<Repositories['shareReferral']['settle']>[1], now: Date): Promise<void> {
+    if (!(await this.repos.shareReferral.settle(ref.id, to, now))) throw new Error('an invitation changed under its invitee lock');
   }
 
   /** Every `milestoneEvery`-th rewarded invitation: the milestone coupon, once per count reached. */
   private async milestone(ref: ReferralRow, inviter: MemberRow): Promise<void> {
-    const rewarded = await this.repos.engagement.countRewarded(ref.inviterId);
+    const rewarded = await this.repos.shareReferral.countRewarded(ref.inviterId);
     if (!isReferralMilestone(rewarded, this.loyalty.referral.milestoneEvery)) return;
     const couponId = await this.milestoneGift(inviter, `referral-milestone:${rewarded}`);
-    if (couponId) await this.repos.engagement.setMilestoneCoupon(ref.id, couponId);
+    if (couponId) await this.repos.shareReferral.setMilestoneCoupon(ref.id, couponId);
   }
 
   /**
@@ -176,9 +176,9 @@ export class ReferralService {
    */
   async refunded(invitee: LockedMember, order: OrderRow, completes: boolean): Promise<void> {
     if (!completes || !invitee.member.invitedBy) return;
-    const ref = await this.repos.engagement.referralOfInvitee(invitee.member.id);
+    const ref = await this.repos.shareReferral.referralOfInvitee(invitee.member.id);
     if (!ref || ref.firstOrderId !== order.id || ref.status === 'reversed' || ref.status === 'registered') return;
-    if (!(await this.repos.engagement.reverse(ref.id, ref.status, this.clock.now()))) return;
+    if (!(await this.repos.shareReferral.reverse(ref.id, ref.status, this.clock.now()))) return;
     if (ref.status !== 'rewarded') return;
     const sourceKey = `referral:${ref.id}:reversal`;
     const inviter = await this.points.lock(ref.inviterId, { withLots: true });
@@ -198,15 +198,15 @@ export class ReferralService {
   /** An operator pays a held invitation after review (once). */
   async release(referralId: string): Promise<ReferralRow> {
     return this.db.transaction(async () => {
-      const found = await this.repos.engagement.referralById(referralId);
+      const found = await this.repos.shareReferral.referralById(referralId);
       if (!found) throw new DomainError('NOT_FOUND', 'no such reward');
       const invitee = await this.points.lock(found.inviteeId, { withLots: false });
       const inviter = await this.points.lock(found.inviterId, { withLots: false });
-      const ref = await this.repos.engagement.referralById(referralId);
+      const ref = await this.repos.shareReferral.referralById(referralId);
       if (!ref || ref.status !== 'held') throw new DomainError('NOT_ELIGIBLE', 'this reward is not held', { reason: 'not-held' });
       const now = this.clock.now();
       const paid = await this.pay(ref, invitee, inviter);
-      if (!(await this.repos.engagement.releaseReferral(ref.id, paid, now))) throw new Error('an invitation changed under its invitee lock');
+      if (!(await this.repos.shareReferral.releaseReferral(ref.id, paid, now))) throw new Error('an invitation changed under its invitee lock');
       await this.milestone(ref, inviter.member);
       return { ...ref, ...paid, status: 'rewarded', rewardedAt: now };
     });
@@ -214,7 +214,7 @@ export class ReferralService {
 
   /** Invitations ordered but left unsettled (a crash between an order and its reward): settle them. */
   async settleStale(olderThanSeconds: number, batch: number): Promise<number> {
-    const stale = await this.repos.engagement.unsettled(new Date(this.clock.now().getTime() - olderThanSeconds * 1000), batch);
+    const stale = await this.repos.shareReferral.unsettled(new Date(this.clock.now().getTime() - olderThanSeconds * 1000), batch);
     for (const ref of stale) await this.reward(ref.inviteeId);
     return stale.length;
   }
@@ -226,9 +226,9 @@ export class ReferralService {
     if (m.status !== 'active' || !m.inviteCode) throw new DomainError('NOT_FOUND', 'not registered yet');
     const month = businessMonth(this.clock.now(), this.loyalty.businessTimeZone);
     const [invitees, rewardedCount, rewardedThisMonth] = await Promise.all([
-      this.repos.engagement.inviteesOf(memberId, MAX_INVITEES_LISTED),
-      this.repos.engagement.countRewarded(memberId),
-      this.repos.engagement.slotsTaken(memberId, month),
+      this.repos.shareReferral.inviteesOf(memberId, MAX_INVITEES_LISTED),
+      this.repos.shareReferral.countRewarded(memberId),
+      this.repos.shareReferral.slotsTaken(memberId, month),
     ]);
     return { member: m, path: invitePath(m.inviteCode), invitees, rewardedCount, rewardedThisMonth };
   }

@@ -4,11 +4,11 @@ import type { Logger } from 'pino';
 import { isDuplicateKey, type Db } from '../db/db';
 import type { MemberRow, ShareRewardRow } from '../db/entities';
 import type { Repositories } from '../db/repositories';
-import type { RecentVisit } from '../db/repositories/engagement.repository';
+import type { RecentVisit } from '../db/repositories/share-referral.repository';
 import type { Clock } from '../lib/clock';
 import { newId } from '../lib/ids';
 import type { RateLimit } from '../lib/rate-limit';
-import type { AwardInteraction } from './interaction-award';
+import type { InteractionRewards } from './interaction-rewards';
 import type { PointsService } from './points.service';
 import type { RiskCheck } from './risk-check';
 
@@ -27,12 +27,12 @@ const unknownShare = () => new DomainError('NOT_ELIGIBLE', 'no such share link',
 export class ShareService {
   constructor(
     private readonly db: Db,
-    private readonly repos: Pick<Repositories, 'engagement' | 'members' | 'mall'>,
+    private readonly repos: Pick<Repositories, 'shareReferral' | 'members' | 'mall'>,
     private readonly points: PointsService,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
     private readonly risk: RiskCheck,
-    private readonly award: AwardInteraction,
+    private readonly rewards: Pick<InteractionRewards, 'award'>,
     private readonly limits: { visitsPerMember: RateLimit; visitsPerAddress: RateLimit },
     private readonly logger: Logger,
   ) {}
@@ -45,7 +45,7 @@ export class ShareService {
     const targetId = body.page === 'item' ? (body.params?.id ?? null) : null;
     if (targetId && !(await this.repos.mall.activeItem(targetId))) throw new DomainError('NOT_FOUND', 'no such item');
     const token = randomBytes(12).toString('base64url');
-    await this.repos.engagement.insertShare({ id: newId(), token, memberId, page: body.page, targetId, createdAt: this.clock.now() });
+    await this.repos.shareReferral.insertShare({ id: newId(), token, memberId, page: body.page, targetId, createdAt: this.clock.now() });
     return { token, path: sharePath(body.page, token, { id: targetId ?? undefined, inviteCode: m.inviteCode ?? undefined }) };
   }
 
@@ -57,7 +57,7 @@ export class ShareService {
   async visit(visitorId: string, token: string, from: string): Promise<{ recorded: boolean }> {
     await this.limits.visitsPerMember.consume(`member:${visitorId}`);
     await this.limits.visitsPerAddress.consume(`ip:${from}`);
-    const share = await this.repos.engagement.shareByToken(token);
+    const share = await this.repos.shareReferral.shareByToken(token);
     if (!share) throw new DomainError('NOT_FOUND', 'no such share link');
     const visitor = await this.repos.members.byId(visitorId);
     if (!visitor || visitor.status === 'erased') throw new DomainError('UNAUTHENTICATED', 'account no longer exists');
@@ -69,7 +69,7 @@ export class ShareService {
   private async record(shareId: string, sharerId: string, visitor: MemberRow, from: string): Promise<void> {
     const riskRank = await this.risk.rankOf(visitor, from);
     const now = this.clock.now();
-    await this.repos.engagement.recordVisit({ id: newId(), shareId, sharerId, visitorId: visitor.id, riskRank, visitedAt: now, createdAt: now });
+    await this.repos.shareReferral.recordVisit({ id: newId(), shareId, sharerId, visitorId: visitor.id, riskRank, visitedAt: now, createdAt: now });
   }
 
   /**
@@ -80,7 +80,7 @@ export class ShareService {
   async checkRegistration(caller: MemberRow, shareToken: string | undefined, from: string): Promise<((member: MemberRow) => Promise<void>) | undefined> {
     if (caller.status !== 'pending') return undefined;
     if (shareToken) {
-      const share = await this.repos.engagement.shareByToken(shareToken);
+      const share = await this.repos.shareReferral.shareByToken(shareToken);
       if (!share) throw unknownShare();
       if (share.memberId !== caller.id) await this.record(share.id, share.memberId, caller, from);
     }
@@ -94,7 +94,7 @@ export class ShareService {
    */
   async friendActed(friendId: string, action: ShareAction, eventKey: string): Promise<void> {
     const now = this.clock.now();
-    const visits = await this.repos.engagement.recentVisitsBy(friendId, shareWindowStart(now, this.loyalty.share.windowHours));
+    const visits = await this.repos.shareReferral.recentVisitsBy(friendId, shareWindowStart(now, this.loyalty.share.windowHours));
     for (const v of visits) {
       try {
         await this.rewardSharer(v, friendId, action, eventKey);
@@ -110,12 +110,12 @@ export class ShareService {
     const day = businessDate(now, this.loyalty.businessTimeZone);
     const full = (rows: ShareRewardRow[]) => rows.length >= maxRewardsPerDay || rows.some((r) => r.visitorId === friendId);
     // Most actions of most friends reward nothing more today: learn it without taking a lock.
-    if (full(await this.repos.engagement.shareRewardsOn(v.sharerId, day))) return;
+    if (full(await this.repos.shareReferral.shareRewardsOn(v.sharerId, day))) return;
     const held = this.risk.holds(v.riskRank);
     await this.db.transaction(async () => {
       const locked = await this.points.lock(v.sharerId, { withLots: false });
       if (locked.member.status !== 'active') return;
-      const today = await this.repos.engagement.shareRewardsOn(v.sharerId, day);
+      const today = await this.repos.shareReferral.shareRewardsOn(v.sharerId, day);
       if (full(today)) return;
       const row: ShareRewardRow = {
         id: newId(),
@@ -134,7 +134,7 @@ export class ShareService {
         paidAt: null,
       };
       try {
-        await this.repos.engagement.insertShareReward(row);
+        await this.repos.shareReferral.insertShareReward(row);
       } catch (e) {
         // This friend already rewarded this sharer today, or the day's slots are taken.
         if (isDuplicateKey(e)) return;
@@ -144,8 +144,8 @@ export class ShareService {
         this.logger.warn({ rewardId: row.id, sharerId: v.sharerId, riskRank: v.riskRank }, 'share reward held for review');
         return;
       }
-      const paid = await this.award(locked, { kind: 'share', points, growth, sourceKey: `share:${friendId}:${day}` });
-      await this.repos.engagement.setShareRewardPaid(row.id, paid.points, paid.growth, now);
+      const paid = await this.rewards.award(locked, { kind: 'share', points, growth, sourceKey: `share:${friendId}:${day}` });
+      await this.repos.shareReferral.setShareRewardPaid(row.id, paid.points, paid.growth, now);
     });
   }
 
@@ -153,13 +153,14 @@ export class ShareService {
   async release(rewardId: string): Promise<ShareRewardRow> {
     const { points, growth } = this.loyalty.share;
     return this.db.transaction(async () => {
-      const row = await this.repos.engagement.shareRewardById(rewardId);
+      const row = await this.repos.shareReferral.shareRewardById(rewardId);
       if (!row) throw new DomainError('NOT_FOUND', 'no such reward');
       const locked = await this.points.lock(row.sharerId, { withLots: false });
-      if (!(await this.repos.engagement.releaseShareReward(row.id))) throw new DomainError('NOT_ELIGIBLE', 'this reward is not held', { reason: 'not-held' });
+      if (!(await this.repos.shareReferral.releaseShareReward(row.id)))
+        throw new DomainError('NOT_ELIGIBLE', 'this reward is not held', { reason: 'not-held' });
       const now = this.clock.now();
-      const paid = await this.award(locked, { kind: 'share', points, growth, sourceKey: `share:${row.visitorId}:${row.day}` });
-      await this.repos.engagement.setShareRewardPaid(row.id, paid.points, paid.growth, now);
+      const paid = await this.rewards.award(locked, { kind: 'share', points, growth, sourceKey: `share:${row.visitorId}:${row.day}` });
+      await this.repos.shareReferral.setShareRewardPaid(row.id, paid.points, paid.growth, now);
       return { ...row, status: 'released', points: paid.points, growth: paid.growth, paidAt: now };
     });
   }

@@ -83,6 +83,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     staffLogin: generous,
     invalidCodes: { perStaff: generous, perStore: generous },
     registrationWithPhone: { perMember: generous, perAddress: generous },
+    checkin: { perMember: generous, perAddress: generous },
     shareVisits: { perMember: generous, perAddress: generous },
     registrationWithInvite: { perMember: generous, perAddress: generous },
   });

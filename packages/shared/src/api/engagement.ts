@@ -1,70 +1,89 @@
 import { z } from 'zod';
-import { ReferralStatus, SharePage } from '../vocabulary';
-import { Id, IsoDateTime } from './common';
+import { REVIEW_COMMENT_MAX_CHARS, cleanText, commentProblem, type CommentProblem } from '../text/text';
+import { ReviewTag } from '../vocabulary';
+import { BusinessDay, Id, IsoDateTime } from './common';
 
-/** A share token as it travels in a path: URL-safe, 16–32 characters. */
-export const ShareToken = z.string().regex(/^[A-Za-z0-9_-]{16,32}$/, 'malformed share token');
+// ── Check-in ─────────────────────────────────────────────────────────────────────────────────
 
-/** `POST /shares`: the page to share; an item needs its id (the invite page carries the sharer's own code). */
-export const CreateShareBody = z
+/** What a check-in gave. `points` includes `bonus` (the day-7 bonus of the streak cycle, else 0). */
+export const CheckinResult = z.object({
+  /** The business day checked in (the server's, in the business time zone). */
+  day: BusinessDay,
+  /** Consecutive days checked in, this one included. */
+  streak: z.number().int().positive(),
+  points: z.number().int(),
+  growth: z.number().int(),
+  bonus: z.number().int(),
+  /** True when the interaction earning caps took something off the reward. */
+  capped: z.boolean(),
+});
+export type CheckinResult = z.infer<typeof CheckinResult>;
+
+export const CheckinsQuery = z.object({
+  /** The business month to list (`YYYY-MM`); the current one when absent. */
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM')
+    .optional(),
+});
+export type CheckinsQuery = z.infer<typeof CheckinsQuery>;
+
+export const CheckinMonth = z.object({
+  month: z.string(),
+  /** The server's business day today, so the calendar never trusts the phone's clock. */
+  today: BusinessDay,
+  /** Days of the month checked in, ascending. */
+  days: z.array(BusinessDay),
+  /** The current streak: 0 once a day was missed. */
+  streak: z.number().int().nonnegative(),
+  todayChecked: z.boolean(),
+});
+export type CheckinMonth = z.infer<typeof CheckinMonth>;
+
+// ── Reviews ──────────────────────────────────────────────────────────────────────────────────
+
+const COMMENT_MESSAGES: Record<CommentProblem, string> = {
+  'too-long': `comment is at most ${REVIEW_COMMENT_MAX_CHARS} characters`,
+  'forbidden-characters': 'comment has forbidden characters',
+};
+
+/** A review comment: cleaned like a nickname (invisible and control characters out, trimmed), at most 200 characters. */
+const ReviewComment = z
+  .string()
+  .max(2000, 'comment is too long')
+  .describe(`at most ${REVIEW_COMMENT_MAX_CHARS} characters (code points) once invisible and control characters are removed and the ends trimmed`)
+  .transform(cleanText)
+  .superRefine((s, ctx) => {
+    const problem = commentProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: COMMENT_MESSAGES[problem] });
+  });
+
+export const ReviewParams = z.object({ orderId: Id });
+export type ReviewParams = z.infer<typeof ReviewParams>;
+
+export const ReviewBody = z
   .object({
-    page: SharePage,
-    params: z
-      .object({ id: Id.max(26).optional() })
-      .strict()
+    stars: z.number().int().min(1).max(5),
+    /** Up to three quick tags, each once. */
+    answers: z
+      .array(ReviewTag)
+      .max(3)
+      .refine((a) => new Set(a).size === a.length, 'each tag once')
       .optional(),
+    comment: ReviewComment.optional(),
   })
-  .strict()
-  .refine((b) => b.page !== 'item' || b.params?.id !== undefined, { message: 'an item share needs params.id', path: ['params', 'id'] });
-export type CreateShareBody = z.infer<typeof CreateShareBody>;
+  .strict();
+export type ReviewBody = z.infer<typeof ReviewBody>;
 
-export const ShareLink = z.object({
-  token: ShareToken,
-  /** The mini-program path a friend opens (with the token, and for the invite page the invite code). */
-  path: z.string(),
-});
-export type ShareLink = z.infer<typeof ShareLink>;
-
-export const ShareTokenParams = z.object({ token: ShareToken });
-
-/** `POST /shares/{token}/visits`: whether the visit was recorded (a sharer opening their own link is not). */
-export const ShareVisit = z.object({ recorded: z.boolean() });
-export type ShareVisit = z.infer<typeof ShareVisit>;
-
-export const Invitee = z.object({
-  /** Null once the invitee erased their data. */
-  nickname: z.string().nullable(),
-  status: ReferralStatus,
-  registeredAt: IsoDateTime,
-  rewardedAt: IsoDateTime.optional(),
-  /** What the inviter received for this invitation (once rewarded). */
-  reward: z.object({ points: z.number().int(), growth: z.number().int() }).nullable(),
-});
-export type Invitee = z.infer<typeof Invitee>;
-
-/** `GET /me/invitation`. */
-export const Invitation = z.object({
-  code: z.string(),
-  path: z.string(),
-  invitees: z.array(Invitee),
-  /** Invitations rewarded (and not reversed), ever. */
-  rewardedCount: z.number().int(),
-  /** Invitations rewarded or held this business month, against `referral.maxRewardsPerMonth`. */
-  rewardedThisMonth: z.number().int(),
-});
-export type Invitation = z.infer<typeof Invitation>;
-
-/** A share or referral reward held for review (WeChat rated the friend risky, or could not rate them). */
-export const HeldReward = z.object({
+export const Review = z.object({
   id: Id,
-  kind: z.enum(['share', 'referral']),
-  /** Who would be paid: the sharer, or the inviter (with their invitee). */
-  memberId: Id,
-  friendId: Id,
-  riskRank: z.number().int().nullable(),
-  status: z.enum(['held', 'released']),
+  orderId: Id,
+  stars: z.number().int(),
+  answers: z.array(ReviewTag),
+  comment: z.string().nullable(),
+  /** What the review earned (after the interaction caps). */
+  points: z.number().int(),
+  growth: z.number().int(),
   createdAt: IsoDateTime,
 });
-export type HeldReward = z.infer<typeof HeldReward>;
-
-export const HeldRewardParams = z.object({ id: Id });
+export type Review = z.infer<typeof Review>;

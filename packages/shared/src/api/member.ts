@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { GrowthReason, PointsReason, TierChangeReason } from '../vocabulary';
 import { NICKNAME_MAX_CHARS, cleanText, nicknameProblem, type NicknameProblem } from '../text/text';
 import { BusinessDay, Id, IsoDateTime } from './common';
-import { ShareToken } from './engagement';
+import { ShareToken } from './share';
 
 const NICKNAME_MESSAGES: Record<NicknameProblem, string> = {
   empty: 'nickname is required',
@@ -192,6 +192,10 @@ export const PublicRules = z.object({
     milestoneTitle: z.string(),
   }),
   review: z.object({ points: z.number(), growth: z.number(), windowDays: z.number() }),
+  interactionCaps: z.object({
+    perDay: z.object({ points: z.number(), growth: z.number() }),
+    perMonth: z.object({ points: z.number(), growth: z.number() }),
+  }),
   dynamicCode: z.object({ periodSeconds: z.number() }),
   wallet: z.object({ expiringSoonDays: z.number() }),
   mall: z.object({ maxQuantityPerRedemption: z.number() }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { businessMonth, invitationsToMilestone, invitePath, isReferralMilestone, landingParams, sharePath, shareWindowStart } from './engagement';
+import { businessMonth } from './time';
+import { invitationsToMilestone, invitePath, isReferralMilestone, landingParams, sharePath, shareWindowStart } from './engagement';
 
 describe('share and invite paths', () => {
   it('puts the invite code on the member center', () => expect(invitePath('ABCD2345')).toBe('/pages/index/index?inviteCode=ABCD2345'));

@@ -1,5 +1,3 @@
-import { businessDate } from './time';
-
 /**
  * Where shared and invite links land in the mini-program. Both ends build paths from here: the
  * BFF answers `POST /shares` and `GET /me/invitation` with them, the mini-program reads the same
@@ -45,11 +43,6 @@ export function landingParams(query: Record<string, string | undefined>): { shar
     ...(shareToken && /^[A-Za-z0-9_-]{16,32}$/.test(shareToken) ? { shareToken } : {}),
     ...(inviteCode && /^[A-Z0-9]{6,12}$/.test(inviteCode) ? { inviteCode } : {}),
   };
-}
-
-/** The business month (`YYYY-MM`) of an instant: the unit of `referral.maxRewardsPerMonth`. */
-export function businessMonth(instant: Date, timeZone: string): string {
-  return businessDate(instant, timeZone).slice(0, 7);
 }
 
 /**

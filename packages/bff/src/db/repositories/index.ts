@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import { CouponRepository } from './coupon.repository';
 import { EngagementRepository } from './engagement.repository';
 import { MallRepository } from './mall.repository';
+import { ShareReferralRepository } from './share-referral.repository';
 import { MemberRepository } from './member.repository';
 import { OrderRepository } from './order.repository';
 import { PointsRepository } from './points.repository';
@@ -14,10 +15,11 @@ export function createRepositories(db: Db) {
     members: new MemberRepository(db),
     points: new PointsRepository(db),
     coupons: new CouponRepository(db),
+    engagement: new EngagementRepository(db),
     orders: new OrderRepository(db),
     mall: new MallRepository(db),
     staff: new StaffRepository(db),
-    engagement: new EngagementRepository(db),
+    shareReferral: new ShareReferralRepository(db),
     audit: new AuditRepository(db),
     idempotency: new IdempotencyRepository(db),
     jobLeases: new JobLeaseRepository(db),
@@ -32,6 +34,7 @@ export type {
   MemberRepository,
   OrderRepository,
   PointsRepository,
+  ShareReferralRepository,
   StaffRepository,
   AuditRepository,
   IdempotencyRepository,

@@ -14,8 +14,8 @@ import { columnsFor } from './1732000000000-foundation';
  * - `members.invited_by`: the binding on the member row, so a counter order of a member nobody
  *   invited costs no statement more.
  */
-export class Engagement1732600000000 implements MigrationInterface {
-  name = 'Engagement1732600000000';
+export class ShareReferral1732600000000 implements MigrationInterface {
+  name = 'ShareReferral1732600000000';
 
   async up(runner: QueryRunner): Promise<void> {
     const c = columnsFor(runner);
