@@ -154,6 +154,16 @@ describe('a friend who takes part', () => {
     expect((await rewardsOf(sharer.id)).map((r) => r.slot)).toEqual([1, 2, 3]);
   });
 
+  it('a registered friend checking in after opening the link rewards the sharer', async () => {
+    const sharer = await t.member();
+    const { token } = await share(sharer);
+    const friend = await t.member();
+    await visit(friend.auth, token).expect(201);
+    await t.http.post('/api/v1/me/checkins').set(friend.auth).send().expect(201);
+    expect((await rewardsOf(sharer.id)).map((r) => [r.action, r.status, r.eventKey.startsWith('checkin:')])).toEqual([['checkin', 'paid', true]]);
+    expect((await account(sharer.id)).balance).toBe(t.config.loyalty.share.points);
+  });
+
   it('one friend taking part twice at once rewards once', async () => {
     const sharer = await t.member();
     const { token } = await share(sharer);
