@@ -133,6 +133,7 @@ async function prepare(dbUrl: string, secrets: { APP_SECRET: string; DATA_KEY: s
           consentedAt: now,
           inviteCode: null,
           invitedBy: null,
+          shareVisitedAt: null,
           tier: 'normal',
           growth: 0,
           pointsBalance: 0,

@@ -42,6 +42,8 @@ export interface MemberRow {
   inviteCode: string | null;
   /** The member whose invite code this one registered with (bound once, at registration). */
   invitedBy: string | null;
+  /** When this member last opened another member's share link: a later action of theirs may reward the sharer. */
+  shareVisitedAt: Date | null;
   tier: string;
   growth: number;
   pointsBalance: number;
@@ -73,6 +75,7 @@ export const MemberEntity = new EntitySchema<MemberRow>({
     consentedAt: at('consented_at', true),
     inviteCode: { type: 'varchar', length: 12, name: 'invite_code', nullable: true },
     invitedBy: { ...ref, name: 'invited_by', nullable: true },
+    shareVisitedAt: at('share_visited_at', true),
     tier: { type: 'varchar', length: 32 },
     growth: { type: 'int', default: 0 },
     pointsBalance: { type: 'int', name: 'points_balance', default: 0 },

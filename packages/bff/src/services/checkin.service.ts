@@ -1,6 +1,6 @@
 import { DomainError, businessDate, businessMonth, checkinOn, currentStreak, type LoyaltyConfig } from '@member/shared';
 import { isDuplicateKey, type Db } from '../db/db';
-import type { CheckinRow } from '../db/entities';
+import type { CheckinRow, MemberRow } from '../db/entities';
 import type { EngagementRepository } from '../db/repositories/engagement.repository';
 import type { Clock } from '../lib/clock';
 import { newId } from '../lib/ids';
@@ -35,7 +35,7 @@ export interface CheckinMonthView {
  * points and growth go through `InteractionRewards`, under the interaction earning caps.
  */
 /** Told of every new check-in inside its transaction (share-to-earn counts a friend's check-in). */
-export type CheckinListener = (memberId: string, day: string) => Promise<void>;
+export type CheckinListener = (member: MemberRow, day: string) => Promise<void>;
 
 export class CheckinService {
   private readonly checkinListeners: CheckinListener[] = [];
@@ -81,7 +81,7 @@ export class CheckinService {
           row.points = awarded.points;
           row.growth = awarded.growth;
         }
-        for (const l of this.checkinListeners) await l(memberId, day);
+        for (const l of this.checkinListeners) await l(locked.member, day);
         return { row, capped: awarded.capped };
       });
     } catch (e) {

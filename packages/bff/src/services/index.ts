@@ -168,8 +168,8 @@ export function createServices(d: ServiceDeps) {
   counter.onOrder((member, order) => referrals.orderRecorded(member, order));
   counter.onRefund((locked, order, completes) => referrals.refunded(locked, order, completes));
   const heldRewards = new HeldRewardsService(d.db, repos, shares, referrals, d.clock);
-  checkins.onCheckedIn((memberId, day) => d.db.afterCommit(() => shares.friendActed(memberId, 'checkin', `checkin:${day}`)));
-  mall.onRedeemed((memberId, redemptionId) => d.db.afterCommit(() => shares.friendActed(memberId, 'redeem', `redemption:${redemptionId}`)));
+  checkins.onCheckedIn((member, day) => d.db.afterCommit(() => shares.friendActed(member, 'checkin', `checkin:${day}`)));
+  mall.onRedeemed((member, redemptionId) => d.db.afterCommit(() => shares.friendActed(member, 'redeem', `redemption:${redemptionId}`)));
 
   return {
     db: d.db,

@@ -1,6 +1,6 @@
 import { DomainError, tierAtLeast, type LoyaltyConfig } from '@member/shared';
 import { isDuplicateKey, type Db } from '../db/db';
-import type { CouponTemplateRow, MallItemRow, MemberCouponRow, RedemptionRow } from '../db/entities';
+import type { CouponTemplateRow, MallItemRow, MemberCouponRow, RedemptionRow, MemberRow } from '../db/entities';
 import type { Repositories } from '../db/repositories';
 import type { Clock } from '../lib/clock';
 import { newId, randomDigits } from '../lib/ids';
@@ -23,7 +23,7 @@ export interface Pickup {
  * unfulfilled pickup can be cancelled, which gives points (with their original expiry) and stock back.
  */
 /** Told of every new redemption inside its transaction (share-to-earn counts a friend's redemption). */
-export type RedemptionListener = (memberId: string, redemptionId: string) => Promise<void>;
+export type RedemptionListener = (member: MemberRow, redemptionId: string) => Promise<void>;
 
 export class MallService {
   private readonly redemptionListeners: RedemptionListener[] = [];
@@ -109,7 +109,7 @@ export class MallService {
       };
       if (item.kind === 'coupon') await this.repos.mall.insertRedemption(redemption);
       else await this.insertWithPickupCode(redemption);
-      for (const l of this.redemptionListeners) await l(memberId, id);
+      for (const l of this.redemptionListeners) await l(member, id);
       return { redemption, coupons, pointsBalance: member.pointsBalance };
     });
   }

@@ -155,6 +155,7 @@ export class MemberService {
         consentedAt: null,
         inviteCode: null,
         invitedBy: null,
+        shareVisitedAt: null,
         tier: this.loyalty.tiers[0].code,
         growth: 0,
         pointsBalance: 0,

@@ -84,7 +84,8 @@ export class ShareService {
       if (!share) throw unknownShare();
       if (share.memberId !== caller.id) await this.record(share.id, share.memberId, caller, from);
     }
-    return (member) => this.db.afterCommit(() => this.friendActed(member.id, 'register', `registration:${member.id}`));
+    const visitedAt = shareToken ? this.clock.now() : caller.shareVisitedAt;
+    return (member) => this.db.afterCommit(() => this.friendActed({ id: member.id, shareVisitedAt: visitedAt }, 'register', `registration:${member.id}`));
   }
 
   /**
@@ -92,9 +93,12 @@ export class ShareService {
    * within `share.windowHours` may be rewarded. Runs after the friend's own transaction committed;
    * each reward is its own transaction under the sharer's lock.
    */
-  async friendActed(friendId: string, action: ShareAction, eventKey: string): Promise<void> {
-    const now = this.clock.now();
-    const visits = await this.repos.shareReferral.recentVisitsBy(friendId, shareWindowStart(now, this.loyalty.share.windowHours));
+  async friendActed(friend: Pick<MemberRow, 'id' | 'shareVisitedAt'>, action: ShareAction, eventKey: string): Promise<void> {
+    const friendId = friend.id;
+    const since = shareWindowStart(this.clock.now(), this.loyalty.share.windowHours);
+    // Most members opened nobody's link lately: their row says so, and nothing is looked up.
+    if (!friend.shareVisitedAt || friend.shareVisitedAt < since) return;
+    const visits = await this.repos.shareReferral.recentVisitsBy(friendId, since);
     for (const v of visits) {
       try {
         await this.rewardSharer(v, friendId, action, eventKey);

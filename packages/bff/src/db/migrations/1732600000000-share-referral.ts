@@ -12,7 +12,8 @@ import { columnsFor } from './1732000000000-foundation';
  *   rewarded it and what was paid, each rewarded invitation in a slot of the inviter's month
  *   (unique inviter + month + slot);
  * - `members.invited_by`: the binding on the member row, so a counter order of a member nobody
- *   invited costs no statement more.
+ *   invited costs no statement more; `members.share_visited_at`: when the member last opened
+ *   someone's link, so a check-in or redemption of a member who opened none looks nothing up.
  */
 export class ShareReferral1732600000000 implements MigrationInterface {
   name = 'ShareReferral1732600000000';
@@ -21,6 +22,7 @@ export class ShareReferral1732600000000 implements MigrationInterface {
     const c = columnsFor(runner);
     const nullable = { isNullable: true };
     await runner.addColumn('members', new TableColumn(c('invited_by', 'ref', nullable)));
+    await runner.addColumn('members', new TableColumn(c('share_visited_at', 'datetime', nullable)));
     await runner.createTable(
       new Table({
         name: 'shares',
@@ -114,6 +116,7 @@ export class ShareReferral1732600000000 implements MigrationInterface {
 
   async down(runner: QueryRunner): Promise<void> {
     for (const t of ['referrals', 'share_rewards', 'share_visits', 'shares']) await runner.dropTable(t);
+    await runner.dropColumn('members', 'share_visited_at');
     await runner.dropColumn('members', 'invited_by');
   }
 }

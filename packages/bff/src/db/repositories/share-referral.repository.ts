@@ -56,6 +56,7 @@ export class ShareReferralRepository {
 
   /** Records a friend's visit to a link, or refreshes the one already recorded (the window runs from the latest). */
   async recordVisit(row: ShareVisitRow): Promise<void> {
+    await this.db.execute('UPDATE members SET share_visited_at = ? WHERE id = ?', [row.visitedAt, row.visitorId]);
     const refreshed = await this.db.execute('UPDATE share_visits SET visited_at = ?, risk_rank = ? WHERE share_id = ? AND visitor_id = ?', [
       row.visitedAt,
       row.riskRank,
