@@ -77,14 +77,14 @@ describe('binding an invitee at registration', () => {
     expect((await t.dataSource.manager.findOneByOrFail(MemberEntity, { id: friend.id })).invitedBy).toBe(inviter.id);
   });
 
-  const refused = async (res: { status: number; body: { error?: { code: string; details?: unknown } } }, reason: string) => {
+  const refused = (res: { status: number; body: { error?: { code: string; details?: unknown } } }, reason: string) => {
     expect(res.status).toBe(422);
     expect(res.body.error).toMatchObject({ code: 'NOT_ELIGIBLE', details: { reason } });
   };
 
   it('refuses one’s own code (self) with 422 NOT_ELIGIBLE', async () => {
     const m = await t.member();
-    await refused(
+    refused(
       await t.http
         .post('/api/v1/members')
         .set(m.auth)
@@ -97,14 +97,14 @@ describe('binding an invitee at registration', () => {
     const a = await t.member();
     const b = await invitee(a);
     const c = await invitee(b);
-    await refused(
+    refused(
       await t.http
         .post('/api/v1/members')
         .set(a.auth)
         .send({ nickname: 'x', consentVersion, inviteCode: codeOf(b) }),
       'cycle',
     );
-    await refused(
+    refused(
       await t.http
         .post('/api/v1/members')
         .set(a.auth)
@@ -117,7 +117,7 @@ describe('binding an invitee at registration', () => {
   it('refuses an existing member (existing-member)', async () => {
     const inviter = await t.member();
     const existing = await t.member();
-    await refused(
+    refused(
       await t.http
         .post('/api/v1/members')
         .set(existing.auth)
@@ -132,11 +132,11 @@ describe('binding an invitee at registration', () => {
     const former = await t.member({ phone: '13911112222' });
     await t.http.delete('/api/v1/me').set(former.auth).expect(200);
     const samePhone = await registerWith({ inviteCode: codeOf(inviter), phone: '13911112222' });
-    await refused(samePhone.res, 'former-member');
+    refused(samePhone.res, 'former-member');
     await t.http.get('/api/v1/me').set(samePhone.auth).expect(404);
     // The same WeChat user signs in again after erasing and tries to be invited.
     const again = await t.login(former.openid);
-    await refused(
+    refused(
       await t.http
         .post('/api/v1/members')
         .set('Authorization', `Bearer ${again.token}`)
@@ -148,7 +148,7 @@ describe('binding an invitee at registration', () => {
 
   it('refuses a code nobody has (unknown-code): never silently ignored', async () => {
     const r = await registerWith({ inviteCode: 'ZZZZ9999' });
-    await refused(r.res, 'unknown-code');
+    refused(r.res, 'unknown-code');
     await t.http.get('/api/v1/me').set(r.auth).expect(404);
   });
 });
@@ -219,7 +219,7 @@ describe('the invitee’s first counter order', () => {
       .set(auth)
       .send({ nickname: '可疑', consentVersion, inviteCode: codeOf(inviter) })
       .expect(201);
-    const friend = { ...session, auth, id: '', member: {} } as unknown as Member;
+    const friend: Member = { ...session, auth, id: '', member: {} };
     await order(cashier, friend, 5000).expect(201);
     expect(await balanceAndGrowth(inviter.id)).toEqual({ balance: 0, growth: 0 });
     expect((await invitation(inviter)).invitees[0].status).toBe('held');
