@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { MemberCouponEntity, MemberEntity, PointsLedgerEntity, ReferralEntity } from '../../db/entities';
+import { runReferralRewards } from '../../jobs';
 import { startTestApp, useTestApp, type TestApp } from '../../../test/support/test-app';
 
 /**
@@ -228,6 +229,20 @@ describe('the invitee’s first counter order', () => {
     await t.http.post(`/api/v1/admin/held-rewards/${mine.id}/release`).set(admin.auth).send().expect(200);
     expect((await balanceAndGrowth(inviter.id)).balance).toBe(t.config.loyalty.referral.inviterPoints);
     expect((await invitation(inviter)).invitees[0].status).toBe('rewarded');
+  });
+});
+
+describe('the referral-rewards job', () => {
+  it('settles an invitation whose first order committed but whose reward never ran (the process stopped), once', async () => {
+    const inviter = await t.member();
+    const friend = await invitee(inviter);
+    // What the order's transaction does before the reward runs after it: mark the first order.
+    await t.services.repos.shareReferral.markFirstOrder(friend.id, 'ORDER-LOST-REWARD-0000000', t.clock.now());
+    expect(await runReferralRewards(t.services)).toEqual({ settled: 0 }); // too fresh: its own reward may still be running
+    t.clock.advance(120_000);
+    expect(await runReferralRewards(t.services)).toEqual({ settled: 1 });
+    expect(await runReferralRewards(t.services)).toEqual({ settled: 0 });
+    expect((await balanceAndGrowth(inviter.id)).balance).toBe(t.config.loyalty.referral.inviterPoints);
   });
 });
 
