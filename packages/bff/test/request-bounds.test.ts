@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { NICKNAME_MAX_CHARS } from '@member/shared';
+import { NICKNAME_MAX_CHARS, REVIEW_COMMENT_MAX_CHARS, ReviewTag } from '@member/shared';
 import type { EntitySchema } from 'typeorm';
 import {
   CouponTemplateEntity,
@@ -9,6 +9,7 @@ import {
   OrderEntity,
   RedemptionEntity,
   RefundEntity,
+  ReviewEntity,
   StaffEntity,
 } from '../src/db/entities';
 import { useTestApp } from './support/test-app';
@@ -44,6 +45,9 @@ const STRING_FIELDS: Record<string, Where> = {
   'POST /api/v1/members body.consentVersion': col(E(MemberEntity), 'consentVersion'),
   'PATCH /api/v1/me body.nickname': col(E(MemberEntity), 'nickname', NICKNAME_MAX_CHARS),
   'PATCH /api/v1/me body.birthday': col(E(MemberEntity), 'birthday'),
+  // Up to three tags, stored comma-joined in one column.
+  'POST /api/v1/me/orders/{orderId}/review body.answers[]': col(E(ReviewEntity), 'answers', 3 * Math.max(...ReviewTag.options.map((o) => o.length)) + 2),
+  'POST /api/v1/me/orders/{orderId}/review body.comment': col(E(ReviewEntity), 'comment', REVIEW_COMMENT_MAX_CHARS),
   'POST /api/v1/mall/redemptions body.itemId': { notStored: 'a reference: looked up first, only the id found is stored' },
   'POST /api/v1/staff/sessions body.username': col(E(StaffEntity), 'username'),
   'POST /api/v1/staff/sessions body.password': { notStored: 'compared with a scrypt hash' },

@@ -38,6 +38,19 @@ describe('statement budgets of the hot paths (MariaDB)', () => {
     within(await t.statementsOf(() => t.http.get('/api/v1/me').set(m.auth).expect(200)), 1);
   });
 
+  it('GET /api/v1/me of a member who checked in still reads one row (the check-in state is in the same statement)', async () => {
+    const m = await t.memberWith('silver', 500);
+    await t.http.post('/api/v1/me/checkins').set(m.auth).expect(201);
+    let card: { checkin: unknown } | undefined;
+    within(
+      await t.statementsOf(async () => {
+        card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
+      }),
+      1,
+    );
+    expect(card?.checkin).toEqual({ today: true, streak: 1 });
+  });
+
   it(`POST /api/v1/counter/lookup: at most ${BUDGET.counterLookup}`, async () => {
     const cashier = await t.staff('cashier');
     const m = await t.memberWith('normal', 300);

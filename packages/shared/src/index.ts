@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './config/loyalty.schema';
 export * from './rules/time';
+export * from './rules/checkin';
 export * from './rules/tier';
 export * from './rules/points';
 export * from './rules/coupon';

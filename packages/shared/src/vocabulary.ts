@@ -72,3 +72,10 @@ export type GrowthReason = z.infer<typeof GrowthReason>;
 /** Why a member's tier changed. */
 export const TierChangeReason = z.enum(['registration', 'upgrade', 'review', 'admin']);
 export type TierChangeReason = z.infer<typeof TierChangeReason>;
+
+/**
+ * The quick tags a member may pick (up to three) when reviewing a counter visit; the mini-program
+ * labels each in Chinese.
+ */
+export const ReviewTag = z.enum(['friendly_staff', 'fast_service', 'good_products', 'clean_store', 'good_value', 'will_return']);
+export type ReviewTag = z.infer<typeof ReviewTag>;

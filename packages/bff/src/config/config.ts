@@ -34,6 +34,8 @@ export const RuntimeConfig = z.object({
      * per client address: whether a number is taken is never free to ask.
      */
     registrationWithPhone: z.object({ perMember: limit, perAddress: limit }),
+    /** Check-in attempts (successful or not), per member and per client address: scripts get nowhere fast. */
+    checkin: z.object({ perMember: limit, perAddress: limit }),
   }),
   /**
    * Where limits are counted when `REDIS_URL` is set: every key starts with `keyPrefix` (several

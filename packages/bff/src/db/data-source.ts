@@ -8,6 +8,7 @@ import { Mall1732200000000 } from './migrations/1732200000000-mall';
 import { Core1732300000000 } from './migrations/1732300000000-core';
 import { RefundApprovals1732450000000 } from './migrations/1732450000000-refund-approvals';
 import { StaffThrottle1732480000000 } from './migrations/1732480000000-staff-throttle';
+import { Engagement1732500000000 } from './migrations/1732500000000-engagement';
 
 export const migrations = [
   Foundation1732000000000,
@@ -16,6 +17,7 @@ export const migrations = [
   Core1732300000000,
   RefundApprovals1732450000000,
   StaffThrottle1732480000000,
+  Engagement1732500000000,
 ];
 
 export interface DbOptions {

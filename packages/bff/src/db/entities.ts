@@ -6,6 +6,7 @@ import type {
   MemberStatus,
   PointsReason,
   RedemptionStatus,
+  ReviewTag,
   StaffRole,
   TemplateSource,
   TierChangeReason,
@@ -626,6 +627,78 @@ export const AuditEntity = new EntitySchema<AuditRow>({
   indices: [{ name: 'ix_audit_log_target', columns: ['targetType', 'targetId'] }],
 });
 
+// ── Engagement: check-ins and reviews ──────────────────────────────────────────────────────────
+
+/** One check-in: at most one per member per business day, by the unique key, never by a read. */
+export interface CheckinRow {
+  id: string;
+  memberId: string;
+  /** The business day (`YYYY-MM-DD` in `businessTimeZone`), decided by the server's clock. */
+  day: string;
+  /** Consecutive days checked in, this one included. */
+  streak: number;
+  /** What was credited (after the interaction caps); `points` includes `bonus`. */
+  points: number;
+  growth: number;
+  bonus: number;
+  createdAt: Date;
+}
+
+export const CheckinEntity = new EntitySchema<CheckinRow>({
+  name: 'Checkin',
+  tableName: 'checkins',
+  columns: {
+    id,
+    memberId: { ...ref, name: 'member_id' },
+    day: { type: 'varchar', length: 10 },
+    streak: { type: 'int' },
+    points: { type: 'int' },
+    growth: { type: 'int' },
+    bonus: { type: 'int' },
+    createdAt: at('created_at'),
+  },
+  indices: [{ name: 'uq_checkins_member_day', columns: ['memberId', 'day'], unique: true }],
+});
+
+/** A member's review of one counter order: one per order, by the unique key. */
+export interface ReviewRow {
+  id: string;
+  orderId: string;
+  memberId: string;
+  stars: number;
+  /** The quick tags picked, comma-separated (at most three of the `ReviewTag` vocabulary). */
+  answers: string;
+  comment: string | null;
+  points: number;
+  growth: number;
+  createdAt: Date;
+}
+
+/** The tags of a review row as the vocabulary's values. */
+export function reviewTags(row: Pick<ReviewRow, 'answers'>): ReviewTag[] {
+  return row.answers ? (row.answers.split(',') as ReviewTag[]) : [];
+}
+
+export const ReviewEntity = new EntitySchema<ReviewRow>({
+  name: 'Review',
+  tableName: 'reviews',
+  columns: {
+    id,
+    orderId: { ...ref, name: 'order_id' },
+    memberId: { ...ref, name: 'member_id' },
+    stars: { type: 'int' },
+    answers: { type: 'varchar', length: 100 },
+    comment: { type: 'varchar', length: 255, nullable: true },
+    points: { type: 'int' },
+    growth: { type: 'int' },
+    createdAt: at('created_at'),
+  },
+  indices: [
+    { name: 'uq_reviews_order', columns: ['orderId'], unique: true },
+    { name: 'ix_reviews_member', columns: ['memberId', 'createdAt'] },
+  ],
+});
+
 export const entities = [
   MemberEntity,
   FormerIdentityEntity,
@@ -645,4 +718,6 @@ export const entities = [
   MallItemEntity,
   RedemptionEntity,
   AuditEntity,
+  CheckinEntity,
+  ReviewEntity,
 ];

@@ -1,6 +1,8 @@
 import {
   tierByCode,
   type AdminMallItem,
+  type CheckinResult,
+  type Review,
   type AuditEntry,
   type AuthResponse,
   type CounterLookup,
@@ -25,20 +27,24 @@ import {
   type TierHistoryEntry,
   type TierSummary,
 } from '@member/shared';
-import type {
-  AuditRow,
-  CouponTemplateRow,
-  GrowthLedgerRow,
-  MallItemRow,
-  MemberCouponRow,
-  MemberRow,
-  OrderRow,
-  PointsLedgerRow,
-  RedemptionRow,
-  RefundRow,
-  StaffRow,
-  TierHistoryRow,
+import {
+  reviewTags,
+  type AuditRow,
+  type CheckinRow,
+  type CouponTemplateRow,
+  type GrowthLedgerRow,
+  type MallItemRow,
+  type MemberCouponRow,
+  type MemberRow,
+  type OrderRow,
+  type PointsLedgerRow,
+  type RedemptionRow,
+  type RefundRow,
+  type ReviewRow,
+  type StaffRow,
+  type TierHistoryRow,
 } from '../db/entities';
+import { reviewable } from '../services/review.service';
 import { maskPhone } from '../lib/crypto';
 import type { PersonalData } from '../services/member.service';
 import type { Pickup as PickupView } from '../services/mall.service';
@@ -100,6 +106,7 @@ export function presentRules(c: LoyaltyConfig): PublicRules {
       milestoneEvery: c.referral.milestoneEvery,
     },
     review: c.review,
+    interactionCaps: c.interactionCaps,
     dynamicCode: { periodSeconds: c.dynamicCode.periodSeconds },
     wallet: c.wallet,
     mall: c.mall,
@@ -268,9 +275,31 @@ export function presentAuth(
   };
 }
 
-export function presentMemberOrder(o: OrderRow & { storeName: string }): MemberOrder {
+export function presentMemberOrder(o: OrderRow & { storeName: string; review: ReviewRow | null }, loyalty: LoyaltyConfig, now: Date): MemberOrder {
   const { storeId: _storeId, ...rest } = presentOrder(o);
-  return { ...rest, storeName: o.storeName };
+  return {
+    ...rest,
+    storeName: o.storeName,
+    review: o.review ? presentReview(o.review) : null,
+    reviewable: reviewable(o, o.review !== null, now, loyalty.review.windowDays),
+  };
+}
+
+export function presentReview(r: ReviewRow): Review {
+  return {
+    id: r.id,
+    orderId: r.orderId,
+    stars: r.stars,
+    answers: reviewTags(r),
+    comment: r.comment,
+    points: r.points,
+    growth: r.growth,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+export function presentCheckin(c: CheckinRow, capped: boolean): CheckinResult {
+  return { day: c.day, streak: c.streak, points: c.points, growth: c.growth, bonus: c.bonus, capped };
 }
 
 export function presentExport(x: PersonalData, loyalty: LoyaltyConfig): PersonalDataExport {
@@ -298,6 +327,11 @@ export function presentExport(x: PersonalData, loyalty: LoyaltyConfig): Personal
       return { ...rest, couponIds: r.couponIds ? r.couponIds.split(',') : [] };
     }),
     consent: { version: x.member.consentVersion ?? '', consentedAt: x.member.consentedAt?.toISOString() ?? null },
+    checkins: x.checkins.map((c) => {
+      const { capped: _capped, ...rest } = presentCheckin(c, false);
+      return { ...rest, createdAt: c.createdAt.toISOString() };
+    }),
+    reviews: x.reviews.map(presentReview),
   };
 }
 

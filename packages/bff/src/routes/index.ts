@@ -23,7 +23,7 @@ export function allRoutes(s: Services, x: { tokens: TokenService; wechat: Wechat
     ...systemRoutes({ loyalty }),
     ...authRoutes({ members: s.members, wechat: x.wechat, tokens: x.tokens, limits: s.limits, loyalty, runtime, devLogin: x.config.devLogin }),
     ...membersRoutes({ members: s.members, loyalty }),
-    ...meRoutes({ members: s.members, coupons: s.coupons, counter: s.counter, mall: s.mall, loyalty, clock }),
+    ...meRoutes({ members: s.members, coupons: s.coupons, counter: s.counter, mall: s.mall, checkins: s.checkins, reviews: s.reviews, loyalty, clock }),
     ...mallRoutes({ mall: s.mall, clock }),
     ...staffRoutes({ staff: s.staff, tokens: x.tokens, staffLogin: s.limits.staffLogin, runtime }),
     ...counterRoutes({ counter: s.counter, mall: s.mall, loyalty, clock, approvals: new ManagerApproval(s.staff, x.tokens) }),

@@ -9,11 +9,14 @@ import type { WechatClient } from '../integrations/wechat';
 import type { Clock } from '../lib/clock';
 import { FieldCrypto } from '../lib/crypto';
 import { AdminService } from './admin.service';
+import { CheckinService } from './checkin.service';
 import { CounterService } from './counter.service';
 import { CouponService } from './coupon.service';
+import { InteractionRewards } from './interaction-rewards';
 import { MallService } from './mall.service';
 import { MemberService } from './member.service';
 import { PointsService } from './points.service';
+import { ReviewService } from './review.service';
 import { StaffService } from './staff.service';
 
 /** Refusals of a coupon template that must not undo the use case a gift comes with. */
@@ -50,9 +53,13 @@ export function createServices(d: ServiceDeps) {
     registrationWithPhonePerAddress: RateLimit.of(store, 'registration-phone-address', rl.registrationWithPhone.perAddress),
     staffSignInPerAddress: new Backoff(store, 'staff-sign-in-address', d.runtime.staffAuth.perAddress),
     staffSignInPerUsername: new Slowdown(store, 'staff-sign-in-username', d.runtime.staffAuth.perUsername),
+    checkinPerMember: RateLimit.of(store, 'checkin-member', rl.checkin.perMember),
+    checkinPerAddress: RateLimit.of(store, 'checkin-address', rl.checkin.perAddress),
   };
   const points = new PointsService(d.db, repos.members, repos.points, d.loyalty, d.clock);
   const coupons = new CouponService(repos.coupons, d.loyalty, d.clock);
+  // Check-in, review, share and referral rewards go through this, under `interactionCaps`.
+  const interactionRewards = new InteractionRewards(d.db, points, repos.points, d.loyalty, d.clock);
   const members = new MemberService(d.db, repos, points, d.loyalty, d.clock, crypto, d.wechat, {
     phoneNumber: limits.phoneNumber,
     withPhonePerMember: limits.registrationWithPhonePerMember,
@@ -69,6 +76,11 @@ export function createServices(d: ServiceDeps) {
   });
   const mall = new MallService(d.db, repos, points, coupons, d.loyalty, d.clock);
   const admin = new AdminService(d.db, repos, points, coupons, d.loyalty, d.clock);
+  const checkins = new CheckinService(d.db, repos.engagement, points, interactionRewards, members, d.loyalty, d.clock, {
+    perMember: limits.checkinPerMember,
+    perAddress: limits.checkinPerAddress,
+  });
+  const reviews = new ReviewService(d.db, repos.engagement, points, interactionRewards, d.loyalty, d.clock);
 
   /**
    * A gift that comes with something else (registering, an upgrade) never blocks it: if the
@@ -111,12 +123,15 @@ export function createServices(d: ServiceDeps) {
     crypto,
     limits,
     points,
+    interactionRewards,
     coupons,
     members,
     staff,
     counter,
     mall,
     admin,
+    checkins,
+    reviews,
   };
 }
 

@@ -1,5 +1,7 @@
 import {
   addDays,
+  businessDate,
+  currentStreak,
   DomainError,
   codeSecretFingerprint,
   generateMemberCode,
@@ -13,7 +15,18 @@ import {
   type RegisterBody,
 } from '@member/shared';
 import { isDuplicateKey, type Db } from '../db/db';
-import type { GrowthLedgerRow, MemberCouponRow, MemberRow, OrderRow, PointsLedgerRow, RedemptionRow, RefundRow, TierHistoryRow } from '../db/entities';
+import type {
+  CheckinRow,
+  GrowthLedgerRow,
+  MemberCouponRow,
+  MemberRow,
+  OrderRow,
+  PointsLedgerRow,
+  RedemptionRow,
+  RefundRow,
+  ReviewRow,
+  TierHistoryRow,
+} from '../db/entities';
 import type { Repositories } from '../db/repositories';
 import type { RowPage } from '../db/repositories/paging';
 import type { LiveLot } from '../db/repositories/points.repository';
@@ -39,6 +52,8 @@ export interface PersonalData {
   orders: OrderRow[];
   refunds: RefundRow[];
   redemptions: RedemptionRow[];
+  checkins: CheckinRow[];
+  reviews: ReviewRow[];
   exportedAt: Date;
 }
 
@@ -77,7 +92,7 @@ export class MemberService {
 
   constructor(
     private readonly db: Db,
-    private readonly repos: Pick<Repositories, 'members' | 'points' | 'coupons' | 'orders' | 'mall'>,
+    private readonly repos: Pick<Repositories, 'members' | 'points' | 'coupons' | 'orders' | 'mall' | 'engagement'>,
     private readonly points: PointsService,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
@@ -297,15 +312,14 @@ export class MemberService {
       growth: growthProgress(this.loyalty.tiers, m.tier, m.growth, this.loyalty.growth.perYuanPaid),
       points: { balance, expiring: upcomingExpiry(lots, now, warning, this.loyalty.businessTimeZone) },
       coupons: { available: m.couponsAvailable },
-      // Check-in arrives with its own issue; until then this is a true zero.
-      checkin: { today: false, streak: 0 },
+      checkin: checkinState(m.lastCheckin, businessDate(now, this.loyalty.businessTimeZone)),
       projection: yearlyProjection(m.earnedRecently, this.loyalty),
     };
   }
 
   async exportData(memberId: string): Promise<PersonalData> {
     const m = await this.registered(memberId);
-    const [pointsLedger, growthLedger, tierHistory, coupons, orders, refunds, redemptions] = await Promise.all([
+    const [pointsLedger, growthLedger, tierHistory, coupons, orders, refunds, redemptions, checkins, reviews] = await Promise.all([
       this.repos.points.ledgerOf(memberId),
       this.repos.members.growthLedgerOf(memberId),
       this.repos.members.tierHistoryOf(memberId, 'ASC'),
@@ -313,9 +327,11 @@ export class MemberService {
       this.repos.orders.allOfMember(memberId),
       this.repos.orders.refundsOfMember(memberId),
       this.repos.mall.allOfMember(memberId),
+      this.repos.engagement.checkinsOf(memberId),
+      this.repos.engagement.reviewsOf(memberId),
     ]);
     const exportedAt = this.clock.now();
-    return { member: m, phone: this.phoneOf(m), pointsLedger, growthLedger, tierHistory, coupons, orders, refunds, redemptions, exportedAt };
+    return { member: m, phone: this.phoneOf(m), pointsLedger, growthLedger, tierHistory, coupons, orders, refunds, redemptions, checkins, reviews, exportedAt };
   }
 
   /**
@@ -336,6 +352,7 @@ export class MemberService {
       ).flatMap(([kind, hash]) => (hash ? [{ id: newId(), kind, hash, memberId, createdAt: now }] : []));
       await this.repos.members.rememberFormerIdentities(former);
       await this.repos.members.erase(memberId, this.crypto.encrypt(newCodeSecret()), now);
+      await this.repos.engagement.eraseReviewComments(memberId);
     });
   }
 
@@ -357,6 +374,11 @@ export class MemberService {
     await this.registered(memberId);
     return this.repos.members.tierHistoryOf(memberId, 'DESC');
   }
+}
+
+/** The card's check-in line: checked in today, and the streak (0 once a day was missed). */
+function checkinState(last: { day: string; streak: number } | null, today: string): { today: boolean; streak: number } {
+  return { today: last?.day === today, streak: currentStreak(last, today) };
 }
 
 function registeredOrThrow<T extends MemberRow>(m: T | null): T {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CouponView, PointsReason, RedemptionStatus, RefundCouponOutcome } from '@member/shared/vocabulary';
+import { CouponView, PointsReason, RedemptionStatus, RefundCouponOutcome, ReviewTag } from '@member/shared/vocabulary';
 import {
   COUPON_VIEW_EMPTY,
   COUPON_VIEW_HINT,
@@ -10,6 +10,7 @@ import {
   REDEMPTION_STATUS_TEXT,
   REFUND_COUPON_PREVIEW,
   REFUND_COUPON_RESULT,
+  REVIEW_TAG_TEXT,
 } from './labels';
 
 // The Records make the compiler demand a label for every value; this checks none is left blank or
@@ -23,6 +24,7 @@ describe.each([
   ['COUPON_VIEW_EMPTY', COUPON_VIEW_EMPTY, CouponView.options],
   ['REFUND_COUPON_PREVIEW', REFUND_COUPON_PREVIEW, RefundCouponOutcome.options],
   ['REFUND_COUPON_RESULT', REFUND_COUPON_RESULT, RefundCouponOutcome.options],
+  ['REVIEW_TAG_TEXT', REVIEW_TAG_TEXT, ReviewTag.options],
 ] as [string, Record<string, string>, readonly string[]][])('%s', (_name, table, values) => {
   it('labels exactly the vocabulary’s values', () => {
     expect(Object.keys(table).sort()).toEqual([...values].sort());

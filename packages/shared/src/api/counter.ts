@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CouponKind, CouponView, RefundCouponOutcome, StaffRole } from '../vocabulary';
 import { Id, IsoDateTime } from './common';
 import { TierSummary } from './member';
+import { Review } from './engagement';
 
 /** The 18 digits as scanned or typed (spaces allowed, removed). */
 export const MemberCodeInput = z
@@ -174,5 +175,11 @@ export const Refund = z.object({
 });
 export type Refund = z.infer<typeof Refund>;
 
-export const MemberOrder = Order.omit({ storeId: true }).extend({ storeName: z.string() });
+export const MemberOrder = Order.omit({ storeId: true }).extend({
+  storeName: z.string(),
+  /** The member's review of this visit, or null. */
+  review: Review.nullable(),
+  /** Whether it can be reviewed now (not yet reviewed, within `review.windowDays`, not refunded in full). */
+  reviewable: z.boolean(),
+});
 export type MemberOrder = z.infer<typeof MemberOrder>;

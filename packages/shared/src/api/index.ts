@@ -6,3 +6,4 @@ export * from './counter';
 export * from './privacy';
 export * from './mall';
 export * from './admin';
+export * from './engagement';

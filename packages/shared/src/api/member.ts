@@ -189,6 +189,10 @@ export const PublicRules = z.object({
     milestoneEvery: z.number(),
   }),
   review: z.object({ points: z.number(), growth: z.number(), windowDays: z.number() }),
+  interactionCaps: z.object({
+    perDay: z.object({ points: z.number(), growth: z.number() }),
+    perMonth: z.object({ points: z.number(), growth: z.number() }),
+  }),
   dynamicCode: z.object({ periodSeconds: z.number() }),
   wallet: z.object({ expiringSoonDays: z.number() }),
   mall: z.object({ maxQuantityPerRedemption: z.number() }),

@@ -19,6 +19,8 @@ export const Paths = {
   meExport: '/api/v1/me/export',
   meRedemptions: '/api/v1/me/redemptions',
   meRedemptionCancel: '/api/v1/me/redemptions/:id/cancel',
+  meCheckins: '/api/v1/me/checkins',
+  meOrderReview: '/api/v1/me/orders/:orderId/review',
 
   mallItems: '/api/v1/mall/items',
   mallItem: '/api/v1/mall/items/:id',

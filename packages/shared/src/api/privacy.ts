@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, IsoDateTime } from './common';
 import { Coupon, Order } from './counter';
 import { Redemption } from './mall';
+import { CheckinResult, Review } from './engagement';
 import { GrowthLedgerEntry, Member, PointsLedgerEntry, TierHistoryEntry } from './member';
 
 /** A refund of one of the member's orders: what it gave back and what it took back. */
@@ -33,6 +34,8 @@ export const PersonalDataExport = z.object({
   orders: z.array(Order),
   refunds: z.array(ExportedRefund),
   redemptions: z.array(ExportedRedemption),
+  checkins: z.array(CheckinResult.omit({ capped: true }).extend({ createdAt: IsoDateTime })),
+  reviews: z.array(Review),
   /** The privacy notice the member agreed to, and when. */
   consent: z.object({ version: z.string(), consentedAt: IsoDateTime.nullable() }),
 });

@@ -17,6 +17,7 @@ describe('parseLoyaltyConfig', () => {
     expect(c.spend).toEqual({ pointsPerYuan: 100, maxPercentOfDue: 30 });
     expect(c.points.lotLifetimeDays).toBe(365);
     expect(c.refunds.managerApprovalAboveCents).toBe(10000);
+    expect(c.interactionCaps).toEqual({ perDay: { points: 300, growth: 20 }, perMonth: { points: 3000, growth: 200 } });
   });
 
   it.each([
@@ -35,6 +36,12 @@ describe('parseLoyaltyConfig', () => {
       (c: RawConfig) => delete (c.refunds as Partial<RawConfig['refunds']>).managerApprovalAboveCents,
       'refunds.managerApprovalAboveCents',
     ],
+    ['a daily cap above the monthly one', (c: RawConfig) => (c.interactionCaps.perDay.growth = 201), 'interactionCaps.perDay.growth'],
+    ['a daily cap below one referral reward', (c: RawConfig) => (c.interactionCaps.perDay.points = 99), 'interactionCaps.perDay.points'],
+    ['a daily cap below a check-in with its bonus', (c: RawConfig) => (c.checkin.bonusPoints = 400), 'interactionCaps.perDay.points'],
+    ['a monthly cap below a month of referral rewards', (c: RawConfig) => (c.interactionCaps.perMonth.points = 1999), 'interactionCaps.perMonth.points'],
+    ['a monthly growth cap below a month of referral rewards', (c: RawConfig) => (c.referral.inviterGrowth = 11), 'interactionCaps.perMonth.growth'],
+    ['no interaction caps', (c: RawConfig) => delete (c as Partial<RawConfig>).interactionCaps, 'interactionCaps'],
   ])('rejects %s with a readable message naming %s', (_name, mutate, path) => {
     const c = clone();
     mutate(c);

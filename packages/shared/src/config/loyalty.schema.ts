@@ -95,6 +95,15 @@ export const LoyaltyConfig = z
       milestoneTemplate: templateCode,
     }),
     review: z.object({ points: nonNeg, growth: nonNeg, windowDays: positive }),
+    /**
+     * Earning caps on interactions (check-in, review, share, referral): what a member may earn from
+     * them per business day and per business month (days and months in `businessTimeZone`),
+     * counted from the ledgers and enforced in the crediting transaction. What is over is clipped.
+     */
+    interactionCaps: z.object({
+      perDay: z.object({ points: nonNeg, growth: nonNeg }),
+      perMonth: z.object({ points: nonNeg, growth: nonNeg }),
+    }),
     tierReview: z.object({ trailingDays: positive, maxDropPerReview: positive, cron: z.string().min(9) }),
     dynamicCode: z.object({
       periodSeconds: int.min(10).max(300),
@@ -152,6 +161,36 @@ export const LoyaltyConfig = z
     ];
     for (const [ref, path] of refs) {
       if (ref !== undefined && !templates.has(ref)) ctx.addIssue({ code: 'custom', path, message: `unknown coupon template ${ref}` });
+    }
+    // The caps must never break a promise the rules make: any single interaction reward fits a
+    // fresh day in full, and a month holds every referral reward the referral rules allow.
+    const caps = c.interactionCaps;
+    for (const k of ['points', 'growth'] as const) {
+      if (caps.perDay[k] > caps.perMonth[k]) {
+        ctx.addIssue({ code: 'custom', path: ['interactionCaps', 'perDay', k], message: 'a day cannot allow more than a month' });
+      }
+    }
+    const biggest = {
+      points: Math.max(c.checkin.points + c.checkin.bonusPoints, c.review.points, c.share.points, c.referral.inviterPoints, c.referral.inviteePoints),
+      growth: Math.max(c.checkin.growth, c.review.growth, c.share.growth, c.referral.inviterGrowth),
+    };
+    for (const k of ['points', 'growth'] as const) {
+      if (caps.perDay[k] < biggest[k]) {
+        ctx.addIssue({ code: 'custom', path: ['interactionCaps', 'perDay', k], message: `must allow the largest single interaction reward (${biggest[k]})` });
+      }
+    }
+    const referralMonth = {
+      points: c.referral.maxRewardsPerMonth * c.referral.inviterPoints,
+      growth: c.referral.maxRewardsPerMonth * c.referral.inviterGrowth,
+    };
+    for (const k of ['points', 'growth'] as const) {
+      if (caps.perMonth[k] < referralMonth[k]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['interactionCaps', 'perMonth', k],
+          message: `must allow a month of referral rewards (${c.referral.maxRewardsPerMonth} × ${k === 'points' ? c.referral.inviterPoints : c.referral.inviterGrowth})`,
+        });
+      }
     }
     c.campaigns.forEach((camp, i) =>
       camp.tiers?.forEach((t) => {

@@ -29,3 +29,60 @@ const DAY_MS = 86_400_000;
 export function addDays(instant: Date, days: number): Date {
   return new Date(instant.getTime() + days * DAY_MS);
 }
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at an instant, in milliseconds (Asia/Shanghai: +8 h). */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  let f = offsetFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetFormatters.set(timeZone, f);
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(new Date(instant))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The instant a business day (`YYYY-MM-DD`) begins in `timeZone`: its first millisecond at
+ * 00:00 local time (or the first local time after midnight that exists, on a DST change at
+ * midnight). Daily and monthly counts (the interaction caps) start here.
+ */
+export function startOfBusinessDay(day: string, timeZone: string): Date {
+  const [y, m, d] = day.split('-').map(Number);
+  const midnightAsUtc = Date.UTC(y, m - 1, d);
+  // Two rounds settle a zone whose offset differs between UTC midnight and local midnight.
+  let guess = midnightAsUtc - zoneOffsetMs(midnightAsUtc, timeZone);
+  guess = midnightAsUtc - zoneOffsetMs(guess, timeZone);
+  // A DST gap at midnight: local midnight does not exist; the day starts at the first instant that is on it.
+  while (businessDate(new Date(guess), timeZone) !== day) guess += 15 * 60_000;
+  return new Date(guess);
+}
+
+/** The business month (`YYYY-MM`) an instant falls in, in `timeZone`. */
+export function businessMonth(instant: Date, timeZone: string): string {
+  return businessDate(instant, timeZone).slice(0, 7);
+}
+
+/** The business day `n` calendar days after `day` (negative: before); pure calendar arithmetic. */
+export function addBusinessDays(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+/** The instants where the business day and the business month containing `instant` begin. */
+export function businessPeriodStarts(instant: Date, timeZone: string): { day: Date; month: Date } {
+  const day = businessDate(instant, timeZone);
+  return { day: startOfBusinessDay(day, timeZone), month: startOfBusinessDay(`${day.slice(0, 7)}-01`, timeZone) };
+}

@@ -44,3 +44,16 @@ export function nicknameProblem(cleaned: string): NicknameProblem | null {
   if (/[<>]/.test(cleaned)) return 'forbidden-characters';
   return null;
 }
+
+/** Most characters a review comment may have (code points). */
+export const REVIEW_COMMENT_MAX_CHARS = 200;
+
+/** Why a cleaned review comment is refused, or null when it is fine (an empty one is simply left out). */
+export type CommentProblem = 'too-long' | 'forbidden-characters';
+
+/** Checks a review comment after `cleanText`: at most 200 characters, no `<` or `>` (as nicknames). */
+export function commentProblem(cleaned: string): CommentProblem | null {
+  if (charCount(cleaned) > REVIEW_COMMENT_MAX_CHARS) return 'too-long';
+  if (/[<>]/.test(cleaned)) return 'forbidden-characters';
+  return null;
+}

@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import { CouponRepository } from './coupon.repository';
+import { EngagementRepository } from './engagement.repository';
 import { MallRepository } from './mall.repository';
 import { MemberRepository } from './member.repository';
 import { OrderRepository } from './order.repository';
@@ -13,6 +14,7 @@ export function createRepositories(db: Db) {
     members: new MemberRepository(db),
     points: new PointsRepository(db),
     coupons: new CouponRepository(db),
+    engagement: new EngagementRepository(db),
     orders: new OrderRepository(db),
     mall: new MallRepository(db),
     staff: new StaffRepository(db),
@@ -25,6 +27,7 @@ export function createRepositories(db: Db) {
 export type Repositories = ReturnType<typeof createRepositories>;
 export type {
   CouponRepository,
+  EngagementRepository,
   MallRepository,
   MemberRepository,
   OrderRepository,

@@ -40,6 +40,8 @@ export interface LockedMember {
 export interface MemberCardRow extends MemberRow {
   couponsAvailable: number;
   earnedRecently: number;
+  /** The latest check-in (its business day and the streak it made), or null. */
+  lastCheckin: { day: string; streak: number } | null;
 }
 
 /** Reasons whose positive entries are give-backs, not earnings (left out of the yearly pace). */
@@ -114,20 +116,28 @@ export class MemberRepository {
   }
 
   /**
-   * The member card's row: the member with the count of coupons available now and the points
-   * earned since `paceSince`, in one statement.
+   * The member card's row: the member with the count of coupons available now, the points
+   * earned since `paceSince` and the latest check-in (by the unique index on member and day), in
+   * one statement.
    */
   async card(id: string, now: Date, paceSince: Date): Promise<MemberCardRow | null> {
     const raw = await this.db.row(
       `SELECT ${members.select('m')},
         (SELECT COUNT(*) FROM member_coupons c WHERE c.member_id = m.id AND c.status IN ('available', 'locked') AND c.valid_to > ?) AS couponsAvailable,
         (SELECT COALESCE(SUM(e.delta), 0) FROM points_ledger e
-          WHERE e.member_id = m.id AND e.delta > 0 AND e.created_at >= ? AND e.reason NOT IN (${Db.placeholders(NOT_EARNED.length)})) AS earnedRecently
+          WHERE e.member_id = m.id AND e.delta > 0 AND e.created_at >= ? AND e.reason NOT IN (${Db.placeholders(NOT_EARNED.length)})) AS earnedRecently,
+        (SELECT k.day FROM checkins k WHERE k.member_id = m.id ORDER BY k.day DESC LIMIT 1) AS lastCheckinDay,
+        (SELECT k.streak FROM checkins k WHERE k.member_id = m.id ORDER BY k.day DESC LIMIT 1) AS lastCheckinStreak
        FROM members m WHERE m.id = ?`,
       [now, paceSince, ...NOT_EARNED, id],
     );
     if (!raw) return null;
-    return { ...this.map(raw), couponsAvailable: numberOf(raw.couponsAvailable), earnedRecently: numberOf(raw.earnedRecently) };
+    return {
+      ...this.map(raw),
+      couponsAvailable: numberOf(raw.couponsAvailable),
+      earnedRecently: numberOf(raw.earnedRecently),
+      lastCheckin: typeof raw.lastCheckinDay === 'string' ? { day: raw.lastCheckinDay, streak: numberOf(raw.lastCheckinStreak) } : null,
+    };
   }
 
   async insert(row: MemberRow): Promise<void> {

@@ -1,10 +1,11 @@
 import { numberOf, type Db } from '../db';
-import { OrderEntity, RefundEntity, StoreEntity, type OrderRow, type RefundRow } from '../entities';
+import { OrderEntity, RefundEntity, ReviewEntity, StoreEntity, type OrderRow, type RefundRow, type ReviewRow } from '../entities';
 import { tableOf } from '../table';
 
 const orders = tableOf(OrderEntity);
 const refunds = tableOf(RefundEntity);
 const stores = tableOf(StoreEntity);
+const reviews = tableOf(ReviewEntity);
 
 /** What a refund moved, added to the order's running totals. */
 export interface Reversal {
@@ -42,13 +43,19 @@ export class OrderRepository {
     return raw ? orders.map(raw) : null;
   }
 
-  /** A member's orders, newest first, with the name of the store each was made in. */
-  async ofMember(memberId: string, limit: number): Promise<(OrderRow & { storeName: string })[]> {
+  /** A member's orders, newest first, with the name of the store each was made in and its review, if any. */
+  async ofMember(memberId: string, limit: number): Promise<(OrderRow & { storeName: string; review: ReviewRow | null })[]> {
     const rows = await this.db.rows(
-      `SELECT ${orders.select('o')}, s.name AS storeName FROM orders o LEFT JOIN stores s ON s.id = o.store_id WHERE o.member_id = ? ORDER BY o.id DESC LIMIT ${Math.trunc(limit)}`,
+      `SELECT ${orders.select('o')}, s.name AS storeName, ${reviews.select('r', 'r_')}
+       FROM orders o LEFT JOIN stores s ON s.id = o.store_id LEFT JOIN reviews r ON r.order_id = o.id
+       WHERE o.member_id = ? ORDER BY o.id DESC LIMIT ${Math.trunc(limit)}`,
       [memberId],
     );
-    return rows.map((r) => ({ ...orders.map(r), storeName: typeof r.storeName === 'string' ? r.storeName : '' }));
+    return rows.map((r) => ({
+      ...orders.map(r),
+      storeName: typeof r.storeName === 'string' ? r.storeName : '',
+      review: r.r_id === null || r.r_id === undefined ? null : reviews.map(r, 'r_'),
+    }));
   }
 
   async allOfMember(memberId: string): Promise<OrderRow[]> {

@@ -117,6 +117,33 @@ export class PointsRepository {
     return raw.map((r) => ledger.map(r));
   }
 
+  /**
+   * What a member has earned from the given reasons since `monthStart`, and of that since
+   * `dayStart` (`dayStart` ≥ `monthStart`), in points and in growth: positive entries of both
+   * ledgers, in one statement over their `(member_id, created_at)` indexes. Take-backs (negative
+   * entries) are not subtracted: what was earned once stays counted.
+   */
+  async earnedSince(
+    memberId: string,
+    reasons: readonly string[],
+    dayStart: Date,
+    monthStart: Date,
+  ): Promise<{ points: { day: number; month: number }; growth: { day: number; month: number } }> {
+    const sums = (table: string) =>
+      `SELECT COALESCE(SUM(delta), 0) AS month, COALESCE(SUM(CASE WHEN created_at >= ? THEN delta ELSE 0 END), 0) AS day
+       FROM ${table} WHERE member_id = ? AND created_at >= ? AND delta > 0 AND reason IN (${Db.placeholders(reasons.length)})`;
+    const params = [dayStart, memberId, monthStart, ...reasons];
+    const raw = await this.db.row(
+      `SELECT p.month AS pointsMonth, p.day AS pointsDay, g.month AS growthMonth, g.day AS growthDay
+       FROM (${sums('points_ledger')}) p CROSS JOIN (${sums('growth_ledger')}) g`,
+      [...params, ...params],
+    );
+    return {
+      points: { day: numberOf(raw?.pointsDay), month: numberOf(raw?.pointsMonth) },
+      growth: { day: numberOf(raw?.growthDay), month: numberOf(raw?.growthMonth) },
+    };
+  }
+
   page(memberId: string, cursor: Cursor, limit: number) {
     return pageById(this.db, ledger, 'member_id = ?', [memberId], cursor, limit);
   }

@@ -1,4 +1,7 @@
 import {
+  CheckinMonth,
+  CheckinResult,
+  CheckinsQuery,
   Coupon,
   CouponsQuery,
   GrowthLedgerEntry,
@@ -14,6 +17,9 @@ import {
   PointsLedgerEntry,
   Redemption,
   RedemptionParams,
+  Review,
+  ReviewBody,
+  ReviewParams,
   TierHistoryEntry,
   type LoyaltyConfig,
 } from '@member/shared';
@@ -21,6 +27,7 @@ import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import type { Clock } from '../../lib/clock';
 import {
+  presentCheckin,
   presentCoupon,
   presentExport,
   presentGrowthEntry,
@@ -28,8 +35,11 @@ import {
   presentMemberOrder,
   presentPointsEntry,
   presentRedemption,
+  presentReview,
   presentTierChange,
 } from '../../presenters';
+import type { CheckinService } from '../../services/checkin.service';
+import type { ReviewService } from '../../services/review.service';
 import type { CounterService } from '../../services/counter.service';
 import type { CouponService } from '../../services/coupon.service';
 import type { MallService } from '../../services/mall.service';
@@ -40,6 +50,8 @@ export interface MeRouteDeps {
   coupons: CouponService;
   counter: CounterService;
   mall: MallService;
+  checkins: CheckinService;
+  reviews: ReviewService;
   loyalty: LoyaltyConfig;
   clock: Clock;
 }
@@ -165,8 +177,47 @@ export function meRoutes(d: MeRouteDeps): AnyRoute[] {
       errors: ['NOT_FOUND'],
       handler: async ({ caller }) => {
         await d.members.registered(caller.memberId);
-        return (await d.counter.ordersOfMember(caller.memberId)).map(presentMemberOrder);
+        const now = d.clock.now();
+        return (await d.counter.ordersOfMember(caller.memberId)).map((o) => presentMemberOrder(o, d.loyalty, now));
       },
+    }),
+    defineRoute({
+      method: 'post',
+      path: Paths.meOrderReview,
+      tag,
+      summary: 'Review a counter visit: 1–5 stars, up to three quick tags, a comment; once per order, within review.windowDays',
+      auth: member,
+      params: ReviewParams,
+      body: ReviewBody,
+      response: Review,
+      status: 201,
+      errors: ['NOT_FOUND', 'ALREADY_REVIEWED', 'NOT_ELIGIBLE'],
+      handler: async ({ caller, params, body }) => presentReview(await d.reviews.review(caller.memberId, params.orderId, body)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: Paths.meCheckins,
+      tag,
+      summary: 'Check in for today (the server’s business day): once a day, a streak bonus every checkin.cycleDays days',
+      auth: member,
+      response: CheckinResult,
+      status: 201,
+      errors: ['NOT_FOUND', 'ALREADY_CHECKED_IN', 'RATE_LIMITED'],
+      handler: async ({ caller, clientAddress }) => {
+        const r = await d.checkins.checkIn(caller.memberId, clientAddress);
+        return presentCheckin(r.row, r.capped);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: Paths.meCheckins,
+      tag,
+      summary: 'Days checked in during a business month (the current one by default), the streak, and whether today is done',
+      auth: member,
+      query: CheckinsQuery,
+      response: CheckinMonth,
+      errors: ['NOT_FOUND'],
+      handler: async ({ caller, query }) => d.checkins.month(caller.memberId, query.month),
     }),
     defineRoute({
       method: 'get',

@@ -1,0 +1,41 @@
+import { describe, expect, it } from '@jest/globals';
+import { addBusinessDays, businessDate, businessMonth, businessPeriodStarts, startOfBusinessDay } from './time';
+
+describe('business days in a zone', () => {
+  it('starts a Shanghai day at 16:00 UTC the evening before', () => {
+    expect(startOfBusinessDay('2026-11-25', 'Asia/Shanghai').toISOString()).toBe('2026-11-24T16:00:00.000Z');
+    expect(startOfBusinessDay('2026-01-01', 'Asia/Shanghai').toISOString()).toBe('2025-12-31T16:00:00.000Z');
+    expect(startOfBusinessDay('2026-11-25', 'UTC').toISOString()).toBe('2026-11-25T00:00:00.000Z');
+  });
+
+  it('follows daylight saving time where the zone has it', () => {
+    // New York: EDT (−4) until 1 Nov 2026, EST (−5) after.
+    expect(startOfBusinessDay('2026-07-01', 'America/New_York').toISOString()).toBe('2026-07-01T04:00:00.000Z');
+    expect(startOfBusinessDay('2026-12-01', 'America/New_York').toISOString()).toBe('2026-12-01T05:00:00.000Z');
+    // Santiago moves its clocks at midnight: on 6 Sep 2026 local midnight does not exist.
+    const start = startOfBusinessDay('2026-09-06', 'America/Santiago');
+    expect(businessDate(start, 'America/Santiago')).toBe('2026-09-06');
+    expect(businessDate(new Date(start.getTime() - 1), 'America/Santiago')).toBe('2026-09-05');
+  });
+
+  it('gives the day and month an instant falls in, and where they begin', () => {
+    const late = new Date('2026-11-30T16:30:00Z'); // 00:30 on 1 December in Shanghai
+    expect(businessMonth(late, 'Asia/Shanghai')).toBe('2026-12');
+    expect(businessMonth(late, 'UTC')).toBe('2026-11');
+    expect(businessPeriodStarts(late, 'Asia/Shanghai')).toEqual({
+      day: new Date('2026-11-30T16:00:00Z'),
+      month: new Date('2026-11-30T16:00:00Z'),
+    });
+    expect(businessPeriodStarts(new Date('2026-11-18T03:00:00Z'), 'Asia/Shanghai')).toEqual({
+      day: new Date('2026-11-17T16:00:00Z'),
+      month: new Date('2026-10-31T16:00:00Z'),
+    });
+  });
+
+  it('adds calendar days across months and leap years', () => {
+    expect(addBusinessDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(addBusinessDays('2028-03-01', -1)).toBe('2028-02-29');
+    expect(addBusinessDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addBusinessDays('2026-11-25', 0)).toBe('2026-11-25');
+  });
+});
