@@ -160,6 +160,27 @@ describe('rate limiting of auth routes', () => {
     }
   });
 
+  it('behind a trusted proxy, a client cannot pick its own address by writing X-Forwarded-For: the proxy-appended entry counts', async () => {
+    const proxied = await startTestApp({
+      tweak: (c) => {
+        c.runtime.http.trustProxy = true;
+        c.runtime.rateLimits.memberLogin = { points: 30, durationSeconds: 60 };
+      },
+    });
+    try {
+      // What an appending proxy (nginx's $proxy_add_x_forwarded_for) passes on for one real client writing a new address each time.
+      const login = (i: number) =>
+        proxied.http
+          .post('/api/v1/auth/wechat')
+          .set('X-Forwarded-For', `10.1.0.${i}, 203.0.113.77`)
+          .send({ code: proxied.wechat.loginCode(`spoofer-${i}`) });
+      for (let i = 0; i < 30; i++) await login(i).expect(200);
+      await login(30).expect(429);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('behind a trusted proxy, 31 logins a minute from one proxy address for different clients all succeed', async () => {
     const proxied = await startTestApp({
       tweak: (c) => {
