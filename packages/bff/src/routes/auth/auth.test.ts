@@ -116,6 +116,13 @@ describe('member tokens', () => {
     expect((await t.http.get('/api/v1/me/code').set('Authorization', `Bearer ${forever}`).expect(401)).body.error.code).toBe('UNAUTHENTICATED');
   });
 
+  it('are read whatever the case of the scheme name (RFC 9110), and nothing but a token follows it', async () => {
+    const token = (await t.member()).auth.Authorization.slice('Bearer '.length);
+    for (const scheme of ['Bearer', 'bearer', 'BEARER']) await t.http.get('/api/v1/me/code').set('Authorization', `${scheme} ${token}`).expect(200);
+    for (const header of [`Basic ${token}`, `Bearer  ${token}`, `Bearer ${token} x`, token])
+      await t.http.get('/api/v1/me/code').set('Authorization', header).expect(401);
+  });
+
   it('are required on member routes (401 without, 401 tampered, 401 expired)', async () => {
     const { token } = await t.login();
     expect((await t.http.get('/api/v1/me/code').expect(401)).body.error.code).toBe('UNAUTHENTICATED');
