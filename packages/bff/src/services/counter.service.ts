@@ -256,7 +256,11 @@ export class CounterService {
         throw mismatch;
       }
       if (replayed) return replayed;
-      if (isDuplicateKey(e)) throw new DomainError('CODE_ALREADY_USED', `this code already paid for an order: the member's next code comes within ${this.loyalty.dynamicCode.periodSeconds} seconds`);
+      if (isDuplicateKey(e))
+        throw new DomainError(
+          'CODE_ALREADY_USED',
+          `this code already paid for an order: the member's next code comes within ${this.loyalty.dynamicCode.periodSeconds} seconds`,
+        );
       throw e;
     }
   }

@@ -14,15 +14,19 @@ export const NICKNAME_MAX_CHARS = 20;
  * braille blank U+2800). Bidi controls can make a name read backwards next to other text;
  * zero-width ones make two names look alike or a name look empty.
  */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b\u200c\u200e\u200f\u2028-\u202e\u2060-\u2069\u2800\u3164\ufeff\uffa0\ufff9-\ufffb]/;
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b\u200c\u200e\u200f\u2028-\u202e\u2060-\u2069\u2800\u3164\ufeff\uffa0\ufff9-\ufffb]/;
 /** Something a reader can see: not only spaces, combining marks or variation selectors. */
 const VISIBLE = /[^\s\p{M}\p{Z}]/u;
 const ZWJ = '\u200d';
 const BLACK_FLAG = '\u{1F3F4}';
 /** What may stand before a joiner inside an emoji sequence: an emoji, a skin tone, or the emoji-style selector. */
-const JOINS_AFTER = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\ufe0f]/u;
 const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
+const joinsAfter = (c: string) => {
+  const cp = c.codePointAt(0) ?? 0;
+  return PICTOGRAPHIC.test(c) || (cp >= 0x1f3fb && cp <= 0x1f3ff) || cp === 0xfe0f;
+};
 /** Tag characters (U+E0020–U+E007F): invisible, kept only in the flag sequences they exist for (🏴 + tags, as England's flag). */
 const isTag = (c: string) => {
   const cp = c.codePointAt(0) ?? 0;
@@ -46,9 +50,7 @@ export function cleanText(s: string): string {
     }
     inFlagTags = c === BLACK_FLAG;
     if (c === ZWJ) {
-      const before = kept[kept.length - 1];
-      const after = chars[i + 1];
-      if (before !== undefined && after !== undefined && JOINS_AFTER.test(before) && PICTOGRAPHIC.test(after)) kept.push(c);
+      if (kept.length > 0 && i + 1 < chars.length && joinsAfter(kept[kept.length - 1]) && PICTOGRAPHIC.test(chars[i + 1])) kept.push(c);
       continue;
     }
     if (!INVISIBLE.test(c)) kept.push(c);
