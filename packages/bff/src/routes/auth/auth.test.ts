@@ -66,9 +66,14 @@ describe('POST /api/v1/auth/wechat', () => {
     expect(limited.body.error.code).toBe('RATE_LIMITED');
     expect(limited.headers['retry-after']).toBe('60');
     t.wechat.failWith = -1;
+    const before = t.logLines.length;
     const busy = await t.http.post('/api/v1/auth/wechat').send({ code: 'x' }).expect(503);
     expect(busy.body.error.code).toBe('WECHAT_UNAVAILABLE');
     t.wechat.failWith = null;
+    // The outage is in the log for the operator, without the caller's code.
+    const warned = t.logLines.slice(before).filter((l) => l.includes('dependency unavailable'));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toContain('WECHAT_UNAVAILABLE');
   });
 
   it('answers 503 when WeChat does not answer in time', async () => {
