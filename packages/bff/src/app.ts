@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps): App {
   });
   const routes = allRoutes(services, { tokens, wechat: deps.wechat, config });
 
-  const app = new Koa({ proxy: config.runtime.http.trustProxy });
+  const app = new Koa({ proxy: config.runtime.http.trustProxy, maxIpsCount: config.runtime.http.proxyHops });
   app.silent = true;
   app.use(requestLogging(logger));
   app.use(errorMiddleware(logger));

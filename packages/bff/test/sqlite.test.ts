@@ -85,4 +85,35 @@ describe('embedded SQLite database', () => {
       .expect(201);
     expect(order.body.data).toMatchObject({ dueCents: 12000 - 200, pointsEarned: 118, member: { pointsBalance: 500 - 300 - 200 + 118 } });
   });
+
+  it('checks in once a business day and reviews an order under the interaction caps the same way', async () => {
+    const cashier = await t.staff('cashier');
+    const m = await t.member();
+    t.clock.set('2026-11-24T15:59:00Z'); // 23:59 in Shanghai
+    await t.http.post('/api/v1/me/checkins').set(m.auth).expect(201);
+    const again = await Promise.all(Array.from({ length: 5 }, () => t.http.post('/api/v1/me/checkins').set(m.auth)));
+    expect(again.map((r) => r.status)).toEqual([409, 409, 409, 409, 409]);
+    t.clock.set('2026-11-24T16:01:00Z'); // 00:01 on the next day in Shanghai
+    expect((await t.http.post('/api/v1/me/checkins').set(m.auth).expect(201)).body.data).toMatchObject({ day: '2026-11-25', streak: 2 });
+    expect((await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data.checkin).toEqual({ today: true, streak: 2 });
+    expect((await t.http.get('/api/v1/me/checkins?month=2026-11').set(m.auth).expect(200)).body.data.days).toEqual(['2026-11-24', '2026-11-25']);
+
+    const order = await t.http
+      .post('/api/v1/counter/orders')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m), amountCents: 3000, receiptNo: 'SQ-RV' })
+      .expect(201);
+    // Today (the 25th in Shanghai) holds one check-in, 5 points: leave 5 of the day's 300 for the review.
+    await t.db.transaction(async () =>
+      t.services.interactionRewards.award(await t.services.points.lock(m.id, { withLots: false }), {
+        kind: 'referral',
+        points: 290,
+        growth: 2,
+        sourceKey: 'fill',
+      }),
+    );
+    const review = await t.http.post(`/api/v1/me/orders/${order.body.data.id}/review`).set(m.auth).send({ stars: 5 }).expect(201);
+    expect(review.body.data).toMatchObject({ points: 5, growth: 2 });
+    await t.http.post(`/api/v1/me/orders/${order.body.data.id}/review`).set(m.auth).send({ stars: 4 }).expect(409);
+  });
 });

@@ -11,7 +11,12 @@ const limit = z.object({ points: z.number().int().positive(), durationSeconds: z
 
 export const RuntimeConfig = z.object({
   $comment: z.string().optional(),
-  http: z.object({ bodyLimitKb: z.number().int().positive(), trustProxy: z.boolean() }),
+  http: z.object({
+    bodyLimitKb: z.number().int().positive(),
+    trustProxy: z.boolean(),
+    /** How many proxies of ours append to X-Forwarded-For: the client is that many entries from its right end (what clients write before it is ignored). */
+    proxyHops: z.number().int().min(1).max(10),
+  }),
   auth: z.object({
     memberTokenTtlSeconds: z.number().int().positive(),
     staffTokenTtlSeconds: z.number().int().positive(),

@@ -60,6 +60,8 @@ export function errorMiddleware(logger: Logger): Middleware {
         if (e.code === 'RATE_LIMITED' && typeof e.details?.retryAfterSeconds === 'number') {
           ctx.set('Retry-After', String(e.details.retryAfterSeconds));
         }
+        // A dependency that is down (WeChat) is the operator's problem, not the caller's: say so in the log.
+        if (ctx.status >= 500) logger.warn({ code: e.code, reason: e.message, requestId: ctx.state.requestId as string | undefined }, 'dependency unavailable');
         return;
       }
       const http = fromHttpError(e);

@@ -150,12 +150,20 @@ export class AdminService {
   updateItem(actorId: string, id: string, p: MallItemPatch): Promise<MallItemRow> {
     this.checkTier(p.minTier);
     return this.db.transaction(async () => {
-      await this.item(id);
+      const current = await this.item(id);
       const { stockDelta, active, saleFrom, saleTo, ...rest } = p;
       const changes: Partial<MallItemRow> = { ...rest, updatedAt: this.clock.now() };
       if (active !== undefined) changes.active = active ? 1 : 0;
       if (saleFrom !== undefined) changes.saleFrom = saleFrom ? new Date(saleFrom) : null;
       if (saleTo !== undefined) changes.saleTo = saleTo ? new Date(saleTo) : null;
+      // The window after the edit, one bound changed alone included, must still open before it closes.
+      const from = changes.saleFrom === undefined ? current.saleFrom : changes.saleFrom;
+      const to = changes.saleTo === undefined ? current.saleTo : changes.saleTo;
+      if (from && to && from >= to) {
+        throw new DomainError('VALIDATION_FAILED', 'sale must end after it starts', {
+          issues: [{ in: 'body', path: [saleTo === undefined ? 'saleFrom' : 'saleTo'], message: 'sale must end after it starts' }],
+        });
+      }
       await this.repos.mall.updateItem(id, changes);
       if (stockDelta && !(await this.repos.mall.moveStock(id, stockDelta, MAX_STOCK))) {
         if (stockDelta < 0) throw new DomainError('OUT_OF_STOCK', 'stock cannot go below zero');

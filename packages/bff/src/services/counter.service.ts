@@ -117,7 +117,7 @@ export class CounterService {
     try {
       return await run();
     } catch (e) {
-      if (e instanceof DomainError && e.code === 'CODE_INVALID') for (const [limit, key] of keys) await limit.consume(key);
+      if (isWrongCode(e)) for (const [limit, key] of keys) await limit.consume(key);
       throw e;
     }
   }
@@ -266,9 +266,20 @@ export class CounterService {
     } catch (e) {
       if (!isDuplicateKey(e) && !(e instanceof DomainError)) throw e;
       // The receipt number may have been used: by this very request (a retry, replayed) or by another.
-      const replayed = await this.replayOrder(till, body, memberId);
+      let replayed: OrderResult | null;
+      try {
+        replayed = await this.replayOrder(till, body, memberId);
+      } catch (mismatch) {
+        // A wrong code under a used receipt number is answered as a mismatch, and still counted as a guess.
+        if (isWrongCode(e) && mismatch instanceof Error) mismatch.cause = e;
+        throw mismatch;
+      }
       if (replayed) return replayed;
-      if (isDuplicateKey(e)) throw new DomainError('CODE_ALREADY_USED', 'this code already paid for an order: ask the member to refresh it');
+      if (isDuplicateKey(e))
+        throw new DomainError(
+          'CODE_ALREADY_USED',
+          `this code already paid for an order: the member's next code comes within ${this.loyalty.dynamicCode.periodSeconds} seconds`,
+        );
       throw e;
     }
   }
@@ -445,4 +456,10 @@ export class CounterService {
   ordersOfMember(memberId: string) {
     return this.repos.orders.ofMember(memberId, 100);
   }
+}
+
+/** A wrong member code, answered as such or (under a used receipt number) as the mismatch it caused: a guess to count. */
+function isWrongCode(e: unknown): boolean {
+  if (!(e instanceof DomainError)) return false;
+  return e.code === 'CODE_INVALID' || (e.cause instanceof DomainError && e.cause.code === 'CODE_INVALID');
 }

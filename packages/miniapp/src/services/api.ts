@@ -1,4 +1,6 @@
 import type {
+  CheckinMonth,
+  CheckinResult,
   CreateShareBody,
   Invitation,
   ShareLink,
@@ -14,6 +16,8 @@ import type {
   Redemption,
   RedemptionResult,
   RegisterBody,
+  Review,
+  ReviewBody,
 } from '@member/shared/api';
 import type { CouponView } from '@member/shared/vocabulary';
 import { pathTo } from '@member/shared/api/paths';
@@ -35,6 +39,11 @@ export const api = {
     request<{ data: PointsLedgerEntry[]; nextCursor: string | null }>('GET', pathTo('mePointsLedger', undefined, { limit: 20, cursor: cursor || undefined })),
   coupons: (status: CouponView) => request<{ data: Coupon[] }>('GET', pathTo('meCoupons', undefined, { status })).then((r) => r.data),
   orders: () => request<{ data: MemberOrder[] }>('GET', pathTo('meOrders')).then((r) => r.data),
+  review: (orderId: string, body: ReviewBody) => request<{ data: Review }>('POST', pathTo('meOrderReview', { orderId }), { body }).then((r) => r.data),
+  /** Today's check-in; the server decides the day. */
+  checkIn: () => request<{ data: CheckinResult }>('POST', pathTo('meCheckins')).then((r) => r.data),
+  /** The days of a business month checked in (`YYYY-MM`, the current month when absent), the streak and today. */
+  checkins: (month?: string) => request<{ data: CheckinMonth }>('GET', pathTo('meCheckins', undefined, { month })).then((r) => r.data),
   mallItems: () => request<{ data: MallItem[] }>('GET', pathTo('mallItems'), { auth: false }).then((r) => r.data),
   mallItem: (id: string) => request<{ data: MallItem }>('GET', pathTo('mallItem', { id }), { auth: false }).then((r) => r.data),
   /** The key is made once per confirmation, so a retried tap never redeems twice. */

@@ -16,7 +16,7 @@ const TEXT: Record<ClientErrorCode, string> = {
   LIMIT_REACHED: '已达到次数上限',
   CODE_EXPIRED: '会员码已过期，请让会员刷新后重新扫码',
   CODE_INVALID: '会员码无效，请重新扫码或核对数字',
-  CODE_ALREADY_USED: '该会员码已用于一笔订单，请让会员刷新后重新扫码',
+  CODE_ALREADY_USED: '该会员码已用于一笔订单，请等会员码自动更新后重新扫码',
   COUPON_NOT_APPLICABLE: '该优惠券不满足使用条件',
   POINTS_INSUFFICIENT: '积分余额不足',
   POINTS_CAP_EXCEEDED: '积分抵扣超过上限',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CouponView, InviteRefusal, PointsReason, RedemptionStatus, ReferralStatus, RefundCouponOutcome } from '@member/shared/vocabulary';
+import { CouponView, InviteRefusal, PointsReason, RedemptionStatus, ReferralStatus, RefundCouponOutcome, ReviewTag } from '@member/shared/vocabulary';
 import {
   COUPON_VIEW_EMPTY,
   COUPON_VIEW_HINT,
@@ -12,6 +12,7 @@ import {
   REFERRAL_STATUS_TEXT,
   REFUND_COUPON_PREVIEW,
   REFUND_COUPON_RESULT,
+  REVIEW_TAG_TEXT,
 } from './labels';
 
 // The Records make the compiler demand a label for every value; this checks none is left blank or
@@ -25,6 +26,7 @@ describe.each([
   ['COUPON_VIEW_EMPTY', COUPON_VIEW_EMPTY, CouponView.options],
   ['REFUND_COUPON_PREVIEW', REFUND_COUPON_PREVIEW, RefundCouponOutcome.options],
   ['REFUND_COUPON_RESULT', REFUND_COUPON_RESULT, RefundCouponOutcome.options],
+  ['REVIEW_TAG_TEXT', REVIEW_TAG_TEXT, ReviewTag.options],
   ['REFERRAL_STATUS_TEXT', REFERRAL_STATUS_TEXT, ReferralStatus.options],
   ['INVITE_REFUSAL_TEXT', INVITE_REFUSAL_TEXT, InviteRefusal.options],
 ] as [string, Record<string, string>, readonly string[]][])('%s', (_name, table, values) => {

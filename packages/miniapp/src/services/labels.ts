@@ -1,4 +1,4 @@
-import type { CouponView, InviteRefusal, PointsReason, RedemptionStatus, ReferralStatus, RefundCouponOutcome } from '@member/shared/vocabulary';
+import type { CouponView, InviteRefusal, PointsReason, RedemptionStatus, ReferralStatus, RefundCouponOutcome, ReviewTag } from '@member/shared/vocabulary';
 
 /**
  * Chinese labels of the shared vocabulary. Each table is a Record over the vocabulary's type, so a
@@ -73,6 +73,19 @@ export const REFUND_COUPON_RESULT: Record<RefundCouponOutcome, string> = {
   restored: '已退回会员券包',
   expired: '未退回：优惠券已过有效期',
 };
+
+/** The quick tags of a review, as the member picks them. */
+export const REVIEW_TAG_TEXT: Record<ReviewTag, string> = {
+  friendly_staff: '服务热情',
+  fast_service: '出单快',
+  good_products: '商品好',
+  clean_store: '环境整洁',
+  good_value: '性价比高',
+  will_return: '还会再来',
+};
+
+/** The tags in the order the review sheet offers them (the table is complete by its type; no zod at run time). */
+export const REVIEW_TAGS = Object.keys(REVIEW_TAG_TEXT) as ReviewTag[];
 
 /**
  * A table's entry for a value from the server, or undefined: a server newer than this build may

@@ -15,6 +15,24 @@ describe('nicknames', () => {
       expect(cleanText(`a${c}b`)).toBe('ab');
     }
     expect(cleanText('  \u200b 小明 \ufeff ')).toBe('小明');
+    // Found from outside: tag characters, the braille blank and annotation marks are invisible too.
+    for (const c of ['\u{E0041}', '\u{E0042}', '\u2800', '\ufff9', '\ufffa', '\ufffb']) expect(cleanText(`a${c}b`)).toBe('ab');
+    expect(cleanText('\u{E0041}\u{E0042}')).toBe('');
+    expect(cleanText('\u2800')).toBe('');
+  });
+
+  it('keeps the joiner inside emoji sequences and the tags of a subdivision flag, and nowhere else', () => {
+    const family = '👨\u200d👩\u200d👧';
+    expect(cleanText(family.repeat(4))).toBe(family.repeat(4));
+    const coder = '👩🏽\u200d💻';
+    expect(cleanText(coder)).toBe(coder);
+    const england = '🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}';
+    expect(cleanText(`${england}队`)).toBe(`${england}队`);
+    expect(cleanText('a\u200db')).toBe('ab');
+    expect(cleanText('😀\u200db')).toBe('😀b');
+    expect(cleanText('\u200d😀')).toBe('😀');
+    expect(cleanText('😀\u200d')).toBe('😀');
+    expect(cleanText('x\u{E0067}\u{E007F}')).toBe('x');
   });
 
   it('counts characters as code points: 20 emoji are 20 characters', () => {

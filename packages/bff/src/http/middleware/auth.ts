@@ -10,7 +10,7 @@ export interface AuthDeps {
   staffAccess: { assertStillValid(claims: { staffId: string; storeId: string; role: StaffRole }): Promise<void> };
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9._-]+)$/;
+const BEARER = /^bearer ([A-Za-z0-9._-]+)$/i; // the scheme is case-insensitive (RFC 9110)
 
 /**
  * Resolves the caller a route declares: no token on public routes; otherwise a valid token of the

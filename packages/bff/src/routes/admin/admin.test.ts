@@ -148,6 +148,24 @@ describe('admin input beyond what the columns hold', () => {
     expect(last.body.data.saleTo).toBe('9999-12-31T23:59:59.000Z');
   });
 
+  it('refuses an edit that moves one end of the sale window past the other: 400, the item unchanged', async () => {
+    const item = (
+      await t.http
+        .post('/api/v1/admin/mall-items')
+        .set(admin.auth)
+        .send({ kind: 'physical', title: '杯', pointsCost: 10, stock: 1, saleFrom: '2026-12-01T00:00:00Z', saleTo: '2026-12-31T00:00:00Z' })
+        .expect(201)
+    ).body.data;
+    const patch = (body: object) => t.http.patch(`/api/v1/admin/mall-items/${item.id}`).set(admin.auth).send(body);
+    expect(issuesOf(await patch({ saleFrom: '2026-12-31T00:00:00Z' }).expect(400))).toContain('saleFrom');
+    expect(issuesOf(await patch({ saleTo: '2026-11-30T00:00:00Z', title: '改名' }).expect(400))).toContain('saleTo');
+    const after = (await t.http.get(`/api/v1/admin/mall-items/${item.id}`).set(admin.auth).expect(200)).body.data;
+    expect([after.title, after.saleFrom, after.saleTo]).toEqual(['杯', '2026-12-01T00:00:00.000Z', '2026-12-31T00:00:00.000Z']);
+    // Moving both ends together, or opening one end, is fine.
+    await patch({ saleFrom: '2027-01-01T00:00:00Z', saleTo: '2027-02-01T00:00:00Z' }).expect(200);
+    await patch({ saleTo: null }).expect(200);
+  });
+
   it('refuses stock moves that would overflow the column, huge or repeated: 400, stock unchanged', async () => {
     const mug = await t.adminItem(admin.auth, { stock: 100_000_000 });
     for (const stockDelta of [2 ** 31, 1e12, -(2 ** 31), 1.5]) {

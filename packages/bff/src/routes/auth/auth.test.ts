@@ -66,9 +66,14 @@ describe('POST /api/v1/auth/wechat', () => {
     expect(limited.body.error.code).toBe('RATE_LIMITED');
     expect(limited.headers['retry-after']).toBe('60');
     t.wechat.failWith = -1;
+    const before = t.logLines.length;
     const busy = await t.http.post('/api/v1/auth/wechat').send({ code: 'x' }).expect(503);
     expect(busy.body.error.code).toBe('WECHAT_UNAVAILABLE');
     t.wechat.failWith = null;
+    // The outage is in the log for the operator, without the caller's code.
+    const warned = t.logLines.slice(before).filter((l) => l.includes('dependency unavailable'));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toContain('WECHAT_UNAVAILABLE');
   });
 
   it('answers 503 when WeChat does not answer in time', async () => {
@@ -116,6 +121,13 @@ describe('member tokens', () => {
     expect((await t.http.get('/api/v1/me/code').set('Authorization', `Bearer ${forever}`).expect(401)).body.error.code).toBe('UNAUTHENTICATED');
   });
 
+  it('are read whatever the case of the scheme name (RFC 9110), and nothing but a token follows it', async () => {
+    const token = (await t.member()).auth.Authorization.slice('Bearer '.length);
+    for (const scheme of ['Bearer', 'bearer', 'BEARER']) await t.http.get('/api/v1/me/code').set('Authorization', `${scheme} ${token}`).expect(200);
+    for (const header of [`Basic ${token}`, `Bearer  ${token}`, `Bearer ${token} x`, token])
+      await t.http.get('/api/v1/me/code').set('Authorization', header).expect(401);
+  });
+
   it('are required on member routes (401 without, 401 tampered, 401 expired)', async () => {
     const { token } = await t.login();
     expect((await t.http.get('/api/v1/me/code').expect(401)).body.error.code).toBe('UNAUTHENTICATED');
@@ -157,6 +169,27 @@ describe('rate limiting of auth routes', () => {
       expect(staff.token).toEqual(expect.any(String));
     } finally {
       await limited.close();
+    }
+  });
+
+  it('behind a trusted proxy, a client cannot pick its own address by writing X-Forwarded-For: the proxy-appended entry counts', async () => {
+    const proxied = await startTestApp({
+      tweak: (c) => {
+        c.runtime.http.trustProxy = true;
+        c.runtime.rateLimits.memberLogin = { points: 30, durationSeconds: 60 };
+      },
+    });
+    try {
+      // What an appending proxy (nginx's $proxy_add_x_forwarded_for) passes on for one real client writing a new address each time.
+      const login = (i: number) =>
+        proxied.http
+          .post('/api/v1/auth/wechat')
+          .set('X-Forwarded-For', `10.1.0.${i}, 203.0.113.77`)
+          .send({ code: proxied.wechat.loginCode(`spoofer-${i}`) });
+      for (let i = 0; i < 30; i++) await login(i).expect(200);
+      await login(30).expect(429);
+    } finally {
+      await proxied.close();
     }
   });
 

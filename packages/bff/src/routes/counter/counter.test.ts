@@ -82,6 +82,33 @@ describe('POST /api/v1/counter/lookup', () => {
     }
   });
 
+  it('guesses sent as orders under a used receipt number are counted too: 409 until the till is refused with 429', async () => {
+    const guarded = await startTestApp({ tweak: (c) => (c.runtime.rateLimits.invalidCodes.perStaff = { points: 5, durationSeconds: 60 }) });
+    try {
+      const till = await guarded.staff('cashier', '收据猜码店');
+      const m = await guarded.member();
+      const code = guarded.codeOf(m, { usePoints: false });
+      await guarded.http.post('/api/v1/counter/orders').set(till.auth).send({ code, receiptNo: 'R-GUESS', amountCents: 3000 }).expect(201);
+      // Same member reference, points flag on, guessed one-time digits, same figures, same receipt.
+      const guess = (i: number) => `${code.slice(0, 10)}1${String(1234567 + i).padStart(7, '0')}`;
+      const answers = [];
+      for (let i = 0; i < 6; i++)
+        answers.push(
+          (
+            await guarded.http
+              .post('/api/v1/counter/orders')
+              .set(till.auth)
+              .send({ code: guess(i), receiptNo: 'R-GUESS', amountCents: 3000 })
+          ).status,
+        );
+      expect(answers).toEqual([409, 409, 409, 409, 409, 429]);
+      // The till is refused for a while, whatever it sends: the exact retry included.
+      await guarded.http.post('/api/v1/counter/orders').set(till.auth).send({ code, receiptNo: 'R-GUESS', amountCents: 3000 }).expect(429);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('identifies the member by the current code and lists coupons usable now', async () => {
     const m = await t.memberWith('silver', 1234);
     const res = await t.http

@@ -2,6 +2,7 @@ import { View, Text } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { Progress } from '@nutui/nutui-react-taro';
 import type { MemberCard, PublicRules } from '@member/shared/api';
+import { nextCheckin } from '@member/shared/rules/checkin';
 import { api } from '../../services/api';
 import { chineseDate, thousands, yuan } from '../../services/format';
 import { useMember } from '../../hooks/use-member';
@@ -9,6 +10,8 @@ import { usePageReload } from '../../hooks/use-page-reload';
 import { useLanding } from '../../hooks/use-landing';
 import { ErrorState, LoadingState } from '../../components/states';
 import './index.css';
+
+const CHECKIN_URL = '/subpackages/engage/checkin/index';
 
 async function loadCenter(): Promise<{ me: MemberCard; rules: PublicRules }> {
   const [me, rules] = await Promise.all([api.me(), api.rules()]);
@@ -26,6 +29,7 @@ export default function MemberCenter() {
   const { me, rules } = state.data;
   const tier = rules.tiers.find((t) => t.code === me.tier.code) ?? rules.tiers[0];
   const g = me.growth;
+  const nextReward = nextCheckin(me.checkin.streak, rules.checkin);
 
   return (
     <View className='page center'>
@@ -59,6 +63,20 @@ export default function MemberCenter() {
           ) : null}
         </View>
         {me.tier.discountPercent < 100 ? <View className='card-perk'>会员价 {me.tier.discountPercent / 10} 折</View> : null}
+      </View>
+
+      <View className='panel checkin-entry' data-testid='checkin-entry' onClick={() => void Taro.navigateTo({ url: CHECKIN_URL })}>
+        <View>
+          <View className='panel-title'>每日签到</View>
+          <View className='muted' data-testid='checkin-state'>
+            {me.checkin.today
+              ? `今日已签到 · 已连续 ${me.checkin.streak} 天`
+              : me.checkin.streak > 0
+                ? `已连续 ${me.checkin.streak} 天，今天还没签到`
+                : '今天还没签到'}
+          </View>
+        </View>
+        <View className={`checkin-go${me.checkin.today ? ' done' : ''}`}>{me.checkin.today ? '已签到' : `签到 +${nextReward.points}`}</View>
       </View>
 
       <View className='panel' data-testid='growth'>

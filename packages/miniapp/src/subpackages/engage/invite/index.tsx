@@ -12,6 +12,7 @@ import { ErrorState, LoadingState } from '../../../components/states';
 import { SharePanel } from '../../../components/share-panel';
 import { Poster } from '../components/poster';
 import '../engage.css';
+import './index.css';
 
 async function load(): Promise<{ invitation: Invitation; rules: PublicRules; nickname: string }> {
   const [invitation, rules, me] = await Promise.all([api.invitation(), api.rules(), api.me()]);

@@ -1,16 +1,25 @@
+import { useState } from 'react';
 import { View, Text } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import type { MemberOrder } from '@member/shared/api';
 import { api } from '../../../services/api';
 import { dateTime, thousands, yuan } from '../../../services/format';
+import { REVIEW_TAG_TEXT, labelOf } from '../../../services/labels';
 import { useAsync } from '../../../hooks/use-async';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/states';
+import { ReviewSheet } from '../components/review-sheet';
 import './index.css';
 
-/** The member's counter orders: where, how much, what it earned, any refund. */
+/** The member's counter orders: where, how much, what it earned, any refund, and its review (or 评价 while it can be reviewed). */
 export default function Orders() {
-  const state = useAsync(api.orders);
+  const state = useAsync(async () => {
+    const [orders, rules] = await Promise.all([api.orders(), api.rules()]);
+    return { orders, rules };
+  });
+  const [reviewing, setReviewing] = useState<MemberOrder | null>(null);
   if (state.loading && !state.data) return <LoadingState />;
-  if (state.error) return <ErrorState error={state.error} onRetry={state.reload} />;
-  const orders = state.data ?? [];
+  if (state.error || !state.data) return <ErrorState error={state.error} onRetry={state.reload} />;
+  const { orders, rules } = state.data;
   if (orders.length === 0) return <EmptyState title='还没有消费记录' hint='到店出示会员码即可积分' />;
   return (
     <View className='page'>
@@ -32,8 +41,48 @@ export default function Orders() {
             <View className='order-earn'>+{thousands(o.pointsEarned)} 积分</View>
           </View>
           {o.refundedCents ? <View className='order-refund'>已退款 {yuan(o.refundedCents)}</View> : null}
+          {o.review ? (
+            <View className='order-review' data-testid='order-review'>
+              <View>
+                <Text className='review-stars'>{'★'.repeat(o.review.stars)}</Text>
+                <Text className='review-stars off'>{'★'.repeat(5 - o.review.stars)}</Text>
+                <Text className='muted'> 已评价{o.review.points ? ` · +${o.review.points} 积分` : ''}</Text>
+              </View>
+              {o.review.answers.length ? (
+                <View className='tags'>
+                  {o.review.answers.map((a) => (
+                    <View key={a} className='tag on small'>
+                      {labelOf(REVIEW_TAG_TEXT, a)}
+                    </View>
+                  ))}
+                </View>
+              ) : null}
+              {o.review.comment ? <View className='review-text'>{o.review.comment}</View> : null}
+            </View>
+          ) : o.reviewable ? (
+            <View className='order-actions'>
+              <Text className='muted'>
+                评价得 {rules.review.points} 积分，限消费后 {rules.review.windowDays} 天内
+              </Text>
+              <View className='review-button' data-testid='review-open' onClick={() => setReviewing(o)}>
+                评价
+              </View>
+            </View>
+          ) : null}
         </View>
       ))}
+      {reviewing ? (
+        <ReviewSheet
+          order={reviewing}
+          reward={rules.review}
+          onCancel={() => setReviewing(null)}
+          onDone={(r) => {
+            setReviewing(null);
+            void Taro.showToast({ title: r.points ? `评价成功 +${r.points} 积分` : '评价成功', icon: 'none' });
+            void state.reload();
+          }}
+        />
+      ) : null}
     </View>
   );
 }
