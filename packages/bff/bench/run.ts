@@ -65,6 +65,7 @@ interface Measured {
 const noWechat: WechatClient = {
   code2Session: () => Promise.reject(new Error('not used in the benchmark')),
   phoneNumber: () => Promise.reject(new Error('not used in the benchmark')),
+  userRiskRank: () => Promise.reject(new Error('not used in the benchmark')),
 };
 
 /**
@@ -131,6 +132,8 @@ async function prepare(dbUrl: string, secrets: { APP_SECRET: string; DATA_KEY: s
           consentVersion: config.loyalty.privacy.consentVersion,
           consentedAt: now,
           inviteCode: null,
+          invitedBy: null,
+          shareVisitedAt: null,
           tier: 'normal',
           growth: 0,
           pointsBalance: 0,

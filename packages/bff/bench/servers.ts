@@ -35,6 +35,7 @@ const dbUrl = process.env.BENCH_DB_URL_WITH_DB ?? '';
 const noWechat: WechatClient = {
   code2Session: () => Promise.reject(new Error('not used in the benchmark')),
   phoneNumber: () => Promise.reject(new Error('not used in the benchmark')),
+  userRiskRank: () => Promise.reject(new Error('not used in the benchmark')),
 };
 
 /** Serves a Koa app's handler, which answers its own errors: nothing waits on the promise it returns. */

@@ -10,6 +10,7 @@ import {
   RedemptionEntity,
   RefundEntity,
   ReviewEntity,
+  ShareEntity,
   StaffEntity,
 } from '../src/db/entities';
 import { useTestApp } from './support/test-app';
@@ -41,7 +42,9 @@ const STRING_FIELDS: Record<string, Where> = {
   'POST /api/v1/members body.phone': { notStored: 'kept as a keyed hash and a ciphertext' },
   'POST /api/v1/members body.phoneCode': { notStored: 'exchanged with WeChat for a phone number' },
   'POST /api/v1/members body.inviteCode': col(E(MemberEntity), 'inviteCode'),
-  'POST /api/v1/members body.shareToken': { notStored: 'accepted, not used yet' },
+  'POST /api/v1/members body.shareToken': { notStored: 'a reference: looked up first, only the share found is recorded' },
+  'POST /api/v1/shares body.page': col(E(ShareEntity), 'page'),
+  'POST /api/v1/shares body.params.id': col(E(ShareEntity), 'targetId'),
   'POST /api/v1/members body.consentVersion': col(E(MemberEntity), 'consentVersion'),
   'PATCH /api/v1/me body.nickname': col(E(MemberEntity), 'nickname', NICKNAME_MAX_CHARS),
   'PATCH /api/v1/me body.birthday': col(E(MemberEntity), 'birthday'),

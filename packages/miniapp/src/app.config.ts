@@ -5,7 +5,7 @@ export default defineAppConfig({
     { root: 'subpackages/counter', pages: ['login/index', 'counter/index', 'refund/index', 'pickup/index'] },
     { root: 'subpackages/member', pages: ['orders/index'] },
     { root: 'subpackages/mall', pages: ['item/index', 'redemptions/index'] },
-    { root: 'subpackages/engage', pages: ['checkin/index'] },
+    { root: 'subpackages/engage', pages: ['checkin/index', 'invite/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

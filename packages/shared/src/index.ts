@@ -8,6 +8,7 @@ export * from './rules/coupon';
 export * from './rules/pricing';
 export * from './rules/refund';
 export * from './rules/money';
+export * from './rules/engagement';
 export * from './code/member-code';
 export * from './api';
 export * from './text/text';

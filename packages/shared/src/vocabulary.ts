@@ -79,3 +79,33 @@ export type TierChangeReason = z.infer<typeof TierChangeReason>;
  */
 export const ReviewTag = z.enum(['friendly_staff', 'fast_service', 'good_products', 'clean_store', 'good_value', 'will_return']);
 export type ReviewTag = z.infer<typeof ReviewTag>;
+
+/** Pages a member can share: a mall item, the mall, or their invite page. */
+export const SharePage = z.enum(['item', 'mall', 'invite']);
+export type SharePage = z.infer<typeof SharePage>;
+
+/** What a friend who opened a share link did that may reward the sharer (never the sharing itself). */
+export const ShareAction = z.enum(['register', 'checkin', 'redeem']);
+export type ShareAction = z.infer<typeof ShareAction>;
+
+/** A reward owed to a sharer or inviter: paid, or held for review because WeChat rates the friend risky (then released by an operator). */
+export const RewardHoldStatus = z.enum(['paid', 'held', 'released']);
+export type RewardHoldStatus = z.infer<typeof RewardHoldStatus>;
+
+/**
+ * An invitation's life: the friend `registered` with the code; their first counter order made it
+ * `ordered`, and then `rewarded` (both paid), `held` (for review: WeChat rates the friend risky),
+ * or `capped` (the inviter had reached the month's cap: nothing paid); `reversed` when that first
+ * order was refunded in full (what was paid is taken back).
+ */
+export const ReferralStatus = z.enum(['registered', 'ordered', 'rewarded', 'held', 'capped', 'reversed']);
+export type ReferralStatus = z.infer<typeof ReferralStatus>;
+
+/**
+ * Why an invite code or share token given at registration is refused (422 NOT_ELIGIBLE,
+ * `details.reason`): no such code or token, the caller's own code, a code whose inviter was
+ * (directly or up the chain) invited by the caller, a caller who is a member already, or a WeChat
+ * identity or phone number that belonged to a member before.
+ */
+export const InviteRefusal = z.enum(['unknown-code', 'unknown-share', 'self', 'cycle', 'existing-member', 'former-member']);
+export type InviteRefusal = z.infer<typeof InviteRefusal>;

@@ -41,7 +41,17 @@ export const RuntimeConfig = z.object({
     registrationWithPhone: z.object({ perMember: limit, perAddress: limit }),
     /** Check-in attempts (successful or not), per member and per client address: scripts get nowhere fast. */
     checkin: z.object({ perMember: limit, perAddress: limit }),
+    /** Share links opened (`POST /shares/{token}/visits`), per member token and per client address. */
+    shareVisits: z.object({ perMember: limit, perAddress: limit }),
+    /** Registrations that carry an invite code, per member token and per client address: codes are not free to probe. */
+    registrationWithInvite: z.object({ perMember: limit, perAddress: limit }),
   }),
+  /**
+   * WeChat's risk rank (getUserRiskRank, 0–4, higher is riskier) of the friend behind a share or
+   * referral reward: at `holdAtRank` or above, the reward is held for an operator's review instead
+   * of being paid (as it is when WeChat could not rate the friend).
+   */
+  riskControl: z.object({ holdAtRank: z.number().int().min(0).max(5) }),
   /**
    * Where limits are counted when `REDIS_URL` is set: every key starts with `keyPrefix` (several
    * deployments or test runs can share one Redis), and a command that has no answer within

@@ -9,6 +9,7 @@ import { Core1732300000000 } from './migrations/1732300000000-core';
 import { RefundApprovals1732450000000 } from './migrations/1732450000000-refund-approvals';
 import { StaffThrottle1732480000000 } from './migrations/1732480000000-staff-throttle';
 import { Engagement1732500000000 } from './migrations/1732500000000-engagement';
+import { ShareReferral1732600000000 } from './migrations/1732600000000-share-referral';
 
 export const migrations = [
   Foundation1732000000000,
@@ -18,6 +19,7 @@ export const migrations = [
   RefundApprovals1732450000000,
   StaffThrottle1732480000000,
   Engagement1732500000000,
+  ShareReferral1732600000000,
 ];
 
 export interface DbOptions {

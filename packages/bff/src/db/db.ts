@@ -17,6 +17,7 @@ export type RawRow = Record<string, unknown>;
  */
 export class Db {
   private readonly als = new AsyncLocalStorage<EntityManager>();
+  private readonly committed = new WeakMap<EntityManager, (() => Promise<void>)[]>();
   private queue: Promise<unknown> = Promise.resolve();
   readonly dialect: Dialect;
 
@@ -43,10 +44,50 @@ export class Db {
    */
   transaction<T>(fn: () => Promise<T>, opts: { retry?: boolean } = {}): Promise<T> {
     if (this.als.getStore()) return fn();
-    if (this.dialect === 'sqlite') return this.queued(() => this.dataSource.transaction((em) => this.als.run(em, fn)));
-    const run = () => this.dataSource.transaction((em) => this.als.run(em, fn));
-    return opts.retry === false ? run() : this.withDeadlockRetry(run);
+    // Work queued by afterCommit during the attempt that commits (a rolled-back attempt's is dropped).
+    let after: (() => Promise<void>)[] = [];
+    const attempt = () =>
+      this.dataSource.transaction((em) => {
+        after = [];
+        this.committed.set(em, after);
+        return this.als.run(em, fn);
+      });
+    const committed = this.dialect === 'sqlite' ? this.queued(attempt) : opts.retry === false ? attempt() : this.withDeadlockRetry(attempt);
+    return committed.then(async (result) => {
+      for (const work of after) {
+        try {
+          await work();
+        } catch (e) {
+          this.afterCommitFailed(e);
+        }
+      }
+      return result;
+    });
   }
+
+  /**
+   * Runs `work` once the running transaction (the outermost one it joined) has committed, before
+   * that transaction's caller resumes; at once outside a transaction. For consequences that take
+   * other members' locks or may fail on their own (engagement rewards): they must not hold up,
+   * deadlock or undo what caused them. A failure is reported to `afterCommitFailed`, never to the
+   * caller, whose work is already committed.
+   */
+  async afterCommit(work: () => Promise<void>): Promise<void> {
+    const em = this.als.getStore();
+    const queue = em ? this.committed.get(em) : undefined;
+    if (queue) {
+      queue.push(work);
+      return;
+    }
+    try {
+      await work();
+    } catch (e) {
+      this.afterCommitFailed(e);
+    }
+  }
+
+  /** Where failures of after-commit work go (the app sets its logger). */
+  afterCommitFailed: (e: unknown) => void = () => undefined;
 
   /**
    * SQLite: TypeORM shares one connection, so everything — transactions and single statements

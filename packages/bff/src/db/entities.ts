@@ -7,6 +7,10 @@ import type {
   PointsReason,
   RedemptionStatus,
   ReviewTag,
+  ReferralStatus,
+  RewardHoldStatus,
+  ShareAction,
+  SharePage,
   StaffRole,
   TemplateSource,
   TierChangeReason,
@@ -36,6 +40,10 @@ export interface MemberRow {
   consentVersion: string | null;
   consentedAt: Date | null;
   inviteCode: string | null;
+  /** The member whose invite code this one registered with (bound once, at registration). */
+  invitedBy: string | null;
+  /** When this member last opened another member's share link: a later action of theirs may reward the sharer. */
+  shareVisitedAt: Date | null;
   tier: string;
   growth: number;
   pointsBalance: number;
@@ -66,6 +74,8 @@ export const MemberEntity = new EntitySchema<MemberRow>({
     consentVersion: { type: 'varchar', length: 32, name: 'consent_version', nullable: true },
     consentedAt: at('consented_at', true),
     inviteCode: { type: 'varchar', length: 12, name: 'invite_code', nullable: true },
+    invitedBy: { ...ref, name: 'invited_by', nullable: true },
+    shareVisitedAt: at('share_visited_at', true),
     tier: { type: 'varchar', length: 32 },
     growth: { type: 'int', default: 0 },
     pointsBalance: { type: 'int', name: 'points_balance', default: 0 },
@@ -699,6 +709,168 @@ export const ReviewEntity = new EntitySchema<ReviewRow>({
   ],
 });
 
+// ── Engagement: share links, their visits and rewards; referral invitations ───────────────────
+
+export interface ShareRow {
+  id: string;
+  /** What a shared path carries; unguessable, so a link cannot be forged for someone else. */
+  token: string;
+  memberId: string;
+  page: SharePage;
+  /** The shared item, for `item` pages. */
+  targetId: string | null;
+  createdAt: Date;
+}
+
+export const ShareEntity = new EntitySchema<ShareRow>({
+  name: 'Share',
+  tableName: 'shares',
+  columns: {
+    id,
+    token: { type: 'varchar', length: 32 },
+    memberId: { ...ref, name: 'member_id' },
+    page: { type: 'varchar', length: 16 },
+    targetId: { ...ref, name: 'target_id', nullable: true },
+    createdAt: at('created_at'),
+  },
+  indices: [
+    { name: 'uq_shares_token', columns: ['token'], unique: true },
+    { name: 'ix_shares_member', columns: ['memberId', 'createdAt'] },
+  ],
+});
+
+/** A friend (another account) who opened a share link; one row per link and friend, refreshed on each visit. */
+export interface ShareVisitRow {
+  id: string;
+  shareId: string;
+  sharerId: string;
+  visitorId: string;
+  /** WeChat's risk rank of the friend when they opened it; null when WeChat could not rate them. */
+  riskRank: number | null;
+  visitedAt: Date;
+  createdAt: Date;
+}
+
+export const ShareVisitEntity = new EntitySchema<ShareVisitRow>({
+  name: 'ShareVisit',
+  tableName: 'share_visits',
+  columns: {
+    id,
+    shareId: { ...ref, name: 'share_id' },
+    sharerId: { ...ref, name: 'sharer_id' },
+    visitorId: { ...ref, name: 'visitor_id' },
+    riskRank: { type: 'int', name: 'risk_rank', nullable: true },
+    visitedAt: at('visited_at'),
+    createdAt: at('created_at'),
+  },
+  indices: [
+    { name: 'uq_share_visits_share_visitor', columns: ['shareId', 'visitorId'], unique: true },
+    { name: 'ix_share_visits_visitor', columns: ['visitorId', 'visitedAt'] },
+  ],
+});
+
+/**
+ * A sharer rewarded for a friend's action: once per friend per sharer per business day
+ * (`UNIQUE(sharer, visitor, day)`), at most `share.maxRewardsPerDay` a day (`UNIQUE(sharer, day, slot)`).
+ */
+export interface ShareRewardRow {
+  id: string;
+  sharerId: string;
+  visitorId: string;
+  shareId: string;
+  action: ShareAction;
+  /** The friend's event that earned it (`registration:<id>`, `checkin:<day>`, `redemption:<id>`). */
+  eventKey: string;
+  day: string;
+  slot: number;
+  status: RewardHoldStatus;
+  riskRank: number | null;
+  /** What was credited (after the interaction caps); 0 while held. */
+  points: number;
+  growth: number;
+  createdAt: Date;
+  paidAt: Date | null;
+}
+
+export const ShareRewardEntity = new EntitySchema<ShareRewardRow>({
+  name: 'ShareReward',
+  tableName: 'share_rewards',
+  columns: {
+    id,
+    sharerId: { ...ref, name: 'sharer_id' },
+    visitorId: { ...ref, name: 'visitor_id' },
+    shareId: { ...ref, name: 'share_id' },
+    action: { type: 'varchar', length: 16 },
+    eventKey: { type: 'varchar', length: 128, name: 'event_key' },
+    day: { type: 'varchar', length: 10 },
+    slot: { type: 'int' },
+    status: { type: 'varchar', length: 16 },
+    riskRank: { type: 'int', name: 'risk_rank', nullable: true },
+    points: { type: 'int', default: 0 },
+    growth: { type: 'int', default: 0 },
+    createdAt: at('created_at'),
+    paidAt: at('paid_at', true),
+  },
+  indices: [
+    { name: 'uq_share_rewards_friend_day', columns: ['sharerId', 'visitorId', 'day'], unique: true },
+    { name: 'uq_share_rewards_day_slot', columns: ['sharerId', 'day', 'slot'], unique: true },
+  ],
+});
+
+/**
+ * An invitation: the invitee bound to the inviter once (`UNIQUE(invitee)`), and what its first
+ * counter order paid. A rewarded (or held) one takes a slot of the inviter's business month
+ * (`UNIQUE(inviter, month, slot)`, at most `referral.maxRewardsPerMonth`).
+ */
+export interface ReferralRow {
+  id: string;
+  inviterId: string;
+  inviteeId: string;
+  status: ReferralStatus;
+  /** WeChat's risk rank of the invitee when they registered; null when WeChat could not rate them. */
+  riskRank: number | null;
+  firstOrderId: string | null;
+  month: string | null;
+  slot: number | null;
+  inviterPoints: number;
+  inviterGrowth: number;
+  inviteePoints: number;
+  milestoneCouponId: string | null;
+  registeredAt: Date;
+  orderedAt: Date | null;
+  rewardedAt: Date | null;
+  reversedAt: Date | null;
+}
+
+export const ReferralEntity = new EntitySchema<ReferralRow>({
+  name: 'Referral',
+  tableName: 'referrals',
+  columns: {
+    id,
+    inviterId: { ...ref, name: 'inviter_id' },
+    inviteeId: { ...ref, name: 'invitee_id' },
+    status: { type: 'varchar', length: 16 },
+    riskRank: { type: 'int', name: 'risk_rank', nullable: true },
+    firstOrderId: { ...ref, name: 'first_order_id', nullable: true },
+    month: { type: 'varchar', length: 7, nullable: true },
+    slot: { type: 'int', nullable: true },
+    inviterPoints: { type: 'int', name: 'inviter_points', default: 0 },
+    inviterGrowth: { type: 'int', name: 'inviter_growth', default: 0 },
+    inviteePoints: { type: 'int', name: 'invitee_points', default: 0 },
+    milestoneCouponId: { ...ref, name: 'milestone_coupon_id', nullable: true },
+    registeredAt: at('registered_at'),
+    orderedAt: at('ordered_at', true),
+    rewardedAt: at('rewarded_at', true),
+    reversedAt: at('reversed_at', true),
+  },
+  indices: [
+    { name: 'uq_referrals_invitee', columns: ['inviteeId'], unique: true },
+    { name: 'uq_referrals_month_slot', columns: ['inviterId', 'month', 'slot'], unique: true },
+    { name: 'ix_referrals_inviter', columns: ['inviterId', 'registeredAt'] },
+    { name: 'ix_referrals_status', columns: ['status', 'orderedAt'] },
+  ],
+});
+
 export const entities = [
   MemberEntity,
   FormerIdentityEntity,
@@ -720,4 +892,8 @@ export const entities = [
   AuditEntity,
   CheckinEntity,
   ReviewEntity,
+  ShareEntity,
+  ShareVisitEntity,
+  ShareRewardEntity,
+  ReferralEntity,
 ];

@@ -12,6 +12,12 @@ export interface WechatClient {
   code2Session(code: string): Promise<WechatSession>;
   /** `getPhoneNumber` button code → the member's phone number (a paid call). */
   phoneNumber(phoneCode: string): Promise<string>;
+  /**
+   * WeChat's risk rank of a user (getUserRiskRank): 0–4, higher is riskier. `scene` 1 asks about
+   * marketing abuse (0 is registration); `clientIp` is the user's address now. WeChat only rates
+   * users who were in the mini-program within the last two hours (61010 otherwise).
+   */
+  userRiskRank(input: { openid: string; clientIp: string; scene: 0 | 1 }): Promise<number>;
 }
 
 interface WechatError {
@@ -102,5 +108,19 @@ export class HttpWechatClient implements WechatClient {
     const phone = r.phone_info?.purePhoneNumber;
     if (!phone) throw new DomainError('WECHAT_UNAVAILABLE', 'WeChat answered without a phone number');
     return phone;
+  }
+
+  async userRiskRank(input: { openid: string; clientIp: string; scene: 0 | 1 }): Promise<number> {
+    const token = await this.token();
+    const r = await this.call<{ risk_rank?: number }>(`/wxa/getuserriskrank?access_token=${encodeURIComponent(token)}`, {
+      method: 'POST',
+      body: { appid: this.opts.appId, openid: input.openid, scene: input.scene, client_ip: input.clientIp },
+    });
+    if (r.errcode === 40001 || r.errcode === 42001) this.accessToken = null;
+    // 40003 invalid openid, 43104 appid/openid mismatch, 61010 user not seen in the last two hours,
+    // -1 busy: WeChat cannot rate this user now. The caller decides what an unrated friend gets.
+    if (r.errcode) throw new DomainError('WECHAT_UNAVAILABLE', `WeChat could not rate this user (${r.errcode})`, { errcode: r.errcode });
+    if (typeof r.risk_rank !== 'number') throw new DomainError('WECHAT_UNAVAILABLE', 'WeChat answered without a risk rank');
+    return r.risk_rank;
   }
 }

@@ -19,8 +19,17 @@ export async function runPointsExpiry(s: Services): Promise<JobResult> {
   return { members, points };
 }
 
+/**
+ * Invitations whose first order committed but whose reward did not run (the process stopped in
+ * between): settle them. Safe to re-run: an invitation settles once.
+ */
+export async function runReferralRewards(s: Services): Promise<JobResult> {
+  return { settled: await s.referrals.settleStale(60, 200) };
+}
+
 export const jobs: Record<string, { everySeconds: number; run: (s: Services) => Promise<JobResult> }> = {
   'points-expiry': { everySeconds: 3600, run: runPointsExpiry },
+  'referral-rewards': { everySeconds: 300, run: runReferralRewards },
 };
 
 /** Runs each job on its interval in this instance, guarded by a database lease so only one instance works at a time. */

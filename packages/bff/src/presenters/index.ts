@@ -19,6 +19,7 @@ import {
   type MallItem,
   type Redemption,
   type GrowthLedgerEntry,
+  type Invitation,
   type LoyaltyConfig,
   type Member,
   type Order,
@@ -47,6 +48,7 @@ import {
 import { reviewable } from '../services/review.service';
 import { maskPhone } from '../lib/crypto';
 import type { PersonalData } from '../services/member.service';
+import type { InvitationView } from '../services/referral.service';
 import type { Pickup as PickupView } from '../services/mall.service';
 import type { OrderResult, RefundResult } from '../services/counter.service';
 
@@ -104,6 +106,7 @@ export function presentRules(c: LoyaltyConfig): PublicRules {
       inviteePoints: c.referral.inviteePoints,
       maxRewardsPerMonth: c.referral.maxRewardsPerMonth,
       milestoneEvery: c.referral.milestoneEvery,
+      milestoneTitle: c.couponTemplates.find((t) => t.code === c.referral.milestoneTemplate)?.title ?? '',
     },
     review: c.review,
     interactionCaps: c.interactionCaps,
@@ -418,5 +421,22 @@ export function presentStaffSession(staff: StaffRow, storeName: string, session:
     token: session.token,
     expiresAt: session.expiresAt.toISOString(),
     staff: { id: staff.id, storeId: staff.storeId, storeName, username: staff.username, role: staff.role },
+  };
+}
+
+/** The member's invitation; an invitee's reward shows once it was paid (what the inviter received). */
+export function presentInvitation(v: InvitationView): Invitation {
+  return {
+    code: v.member.inviteCode ?? '',
+    path: v.path,
+    invitees: v.invitees.map((i) => ({
+      nickname: i.nickname,
+      status: i.status,
+      registeredAt: i.registeredAt.toISOString(),
+      ...(i.rewardedAt && (i.status === 'rewarded' || i.status === 'reversed') ? { rewardedAt: i.rewardedAt.toISOString() } : {}),
+      reward: i.status === 'rewarded' ? { points: i.inviterPoints, growth: i.inviterGrowth } : null,
+    })),
+    rewardedCount: v.rewardedCount,
+    rewardedThisMonth: v.rewardedThisMonth,
   };
 }

@@ -1,6 +1,6 @@
 import { DomainError, businessDate, businessMonth, checkinOn, currentStreak, type LoyaltyConfig } from '@member/shared';
 import { isDuplicateKey, type Db } from '../db/db';
-import type { CheckinRow } from '../db/entities';
+import type { CheckinRow, MemberRow } from '../db/entities';
 import type { EngagementRepository } from '../db/repositories/engagement.repository';
 import type { Clock } from '../lib/clock';
 import { newId } from '../lib/ids';
@@ -34,7 +34,12 @@ export interface CheckinMonthView {
  * check-in, and every `checkin.cycleDays`-th day of a streak pays `checkin.bonusPoints` on top;
  * points and growth go through `InteractionRewards`, under the interaction earning caps.
  */
+/** Told of every new check-in inside its transaction (share-to-earn counts a friend's check-in). */
+export type CheckinListener = (member: MemberRow, day: string) => Promise<void>;
+
 export class CheckinService {
+  private readonly checkinListeners: CheckinListener[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly engagement: EngagementRepository,
@@ -45,6 +50,10 @@ export class CheckinService {
     private readonly clock: Clock,
     private readonly limits: CheckinLimits,
   ) {}
+
+  onCheckedIn(listener: CheckinListener): void {
+    this.checkinListeners.push(listener);
+  }
 
   /** Checks the member in for today; `ALREADY_CHECKED_IN` when today's check-in exists. */
   async checkIn(memberId: string, from = 'unknown'): Promise<CheckedIn> {
@@ -72,6 +81,7 @@ export class CheckinService {
           row.points = awarded.points;
           row.growth = awarded.growth;
         }
+        for (const l of this.checkinListeners) await l(locked.member, day);
         return { row, capped: awarded.capped };
       });
     } catch (e) {

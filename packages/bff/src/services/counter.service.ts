@@ -21,6 +21,7 @@ import {
 import { isDuplicateKey, type Db } from '../db/db';
 import type { MemberCouponRow, MemberRow, OrderRow, RefundRow } from '../db/entities';
 import type { Repositories } from '../db/repositories';
+import type { LockedMember } from '../db/repositories/member.repository';
 import type { Clock } from '../lib/clock';
 import type { FieldCrypto } from '../lib/crypto';
 import type { RateLimit } from '../lib/rate-limit';
@@ -57,6 +58,12 @@ export interface RefundApprover {
 /** Staff who approve refunds themselves by making them. */
 const SELF_APPROVING: ReadonlySet<StaffRole> = new Set(['manager', 'admin']);
 
+/** Told of every new counter order inside its transaction, with the member locked (first-order rewards hook in here). */
+export type OrderListener = (member: MemberRow, order: OrderRow) => Promise<void>;
+
+/** Told of every new refund inside its transaction, with the member locked with their lots and the order as refunded. */
+export type RefundListener = (locked: LockedMember, order: OrderRow, completes: boolean) => Promise<void>;
+
 const lockRefOf = (till: Till) => `store:${till.storeId}`;
 
 /**
@@ -74,6 +81,9 @@ export const needsManager = (): DomainError => new DomainError('FORBIDDEN', 'a m
  * submission already spent the coupon or the points) is the earlier order looked up and compared.
  */
 export class CounterService {
+  private readonly orderListeners: OrderListener[] = [];
+  private readonly refundListeners: RefundListener[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly repos: Pick<Repositories, 'members' | 'orders' | 'audit'>,
@@ -84,6 +94,14 @@ export class CounterService {
     private readonly crypto: FieldCrypto,
     private readonly codeGuards: { perStaff: RateLimit; perStore: RateLimit },
   ) {}
+
+  onOrder(listener: OrderListener): void {
+    this.orderListeners.push(listener);
+  }
+
+  onRefund(listener: RefundListener): void {
+    this.refundListeners.push(listener);
+  }
 
   /**
    * Runs a use case that takes a member code, throttling guesses: wrong codes are counted per staff
@@ -242,6 +260,7 @@ export class CounterService {
           credits: q.pointsToEarn > 0 ? [{ amount: q.pointsToEarn, reason: 'order', sourceKey: `order:${order.id}` }] : [],
           growth: q.growthToEarn > 0 ? { delta: q.growthToEarn, reason: 'order', sourceKey: `order:${order.id}` } : undefined,
         });
+        for (const l of this.orderListeners) await l(posted.member, order);
         return { order, member: posted.member, upgradedTo: posted.upgrade?.to ?? null, replayed: false };
       });
     } catch (e) {
@@ -405,6 +424,7 @@ export class CounterService {
           growthReversed: order.growthReversed + ungrow,
           pointsReturned: order.pointsReturned + returned,
         };
+        for (const l of this.refundListeners) await l(locked, after, effect.completes);
         const couponOutcome = refundCouponOutcome(effect, order, couponRestored);
         return { refund, order: after, member: posted.member, couponOutcome, replayed: false };
       });

@@ -14,9 +14,13 @@ import { CounterService } from './counter.service';
 import { CouponService } from './coupon.service';
 import { InteractionRewards } from './interaction-rewards';
 import { MallService } from './mall.service';
+import { HeldRewardsService } from './held-rewards.service';
 import { MemberService } from './member.service';
 import { PointsService } from './points.service';
 import { ReviewService } from './review.service';
+import { ReferralService } from './referral.service';
+import { RiskCheck } from './risk-check';
+import { ShareService } from './share.service';
 import { StaffService } from './staff.service';
 
 /** Refusals of a coupon template that must not undo the use case a gift comes with. */
@@ -51,6 +55,10 @@ export function createServices(d: ServiceDeps) {
     invalidCodesPerStore: RateLimit.of(store, 'invalid-codes-store', rl.invalidCodes.perStore),
     registrationWithPhonePerMember: RateLimit.of(store, 'registration-phone-member', rl.registrationWithPhone.perMember),
     registrationWithPhonePerAddress: RateLimit.of(store, 'registration-phone-address', rl.registrationWithPhone.perAddress),
+    shareVisitsPerMember: RateLimit.of(store, 'share-visits-member', rl.shareVisits.perMember),
+    shareVisitsPerAddress: RateLimit.of(store, 'share-visits-address', rl.shareVisits.perAddress),
+    registrationWithInvitePerMember: RateLimit.of(store, 'registration-invite-member', rl.registrationWithInvite.perMember),
+    registrationWithInvitePerAddress: RateLimit.of(store, 'registration-invite-address', rl.registrationWithInvite.perAddress),
     staffSignInPerAddress: new Backoff(store, 'staff-sign-in-address', d.runtime.staffAuth.perAddress),
     staffSignInPerUsername: new Slowdown(store, 'staff-sign-in-username', d.runtime.staffAuth.perUsername),
     checkinPerMember: RateLimit.of(store, 'checkin-member', rl.checkin.perMember),
@@ -76,6 +84,7 @@ export function createServices(d: ServiceDeps) {
   });
   const mall = new MallService(d.db, repos, points, coupons, d.loyalty, d.clock);
   const admin = new AdminService(d.db, repos, points, coupons, d.loyalty, d.clock);
+  d.db.afterCommitFailed = (err) => d.logger.error({ err }, 'work after a commit failed');
   const checkins = new CheckinService(d.db, repos.engagement, points, interactionRewards, members, d.loyalty, d.clock, {
     perMember: limits.checkinPerMember,
     perAddress: limits.checkinPerAddress,
@@ -113,6 +122,55 @@ export function createServices(d: ServiceDeps) {
       if (tier.upgradeGiftTemplate) await gift({ ...member, tier: to }, tier.upgradeGiftTemplate, `upgrade-gift:${tier.code}`);
     }
   });
+
+  // Share-to-earn and referral invitations (PRODUCT §7–8).
+  const risk = new RiskCheck(d.wechat, crypto, d.runtime.riskControl.holdAtRank, d.logger);
+  const shares = new ShareService(
+    d.db,
+    repos,
+    points,
+    d.loyalty,
+    d.clock,
+    risk,
+    interactionRewards,
+    {
+      visitsPerMember: limits.shareVisitsPerMember,
+      visitsPerAddress: limits.shareVisitsPerAddress,
+    },
+    d.logger,
+  );
+  const milestoneGift = async (inviter: MemberRow, sourceKey: string): Promise<string | null> => {
+    try {
+      return (await coupons.issueOnce(inviter, d.loyalty.referral.milestoneTemplate, sourceKey)).coupon.id;
+    } catch (e) {
+      if (!(e instanceof DomainError) || !GIFT_REFUSALS.has(e.code)) throw e;
+      d.logger.warn({ templateCode: d.loyalty.referral.milestoneTemplate, sourceKey, refusal: e.code }, 'gift coupon not issued');
+      return null;
+    }
+  };
+  const referrals = new ReferralService(
+    d.db,
+    repos,
+    points,
+    d.loyalty,
+    d.clock,
+    risk,
+    interactionRewards,
+    milestoneGift,
+    {
+      perMember: limits.registrationWithInvitePerMember,
+      perAddress: limits.registrationWithInvitePerAddress,
+    },
+    d.logger,
+  );
+  members.checkRegistrations((caller, body, ctx) => referrals.checkRegistration(caller, body, ctx));
+  members.checkRegistrations((caller, body, ctx) => shares.checkRegistration(caller, body.shareToken, ctx.from));
+  counter.onOrder((member, order) => referrals.orderRecorded(member, order));
+  counter.onRefund((locked, order, completes) => referrals.refunded(locked, order, completes));
+  const heldRewards = new HeldRewardsService(d.db, repos, shares, referrals, d.clock);
+  checkins.onCheckedIn((member, day) => d.db.afterCommit(() => shares.friendActed(member, 'checkin', `checkin:${day}`)));
+  mall.onRedeemed((member, redemptionId) => d.db.afterCommit(() => shares.friendActed(member, 'redeem', `redemption:${redemptionId}`)));
+
   return {
     db: d.db,
     loyalty: d.loyalty,
@@ -132,6 +190,9 @@ export function createServices(d: ServiceDeps) {
     admin,
     checkins,
     reviews,
+    shares,
+    referrals,
+    heldRewards,
   };
 }
 

@@ -1,6 +1,6 @@
 import { DomainError, tierAtLeast, type LoyaltyConfig } from '@member/shared';
 import { isDuplicateKey, type Db } from '../db/db';
-import type { CouponTemplateRow, MallItemRow, MemberCouponRow, RedemptionRow } from '../db/entities';
+import type { CouponTemplateRow, MallItemRow, MemberCouponRow, RedemptionRow, MemberRow } from '../db/entities';
 import type { Repositories } from '../db/repositories';
 import type { Clock } from '../lib/clock';
 import { newId, randomDigits } from '../lib/ids';
@@ -22,7 +22,12 @@ export interface Pickup {
  * pickup code in one transaction, never overselling and never past a per-member limit; an
  * unfulfilled pickup can be cancelled, which gives points (with their original expiry) and stock back.
  */
+/** Told of every new redemption inside its transaction (share-to-earn counts a friend's redemption). */
+export type RedemptionListener = (member: MemberRow, redemptionId: string) => Promise<void>;
+
 export class MallService {
+  private readonly redemptionListeners: RedemptionListener[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly repos: Pick<Repositories, 'mall' | 'members'>,
@@ -31,6 +36,10 @@ export class MallService {
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
   ) {}
+
+  onRedeemed(listener: RedemptionListener): void {
+    this.redemptionListeners.push(listener);
+  }
 
   /** Items a member can browse now (active, not past their sale window), with their coupon templates. */
   async listItems(): Promise<{ items: MallItemRow[]; templates: Map<string, CouponTemplateRow> }> {
@@ -100,6 +109,7 @@ export class MallService {
       };
       if (item.kind === 'coupon') await this.repos.mall.insertRedemption(redemption);
       else await this.insertWithPickupCode(redemption);
+      for (const l of this.redemptionListeners) await l(member, id);
       return { redemption, coupons, pointsBalance: member.pointsBalance };
     });
   }

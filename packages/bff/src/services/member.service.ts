@@ -66,6 +66,18 @@ const MAX_UNIQUE_TRIES = 5;
  */
 export type RegistrationListener = (member: MemberRow, context: { returning: boolean }) => Promise<void>;
 
+/**
+ * Checks a registration must pass before anything is written (an invite code, a share token),
+ * called with the caller's account — pending, or already a member (who may still be told why their
+ * invite code does not apply). May refuse; may return work to do inside the registration
+ * transaction with the new member.
+ */
+export type RegistrationCheck = (
+  caller: MemberRow,
+  body: RegisterBody,
+  context: { phoneHash: string | null; from: string },
+) => Promise<((member: MemberRow) => Promise<void>) | undefined>;
+
 /** What stands between registration and binding someone else's phone number, or asking whose it is. */
 export interface RegistrationGuards {
   /** WeChat phone-code exchanges per member (each one is a paid WeChat call). */
@@ -89,6 +101,7 @@ const alreadyRegistered = () => new DomainError('ALREADY_REGISTERED', 'already r
  */
 export class MemberService {
   private readonly registrationListeners: RegistrationListener[] = [];
+  private readonly registrationChecks: RegistrationCheck[] = [];
 
   constructor(
     private readonly db: Db,
@@ -103,6 +116,10 @@ export class MemberService {
 
   onRegistered(listener: RegistrationListener): void {
     this.registrationListeners.push(listener);
+  }
+
+  checkRegistrations(check: RegistrationCheck): void {
+    this.registrationChecks.push(check);
   }
 
   /**
@@ -137,6 +154,8 @@ export class MemberService {
         consentVersion: null,
         consentedAt: null,
         inviteCode: null,
+        invitedBy: null,
+        shareVisitedAt: null,
         tier: this.loyalty.tiers[0].code,
         growth: 0,
         pointsBalance: 0,
@@ -172,7 +191,11 @@ export class MemberService {
   async register(memberId: string, body: RegisterBody, from = 'unknown'): Promise<MemberRow> {
     const pending = await this.repos.members.byId(memberId);
     if (!pending || pending.status === 'erased') throw new DomainError('UNAUTHENTICATED', 'account no longer exists');
-    if (pending.status !== 'pending') throw alreadyRegistered();
+    if (pending.status !== 'pending') {
+      // A member sending an invite code learns why it does not apply to them.
+      for (const check of this.registrationChecks) await check(pending, body, { phoneHash: null, from });
+      throw alreadyRegistered();
+    }
     if (body.phone && !this.guards.rawPhoneAllowed) {
       throw new DomainError('VALIDATION_FAILED', 'a phone number must be verified by WeChat: send phoneCode, not phone', {
         issues: [{ in: 'body', path: ['phone'], message: 'not accepted in production: use phoneCode from the getPhoneNumber button' }],
@@ -194,6 +217,11 @@ export class MemberService {
     }
     const phoneHash = phone ? this.crypto.lookupHash('phone', phone) : null;
     if (phoneHash && (await this.repos.members.existsWithPhoneHash(phoneHash))) throw alreadyRegistered();
+    const alongside: ((member: MemberRow) => Promise<void>)[] = [];
+    for (const check of this.registrationChecks) {
+      const work = await check(pending, body, { phoneHash, from });
+      if (work) alongside.push(work);
+    }
     for (let attempt = 0; attempt < MAX_UNIQUE_TRIES; attempt++) {
       try {
         return await this.db.transaction(async () => {
@@ -229,6 +257,7 @@ export class MemberService {
             ...(phoneHash ? [{ kind: 'phone' as const, hash: phoneHash }] : []),
           ]);
           for (const l of this.registrationListeners) await l(member, { returning });
+          for (const work of alongside) await work(member);
           return member;
         });
       } catch (e) {

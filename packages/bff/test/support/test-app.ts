@@ -84,6 +84,8 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     invalidCodes: { perStaff: generous, perStore: generous },
     registrationWithPhone: { perMember: generous, perAddress: generous },
     checkin: { perMember: generous, perAddress: generous },
+    shareVisits: { perMember: generous, perAddress: generous },
+    registrationWithInvite: { perMember: generous, perAddress: generous },
   });
   config.runtime.wechat.timeoutMs = 1000;
   // The cheapest scrypt cost the settings allow: hashing speed is not what these tests measure.

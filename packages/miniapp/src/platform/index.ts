@@ -47,3 +47,19 @@ export type PhoneFieldComponent = (props: PhoneFieldProps) => ReactElement;
 
 /** Every platform module's entry, for the checks in the `x.ts(x)` entries. */
 export type Variants<T> = Record<'weapp' | 'h5', T>;
+
+/** Sharing a page and keeping the invite poster. */
+export interface SharePlatform {
+  /** `wechat`: WeChat's own share sheet (a button with open-type share); `link`: the member copies a link (H5). */
+  readonly kind: 'wechat' | 'link';
+  /** What a mini-program path is outside the app: this site's URL on H5; the path itself on WeChat. */
+  linkTo(path: string): string;
+  /** Copies the link to a path to the clipboard (H5). Resolves true when copied. Never rejects. */
+  copyLink(path: string): Promise<boolean>;
+  /**
+   * Keeps a drawn poster (a temporary file, or a data URL on H5): saved to the photo album on
+   * WeChat — asking for the album permission, and sending the member to the settings when they
+   * refused it before — or downloaded on H5. Resolves true when saved. Never rejects.
+   */
+  savePoster(file: string): Promise<boolean>;
+}

@@ -1,6 +1,10 @@
 import type {
   CheckinMonth,
   CheckinResult,
+  CreateShareBody,
+  Invitation,
+  ShareLink,
+  ShareVisit,
   Coupon,
   MallItem,
   Member,
@@ -47,6 +51,10 @@ export const api = {
     request<{ data: RedemptionResult }>('POST', pathTo('mallRedemptions'), { body: { itemId, quantity }, idempotencyKey }).then((r) => r.data),
   redemptions: () => request<{ data: Redemption[] }>('GET', pathTo('meRedemptions')).then((r) => r.data),
   cancelRedemption: (id: string) => request<{ data: Redemption }>('POST', pathTo('meRedemptionCancel', { id })).then((r) => r.data),
+  /** A share link (token and path) for a page; sharing itself earns nothing. */
+  createShare: (body: CreateShareBody) => request<{ data: ShareLink }>('POST', pathTo('shares'), { body }).then((r) => r.data),
+  visitShare: (token: string) => request<{ data: ShareVisit }>('POST', pathTo('shareVisits', { token })).then((r) => r.data),
+  invitation: () => request<{ data: Invitation }>('GET', pathTo('meInvitation')).then((r) => r.data),
 };
 
 /** A fresh Idempotency-Key. */

@@ -1,13 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { CouponView, PointsReason, RedemptionStatus, RefundCouponOutcome, ReviewTag } from '@member/shared/vocabulary';
+import { CouponView, InviteRefusal, PointsReason, RedemptionStatus, ReferralStatus, RefundCouponOutcome, ReviewTag } from '@member/shared/vocabulary';
 import {
   COUPON_VIEW_EMPTY,
   COUPON_VIEW_HINT,
   COUPON_VIEW_TEXT,
+  INVITE_REFUSAL_TEXT,
   labelOf,
   PICKUP_STATUS_TEXT,
   POINTS_REASON_TEXT,
   REDEMPTION_STATUS_TEXT,
+  REFERRAL_STATUS_TEXT,
   REFUND_COUPON_PREVIEW,
   REFUND_COUPON_RESULT,
   REVIEW_TAG_TEXT,
@@ -25,6 +27,8 @@ describe.each([
   ['REFUND_COUPON_PREVIEW', REFUND_COUPON_PREVIEW, RefundCouponOutcome.options],
   ['REFUND_COUPON_RESULT', REFUND_COUPON_RESULT, RefundCouponOutcome.options],
   ['REVIEW_TAG_TEXT', REVIEW_TAG_TEXT, ReviewTag.options],
+  ['REFERRAL_STATUS_TEXT', REFERRAL_STATUS_TEXT, ReferralStatus.options],
+  ['INVITE_REFUSAL_TEXT', INVITE_REFUSAL_TEXT, InviteRefusal.options],
 ] as [string, Record<string, string>, readonly string[]][])('%s', (_name, table, values) => {
   it('labels exactly the vocabulary’s values', () => {
     expect(Object.keys(table).sort()).toEqual([...values].sort());

@@ -1,4 +1,4 @@
-import type { CouponView, PointsReason, RedemptionStatus, RefundCouponOutcome, ReviewTag } from '@member/shared/vocabulary';
+import type { CouponView, InviteRefusal, PointsReason, RedemptionStatus, ReferralStatus, RefundCouponOutcome, ReviewTag } from '@member/shared/vocabulary';
 
 /**
  * Chinese labels of the shared vocabulary. Each table is a Record over the vocabulary's type, so a
@@ -99,3 +99,23 @@ export function entryOf<V>(table: Record<string, V>, value: string): V | undefin
 export function labelOf<K extends string>(table: Record<K, string>, value: K): string {
   return entryOf<string>(table, value) ?? value;
 }
+
+/** An invitee as the inviter sees them on the invite page. */
+export const REFERRAL_STATUS_TEXT: Record<ReferralStatus, string> = {
+  registered: '已注册，待首单',
+  ordered: '已完成首单',
+  rewarded: '已奖励',
+  held: '奖励审核中',
+  capped: '已完成首单（本月奖励已满）',
+  reversed: '首单已退款，奖励已收回',
+};
+
+/** Why registration refused an invite link (422 NOT_ELIGIBLE, details.reason). */
+export const INVITE_REFUSAL_TEXT: Record<InviteRefusal, string> = {
+  'unknown-code': '邀请码无效',
+  'unknown-share': '分享链接已失效',
+  self: '不能使用自己的邀请码',
+  cycle: '不能邀请邀请过你的人',
+  'existing-member': '您已是会员，不能再被邀请',
+  'former-member': '该微信或手机号曾是会员，不能再被邀请',
+};

@@ -7,3 +7,4 @@ export * from './privacy';
 export * from './mall';
 export * from './admin';
 export * from './engagement';
+export * from './share';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GrowthReason, PointsReason, TierChangeReason } from '../vocabulary';
 import { NICKNAME_MAX_CHARS, cleanText, nicknameProblem, type NicknameProblem } from '../text/text';
 import { BusinessDay, Id, IsoDateTime } from './common';
+import { ShareToken } from './share';
 
 const NICKNAME_MESSAGES: Record<NicknameProblem, string> = {
   empty: 'nickname is required',
@@ -79,7 +80,7 @@ export const RegisterBody = z
       .string()
       .regex(/^[A-Z0-9]{6,12}$/)
       .optional(),
-    shareToken: z.string().min(1).max(64).optional(),
+    shareToken: ShareToken.optional(),
     consentVersion: z.string().min(1).max(32),
   })
   .strict()
@@ -187,6 +188,8 @@ export const PublicRules = z.object({
     inviteePoints: z.number(),
     maxRewardsPerMonth: z.number(),
     milestoneEvery: z.number(),
+    /** The coupon every `milestoneEvery`-th rewarded invitation adds (its template's title). */
+    milestoneTitle: z.string(),
   }),
   review: z.object({ points: z.number(), growth: z.number(), windowDays: z.number() }),
   interactionCaps: z.object({

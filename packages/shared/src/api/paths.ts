@@ -21,6 +21,10 @@ export const Paths = {
   meRedemptionCancel: '/api/v1/me/redemptions/:id/cancel',
   meCheckins: '/api/v1/me/checkins',
   meOrderReview: '/api/v1/me/orders/:orderId/review',
+  meInvitation: '/api/v1/me/invitation',
+
+  shares: '/api/v1/shares',
+  shareVisits: '/api/v1/shares/:token/visits',
 
   mallItems: '/api/v1/mall/items',
   mallItem: '/api/v1/mall/items/:id',
@@ -42,6 +46,8 @@ export const Paths = {
   adminMallItem: '/api/v1/admin/mall-items/:id',
   adminMemberCoupons: '/api/v1/admin/members/:id/coupons',
   adminAuditLog: '/api/v1/admin/audit-log',
+  adminHeldRewards: '/api/v1/admin/held-rewards',
+  adminHeldRewardRelease: '/api/v1/admin/held-rewards/:id/release',
 } as const;
 
 export type PathName = keyof typeof Paths;

@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import { CouponRepository } from './coupon.repository';
 import { EngagementRepository } from './engagement.repository';
 import { MallRepository } from './mall.repository';
+import { ShareReferralRepository } from './share-referral.repository';
 import { MemberRepository } from './member.repository';
 import { OrderRepository } from './order.repository';
 import { PointsRepository } from './points.repository';
@@ -18,6 +19,7 @@ export function createRepositories(db: Db) {
     orders: new OrderRepository(db),
     mall: new MallRepository(db),
     staff: new StaffRepository(db),
+    shareReferral: new ShareReferralRepository(db),
     audit: new AuditRepository(db),
     idempotency: new IdempotencyRepository(db),
     jobLeases: new JobLeaseRepository(db),
@@ -32,6 +34,7 @@ export type {
   MemberRepository,
   OrderRepository,
   PointsRepository,
+  ShareReferralRepository,
   StaffRepository,
   AuditRepository,
   IdempotencyRepository,

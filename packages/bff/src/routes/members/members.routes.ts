@@ -15,7 +15,7 @@ export function membersRoutes(d: { members: MemberService; loyalty: LoyaltyConfi
       body: RegisterBody,
       response: Member,
       status: 201,
-      errors: ['ALREADY_REGISTERED', 'RATE_LIMITED', 'WECHAT_UNAVAILABLE'],
+      errors: ['ALREADY_REGISTERED', 'NOT_ELIGIBLE', 'RATE_LIMITED', 'WECHAT_UNAVAILABLE'],
       handler: async ({ caller, body, clientAddress }) => {
         const m = await d.members.register(caller.memberId, body, clientAddress);
         return presentMember(m, d.loyalty, d.members.phoneOf(m));

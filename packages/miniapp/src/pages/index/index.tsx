@@ -7,6 +7,7 @@ import { api } from '../../services/api';
 import { chineseDate, thousands, yuan } from '../../services/format';
 import { useMember } from '../../hooks/use-member';
 import { usePageReload } from '../../hooks/use-page-reload';
+import { useLanding } from '../../hooks/use-landing';
 import { ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
@@ -18,6 +19,8 @@ async function loadCenter(): Promise<{ me: MemberCard; rules: PublicRules }> {
 }
 
 export default function MemberCenter() {
+  // An invite or shared link opens here: keep what it brought for registration, record the visit.
+  useLanding();
   const state = useMember(loadCenter);
   usePageReload(state);
 
@@ -137,6 +140,10 @@ export default function MemberCenter() {
         <View className='menu-row' data-testid='open-orders' onClick={() => void Taro.navigateTo({ url: '/subpackages/member/orders/index' })}>
           <Text>消费记录</Text>
           <Text className='muted'>›</Text>
+        </View>
+        <View className='menu-row' data-testid='open-invite' onClick={() => void Taro.navigateTo({ url: '/subpackages/engage/invite/index' })}>
+          <Text>邀请有礼</Text>
+          <Text className='muted'>邀好友得 {rules.referral.inviterPoints} 积分 ›</Text>
         </View>
         <View className='menu-row' onClick={() => void Taro.navigateTo({ url: '/pages/points/index' })}>
           <Text>积分明细</Text>

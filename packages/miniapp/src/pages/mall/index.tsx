@@ -6,6 +6,9 @@ import { thousands, tierLabel } from '../../services/format';
 import { useAsync } from '../../hooks/use-async';
 import { isKnownMember } from '../../hooks/use-member';
 import { usePageReload } from '../../hooks/use-page-reload';
+import { useLanding } from '../../hooks/use-landing';
+import { useSharePage } from '../../hooks/use-share-page';
+import { SharePanel } from '../../components/share-panel';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
@@ -17,8 +20,10 @@ async function loadMall(): Promise<{ items: MallItem[]; rules: PublicRules; bala
 
 /** The points mall: what points buy, with stock and tier locks in plain sight. */
 export default function Mall() {
+  useLanding();
   const state = useAsync(loadMall);
   usePageReload(state);
+  const link = useSharePage({ page: 'mall' }, '积分商城：积分兑好礼', '/pages/mall/index');
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error || !state.data) return <ErrorState error={state.error} onRetry={state.reload} />;
   const { items, rules, balance } = state.data;
@@ -63,6 +68,7 @@ export default function Mall() {
           })}
         </View>
       )}
+      {balance !== null ? <SharePanel rules={rules} link={link} /> : null}
     </View>
   );
 }

@@ -7,6 +7,9 @@ import { NICKNAME_MAX_CHARS, charCount, cleanText, nicknameProblem } from '@memb
 import { api } from '../../services/api';
 import { hasCode } from '../../services/api-error';
 import { markRegistered } from '../../services/session';
+import { forgetLanding, pendingLanding } from '../../services/landing';
+import { INVITE_REFUSAL_TEXT } from '../../services/labels';
+import type { InviteRefusal } from '@member/shared/vocabulary';
 import { useAsync } from '../../hooks/use-async';
 import { useAction } from '../../hooks/use-action';
 import { PhoneField } from '../../platform/phone-field';
@@ -50,12 +53,24 @@ export default function Register() {
   const [nickname, setNickname] = useState('');
   const [birthday, setBirthday] = useState('');
   const [phone, setPhone] = useState<PhoneValue>({ kind: 'none' });
+  // What an invite or shared link brought: carried into registration once.
+  const [landing, setLanding] = useState(pendingLanding);
   const submit = useAction(
     async (body: RegisterBody) => {
       try {
-        await api.register(body);
+        await api.register({ ...body, ...landing });
+        forgetLanding();
         await Taro.showToast({ title: '开卡成功', icon: 'success' });
       } catch (e) {
+        if (hasCode(e, 'NOT_ELIGIBLE')) {
+          // The link does not apply (never silently dropped): say why, and let them join without it.
+          const reason = e.details?.reason;
+          const why = typeof reason === 'string' && reason in INVITE_REFUSAL_TEXT ? INVITE_REFUSAL_TEXT[reason as InviteRefusal] : '邀请链接无效';
+          forgetLanding();
+          setLanding({});
+          await Taro.showToast({ title: `${why}，可直接开通会员卡`, icon: 'none', duration: 3000 });
+          return;
+        }
         if (!hasCode(e, 'ALREADY_REGISTERED') || !(await alreadyMember())) throw e;
         // The card exists (registered on another device, say): go and show it.
         markRegistered();
@@ -106,6 +121,11 @@ export default function Register() {
 
       <View className={`panel form ${agreed ? '' : 'form-locked'}`}>
         <View className='panel-title'>填写会员资料</View>
+        {landing.inviteCode ? (
+          <View className='muted' data-testid='invited-by'>
+            邀请码 {landing.inviteCode}：开卡并完成首单，邀请人和您都可获得积分
+          </View>
+        ) : null}
         <View className='field'>
           <Text className='field-label'>昵称</Text>
           <Input

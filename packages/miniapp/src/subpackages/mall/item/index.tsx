@@ -9,6 +9,9 @@ import { couponText, thousands, tierLabel } from '../../../services/format';
 import { useAsync } from '../../../hooks/use-async';
 import { useAction } from '../../../hooks/use-action';
 import { isKnownMember, memberSession } from '../../../hooks/use-member';
+import { useLanding } from '../../../hooks/use-landing';
+import { useSharePage } from '../../../hooks/use-share-page';
+import { SharePanel } from '../../../components/share-panel';
 import { ErrorState, LoadingState } from '../../../components/states';
 import { RedeemResult } from '../components/redeem-result';
 import '../mall.css';
@@ -17,6 +20,7 @@ import '../mall.css';
 export default function ItemPage() {
   const { params } = useRouter();
   const id = params.id ?? '';
+  useLanding();
   const state = useAsync(async () => {
     const [item, rules] = await Promise.all([api.mallItem(id), api.rules()]);
     const balance = isKnownMember() ? (await api.me()).points.balance : null;
@@ -38,6 +42,7 @@ export default function ItemPage() {
     },
   );
 
+  const link = useSharePage(id ? { page: 'item', params: { id } } : null, state.data?.item.title ?? '积分商城', `/subpackages/mall/item/index?id=${id}`);
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error || !state.data) return <ErrorState error={state.error} onRetry={state.reload} />;
   const { item, rules, balance } = state.data;
@@ -101,6 +106,7 @@ export default function ItemPage() {
           </Button>
         </View>
       )}
+      {balance !== null ? <SharePanel rules={rules} link={link} /> : null}
     </View>
   );
 }
