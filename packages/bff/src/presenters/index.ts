@@ -335,6 +335,30 @@ export function presentExport(x: PersonalData, loyalty: LoyaltyConfig): Personal
       return { ...rest, createdAt: c.createdAt.toISOString() };
     }),
     reviews: x.reviews.map(presentReview),
+    shares: x.shares.map((sh) => ({ token: sh.token, page: sh.page, targetId: sh.targetId, createdAt: sh.createdAt.toISOString() })),
+    shareVisits: x.shareVisits.map((v) => ({ shareId: v.shareId, visitedAt: v.visitedAt.toISOString() })),
+    shareRewards: x.shareRewards.map((r) => ({
+      action: r.action,
+      day: r.day,
+      status: r.status,
+      points: r.points,
+      growth: r.growth,
+      createdAt: r.createdAt.toISOString(),
+      paidAt: r.paidAt?.toISOString() ?? null,
+    })),
+    invitations: x.referrals.map((r) => {
+      const asInviter = r.inviterId === x.member.id;
+      return {
+        role: asInviter ? ('inviter' as const) : ('invitee' as const),
+        status: r.status,
+        points: asInviter ? r.inviterPoints : r.inviteePoints,
+        growth: asInviter ? r.inviterGrowth : 0,
+        registeredAt: r.registeredAt.toISOString(),
+        orderedAt: r.orderedAt?.toISOString() ?? null,
+        rewardedAt: r.rewardedAt?.toISOString() ?? null,
+        reversedAt: r.reversedAt?.toISOString() ?? null,
+      };
+    }),
   };
 }
 

@@ -24,7 +24,11 @@ import type {
   PointsLedgerRow,
   RedemptionRow,
   RefundRow,
+  ReferralRow,
   ReviewRow,
+  ShareRewardRow,
+  ShareRow,
+  ShareVisitRow,
   TierHistoryRow,
 } from '../db/entities';
 import type { Repositories } from '../db/repositories';
@@ -54,6 +58,10 @@ export interface PersonalData {
   redemptions: RedemptionRow[];
   checkins: CheckinRow[];
   reviews: ReviewRow[];
+  shares: ShareRow[];
+  shareVisits: ShareVisitRow[];
+  shareRewards: ShareRewardRow[];
+  referrals: ReferralRow[];
   exportedAt: Date;
 }
 
@@ -105,7 +113,7 @@ export class MemberService {
 
   constructor(
     private readonly db: Db,
-    private readonly repos: Pick<Repositories, 'members' | 'points' | 'coupons' | 'orders' | 'mall' | 'engagement'>,
+    private readonly repos: Pick<Repositories, 'members' | 'points' | 'coupons' | 'orders' | 'mall' | 'engagement' | 'shareReferral'>,
     private readonly points: PointsService,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
@@ -348,19 +356,41 @@ export class MemberService {
 
   async exportData(memberId: string): Promise<PersonalData> {
     const m = await this.registered(memberId);
-    const [pointsLedger, growthLedger, tierHistory, coupons, orders, refunds, redemptions, checkins, reviews] = await Promise.all([
-      this.repos.points.ledgerOf(memberId),
-      this.repos.members.growthLedgerOf(memberId),
-      this.repos.members.tierHistoryOf(memberId, 'ASC'),
-      this.repos.coupons.allOf(memberId),
-      this.repos.orders.allOfMember(memberId),
-      this.repos.orders.refundsOfMember(memberId),
-      this.repos.mall.allOfMember(memberId),
-      this.repos.engagement.checkinsOf(memberId),
-      this.repos.engagement.reviewsOf(memberId),
-    ]);
+    const [pointsLedger, growthLedger, tierHistory, coupons, orders, refunds, redemptions, checkins, reviews, shares, shareVisits, shareRewards, referrals] =
+      await Promise.all([
+        this.repos.points.ledgerOf(memberId),
+        this.repos.members.growthLedgerOf(memberId),
+        this.repos.members.tierHistoryOf(memberId, 'ASC'),
+        this.repos.coupons.allOf(memberId),
+        this.repos.orders.allOfMember(memberId),
+        this.repos.orders.refundsOfMember(memberId),
+        this.repos.mall.allOfMember(memberId),
+        this.repos.engagement.checkinsOf(memberId),
+        this.repos.engagement.reviewsOf(memberId),
+        this.repos.shareReferral.sharesOf(memberId),
+        this.repos.shareReferral.visitsBy(memberId),
+        this.repos.shareReferral.shareRewardsOf(memberId),
+        this.repos.shareReferral.referralsOf(memberId),
+      ]);
     const exportedAt = this.clock.now();
-    return { member: m, phone: this.phoneOf(m), pointsLedger, growthLedger, tierHistory, coupons, orders, refunds, redemptions, checkins, reviews, exportedAt };
+    return {
+      member: m,
+      phone: this.phoneOf(m),
+      pointsLedger,
+      growthLedger,
+      tierHistory,
+      coupons,
+      orders,
+      refunds,
+      redemptions,
+      checkins,
+      reviews,
+      shares,
+      shareVisits,
+      shareRewards,
+      referrals,
+      exportedAt,
+    };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReferralStatus, RewardHoldStatus, ShareAction, SharePage } from '../vocabulary';
 import { Id, IsoDateTime } from './common';
 import { Coupon, Order } from './counter';
 import { Redemption } from './mall';
@@ -23,6 +24,32 @@ export type ExportedRefund = z.infer<typeof ExportedRefund>;
 export const ExportedRedemption = Redemption.omit({ coupons: true }).extend({ couponIds: z.array(Id) });
 export type ExportedRedemption = z.infer<typeof ExportedRedemption>;
 
+/** A share link the member made. */
+export const ExportedShare = z.object({ token: z.string(), page: SharePage, targetId: Id.nullable(), createdAt: IsoDateTime });
+
+/** A reward the member earned because a friend took part through their link (the friend is not named). */
+export const ExportedShareReward = z.object({
+  action: ShareAction,
+  day: z.string(),
+  status: RewardHoldStatus,
+  points: z.number().int(),
+  growth: z.number().int(),
+  createdAt: IsoDateTime,
+  paidAt: IsoDateTime.nullable(),
+});
+
+/** An invitation the member is part of, as the inviter or the invitee (the other side is not named), with what it gave the member. */
+export const ExportedInvitation = z.object({
+  role: z.enum(['inviter', 'invitee']),
+  status: ReferralStatus,
+  points: z.number().int(),
+  growth: z.number().int(),
+  registeredAt: IsoDateTime,
+  orderedAt: IsoDateTime.nullable(),
+  rewardedAt: IsoDateTime.nullable(),
+  reversedAt: IsoDateTime.nullable(),
+});
+
 /** Everything the member center holds about a member (GET /api/v1/me/export, PIPL). */
 export const PersonalDataExport = z.object({
   exportedAt: IsoDateTime,
@@ -36,6 +63,11 @@ export const PersonalDataExport = z.object({
   redemptions: z.array(ExportedRedemption),
   checkins: z.array(CheckinResult.omit({ capped: true }).extend({ createdAt: IsoDateTime })),
   reviews: z.array(Review),
+  shares: z.array(ExportedShare),
+  /** The links the member opened as a friend: which link, and when. */
+  shareVisits: z.array(z.object({ shareId: Id, visitedAt: IsoDateTime })),
+  shareRewards: z.array(ExportedShareReward),
+  invitations: z.array(ExportedInvitation),
   /** The privacy notice the member agreed to, and when. */
   consent: z.object({ version: z.string(), consentedAt: IsoDateTime.nullable() }),
 });

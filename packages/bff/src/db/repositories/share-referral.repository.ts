@@ -254,4 +254,32 @@ export class ShareReferralRepository {
     );
     return rows.map((r) => ({ ...referrals.map(r), nickname: typeof r.nickname === 'string' ? r.nickname : null }));
   }
+
+  // ── personal-data export ───────────────────────────────────────────────────────────────────
+
+  /** The member's own share links, oldest first. */
+  async sharesOf(memberId: string): Promise<ShareRow[]> {
+    return (await this.db.rows(`SELECT ${shares.select()} FROM shares WHERE member_id = ? ORDER BY created_at, id`, [memberId])).map((r) => shares.map(r));
+  }
+
+  /** The links the member opened as a friend, oldest first. */
+  async visitsBy(visitorId: string): Promise<ShareVisitRow[]> {
+    return (await this.db.rows(`SELECT ${visits.select()} FROM share_visits WHERE visitor_id = ? ORDER BY visited_at, id`, [visitorId])).map((r) =>
+      visits.map(r),
+    );
+  }
+
+  /** The rewards the member earned as a sharer, oldest first. */
+  async shareRewardsOf(sharerId: string): Promise<ShareRewardRow[]> {
+    return (await this.db.rows(`SELECT ${shareRewards.select()} FROM share_rewards WHERE sharer_id = ? ORDER BY created_at, id`, [sharerId])).map((r) =>
+      shareRewards.map(r),
+    );
+  }
+
+  /** Every invitation the member is part of, as inviter or invitee, oldest first. */
+  async referralsOf(memberId: string): Promise<ReferralRow[]> {
+    return (
+      await this.db.rows(`SELECT ${referrals.select()} FROM referrals WHERE inviter_id = ? OR invitee_id = ? ORDER BY registered_at, id`, [memberId, memberId])
+    ).map((r) => referrals.map(r));
+  }
 }

@@ -73,3 +73,52 @@ describe('GET /api/v1/me/export', () => {
     }
   });
 });
+
+describe('GET /api/v1/me/export, engagement', () => {
+  it('holds the share links, the visits, the share rewards and the invitations the member is part of, never naming the other side', async () => {
+    const cashier = await t.staff('cashier');
+    const inviter = await t.member();
+    const share = (await t.http.post('/api/v1/shares').set(inviter.auth).send({ page: 'invite' }).expect(201)).body.data as { token: string };
+    // A friend opens the link and registers with the invite code, then pays a first order.
+    const session = await t.login();
+    const friend = { Authorization: `Bearer ${session.token}` };
+    await t.http.post(`/api/v1/shares/${share.token}/visits`).set(friend).send().expect(201);
+    const friendId = (
+      await t.http
+        .post('/api/v1/members')
+        .set(friend)
+        .send({ nickname: '朋友', consentVersion: t.config.loyalty.privacy.consentVersion, shareToken: share.token, inviteCode: inviter.member.inviteCode })
+        .expect(201)
+    ).body.data.id as string;
+    const friendMember = { ...session, auth: friend };
+    t.clock.advance(31_000);
+    await t.http
+      .post('/api/v1/counter/orders')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(friendMember, { usePoints: false }), amountCents: 5000, receiptNo: `EXF-${friendId.slice(-6)}` })
+      .expect(201);
+
+    const mine = (await t.http.get('/api/v1/me/export').set(inviter.auth).expect(200)).body.data;
+    expect(mine.shares).toEqual([{ token: share.token, page: 'invite', targetId: null, createdAt: expect.any(String) }]);
+    expect(mine.shareRewards).toEqual([expect.objectContaining({ action: 'register', status: 'paid', points: t.config.loyalty.share.points })]);
+    expect(mine.invitations).toEqual([
+      expect.objectContaining({
+        role: 'inviter',
+        status: 'rewarded',
+        points: t.config.loyalty.referral.inviterPoints,
+        growth: t.config.loyalty.referral.inviterGrowth,
+      }),
+    ]);
+    expect(mine.shareVisits).toEqual([]);
+
+    const theirs = (await t.http.get('/api/v1/me/export').set(friend).expect(200)).body.data;
+    expect(theirs.shareVisits).toEqual([{ shareId: expect.any(String), visitedAt: expect.any(String) }]);
+    expect(theirs.invitations).toEqual([
+      expect.objectContaining({ role: 'invitee', status: 'rewarded', points: t.config.loyalty.referral.inviteePoints, growth: 0 }),
+    ]);
+    expect(theirs.shares).toEqual([]);
+    // Neither export names the other member.
+    expect(JSON.stringify(mine)).not.toContain(friendId);
+    expect(JSON.stringify(theirs)).not.toContain(inviter.id);
+  });
+});
