@@ -186,6 +186,7 @@ export const PublicRules = z.object({
     inviterPoints: z.number(),
     inviterGrowth: z.number(),
     inviteePoints: z.number(),
+    minFirstOrderPaidCents: z.number(),
     maxRewardsPerMonth: z.number(),
     milestoneEvery: z.number(),
     /** The coupon every `milestoneEvery`-th rewarded invitation adds (its template's title). */
