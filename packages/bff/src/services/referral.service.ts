@@ -1,4 +1,13 @@
-import { businessMonth, DomainError, invitePath, isReferralMilestone, qualifiesForReferral, type InviteRefusal, type LoyaltyConfig, type RegisterBody } from '@member/shared';
+import {
+  businessMonth,
+  DomainError,
+  invitePath,
+  isReferralMilestone,
+  qualifiesForReferral,
+  type InviteRefusal,
+  type LoyaltyConfig,
+  type RegisterBody,
+} from '@member/shared';
 import type { Logger } from 'pino';
 import type { Db } from '../db/db';
 import type { MemberRow, OrderRow, ReferralRow } from '../db/entities';
