@@ -147,6 +147,13 @@ describe('binding an invitee at registration', () => {
     expect((await invitation(inviter)).invitees).toEqual([]);
   });
 
+  it('takes a code typed in lower case, with spaces around it, as the same code', async () => {
+    const inviter = await t.member();
+    const r = await registerWith({ inviteCode: ` ${codeOf(inviter).toLowerCase()} ` });
+    expect(r.res.status).toBe(201);
+    expect((await t.dataSource.manager.findOneByOrFail(MemberEntity, { id: r.id })).invitedBy).toBe(inviter.id);
+  });
+
   it('refuses a code nobody has (unknown-code): never silently ignored', async () => {
     const r = await registerWith({ inviteCode: 'ZZZZ9999' });
     refused(r.res, 'unknown-code');
