@@ -104,6 +104,7 @@ export function presentRules(c: LoyaltyConfig): PublicRules {
       inviterPoints: c.referral.inviterPoints,
       inviterGrowth: c.referral.inviterGrowth,
       inviteePoints: c.referral.inviteePoints,
+      minFirstOrderPaidCents: c.referral.minFirstOrderPaidCents,
       maxRewardsPerMonth: c.referral.maxRewardsPerMonth,
       milestoneEvery: c.referral.milestoneEvery,
       milestoneTitle: c.couponTemplates.find((t) => t.code === c.referral.milestoneTemplate)?.title ?? '',

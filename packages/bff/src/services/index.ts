@@ -168,7 +168,7 @@ export function createServices(d: ServiceDeps) {
   members.checkRegistrations((caller, body, ctx) => referrals.checkRegistration(caller, body, ctx));
   members.checkRegistrations((caller, body, ctx) => shares.checkRegistration(caller, body.shareToken, ctx.from));
   counter.onOrder((member, order) => referrals.orderRecorded(member, order));
-  counter.onRefund((locked, order, completes) => referrals.refunded(locked, order, completes));
+  counter.onRefund((locked, order) => referrals.refunded(locked, order));
   const inviteQrcode = new InviteQrcodeService(repos.members, d.wechat, d.runtime.inviteQrcode, d.clock, limits.inviteQrcodePerMember);
   const heldRewards = new HeldRewardsService(d.db, repos, shares, referrals, d.clock);
   checkins.onCheckedIn((member, day) => d.db.afterCommit(() => shares.friendActed(member, 'checkin', `checkin:${day}`)));

@@ -1,4 +1,13 @@
-import { businessMonth, DomainError, invitePath, isReferralMilestone, type InviteRefusal, type LoyaltyConfig, type RegisterBody } from '@member/shared';
+import {
+  businessMonth,
+  DomainError,
+  invitePath,
+  isReferralMilestone,
+  qualifiesForReferral,
+  type InviteRefusal,
+  type LoyaltyConfig,
+  type RegisterBody,
+} from '@member/shared';
 import type { Logger } from 'pino';
 import type { Db } from '../db/db';
 import type { MemberRow, OrderRow, ReferralRow } from '../db/entities';
@@ -113,7 +122,7 @@ export class ReferralService {
    * invited costs nothing here.
    */
   async orderRecorded(member: MemberRow, order: OrderRow): Promise<void> {
-    if (!member.invitedBy) return;
+    if (!member.invitedBy || !qualifiesForReferral(order.dueCents, this.loyalty.referral.minFirstOrderPaidCents)) return;
     if (!(await this.repos.shareReferral.markFirstOrder(member.id, order.id, this.clock.now()))) return;
     await this.db.afterCommit(() => this.reward(member.id));
   }
@@ -170,12 +179,15 @@ export class ReferralService {
   }
 
   /**
-   * Inside a refund's transaction (the invitee locked with their lots): a refund that completes the
-   * invitee's first order reverses the invitation, and takes back what it paid (the balance may go
-   * negative, as with any refund). A milestone coupon already given stays.
+   * Inside a refund's transaction (the invitee locked with their lots; `order` as the refund leaves
+   * it): a refund that leaves the invitee's first order paying less than a qualifying order (a full
+   * refund, or a partial one that keeps a cent) reverses the invitation, and takes back what it paid
+   * (the balance may go negative, as with any refund). A milestone coupon already given stays, and
+   * the next count reached again gives no second one (its key is the count).
    */
-  async refunded(invitee: LockedMember, order: OrderRow, completes: boolean): Promise<void> {
-    if (!completes || !invitee.member.invitedBy) return;
+  async refunded(invitee: LockedMember, order: OrderRow): Promise<void> {
+    if (!invitee.member.invitedBy) return;
+    if (qualifiesForReferral(order.dueCents - order.refundedCents, this.loyalty.referral.minFirstOrderPaidCents)) return;
     const ref = await this.repos.shareReferral.referralOfInvitee(invitee.member.id);
     if (!ref || ref.firstOrderId !== order.id || ref.status === 'reversed' || ref.status === 'registered') return;
     if (!(await this.repos.shareReferral.reverse(ref.id, ref.status, this.clock.now()))) return;

@@ -4,7 +4,15 @@ import { referralRuleLines, shareRuleLines } from './engagement-rules';
 
 const rules = {
   share: { points: 10, growth: 2, windowHours: 24, maxRewardsPerDay: 3 },
-  referral: { inviterPoints: 100, inviterGrowth: 2, inviteePoints: 50, maxRewardsPerMonth: 20, milestoneEvery: 5, milestoneTitle: '邀请达人 ¥20' },
+  referral: {
+    inviterPoints: 100,
+    inviterGrowth: 2,
+    inviteePoints: 50,
+    minFirstOrderPaidCents: 2000,
+    maxRewardsPerMonth: 20,
+    milestoneEvery: 5,
+    milestoneTitle: '邀请达人 ¥20',
+  },
 } as unknown as PublicRules;
 
 describe('engagement rules shown where members share', () => {
@@ -16,7 +24,14 @@ describe('engagement rules shown where members share', () => {
   });
   it('states the referral rewards, the milestone, the monthly cap and the reversal', () => {
     const text = referralRuleLines(rules).join('\n');
-    for (const s of ['你得 100 积分 + 2 成长值，好友得 50 积分', '每成功邀请 5 位', '邀请达人 ¥20', '每月最多奖励 20 位', '全额退款'])
+    for (const s of [
+      '你得 100 积分 + 2 成长值，好友得 50 积分',
+      '每成功邀请 5 位',
+      '邀请达人 ¥20',
+      '每月最多奖励 20 位',
+      '首笔到店消费实付满 ¥20',
+      '退款后实付不足 ¥20（含全额退款）',
+    ])
       expect(text).toContain(s);
   });
 });

@@ -1,4 +1,5 @@
 import type { PublicRules } from '@member/shared/api';
+import { yuan } from './format';
 
 /**
  * The share-to-earn rules in full, from the numbers the server applies (GET /rules), shown wherever
@@ -19,9 +20,9 @@ export function shareRuleLines(r: PublicRules): string[] {
 export function referralRuleLines(r: PublicRules): string[] {
   const f = r.referral;
   return [
-    `好友用你的邀请码（或邀请链接、海报）注册成为新会员，完成首笔到店消费后：你得 ${f.inviterPoints} 积分 + ${f.inviterGrowth} 成长值，好友得 ${f.inviteePoints} 积分。`,
+    `好友用你的邀请码（或邀请链接、海报）注册成为新会员，首笔到店消费实付满 ${yuan(f.minFirstOrderPaidCents)} 后：你得 ${f.inviterPoints} 积分 + ${f.inviterGrowth} 成长值，好友得 ${f.inviteePoints} 积分。`,
     `每成功邀请 ${f.milestoneEvery} 位，额外获得「${f.milestoneTitle}」一张；每月最多奖励 ${f.maxRewardsPerMonth} 位。`,
     '已经是会员、曾经是会员的微信或手机号、邀请过你的人，不能被你邀请。',
-    '好友首单全额退款后，本次邀请奖励将收回。',
+    `好友首单退款后实付不足 ${yuan(f.minFirstOrderPaidCents)}（含全额退款），本次邀请奖励将收回。`,
   ];
 }

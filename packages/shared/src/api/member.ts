@@ -76,8 +76,11 @@ export const RegisterBody = z
     birthday: Birthday.optional(),
     phone: Phone.optional(),
     phoneCode: z.string().min(1).max(128).optional(),
+    /** Codes are upper case; one typed in lower case (or with spaces around it) is the same code. */
     inviteCode: z
       .string()
+      .trim()
+      .toUpperCase()
       .regex(/^[A-Z0-9]{6,12}$/)
       .optional(),
     shareToken: ShareToken.optional(),
@@ -186,6 +189,7 @@ export const PublicRules = z.object({
     inviterPoints: z.number(),
     inviterGrowth: z.number(),
     inviteePoints: z.number(),
+    minFirstOrderPaidCents: z.number(),
     maxRewardsPerMonth: z.number(),
     milestoneEvery: z.number(),
     /** The coupon every `milestoneEvery`-th rewarded invitation adds (its template's title). */

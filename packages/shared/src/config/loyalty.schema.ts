@@ -90,6 +90,8 @@ export const LoyaltyConfig = z
       inviterPoints: nonNeg,
       inviterGrowth: nonNeg,
       inviteePoints: nonNeg,
+      /** What the invitee's first order must leave paid (cents, ≥ 1 counts): less, or a refund to below it, earns nothing. */
+      minFirstOrderPaidCents: nonNeg,
       maxRewardsPerMonth: nonNeg,
       milestoneEvery: positive,
       milestoneTemplate: templateCode,

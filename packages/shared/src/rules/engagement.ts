@@ -95,6 +95,15 @@ export function shareWindowStart(now: Date, windowHours: number): Date {
  * Whether the `rewardedCount`-th rewarded invitation earns the milestone coupon: every
  * `referral.milestoneEvery`-th one (5th, 10th, …).
  */
+/**
+ * Whether an invitee's order, with what it leaves paid (after any refunds), earns the invitation:
+ * at least `referral.minFirstOrderPaidCents`, and never an order nothing was paid for. A cent's
+ * purchase, or one the new-member coupon paid in full, does not make an invitation.
+ */
+export function qualifiesForReferral(paidCents: number, minFirstOrderPaidCents: number): boolean {
+  return paidCents >= Math.max(1, minFirstOrderPaidCents);
+}
+
 export function isReferralMilestone(rewardedCount: number, milestoneEvery: number): boolean {
   return rewardedCount > 0 && rewardedCount % milestoneEvery === 0;
 }

@@ -29,7 +29,7 @@ async function callerOf(header: string, auth: Exclude<AuthSpec, 'public'>, deps:
   const m = BEARER.exec(header);
   if (!m) throw new DomainError('UNAUTHENTICATED', 'missing bearer token');
   const claims = deps.tokens.verify(m[1]);
-  if (claims.aud !== auth.audience) throw new DomainError('FORBIDDEN', `this route needs a ${auth.audience} token`);
+  if (claims.aud !== auth.audience) throw new DomainError('FORBIDDEN', `this route needs ${auth.audience === 'admin' ? 'an' : 'a'} ${auth.audience} token`);
   if (claims.aud === 'member') return { audience: 'member', memberId: claims.sub };
   const caller = { audience: claims.aud, staffId: claims.sub, storeId: claims.store, role: claims.role } as const;
   await deps.staffAccess.assertStillValid(caller);

@@ -147,6 +147,13 @@ describe('binding an invitee at registration', () => {
     expect((await invitation(inviter)).invitees).toEqual([]);
   });
 
+  it('takes a code typed in lower case, with spaces around it, as the same code', async () => {
+    const inviter = await t.member();
+    const r = await registerWith({ inviteCode: ` ${codeOf(inviter).toLowerCase()} ` });
+    expect(r.res.status).toBe(201);
+    expect((await t.dataSource.manager.findOneByOrFail(MemberEntity, { id: r.id })).invitedBy).toBe(inviter.id);
+  });
+
   it('refuses a code nobody has (unknown-code): never silently ignored', async () => {
     const r = await registerWith({ inviteCode: 'ZZZZ9999' });
     refused(r.res, 'unknown-code');
@@ -208,6 +215,54 @@ describe('the invitee’s first counter order', () => {
     t.clock.advance(60_000);
     await order(cashier, friend, 5000).expect(201);
     expect((await balanceAndGrowth(inviter.id)).balance).toBe(0);
+  });
+
+  it('a cent’s purchase, or one the new-member coupon pays in full, is not the first order that earns the invitation', async () => {
+    const inviter = await t.member();
+    const friend = await invitee(inviter);
+    const min = t.config.loyalty.referral.minFirstOrderPaidCents;
+    await order(cashier, friend, 1).expect(201);
+    t.clock.advance(60_000);
+    await order(cashier, friend, min - 1).expect(201);
+    // The ¥10 welcome coupon pays a ¥10 order in full: nothing is paid.
+    const welcome = ((await t.http.get('/api/v1/me/coupons?status=available').set(friend.auth).expect(200)).body.data as { id: string; title: string }[]).find(
+      (c) => c.title === '新人无门槛券',
+    )!;
+    t.clock.advance(60_000);
+    const free = (
+      await t.http
+        .post('/api/v1/counter/orders')
+        .set(cashier.auth)
+        .send({ code: t.codeOf(friend, { usePoints: false }), amountCents: 1000, couponId: welcome.id, receiptNo: receipt() })
+        .expect(201)
+    ).body.data as { dueCents: number };
+    expect(free.dueCents).toBe(0);
+    expect(await balanceAndGrowth(inviter.id)).toEqual({ balance: 0, growth: 0 });
+    expect((await invitation(inviter)).invitees[0].status).toBe('registered');
+    // The first order paying at least the minimum earns it.
+    t.clock.advance(60_000);
+    await order(cashier, friend, min).expect(201);
+    expect((await balanceAndGrowth(inviter.id)).balance).toBe(t.config.loyalty.referral.inviterPoints);
+    expect((await invitation(inviter)).invitees[0].status).toBe('rewarded');
+  });
+
+  it('a partial refund that leaves the first order paying less than the minimum takes the rewards back, with no manager needed', async () => {
+    const inviter = await t.member();
+    const friend = await invitee(inviter);
+    const min = t.config.loyalty.referral.minFirstOrderPaidCents;
+    const first = (await order(cashier, friend, 10_000).expect(201)).body.data as { id: string; dueCents: number };
+    expect((await balanceAndGrowth(inviter.id)).balance).toBe(t.config.loyalty.referral.inviterPoints);
+    const refund = (no: string, amountCents: number) =>
+      t.http
+        .post(`/api/v1/counter/orders/${first.id}/refunds`)
+        .set(cashier.auth)
+        .send({ refundNo: `${first.id}-${no}`, amountCents });
+    // Leaving exactly the minimum keeps the invitation; one cent less reverses it, while a cent of the order stays paid.
+    await refund('a', first.dueCents - min - 5000).expect(201);
+    expect((await invitation(inviter)).invitees[0].status).toBe('rewarded');
+    await refund('b', 5001).expect(201);
+    expect(await balanceAndGrowth(inviter.id)).toEqual({ balance: 0, growth: 0 });
+    expect((await invitation(inviter)).invitees[0]).toMatchObject({ status: 'reversed', reward: null });
   });
 
   it('a high-risk friend’s reward is held for review, and paid once an operator releases it', async () => {

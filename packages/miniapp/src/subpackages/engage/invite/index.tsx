@@ -57,11 +57,17 @@ export default function InvitePage() {
             <Text>{i.nickname ?? '已注销会员'}</Text>
             <Text className='muted' data-testid='invitee-status'>
               {REFERRAL_STATUS_TEXT[i.status]}
-              {i.reward ? ` · +${i.reward.points} 积分 +${i.reward.growth} 成长值` : ''}
+              {i.reward ? rewardText(i.reward) : ''}
             </Text>
           </View>
         ))}
       </View>
     </View>
   );
+}
+
+/** What an invitation paid the inviter; nothing paid means the day's or month's interaction caps were already reached. */
+function rewardText(reward: { points: number; growth: number }): string {
+  if (reward.points === 0 && reward.growth === 0) return ' · 已达互动积分上限，本次未加积分';
+  return ` · +${reward.points} 积分 +${reward.growth} 成长值`;
 }

@@ -54,7 +54,7 @@ export function ReviewSheet({ order, reward, onDone, onCancel }: Props) {
           ))}
           <Text className='muted star-text'>{STAR_TEXT[stars]}</Text>
         </View>
-        <View className='muted'>可选 {MAX_TAGS} 个标签</View>
+        <View className='muted'>最多选 {MAX_TAGS} 个标签</View>
         <View className='tags'>
           {REVIEW_TAGS.map((tag) => (
             <View
