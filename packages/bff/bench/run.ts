@@ -66,6 +66,7 @@ const noWechat: WechatClient = {
   code2Session: () => Promise.reject(new Error('not used in the benchmark')),
   phoneNumber: () => Promise.reject(new Error('not used in the benchmark')),
   userRiskRank: () => Promise.reject(new Error('not used in the benchmark')),
+  getUnlimitedCode: () => Promise.reject(new Error('not used in the benchmark')),
 };
 
 /**

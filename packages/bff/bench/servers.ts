@@ -36,6 +36,7 @@ const noWechat: WechatClient = {
   code2Session: () => Promise.reject(new Error('not used in the benchmark')),
   phoneNumber: () => Promise.reject(new Error('not used in the benchmark')),
   userRiskRank: () => Promise.reject(new Error('not used in the benchmark')),
+  getUnlimitedCode: () => Promise.reject(new Error('not used in the benchmark')),
 };
 
 /** Serves a Koa app's handler, which answers its own errors: nothing waits on the promise it returns. */

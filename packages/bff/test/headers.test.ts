@@ -70,6 +70,8 @@ describe('Cache-Control', () => {
       'GET /api/v1/me/export': 200,
       'GET /api/v1/admin/audit-log': 200,
       'GET /api/v1/me/coupons': 200,
+      // A file, not JSON: the invite poster's mini-program code.
+      'GET /api/v1/me/invitation/qrcode': 200,
       'DELETE /api/v1/me': 200,
     });
   });

@@ -45,6 +45,8 @@ export const RuntimeConfig = z.object({
     shareVisits: z.object({ perMember: limit, perAddress: limit }),
     /** Registrations that carry an invite code, per member token and per client address: codes are not free to probe. */
     registrationWithInvite: z.object({ perMember: limit, perAddress: limit }),
+    /** The member's invite mini-program code (`GET /me/invitation/qrcode`), per member: WeChat's code API has quotas. */
+    inviteQrcode: z.object({ perMember: limit }),
   }),
   /**
    * WeChat's risk rank (getUserRiskRank, 0–4, higher is riskier) of the friend behind a share or
@@ -63,6 +65,22 @@ export const RuntimeConfig = z.object({
     commandTimeoutMs: z.number().int().min(10).max(10_000),
   }),
   wechat: z.object({ baseUrl: z.url(), timeoutMs: z.number().int().positive() }),
+  /**
+   * The invite poster's mini-program code (WeChat's getwxacodeunlimit): which build it opens
+   * (`release`, or `trial` / `develop` while testing), its width in pixels (WeChat's 280–1280), and
+   * how many members' images this instance keeps in memory and for how long (the code never
+   * changes for a member; 0 entries keeps none).
+   */
+  inviteQrcode: z.object({
+    envVersion: z.enum(['release', 'trial', 'develop']),
+    width: z.number().int().min(280).max(1280),
+    cacheEntries: z.number().int().min(0).max(10_000),
+    cacheSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86_400),
+  }),
   staffAuth: z.object({
     /** scrypt cost N (power of two); 32768 ≈ 32 MB and tens of milliseconds per hash. */
     scryptCost: z

@@ -7,8 +7,9 @@ const json = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { io, u
 
 const { $schema: _, ...idempotencyKeySchema } = json(IdempotencyKey, 'input');
 
-/** The body a route answers with on success: its declared `data` schema inside the envelope. */
+/** The body a route answers with on success: its declared `data` schema inside the envelope (a file's bytes for binary routes). */
 export function successBodySchema(r: AnyRoute): z.ZodType {
+  if (r.binary) return z.instanceof(Uint8Array);
   if (r.paged) return z.object({ data: z.array(r.response), nextCursor: z.string().nullable() });
   if (r.response instanceof z.ZodArray) return z.object({ data: r.response, nextCursor: z.null() });
   return z.object({ data: r.response });
@@ -39,9 +40,10 @@ export function openApiDocument(routes: readonly AnyRoute[], info: { title: stri
         schema: idempotencyKeySchema,
       });
     }
-    const responses: Record<string, unknown> = {
-      [String(r.status ?? 200)]: { description: 'success', content: { 'application/json': { schema: json(successBodySchema(r), 'output') } } },
-    };
+    const success = r.binary
+      ? Object.fromEntries(r.binary.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }]))
+      : { 'application/json': { schema: json(successBodySchema(r), 'output') } };
+    const responses: Record<string, unknown> = { [String(r.status ?? 200)]: { description: 'success', content: success } };
     const errorCodes = new Set<ErrorCode>([
       'VALIDATION_FAILED',
       ...(r.auth !== 'public' ? (['UNAUTHENTICATED', 'FORBIDDEN'] as const) : []),

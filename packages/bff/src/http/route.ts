@@ -1,6 +1,12 @@
 import type { ErrorCode, PathTemplate, StaffRole } from '@member/shared';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { RateLimit } from '../lib/rate-limit';
+
+/**
+ * What a `binary` route's handler returns: the bytes of a file and their media type (one of the
+ * route's `binary` types). The body is the bytes themselves, outside the `{data}` envelope.
+ */
+export const FileBody = z.object({ contentType: z.string(), bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes') });
 
 /** Who may call a route. Staff routes may narrow to roles; admin routes take admin tokens only. */
 export type AuthSpec =
@@ -75,6 +81,8 @@ export interface RouteSpec<
   response: R;
   /** The handler returns a `Page` and the body is `{data: [...], nextCursor}`. */
   paged?: Paged;
+  /** The route answers with a file of one of these media types instead of JSON (`response: FileBody`). */
+  binary?: readonly [string, ...string[]];
   status?: 200 | 201;
   /** Honour Idempotency-Key (the same key and body replay the first response); 'required' refuses a request without one. */
   idempotent?: boolean | 'required';
@@ -99,6 +107,7 @@ export interface AnyRoute {
   params?: Schema;
   response: Schema;
   paged?: boolean;
+  binary?: readonly [string, ...string[]];
   status?: 200 | 201;
   idempotent?: boolean | 'required';
   idempotencyOwnedByService?: boolean;

@@ -18,6 +18,35 @@ export interface WechatClient {
    * users who were in the mini-program within the last two hours (61010 otherwise).
    */
   userRiskRank(input: { openid: string; clientIp: string; scene: 0 | 1 }): Promise<number>;
+  /**
+   * A mini-program code (wxacode.getUnlimited) that opens `page` (no leading `/`, no query) of the
+   * `envVersion` build and hands it `scene` (at most 32 visible characters) as `query.scene`.
+   * `width` is 280–1280 px (WeChat's default 430). The image comes back as WeChat made it (PNG or
+   * JPEG), with its media type read from the bytes.
+   */
+  getUnlimitedCode(input: UnlimitedCodeRequest): Promise<CodeImage>;
+}
+
+export type MiniProgramEnv = 'release' | 'trial' | 'develop';
+
+export interface UnlimitedCodeRequest {
+  scene: string;
+  page: string;
+  width?: number;
+  /** Which build the code opens (WeChat's default: release). */
+  envVersion?: MiniProgramEnv;
+}
+
+export interface CodeImage {
+  contentType: 'image/png' | 'image/jpeg';
+  bytes: Buffer;
+}
+
+/** The media type of an image by its first bytes (PNG or JPEG), or null for anything else. */
+export function imageTypeOf(bytes: Uint8Array): CodeImage['contentType'] | null {
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'image/png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  return null;
 }
 
 interface WechatError {
@@ -57,7 +86,7 @@ export class HttpWechatClient implements WechatClient {
 
   constructor(private readonly opts: HttpWechatOptions) {}
 
-  private async call<T>(path: string, init?: { method: 'POST'; body: unknown }): Promise<T & WechatError> {
+  private async send(path: string, init?: { method: 'POST'; body: unknown }): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(new URL(path, this.opts.baseUrl), {
@@ -70,7 +99,16 @@ export class HttpWechatClient implements WechatClient {
       throw new DomainError('WECHAT_UNAVAILABLE', 'WeChat is unreachable, please retry');
     }
     if (!res.ok) throw new DomainError('WECHAT_UNAVAILABLE', 'WeChat is unavailable, please retry');
-    return (await res.json()) as T & WechatError;
+    return res;
+  }
+
+  private async call<T>(path: string, init?: { method: 'POST'; body: unknown }): Promise<T & WechatError> {
+    const res = await this.send(path, init);
+    try {
+      return (await res.json()) as T & WechatError;
+    } catch {
+      throw new DomainError('WECHAT_UNAVAILABLE', 'WeChat answered something unreadable');
+    }
   }
 
   async code2Session(code: string): Promise<WechatSession> {
@@ -122,5 +160,46 @@ export class HttpWechatClient implements WechatClient {
     if (r.errcode) throw new DomainError('WECHAT_UNAVAILABLE', `WeChat could not rate this user (${r.errcode})`, { errcode: r.errcode });
     if (typeof r.risk_rank !== 'number') throw new DomainError('WECHAT_UNAVAILABLE', 'WeChat answered without a risk rank');
     return r.risk_rank;
+  }
+
+  async getUnlimitedCode(input: UnlimitedCodeRequest): Promise<CodeImage> {
+    const token = await this.token();
+    const envVersion = input.envVersion ?? 'release';
+    const res = await this.send(`/wxa/getwxacodeunlimit?access_token=${encodeURIComponent(token)}`, {
+      method: 'POST',
+      body: {
+        scene: input.scene,
+        page: input.page,
+        // Only a released build's pages can be checked; a trial or development build's may not exist there yet.
+        check_path: envVersion === 'release',
+        env_version: envVersion,
+        ...(input.width ? { width: input.width } : {}),
+      },
+    });
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.from(await res.arrayBuffer());
+    } catch {
+      throw new DomainError('WECHAT_UNAVAILABLE', 'WeChat is unreachable, please retry');
+    }
+    // Success is the image itself; a failure is JSON ({errcode, errmsg}), whatever the headers say.
+    const contentType = imageTypeOf(bytes);
+    if (contentType) return { contentType, bytes };
+    let errcode: number | undefined;
+    try {
+      errcode = (JSON.parse(bytes.toString('utf8')) as WechatError).errcode;
+    } catch {
+      errcode = undefined;
+    }
+    if (errcode === 40001 || errcode === 42001) this.accessToken = null;
+    // 45009: the app's minute quota for codes is used up; the member may try again shortly.
+    if (errcode === 45009) throw new DomainError('RATE_LIMITED', 'WeChat is rate limiting mini-program codes', { retryAfterSeconds: 60 });
+    // 41030 page not in the released build (or has a query or a leading "/"), 40129 / 40169 a bad or
+    // too long scene, 40097 bad arguments, 48001 not authorised, -1 busy: nothing the member can fix.
+    throw new DomainError(
+      'WECHAT_UNAVAILABLE',
+      `WeChat could not make the mini-program code (${errcode ?? 'not an image'})`,
+      errcode !== undefined ? { errcode } : undefined,
+    );
   }
 }

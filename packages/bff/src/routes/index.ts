@@ -26,7 +26,7 @@ export function allRoutes(s: Services, x: { tokens: TokenService; wechat: Wechat
     ...membersRoutes({ members: s.members, loyalty }),
     ...meRoutes({ members: s.members, coupons: s.coupons, counter: s.counter, mall: s.mall, checkins: s.checkins, reviews: s.reviews, loyalty, clock }),
     ...mallRoutes({ mall: s.mall, clock }),
-    ...engagementRoutes({ shares: s.shares, referrals: s.referrals, heldRewards: s.heldRewards }),
+    ...engagementRoutes({ shares: s.shares, referrals: s.referrals, inviteQrcode: s.inviteQrcode, heldRewards: s.heldRewards }),
     ...staffRoutes({ staff: s.staff, tokens: x.tokens, staffLogin: s.limits.staffLogin, runtime }),
     ...counterRoutes({ counter: s.counter, mall: s.mall, loyalty, clock, approvals: new ManagerApproval(s.staff, x.tokens) }),
     ...adminRoutes({ admin: s.admin, clock }),

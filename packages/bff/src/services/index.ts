@@ -13,6 +13,7 @@ import { CheckinService } from './checkin.service';
 import { CounterService } from './counter.service';
 import { CouponService } from './coupon.service';
 import { InteractionRewards } from './interaction-rewards';
+import { InviteQrcodeService } from './invite-qrcode.service';
 import { MallService } from './mall.service';
 import { HeldRewardsService } from './held-rewards.service';
 import { MemberService } from './member.service';
@@ -63,6 +64,7 @@ export function createServices(d: ServiceDeps) {
     staffSignInPerUsername: new Slowdown(store, 'staff-sign-in-username', d.runtime.staffAuth.perUsername),
     checkinPerMember: RateLimit.of(store, 'checkin-member', rl.checkin.perMember),
     checkinPerAddress: RateLimit.of(store, 'checkin-address', rl.checkin.perAddress),
+    inviteQrcodePerMember: RateLimit.of(store, 'invite-qrcode-member', rl.inviteQrcode.perMember),
   };
   const points = new PointsService(d.db, repos.members, repos.points, d.loyalty, d.clock);
   const coupons = new CouponService(repos.coupons, d.loyalty, d.clock);
@@ -167,6 +169,7 @@ export function createServices(d: ServiceDeps) {
   members.checkRegistrations((caller, body, ctx) => shares.checkRegistration(caller, body.shareToken, ctx.from));
   counter.onOrder((member, order) => referrals.orderRecorded(member, order));
   counter.onRefund((locked, order) => referrals.refunded(locked, order));
+  const inviteQrcode = new InviteQrcodeService(repos.members, d.wechat, d.runtime.inviteQrcode, d.clock, limits.inviteQrcodePerMember);
   const heldRewards = new HeldRewardsService(d.db, repos, shares, referrals, d.clock);
   checkins.onCheckedIn((member, day) => d.db.afterCommit(() => shares.friendActed(member, 'checkin', `checkin:${day}`)));
   mall.onRedeemed((member, redemptionId) => d.db.afterCommit(() => shares.friendActed(member, 'redeem', `redemption:${redemptionId}`)));
@@ -192,6 +195,7 @@ export function createServices(d: ServiceDeps) {
     reviews,
     shares,
     referrals,
+    inviteQrcode,
     heldRewards,
   };
 }

@@ -1,6 +1,73 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { crc32, deflateSync } from 'node:zlib';
+import qrcode from 'qrcode-generator';
+
+/** An answer of image bytes (anything else the fake answers is JSON). */
+class Image {
+  constructor(
+    readonly contentType: string,
+    readonly bytes: Buffer,
+  ) {}
+}
+
+/** A greyscale PNG (8 bits, no filtering) of `pixels` (0 black … 255 white, row by row). */
+export function encodePng(pixels: Uint8Array, width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 0; // greyscale
+  const rows = Buffer.alloc((width + 1) * height);
+  for (let y = 0; y < height; y++) Buffer.from(pixels.subarray(y * width, (y + 1) * width)).copy(rows, y * (width + 1) + 1);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** A QR code of `text` as a PNG about `width` pixels wide (whole pixels per module, 4-module quiet zone). */
+export function qrPng(text: string, width: number): Buffer {
+  const qr = qrcode(0, 'M');
+  qr.addData(text, 'Byte');
+  qr.make();
+  const n = qr.getModuleCount();
+  const scale = Math.max(1, Math.floor(width / (n + 8)));
+  const size = (n + 8) * scale;
+  const pixels = new Uint8Array(size * size).fill(255);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const r = Math.floor(y / scale) - 4;
+      const c = Math.floor(x / scale) - 4;
+      if (r >= 0 && c >= 0 && r < n && c < n && qr.isDark(r, c)) pixels[y * size + x] = 0;
+    }
+  }
+  return encodePng(pixels, size, size);
+}
+
+/** A mini-program code the fake made: what was asked for and the image it answered with. */
+export interface MadeCode {
+  scene: string;
+  page: string;
+  checkPath: boolean;
+  envVersion: string;
+  width: number;
+  image: Buffer;
+}
+
+/** The visible characters WeChat allows in a scene. */
+const SCENE = /^[A-Za-z0-9!#$&'()*+,/:;=?@\-._~]{1,32}$/;
 
 /**
  * A small stand-in for WeChat's servers on loopback (the real ones are unreachable here). It speaks
@@ -8,7 +75,11 @@ import { randomBytes } from 'node:crypto';
  * `/cgi-bin/stable_token`, `/wxa/business/getuserphonenumber` and `/wxa/getuserriskrank`, with
  * WeChat's error codes: 40029 invalid code, 40163 code already used, 45011 rate limited, -1 system
  * busy; for the risk rank 40001 invalid token, 40003 unknown openid, 40129 bad scene, 44002 empty
- * parameter, 61010 a user not seen lately (`unseen`).
+ * parameter, 61010 a user not seen lately (`unseen`). `/wxa/getwxacodeunlimit` answers a real PNG
+ * (a plain QR code of the scene standing in for WeChat's round code) or JSON errors: 40001 invalid
+ * token, 40129 a scene of characters WeChat does not allow, 40169 a scene longer than 32, 41030 a
+ * page that is not a page of the released build (`pages`) or has a leading "/" or a query, 45009
+ * the minute quota (through `failWith`). Every code made is kept in `codes`.
  */
 export class FakeWechat {
   private server: Server | null = null;
@@ -25,10 +96,19 @@ export class FakeWechat {
   failWith: number | null = null;
   /** When true, requests hang long enough to trip the client's timeout. */
   hang = false;
+  /** The pages of the released mini-program (what check_path checks against). */
+  readonly pages = new Set(['pages/index/index', 'pages/code/index', 'pages/coupons/index', 'pages/mall/index', 'pages/points/index', 'pages/register/index']);
+  /** Every mini-program code made, in order. */
+  readonly codes: MadeCode[] = [];
   baseUrl = '';
   readonly appId = 'wx-test-appid';
   readonly secret = 'test-app-secret';
   private accessToken = randomBytes(8).toString('hex');
+
+  /** WeChat invalidates the access token it gave out (the client's cached one answers 40001 until it asks again). */
+  expireAccessToken(): void {
+    this.accessToken = randomBytes(8).toString('hex');
+  }
 
   /** What `wx.login()` would hand the phone for this user. */
   loginCode(openid: string): string {
@@ -48,6 +128,12 @@ export class FakeWechat {
     this.server = createServer((req, res) => {
       void this.handle(req).then((body) => {
         if (this.hang) return; // never answer
+        if (body instanceof Image) {
+          res.setHeader('content-type', body.contentType);
+          res.end(body.bytes);
+          return;
+        }
+        // WeChat answers errors of its image APIs as JSON with a 200 too.
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify(body));
       });
@@ -101,6 +187,23 @@ export class FakeWechat {
       if (b.appid !== this.appId || !this.knownOpenids.has(b.openid)) return { errcode: 40003, errmsg: 'invalid openid' };
       if (this.unseen.has(b.openid)) return { errcode: 61010, errmsg: 'user access record expired' };
       return { errcode: 0, errmsg: 'getuserriskrank succ', risk_rank: this.riskRanks.get(b.openid) ?? 0, unoin_id: this.calls.length };
+    }
+    if (url.pathname === '/wxa/getwxacodeunlimit') {
+      if (req.method !== 'POST') return { errcode: 43302, errmsg: 'use post' };
+      if (query.access_token !== this.accessToken) return { errcode: 40001, errmsg: 'invalid credential' };
+      const b = (body ?? {}) as { scene?: unknown; page?: unknown; check_path?: unknown; env_version?: unknown; width?: unknown };
+      if (typeof b.scene !== 'string' || b.scene.length === 0 || b.scene.length > 32) return { errcode: 40169, errmsg: 'invalid length for scene' };
+      if (!SCENE.test(b.scene)) return { errcode: 40129, errmsg: 'invalid scene' };
+      const page = typeof b.page === 'string' ? b.page : 'pages/index/index';
+      const checkPath = b.check_path !== false;
+      if (page.startsWith('/') || page.includes('?') || (checkPath && !this.pages.has(page))) return { errcode: 41030, errmsg: 'invalid page' };
+      const envVersion = typeof b.env_version === 'string' ? b.env_version : 'release';
+      if (!['release', 'trial', 'develop'].includes(envVersion)) return { errcode: 40097, errmsg: 'invalid args' };
+      const width = typeof b.width === 'number' ? b.width : 430;
+      if (width < 280 || width > 1280) return { errcode: 40097, errmsg: 'invalid args' };
+      const image = qrPng(b.scene, width);
+      this.codes.push({ scene: b.scene, page, checkPath, envVersion, width, image });
+      return new Image('image/png', image);
     }
     return { errcode: 404, errmsg: 'not found' };
   }

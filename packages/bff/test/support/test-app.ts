@@ -86,6 +86,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     checkin: { perMember: generous, perAddress: generous },
     shareVisits: { perMember: generous, perAddress: generous },
     registrationWithInvite: { perMember: generous, perAddress: generous },
+    inviteQrcode: { perMember: generous },
   });
   config.runtime.wechat.timeoutMs = 1000;
   // The cheapest scrypt cost the settings allow: hashing speed is not what these tests measure.
@@ -129,6 +130,8 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     if (ctx.status >= 200 && ctx.status < 300 && route) {
       const r = successBodySchema(route).safeParse(ctx.body);
       if (!r.success) contractViolations.push(`${where}: ${r.error.message}`);
+      if (route.binary && !route.binary.includes(ctx.response.type))
+        contractViolations.push(`${where}: a file of type ${ctx.response.type}, not ${route.binary.join(' or ')}`);
     } else if (ctx.status >= 400 && ctx.path.startsWith('/api/')) {
       const r = ErrorBody.safeParse(ctx.body);
       if (!r.success) contractViolations.push(`${where}: error body ${r.error.message}`);

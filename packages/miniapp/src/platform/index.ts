@@ -48,6 +48,12 @@ export type PhoneFieldComponent = (props: PhoneFieldProps) => ReactElement;
 /** Every platform module's entry, for the checks in the `x.ts(x)` entries. */
 export type Variants<T> = Record<'weapp' | 'h5', T>;
 
+/**
+ * The code on the invite poster: a QR code of a link the poster draws itself (`qr`), or an image
+ * file to draw (`image`: WeChat's mini-program code, a temporary file).
+ */
+export type PosterCode = { kind: 'qr'; text: string } | { kind: 'image'; file: string };
+
 /** Sharing a page and keeping the invite poster. */
 export interface SharePlatform {
   /** `wechat`: WeChat's own share sheet (a button with open-type share); `link`: the member copies a link (H5). */
@@ -62,4 +68,11 @@ export interface SharePlatform {
    * refused it before — or downloaded on H5. Resolves true when saved. Never rejects.
    */
   savePoster(file: string): Promise<boolean>;
+  /**
+   * The code the invite poster shows for `invitePath`. On H5, a QR code of the invite link
+   * (`linkTo`). On WeChat a QR code of a bare page path opens nothing when scanned, so it is the
+   * member's mini-program code, which the BFF gets from WeChat: `downloadImage` fetches it to a
+   * temporary file. Rejects when that download fails.
+   */
+  posterCode(invitePath: string, downloadImage: () => Promise<string>): Promise<PosterCode>;
 }

@@ -1,7 +1,10 @@
 import Taro from '@tarojs/taro';
 import type { SharePlatform } from './index';
 
-/** In a browser there is no WeChat share sheet: the member copies a link, and the poster downloads. */
+/**
+ * In a browser there is no WeChat share sheet: the member copies a link, the poster draws a QR code
+ * of the invite link itself (no WeChat, so no mini-program code), and it downloads.
+ */
 export const share: SharePlatform = {
   kind: 'link',
   linkTo: (path) => `${window.location.origin}${window.location.pathname}#${path}`,
@@ -21,5 +24,8 @@ export const share: SharePlatform = {
     a.click();
     a.remove();
     return Promise.resolve(true);
+  },
+  posterCode(invitePath) {
+    return Promise.resolve({ kind: 'qr', text: share.linkTo(invitePath) });
   },
 };

@@ -16,7 +16,11 @@ async function albumAllowed(): Promise<boolean> {
   }
 }
 
-/** On WeChat the share sheet does the sharing (a button with open-type share); the poster goes to the album. */
+/**
+ * On WeChat the share sheet does the sharing (a button with open-type share); the poster carries
+ * the member's mini-program code (scanning it opens the mini-program with their invite code) and
+ * goes to the album.
+ */
 export const share: SharePlatform = {
   kind: 'wechat',
   linkTo: (path) => path,
@@ -36,5 +40,8 @@ export const share: SharePlatform = {
     } catch {
       return false;
     }
+  },
+  async posterCode(_invitePath, downloadImage) {
+    return { kind: 'image', file: await downloadImage() };
   },
 };

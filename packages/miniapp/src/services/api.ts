@@ -21,7 +21,7 @@ import type {
 } from '@member/shared/api';
 import type { CouponView } from '@member/shared/vocabulary';
 import { pathTo } from '@member/shared/api/paths';
-import { request } from './request';
+import { download, request } from './request';
 import { markRegistered } from './session';
 
 export const api = {
@@ -55,6 +55,8 @@ export const api = {
   createShare: (body: CreateShareBody) => request<{ data: ShareLink }>('POST', pathTo('shares'), { body }).then((r) => r.data),
   visitShare: (token: string) => request<{ data: ShareVisit }>('POST', pathTo('shareVisits', { token })).then((r) => r.data),
   invitation: () => request<{ data: Invitation }>('GET', pathTo('meInvitation')).then((r) => r.data),
+  /** The member's invite mini-program code (an image WeChat made), downloaded to a temporary file (for the poster on WeChat). */
+  inviteQrcodeFile: () => download(pathTo('meInvitationQrcode')),
 };
 
 /** A fresh Idempotency-Key. */

@@ -2,7 +2,7 @@ import Taro from '@tarojs/taro';
 import type { AuthResponse, ErrorBody } from '@member/shared/api';
 import { pathTo } from '@member/shared/api/paths';
 import { login as platformLogin } from '../platform/login';
-import { ApiError, hasCode } from './api-error';
+import { ApiError, hasCode, type ClientErrorCode } from './api-error';
 import { clearSession, loadSession, recordServerDate, saveSession, type Session } from './session';
 
 const BASE = process.env.TARO_APP_API_BASE ?? '';
@@ -40,6 +40,30 @@ export async function send<T>(method: Method, path: string, opts: Options, sessi
   throw new ApiError(res.statusCode, err?.code ?? 'INTERNAL', err?.message ?? `HTTP ${res.statusCode}`, err?.details);
 }
 
+/**
+ * The code a failed file download stands for: a download cannot read the error body the way a
+ * request does, so its status decides (the contract gives each of these statuses one meaning here).
+ */
+const DOWNLOAD_FAILURES: Partial<Record<number, ClientErrorCode>> = {
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  429: 'RATE_LIMITED',
+  503: 'WECHAT_UNAVAILABLE',
+};
+
+/** Downloads a file the BFF serves (with the bearer token) to a temporary file; failures become ApiError. */
+async function sendDownload(path: string, session: { token: string }): Promise<string> {
+  let res: Taro.downloadFile.FileSuccessCallbackResult;
+  try {
+    res = await Taro.downloadFile({ url: `${BASE}${path}`, header: { Authorization: `Bearer ${session.token}` }, timeout: 15_000 });
+  } catch {
+    throw new ApiError(0, 'NETWORK', '网络不可用，请稍后重试');
+  }
+  if (res.statusCode >= 200 && res.statusCode < 300) return res.tempFilePath;
+  throw new ApiError(res.statusCode, DOWNLOAD_FAILURES[res.statusCode] ?? 'INTERNAL', `HTTP ${res.statusCode}`);
+}
+
 let pendingLogin: Promise<Session> | null = null;
 
 /** Signs in (wx.login on WeChat, device identity on H5); concurrent callers share one attempt. */
@@ -75,5 +99,20 @@ export async function request<T>(method: Method, path: string, opts: Options = {
     if (!hasCode(e, 'UNAUTHENTICATED')) throw e;
     clearSession();
     return send<T>(method, path, opts, await login());
+  }
+}
+
+/**
+ * A file the BFF serves to the member (an image), downloaded with their token to a temporary file
+ * whose path Taro's canvas can draw; on 401 signs in again once and retries, like `request`.
+ */
+export async function download(path: string): Promise<string> {
+  const session = await ensureSession();
+  try {
+    return await sendDownload(path, session);
+  } catch (e) {
+    if (!hasCode(e, 'UNAUTHENTICATED')) throw e;
+    clearSession();
+    return sendDownload(path, await login());
   }
 }

@@ -22,6 +22,7 @@ export const Paths = {
   meCheckins: '/api/v1/me/checkins',
   meOrderReview: '/api/v1/me/orders/:orderId/review',
   meInvitation: '/api/v1/me/invitation',
+  meInvitationQrcode: '/api/v1/me/invitation/qrcode',
 
   shares: '/api/v1/shares',
   shareVisits: '/api/v1/shares/:token/visits',

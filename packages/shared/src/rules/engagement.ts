@@ -10,8 +10,13 @@ export const LANDING_PAGES = {
   item: '/subpackages/mall/item/index',
 } as const;
 
-/** Query names a landing page reads: the share token (a visit to record) and the inviter's code. */
-export const LANDING_QUERY = { shareToken: 'shareToken', inviteCode: 'inviteCode' } as const;
+/**
+ * Query names a landing page reads: the share token (a visit to record) and the inviter's code;
+ * `scene` is what WeChat hands a page opened by scanning a mini-program code (see `inviteCodeTarget`).
+ */
+export const LANDING_QUERY = { shareToken: 'shareToken', inviteCode: 'inviteCode', scene: 'scene' } as const;
+
+const INVITE_CODE = /^[A-Z0-9]{6,12}$/;
 
 function withQuery(path: string, query: Record<string, string | undefined>): string {
   const q = Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
@@ -35,13 +40,46 @@ export function sharePath(page: 'item' | 'mall' | 'invite', token: string, param
   return withQuery(LANDING_PAGES.invite, { [LANDING_QUERY.inviteCode]: params.inviteCode, ...shareToken });
 }
 
-/** What a landing page's query carries for engagement: a share token and an invite code, when well-formed. */
+/**
+ * What a member's mini-program code (WeChat's `getwxacodeunlimit`, drawn on the invite poster on
+ * WeChat) opens: the invite landing page — as WeChat wants it, without the leading `/` and without a
+ * query — with the invite code as the `scene`, which WeChat passes to that page as `query.scene`.
+ * An invite code (6–12 letters and digits) is well within the scene's 32 visible characters and
+ * needs no encoding, so the scene is the bare code.
+ */
+export function inviteCodeTarget(inviteCode: string): { scene: string; page: string } {
+  return { scene: inviteCode, page: LANDING_PAGES.invite.replace(/^\//, '') };
+}
+
+/**
+ * The invite code in the `scene` a scanned mini-program code hands its page. WeChat passes the
+ * scene URL-encoded (its documentation decodes it with decodeURIComponent); a malformed encoding
+ * or anything that is not an invite code gives nothing.
+ */
+export function sceneInviteCode(scene: string | undefined): string | undefined {
+  if (!scene) return undefined;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(scene);
+  } catch {
+    return undefined;
+  }
+  const code = decoded.trim().toUpperCase();
+  return INVITE_CODE.test(code) ? code : undefined;
+}
+
+/**
+ * What a landing page's query carries for engagement: a share token and an invite code, when
+ * well-formed. The invite code comes from the invite path (`inviteCode`) or, when the page was
+ * opened by scanning the member's mini-program code, from its `scene`; the path's wins if both are there.
+ */
 export function landingParams(query: Record<string, string | undefined>): { shareToken?: string; inviteCode?: string } {
   const shareToken = query[LANDING_QUERY.shareToken];
-  const inviteCode = query[LANDING_QUERY.inviteCode]?.toUpperCase();
+  const fromPath = query[LANDING_QUERY.inviteCode]?.toUpperCase();
+  const inviteCode = fromPath && INVITE_CODE.test(fromPath) ? fromPath : sceneInviteCode(query[LANDING_QUERY.scene]);
   return {
     ...(shareToken && /^[A-Za-z0-9_-]{16,32}$/.test(shareToken) ? { shareToken } : {}),
-    ...(inviteCode && /^[A-Z0-9]{6,12}$/.test(inviteCode) ? { inviteCode } : {}),
+    ...(inviteCode ? { inviteCode } : {}),
   };
 }
 

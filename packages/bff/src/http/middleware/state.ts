@@ -18,6 +18,8 @@ export interface RouteState {
 export interface Reply {
   status: number;
   body: unknown;
+  /** The media type of a file body (binary routes); JSON otherwise. */
+  type?: string;
 }
 
 export function routeState(ctx: Context): RouteState {

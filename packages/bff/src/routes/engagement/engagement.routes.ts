@@ -1,8 +1,9 @@
 import { CreateShareBody, HeldReward, HeldRewardParams, Invitation, Paths, ShareLink, ShareTokenParams, ShareVisit } from '@member/shared';
 import { z } from 'zod';
-import { defineRoute, type AnyRoute } from '../../http/route';
+import { defineRoute, FileBody, type AnyRoute } from '../../http/route';
 import { presentInvitation } from '../../presenters';
 import type { HeldRewardsService } from '../../services/held-rewards.service';
+import type { InviteQrcodeService } from '../../services/invite-qrcode.service';
 import type { ReferralService } from '../../services/referral.service';
 import type { ShareService } from '../../services/share.service';
 
@@ -10,7 +11,12 @@ const tag = 'engagement';
 const member = { audience: 'member' } as const;
 
 /** Share links, a friend's visit to one, and the member's invitation (share-to-earn and referrals). */
-export function engagementRoutes(d: { shares: ShareService; referrals: ReferralService; heldRewards: HeldRewardsService }): AnyRoute[] {
+export function engagementRoutes(d: {
+  shares: ShareService;
+  referrals: ReferralService;
+  inviteQrcode: InviteQrcodeService;
+  heldRewards: HeldRewardsService;
+}): AnyRoute[] {
   return [
     defineRoute({
       method: 'post',
@@ -45,6 +51,17 @@ export function engagementRoutes(d: { shares: ShareService; referrals: ReferralS
       response: Invitation,
       errors: ['NOT_FOUND'],
       handler: async ({ caller }) => presentInvitation(await d.referrals.invitation(caller.memberId)),
+    }),
+    defineRoute({
+      method: 'get',
+      path: Paths.meInvitationQrcode,
+      tag,
+      summary: 'The member’s invite mini-program code (an image from WeChat that opens the mini-program with their invite code), for the poster on WeChat',
+      auth: member,
+      response: FileBody,
+      binary: ['image/png', 'image/jpeg'],
+      errors: ['NOT_FOUND', 'RATE_LIMITED', 'WECHAT_UNAVAILABLE'],
+      handler: ({ caller }) => d.inviteQrcode.image(caller.memberId),
     }),
     defineRoute({
       method: 'get',

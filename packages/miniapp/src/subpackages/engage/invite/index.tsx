@@ -7,7 +7,6 @@ import { referralRuleLines } from '../../../services/engagement-rules';
 import { useMember } from '../../../hooks/use-member';
 import { usePageReload } from '../../../hooks/use-page-reload';
 import { useSharePage } from '../../../hooks/use-share-page';
-import { share } from '../../../platform/share';
 import { ErrorState, LoadingState } from '../../../components/states';
 import { SharePanel } from '../../../components/share-panel';
 import { Poster } from '../components/poster';
@@ -48,7 +47,7 @@ export default function InvitePage() {
 
       <SharePanel rules={rules} link={link} extraRules={referralRuleLines(rules)} />
 
-      <Poster nickname={nickname} link={share.linkTo(invitation.path)} />
+      <Poster nickname={nickname} invitePath={invitation.path} />
 
       <View className='panel' data-testid='invitees'>
         <View className='panel-title'>我邀请的好友</View>
