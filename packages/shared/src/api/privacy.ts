@@ -1,22 +1,22 @@
 import { z } from 'zod';
 import { ReferralStatus, RewardHoldStatus, ShareAction, SharePage } from '../vocabulary';
 import { Id, IsoDateTime } from './common';
-import { Coupon, Order } from './counter';
+import { Coupon, Order, Refund } from './counter';
 import { Redemption } from './mall';
 import { CheckinResult, Review } from './engagement';
 import { GrowthLedgerEntry, Member, PointsLedgerEntry, TierHistoryEntry } from './member';
 
 /** A refund of one of the member's orders: what it gave back and what it took back. */
-export const ExportedRefund = z.object({
-  id: Id,
-  orderId: Id,
-  refundNo: z.string(),
-  amountCents: z.number().int(),
-  pointsReversed: z.number().int(),
-  growthReversed: z.number().int(),
-  pointsReturned: z.number().int(),
-  couponRestored: z.boolean(),
-  createdAt: IsoDateTime,
+export const ExportedRefund = Refund.pick({
+  id: true,
+  orderId: true,
+  refundNo: true,
+  amountCents: true,
+  pointsReversed: true,
+  growthReversed: true,
+  pointsReturned: true,
+  couponRestored: true,
+  createdAt: true,
 });
 export type ExportedRefund = z.infer<typeof ExportedRefund>;
 
