@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, closeStage, on, openStage, registerOnPhone, storedSession, withServices, type RunningBff, type Stage } from './support';
+import { ARTIFACTS, closeStage, on, openStage, storedSession, withServices, type RunningBff, type Stage } from './support';
 
 let stage: Stage | undefined;
 let bff: RunningBff;
@@ -13,7 +13,14 @@ let memberId: string;
 beforeAll(async () => {
   stage = await openStage();
   ({ bff, phone } = stage);
-  memberId = await registerOnPhone(phone, bff, '权益测试');
+  // Registers as registerOnPhone does, with a phone number, to see it masked on the Me page.
+  await phone.goto(`${bff.url}/#/pages/index/index`);
+  await on(phone, 'consent-check').click();
+  await phone.locator('.nickname-input input').fill('权益测试');
+  await phone.locator('.phone-input input').fill('13812341234');
+  await on(phone, 'register-submit').click();
+  await on(phone, 'member-card').waitFor();
+  memberId = (await asMember<{ id: string }>('/api/v1/me')).id;
 });
 
 afterAll(() => closeStage(stage));
@@ -93,7 +100,8 @@ describe('the Me page (我的) and the privacy centre', () => {
     expect(await phone.locator('.staff-entry, [data-testid="staff-entry"]').count()).toBe(0); // no staff login on the member's card page
     await on(phone, 'open-me').click();
     await on(phone, 'profile').waitFor();
-    expect(await on(phone, 'profile-phone').innerText()).toBe('未绑定');
+    expect(await on(phone, 'profile-phone').innerText()).toBe('138****1234');
+    expect(await on(phone, 'profile').innerText()).not.toContain('13812341234');
     // The birthday was just set: it cannot change again for a year, and the page says until when.
     expect(await on(phone, 'profile').innerText()).toContain('起可再次修改');
     expect(await on(phone, 'staff-entry').innerText()).toBe('门店员工入口');
@@ -127,7 +135,9 @@ describe('the Me page (我的) and the privacy centre', () => {
     expect(data.pointsLedger.length).toBeGreaterThan(0);
     const summary = await on(phone, 'export-summary').innerText();
     expect(summary).toContain(`积分记录 ${data.pointsLedger.length} 条`);
+    expect(summary).toContain('资料：昵称、生日、手机号');
     expect(summary).toContain('优惠券 4 张'); // welcome, first order, the silver upgrade gift, the birthday gift
+    await phone.waitForTimeout(2000); // the toast fades
     await phone.screenshot({ path: path.join(ARTIFACTS, 'privacy-centre.png'), fullPage: true });
   });
 
