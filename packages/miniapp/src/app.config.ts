@@ -6,6 +6,7 @@ export default defineAppConfig({
     { root: 'subpackages/member', pages: ['orders/index'] },
     { root: 'subpackages/mall', pages: ['item/index', 'redemptions/index'] },
     { root: 'subpackages/engage', pages: ['checkin/index', 'invite/index'] },
+    { root: 'subpackages/profile', pages: ['benefits/index', 'me/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

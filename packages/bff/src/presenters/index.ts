@@ -89,6 +89,20 @@ export function presentTierChange(e: TierHistoryRow): TierHistoryEntry {
   return { id: e.id, from: e.fromTier, to: e.toTier, reason: e.reason, createdAt: e.createdAt.toISOString() };
 }
 
+/** The terms of the birthday month's coupon, from its template (`couponEvents.birthday`). */
+function birthdayGift(c: LoyaltyConfig): PublicRules['birthdayGift'] {
+  const t = c.couponTemplates.find((x) => x.code === c.couponEvents.birthday);
+  if (!t) return null;
+  return {
+    title: t.title,
+    kind: t.kind,
+    ...(t.valueCents !== undefined ? { valueCents: t.valueCents } : {}),
+    ...(t.thresholdCents !== undefined ? { thresholdCents: t.thresholdCents } : {}),
+    ...(t.discountPercent !== undefined ? { discountPercent: t.discountPercent } : {}),
+    ...(t.capCents !== undefined ? { capCents: t.capCents } : {}),
+  };
+}
+
 /** The public part of the loyalty configuration: what the mini-program needs to show the same rules. */
 export function presentRules(c: LoyaltyConfig): PublicRules {
   return {
@@ -98,6 +112,9 @@ export function presentRules(c: LoyaltyConfig): PublicRules {
     points: { perYuanPaid: c.points.perYuanPaid, lotLifetimeDays: c.points.lotLifetimeDays, expiryWarningDays: c.points.expiryWarningDays },
     spend: c.spend,
     campaigns: c.campaigns,
+    tierReview: { trailingDays: c.tierReview.trailingDays, maxDropPerReview: c.tierReview.maxDropPerReview },
+    birthdayGift: birthdayGift(c),
+    profile: c.profile,
     checkin: c.checkin,
     share: c.share,
     referral: {

@@ -37,7 +37,7 @@ import type { LiveLot } from '../db/repositories/points.repository';
 import type { RateLimit } from '../lib/rate-limit';
 import type { WechatClient } from '../integrations/wechat';
 import type { Clock } from '../lib/clock';
-import type { FieldCrypto } from '../lib/crypto';
+import { maskPhone, type FieldCrypto } from '../lib/crypto';
 import { newCodeSecret, newId, randomDigits, randomInviteCode } from '../lib/ids';
 import type { PointsService } from './points.service';
 
@@ -285,10 +285,8 @@ export class MemberService {
     let guard: Date | null | undefined;
     if (body.birthday !== undefined && body.birthday !== m.birthday) {
       // Birthday coupons make the birthday worth money: it may change once per `profile.birthdayChangeDays`.
-      const nextChange = m.birthdaySetAt ? addDays(m.birthdaySetAt, this.loyalty.profile.birthdayChangeDays) : null;
-      if (nextChange && nextChange > now) {
-        throw new DomainError('LIMIT_REACHED', 'birthday can be changed once a year', { nextChangeAt: nextChange.toISOString() });
-      }
+      const nextChange = this.birthdayChangeableFrom(m, now);
+      if (nextChange) throw new DomainError('LIMIT_REACHED', 'birthday can be changed once a year', { nextChangeAt: nextChange });
       changes.birthday = body.birthday;
       changes.birthdaySetAt = now;
       guard = m.birthdaySetAt;
@@ -351,7 +349,19 @@ export class MemberService {
       coupons: { available: m.couponsAvailable },
       checkin: checkinState(m.lastCheckin, businessDate(now, this.loyalty.businessTimeZone)),
       projection: yearlyProjection(m.earnedRecently, this.loyalty),
+      today: businessDate(now, this.loyalty.businessTimeZone),
+      profile: {
+        birthday: m.birthday,
+        phoneMasked: m.phoneEnc ? maskPhone(this.crypto.decrypt(m.phoneEnc)) : null,
+        birthdayChangeableFrom: this.birthdayChangeableFrom(m, now),
+      },
     };
+  }
+
+  /** When the birthday may change again, or null when it may change now (`profile.birthdayChangeDays` after the last change). */
+  private birthdayChangeableFrom(m: Pick<MemberRow, 'birthdaySetAt'>, now: Date): string | null {
+    const next = m.birthdaySetAt ? addDays(m.birthdaySetAt, this.loyalty.profile.birthdayChangeDays) : null;
+    return next && next > now ? next.toISOString() : null;
   }
 
   async exportData(memberId: string): Promise<PersonalData> {

@@ -76,3 +76,15 @@ export interface SharePlatform {
    */
   posterCode(invitePath: string, downloadImage: () => Promise<string>): Promise<PosterCode>;
 }
+
+/** How the personal data export leaves the phone. */
+export interface DataFilePlatform {
+  /** What `save` does, for the button's words: a browser download (H5), or a file sent to a chat (WeChat). */
+  readonly kind: 'download' | 'chat';
+  /**
+   * Keeps `json` as the file `name`: downloaded on H5; on WeChat written to the mini-program's user
+   * folder and offered to send to a chat (e.g. 文件传输助手), or copied to the clipboard when that is
+   * refused or unavailable. Resolves to what happened. Never rejects.
+   */
+  save(name: string, json: string): Promise<'downloaded' | 'sent' | 'copied' | 'failed'>;
+}

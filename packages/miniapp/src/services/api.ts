@@ -11,6 +11,8 @@ import type {
   MemberCard,
   MemberCodeResponse,
   MemberOrder,
+  PatchMeBody,
+  PersonalDataExport,
   PointsLedgerEntry,
   PublicRules,
   Redemption,
@@ -27,6 +29,12 @@ import { markRegistered } from './session';
 export const api = {
   rules: () => request<{ data: PublicRules }>('GET', pathTo('rules'), { auth: false }).then((r) => r.data),
   me: () => request<{ data: MemberCard }>('GET', pathTo('me')).then((r) => r.data),
+  /** Changes the nickname or the birthday (the birthday at most once per `profile.birthdayChangeDays`). */
+  updateMe: (body: PatchMeBody) => request<{ data: Member }>('PATCH', pathTo('me'), { body }).then((r) => r.data),
+  /** Everything the member center holds about the member (PIPL). */
+  exportMe: () => request<{ data: PersonalDataExport }>('GET', pathTo('meExport')).then((r) => r.data),
+  /** Erases the member's personal data; the session ends with it. */
+  eraseMe: () => request<{ data: { erased: true } }>('DELETE', pathTo('me')).then((r) => r.data),
   /** The server's current code (with the points flag when asked) and the fingerprint of the current code secret. */
   memberCode: (usePoints: boolean) =>
     request<{ data: MemberCodeResponse }>('GET', pathTo('meCode', undefined, { usePoints: String(usePoints) })).then((r) => r.data),

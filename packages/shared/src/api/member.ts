@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GrowthReason, PointsReason, TierChangeReason } from '../vocabulary';
+import { CouponKind, GrowthReason, PointsReason, TierChangeReason } from '../vocabulary';
 import { NICKNAME_MAX_CHARS, cleanText, nicknameProblem, type NicknameProblem } from '../text/text';
 import { BusinessDay, Id, IsoDateTime } from './common';
 import { ShareToken } from './share';
@@ -118,6 +118,15 @@ export const MemberCard = z.object({
   coupons: z.object({ available: z.number().int() }),
   checkin: z.object({ today: z.boolean(), streak: z.number().int() }),
   projection: z.object({ pointsPerYear: z.number().int(), worthCents: z.number().int() }),
+  /** The business day (business time zone) the card was made on: the member day and birthday month are decided from it, never from the phone's clock. */
+  today: BusinessDay,
+  /** What the member may see and edit of their profile (the Me page). */
+  profile: z.object({
+    birthday: BusinessDay.nullable(),
+    phoneMasked: z.string().nullable(),
+    /** When the birthday may be changed again (`profile.birthdayChangeDays` after the last change); null when it may be changed now. */
+    birthdayChangeableFrom: IsoDateTime.nullable(),
+  }),
 });
 export type MemberCard = z.infer<typeof MemberCard>;
 
@@ -183,6 +192,20 @@ export const PublicRules = z.object({
   points: z.object({ perYuanPaid: z.number(), lotLifetimeDays: z.number(), expiryWarningDays: z.number() }),
   spend: z.object({ pointsPerYuan: z.number(), maxPercentOfDue: z.number() }),
   campaigns: z.array(z.object({ code: z.string(), name: z.string(), dayOfMonth: z.number(), multiplier: z.number(), tiers: z.array(z.string()).optional() })),
+  /** The quarterly tier review: qualifying growth is what was earned in the trailing `trailingDays`; a member drops at most `maxDropPerReview` tiers per review. */
+  tierReview: z.object({ trailingDays: z.number(), maxDropPerReview: z.number() }),
+  /** The birthday month's coupon (its template's terms), or null when none is configured. */
+  birthdayGift: z
+    .object({
+      title: z.string(),
+      kind: CouponKind,
+      valueCents: z.number().optional(),
+      thresholdCents: z.number().optional(),
+      discountPercent: z.number().optional(),
+      capCents: z.number().optional(),
+    })
+    .nullable(),
+  profile: z.object({ birthdayChangeDays: z.number() }),
   checkin: z.object({ points: z.number(), growth: z.number(), cycleDays: z.number(), bonusPoints: z.number() }),
   share: z.object({ points: z.number(), growth: z.number(), windowHours: z.number(), maxRewardsPerDay: z.number() }),
   referral: z.object({

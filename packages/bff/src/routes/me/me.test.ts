@@ -12,6 +12,7 @@ beforeAll(() => {
 describe('GET /api/v1/me', () => {
   it('shows a new member at the bottom tier with the way to the next', async () => {
     const m = await t.member();
+    t.clock.set('2026-11-22T08:00:00Z');
     const res = await t.http.get('/api/v1/me').set(m.auth).expect(200);
     expect(res.body.data).toEqual({
       id: m.id,
@@ -22,7 +23,23 @@ describe('GET /api/v1/me', () => {
       coupons: { available: 2 }, // the registration gift and the first-order coupon
       checkin: { today: false, streak: 0 },
       projection: { pointsPerYear: 0, worthCents: 0 },
+      today: '2026-11-22',
+      profile: { birthday: null, phoneMasked: null, birthdayChangeableFrom: null },
     });
+  });
+
+  it('carries the business day (Shanghai, not UTC) and the profile: birthday, masked phone, when the birthday may change again', async () => {
+    const m = await t.member({ phone: '13812341234' });
+    t.clock.set('2026-11-17T15:59:59Z'); // 23:59:59 on the 17th in Shanghai
+    expect((await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data.today).toBe('2026-11-17');
+    t.clock.set('2026-11-17T16:00:00Z'); // midnight: the 18th in Shanghai, still the 17th in UTC
+    await t.http.patch('/api/v1/me').set(m.auth).send({ birthday: '1990-11-05' }).expect(200);
+    const card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
+    expect(card.today).toBe('2026-11-18');
+    expect(card.profile).toEqual({ birthday: '1990-11-05', phoneMasked: '138****1234', birthdayChangeableFrom: '2027-11-17T16:00:00.000Z' });
+    expect(JSON.stringify(card)).not.toContain('13812341234');
+    t.clock.set('2027-11-17T16:00:00Z');
+    expect((await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data.profile.birthdayChangeableFrom).toBeNull();
   });
 
   it('shows growth progress, the balance, the next expiry and the yearly projection', async () => {

@@ -103,6 +103,11 @@ describe('GET /api/v1/rules', () => {
     expect(rules.points.perYuanPaid).toBe(t.config.loyalty.points.perYuanPaid);
     expect(rules.privacy.consentVersion).toBe(t.config.loyalty.privacy.consentVersion);
     expect(JSON.stringify(rules)).not.toMatch(/upgradeGiftTemplate|milestoneTemplate/);
+    // What the tier benefits and Me pages explain: the review rule, the birthday gift's terms, the birthday change limit.
+    expect(rules.tierReview).toEqual({ trailingDays: 365, maxDropPerReview: 1 });
+    expect(rules.birthdayGift).toEqual({ title: '生日满200减50', kind: 'threshold', thresholdCents: 20000, valueCents: 5000 });
+    expect(rules.profile).toEqual({ birthdayChangeDays: 365 });
+    expect(JSON.stringify(rules)).not.toMatch(/cron/);
   });
 });
 

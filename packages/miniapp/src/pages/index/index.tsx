@@ -3,15 +3,21 @@ import Taro from '@tarojs/taro';
 import { Progress } from '@nutui/nutui-react-taro';
 import type { MemberCard, PublicRules } from '@member/shared/api';
 import { nextCheckin } from '@member/shared/rules/checkin';
+import { businessDate } from '@member/shared/rules/time';
 import { api } from '../../services/api';
 import { chineseDate, thousands, yuan } from '../../services/format';
 import { useMember } from '../../hooks/use-member';
 import { usePageReload } from '../../hooks/use-page-reload';
+import { useAsync } from '../../hooks/use-async';
 import { useLanding } from '../../hooks/use-landing';
+import { birthdayGiftText, isBirthdayMonth, memberDayBanner, memberDayText } from '../../services/membership';
 import { ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
 const CHECKIN_URL = '/subpackages/engage/checkin/index';
+const BENEFITS_URL = '/subpackages/profile/benefits/index';
+const ME_URL = '/subpackages/profile/me/index';
+const openBenefits = () => void Taro.navigateTo({ url: BENEFITS_URL });
 
 async function loadCenter(): Promise<{ me: MemberCard; rules: PublicRules }> {
   const [me, rules] = await Promise.all([api.me(), api.rules()]);
@@ -30,6 +36,8 @@ export default function MemberCenter() {
   const tier = rules.tiers.find((t) => t.code === me.tier.code) ?? rules.tiers[0];
   const g = me.growth;
   const nextReward = nextCheckin(me.checkin.streak, rules.checkin);
+  const memberDay = memberDayBanner(me.today, rules.campaigns, me.tier.code);
+  const birthdayGift = isBirthdayMonth(me.today, me.profile.birthday) ? rules.birthdayGift : null;
 
   return (
     <View className='page center'>
@@ -39,17 +47,17 @@ export default function MemberCenter() {
         style={{ backgroundImage: `linear-gradient(135deg, ${tier.colors.from}, ${tier.colors.to})`, color: tier.colors.text }}
       >
         <View className='card-top'>
-          <View>
-            <View className='card-name' data-testid='nickname'>
-              {me.nickname}
-            </View>
-            <View className='card-tier' data-testid='tier-name'>
-              {me.tier.name}
-            </View>
+          <View className='card-name' data-testid='open-me' onClick={() => void Taro.navigateTo({ url: ME_URL })}>
+            <Text data-testid='nickname'>{me.nickname}</Text>
+            <Text className='card-me'>我的 ›</Text>
           </View>
           <View className='card-code-button' data-testid='open-code' onClick={() => void Taro.switchTab({ url: '/pages/code/index' })}>
             会员码
           </View>
+        </View>
+        <View className='card-tier' data-testid='open-benefits-card' onClick={openBenefits}>
+          <Text data-testid='tier-name'>{me.tier.name}</Text>
+          <Text className='card-me'>会员权益 ›</Text>
         </View>
         <View className='card-points' onClick={() => void Taro.navigateTo({ url: '/pages/points/index' })}>
           <View className='card-points-label'>可用积分</View>
@@ -62,8 +70,20 @@ export default function MemberCenter() {
             </View>
           ) : null}
         </View>
-        {me.tier.discountPercent < 100 ? <View className='card-perk'>会员价 {me.tier.discountPercent / 10} 折</View> : null}
+        {me.tier.discountPercent < 100 ? (
+          <View className='card-perk' onClick={openBenefits}>
+            会员价 {me.tier.discountPercent / 10} 折
+          </View>
+        ) : null}
       </View>
+
+      {memberDay ? (
+        <View className={`banner member-day${memberDay.when === 'today' ? ' now' : ''}`} data-testid='member-day-banner' onClick={openBenefits}>
+          <Text className='banner-badge'>×{memberDay.multiplier}</Text>
+          <Text>{memberDayText(memberDay)}</Text>
+        </View>
+      ) : null}
+      {birthdayGift ? <BirthdayGift gift={birthdayGift} timeZone={rules.businessTimeZone} /> : null}
 
       <View className='panel checkin-entry' data-testid='checkin-entry' onClick={() => void Taro.navigateTo({ url: CHECKIN_URL })}>
         <View>
@@ -123,13 +143,13 @@ export default function MemberCenter() {
       <View className='panel'>
         <View className='panel-title'>
           <Text>{me.tier.name}权益</Text>
-          <Text className='link' onClick={() => void Taro.navigateTo({ url: '/pages/points/index' })}>
-            积分明细 ›
+          <Text className='link' data-testid='open-benefits' onClick={openBenefits}>
+            全部等级权益 ›
           </Text>
         </View>
         <View className='perks'>
           {tier.perks.map((p) => (
-            <View key={p} className='perk'>
+            <View key={p} className='perk' data-testid='perk' onClick={openBenefits}>
               {p}
             </View>
           ))}
@@ -156,9 +176,32 @@ export default function MemberCenter() {
           </Text>
         </View>
       </View>
-      <View className='staff-entry' onClick={() => void Taro.navigateTo({ url: '/subpackages/counter/login/index' })}>
-        门店员工入口
+      <View className='panel menu'>
+        <View className='menu-row' data-testid='open-me-menu' onClick={() => void Taro.navigateTo({ url: ME_URL })}>
+          <Text>我的资料与隐私</Text>
+          <Text className='muted'>›</Text>
+        </View>
       </View>
+    </View>
+  );
+}
+
+/**
+ * The birthday month's gift: the coupon when it is in the wallet (its title matches the birthday
+ * template's), otherwise when it will arrive. It is issued by a scheduled job within the birthday
+ * month, so the card promises the month, never a day.
+ */
+function BirthdayGift({ gift, timeZone }: { gift: NonNullable<PublicRules['birthdayGift']>; timeZone: string }) {
+  const wallet = useAsync(() => api.coupons('available'), []);
+  const coupon = wallet.data?.find((c) => c.title === gift.title) ?? null;
+  return (
+    <View className='banner birthday' data-testid='birthday-gift' onClick={() => void Taro.switchTab({ url: '/pages/coupons/index' })}>
+      <Text className='banner-badge'>生日</Text>
+      <Text>
+        {coupon
+          ? `生日快乐！${birthdayGiftText(gift)}已在券包，${chineseDate(businessDate(new Date(coupon.validTo), timeZone))}前有效`
+          : `生日快乐！本月将发放${birthdayGiftText(gift)}，到账后在券包查看`}
+      </Text>
     </View>
   );
 }

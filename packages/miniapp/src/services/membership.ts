@@ -1,0 +1,179 @@
+/**
+ * What the card, the tier benefits page and the Me page say about tiers, the member day and the
+ * birthday: pure functions of `/rules` and the card (whose `today` is the server's business day),
+ * so nothing here reads the phone's clock or hard-codes a number the rules serve.
+ */
+import type { MemberCard, PersonalDataExport, PublicRules } from '@member/shared/api';
+import { addBusinessDays, businessDate } from '@member/shared/rules/time';
+import { NICKNAME_MAX_CHARS, charCount, cleanText, nicknameProblem, type NicknameProblem } from '@member/shared/text/text';
+import { chineseDate, couponText, thousands } from './format';
+
+type Campaign = PublicRules['campaigns'][number];
+type Tier = PublicRules['tiers'][number];
+
+const appliesTo = (c: Campaign, tier: string) => !c.tiers || c.tiers.includes(tier);
+
+/** The campaigns of a tier on a day of the month, highest multiplier first (multipliers do not add up: the highest wins). */
+function campaignsOn(campaigns: readonly Campaign[], tier: string, dayOfMonth: number): Campaign[] {
+  return campaigns.filter((c) => c.dayOfMonth === dayOfMonth && appliesTo(c, tier)).sort((a, b) => b.multiplier - a.multiplier);
+}
+
+export interface MemberDayBanner {
+  /** `today`: the member day is today; `eve`: it is tomorrow. */
+  when: 'today' | 'eve';
+  name: string;
+  multiplier: number;
+  /** The business day of the member day. */
+  day: string;
+}
+
+/**
+ * The member-day banner for `today` (a business day, `YYYY-MM-DD`): on the campaign's day and on
+ * the day before it, for a campaign open to the member's tier; null on other days.
+ */
+export function memberDayBanner(today: string, campaigns: readonly Campaign[], tier: string): MemberDayBanner | null {
+  for (const [when, day] of [
+    ['today', today],
+    ['eve', addBusinessDays(today, 1)],
+  ] as const) {
+    const found = campaignsOn(campaigns, tier, Number(day.slice(8, 10)));
+    if (found.length > 0 && found[0].multiplier > 1) return { when, name: found[0].name, multiplier: found[0].multiplier, day };
+  }
+  return null;
+}
+
+export function memberDayText(b: MemberDayBanner): string {
+  return b.when === 'today' ? `今天是${b.name}，消费积分 ×${b.multiplier}` : `明天（${chineseDate(b.day)}）是${b.name}，消费积分 ×${b.multiplier}`;
+}
+
+/** Whether `today` (business day) falls in the birthday's month; false without a birthday. */
+export function isBirthdayMonth(today: string, birthday: string | null): boolean {
+  return birthday !== null && birthday.slice(5, 7) === today.slice(5, 7);
+}
+
+/** The birthday gift's terms in one line: "生日满200减50（满¥200减¥50）". */
+export function birthdayGiftText(gift: NonNullable<PublicRules['birthdayGift']>): string {
+  return `${gift.title}（${couponText(gift)}）`;
+}
+
+export type TierPosition = 'current' | 'passed' | 'next' | 'ahead';
+
+export interface TierColumn {
+  code: string;
+  name: string;
+  colors: Tier['colors'];
+  /** Growth needed, with thousands separators. */
+  threshold: string;
+  /** "9.5折" or "原价". */
+  discount: string;
+  /** The tier's perks (gifts and privileges), as the rules list them. */
+  gifts: string[];
+  /** "每月18日 ×2", or "—" when no campaign multiplies this tier's points. */
+  memberDay: string;
+  position: TierPosition;
+}
+
+export function discountText(percent: number): string {
+  return percent >= 100 ? '原价' : `${percent / 10}折`;
+}
+
+function memberDayOf(campaigns: readonly Campaign[], tier: string): string {
+  const byDay = new Map<number, number>();
+  for (const c of campaigns) if (appliesTo(c, tier) && c.multiplier > 1) byDay.set(c.dayOfMonth, Math.max(byDay.get(c.dayOfMonth) ?? 0, c.multiplier));
+  if (byDay.size === 0) return '—';
+  return [...byDay].map(([day, m]) => `每月${day}日 ×${m}`).join('、');
+}
+
+/** Every tier side by side, lowest first, with where the member stands. */
+export function tierTable(rules: Pick<PublicRules, 'tiers' | 'campaigns'>, current: string): TierColumn[] {
+  const tiers = [...rules.tiers].sort((a, b) => a.growthMin - b.growthMin);
+  const at = tiers.findIndex((t) => t.code === current);
+  return tiers.map((t, i) => ({
+    code: t.code,
+    name: t.name,
+    colors: t.colors,
+    threshold: thousands(t.growthMin),
+    discount: discountText(t.discountPercent),
+    gifts: t.perks,
+    memberDay: memberDayOf(rules.campaigns, t.code),
+    position: i === at ? 'current' : i < at ? 'passed' : i === at + 1 ? 'next' : 'ahead',
+  }));
+}
+
+/**
+ * What keeps the current tier at the next quarterly review (保级), as the rules state it: the
+ * review counts qualifying growth (earned in the trailing days), which the BFF does not serve yet,
+ * so this says the rule and never a made-up remaining figure.
+ */
+export function keepTierText(rules: Pick<PublicRules, 'tiers' | 'tierReview'>, current: string): string {
+  const tiers = [...rules.tiers].sort((a, b) => a.growthMin - b.growthMin);
+  const at = tiers.findIndex((t) => t.code === current);
+  if (at <= 0) return `${tiers[0]?.name ?? '普通会员'}无需保级，成长值达标即可升级。`;
+  const t = tiers[at];
+  const drop = rules.tierReview.maxDropPerReview;
+  return (
+    `每季度评定一次：评定时近 ${rules.tierReview.trailingDays} 天获得的成长值不低于 ${thousands(t.growthMin)}，即可保持${t.name}；` +
+    `未达到则${drop === 1 ? '降一级' : `最多降 ${drop} 级`}（每次评定最多降 ${drop} 级）。`
+  );
+}
+
+/** What the next tier adds over the current one: its discount when better, and the perks the current tier does not have. */
+export function nextTierUnlocks(rules: Pick<PublicRules, 'tiers' | 'campaigns'>, current: string): { name: string; lines: string[] } | null {
+  const tiers = [...rules.tiers].sort((a, b) => a.growthMin - b.growthMin);
+  const at = tiers.findIndex((t) => t.code === current);
+  if (at < 0 || at + 1 >= tiers.length) return null;
+  const now = tiers[at];
+  const next = tiers[at + 1];
+  const lines: string[] = [];
+  const price = discountText(next.discountPercent);
+  // The better price, unless a perk of the tier already says it ("9折会员价").
+  if (next.discountPercent < now.discountPercent && !next.perks.some((p) => p.includes(price))) lines.push(`会员价 ${price}`);
+  const have = new Set(now.perks);
+  for (const p of next.perks) if (!have.has(p)) lines.push(p);
+  const day = memberDayOf(rules.campaigns, next.code);
+  if (day !== memberDayOf(rules.campaigns, now.code) && day !== '—') lines.push(`会员日 ${day}`);
+  return { name: next.name, lines };
+}
+
+/** Why a typed nickname cannot be saved, in Chinese, or null; counted like the server (code points, cleaned). */
+const NICKNAME_TEXT: Record<NicknameProblem, string> = {
+  empty: '请输入昵称',
+  'too-long': `昵称最多 ${NICKNAME_MAX_CHARS} 个字`,
+  'forbidden-characters': '昵称不能包含 < 或 >',
+};
+
+export interface NicknameCheck {
+  cleaned: string;
+  /** "5/20" as the member sees it. */
+  count: string;
+  error: string | null;
+}
+
+export function checkNickname(typed: string): NicknameCheck {
+  const cleaned = cleanText(typed);
+  const problem = nicknameProblem(cleaned);
+  return { cleaned, count: `${charCount(cleaned)}/${NICKNAME_MAX_CHARS}`, error: problem ? NICKNAME_TEXT[problem] : null };
+}
+
+/** Whether the birthday may be changed now, and if not, the line that says from when (a business day of the change limit). */
+export function birthdayChangeText(profile: MemberCard['profile'], days: number, timeZone: string): string | null {
+  if (!profile.birthdayChangeableFrom) return null;
+  return `生日每 ${days} 天可修改一次，${chineseDate(businessDate(new Date(profile.birthdayChangeableFrom), timeZone))}起可再次修改`;
+}
+
+/** What an export holds, counted, for the member to see before keeping the file. */
+export function exportSummary(d: PersonalDataExport): string[] {
+  const n = (a: readonly unknown[]) => a.length;
+  return [
+    `资料：昵称${d.member.birthday ? '、生日' : ''}${d.member.phone ? '、手机号' : ''}`,
+    `积分记录 ${n(d.pointsLedger)} 条，成长值记录 ${n(d.growthLedger)} 条，等级变化 ${n(d.tierHistory)} 条`,
+    `优惠券 ${n(d.coupons)} 张，消费 ${n(d.orders)} 笔，退款 ${n(d.refunds)} 笔，积分兑换 ${n(d.redemptions)} 次`,
+    `签到 ${n(d.checkins)} 天，评价 ${n(d.reviews)} 条，分享 ${n(d.shares)} 次，邀请 ${n(d.invitations)} 条`,
+    `同意的隐私保护指引：版本 ${d.consent.version}`,
+  ];
+}
+
+/** The file name an export is saved under: 会员数据-2026-11-23.json (the day from the export's own time). */
+export function exportFileName(d: Pick<PersonalDataExport, 'exportedAt'>, timeZone: string): string {
+  return `会员数据-${businessDate(new Date(d.exportedAt), timeZone)}.json`;
+}
