@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 import { bundlerAliases } from '../../../config/aliases';
 
@@ -11,6 +12,24 @@ function designWidth(input?: string | number | { file?: string } | null): number
   if (typeof input === 'object' && input?.file?.replace(/\\+/g, '/').includes('@nutui')) return 375;
   return 750;
 }
+
+/**
+ * Webpack's own log (cache, watcher) to stderr, less one known, harmless notice: in production Taro's
+ * TaroComponentsExportsPlugin swaps the unused exports of @tarojs/components for NullDependency, which
+ * webpack cannot serialize, so that one module is rebuilt each time instead of read from the
+ * filesystem cache ("Skipped not serializable cache item … NullDependency"). Registering a serializer
+ * would be wrong: a cached module would keep the previous build's list of unused components.
+ */
+const infrastructureLog = new Writable({
+  write(chunk: Buffer | string, _encoding, done) {
+    const kept = String(chunk)
+      .split('\n')
+      .filter((line) => !/NullDependency/.test(line) || !/Skipped not serializable cache item|while serializing/.test(line))
+      .join('\n');
+    if (kept.trim()) process.stderr.write(kept);
+    done();
+  },
+});
 
 export default defineConfig(() => {
   const config: UserConfigExport = {
@@ -51,6 +70,7 @@ export default defineConfig(() => {
       },
       webpackChain(chain) {
         if (process.env.NODE_ENV !== 'production') return;
+        chain.set('infrastructureLogging', { level: 'warn', stream: infrastructureLog });
         // Our budget for what the first page needs (the entry's scripts and styles), raw; it goes out
         // brotli-compressed at about a third of that, and `pnpm bench` times the load on a throttled phone.
         chain.performance.maxEntrypointSize(520 * 1024).maxAssetSize(300 * 1024);
