@@ -53,8 +53,8 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     expect(await on(till, 'amount').innerText()).toBe('¥150');
     await till.locator('[data-testid="coupon-option"]', { hasText: '首单满100减30' }).click();
     await on(till, 'points-max').waitFor();
-    await on(till, 'points-max').click(); // ¥120 after the coupon: cap ¥36, balance allows ¥10
-    await till.waitForFunction(() => document.querySelector('[data-testid="quote-due"]')?.textContent === '¥110');
+    await on(till, 'points-max').click(); // ¥120.00 after the coupon: cap ¥36, balance allows ¥10.00
+    await till.waitForFunction(() => document.querySelector('[data-testid="quote-due"]')?.textContent === '¥110.00');
     expect(await on(till, 'points-used').innerText()).toBe('1,000 积分');
     expect(await on(till, 'quote-earn').innerText()).toContain('本单可得 110 积分');
     await till.screenshot({ path: path.join(ARTIFACTS, 'counter-quote.png'), fullPage: true });
@@ -62,7 +62,7 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     await till.locator('.receipt-input input').fill('POS-0001');
     await on(till, 'confirm-order').click();
     await on(till, 'receipt').waitFor();
-    expect(await on(till, 'receipt-due').innerText()).toBe('¥110');
+    expect(await on(till, 'receipt-due').innerText()).toBe('¥110.00');
     expect(await on(till, 'receipt-earned').innerText()).toBe('+110');
     expect(await on(till, 'receipt-balance').innerText()).toBe('110');
     await till.screenshot({ path: path.join(ARTIFACTS, 'counter-receipt.png'), fullPage: true });
@@ -80,7 +80,7 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     await on(phone, 'order-row').waitFor();
     const row = await on(phone, 'order-row').innerText();
     expect(row).toContain('静安寺店');
-    expect(row).toContain('¥110');
+    expect(row).toContain('¥110.00');
     expect(row).toContain('+110 积分');
     await phone.screenshot({ path: path.join(ARTIFACTS, 'member-orders.png'), fullPage: true });
   });

@@ -65,7 +65,7 @@ describe('member on the H5 mini-program', () => {
     expect(await testId('points-balance').innerText()).toBe('1,280');
     expect(await testId('tier-name').innerText()).toBe('银卡会员');
     expect(await testId('growth-hint').innerText()).toBe('差 3,720 成长值升级金卡会员');
-    expect(await testId('spend-hint').innerText()).toBe('再消费 ¥3,720 即可升级金卡会员');
+    expect(await testId('spend-hint').innerText()).toBe('再消费 ¥3,720.00 即可升级金卡会员');
     expect(await testId('projection').innerText()).toMatch(/一年可得约 5,191 积分/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'member-card.png'), fullPage: true });
   });

@@ -2,14 +2,29 @@ import { parseYuanToCents } from '@member/shared/rules/money';
 import type { CouponKind } from '@member/shared/vocabulary';
 import { entryOf } from './labels';
 
-/** ¥ amount from cents: ¥12, ¥12.5, ¥12.05. */
-export function yuan(cents: number): string {
-  const v = cents / 100;
-  return `¥${Number.isInteger(v) ? v : v.toFixed(2).replace(/0$/, '')}`;
-}
-
 export function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** "1234.50" from 123450 cents: integer arithmetic, so no binary-fraction rounding (¥0.29 stays 0.29). */
+function decimal(cents: number): { sign: string; whole: number; fraction: string } {
+  const abs = Math.abs(Math.round(cents));
+  return { sign: cents < 0 ? '-' : '', whole: Math.floor(abs / 100), fraction: String(abs % 100).padStart(2, '0') };
+}
+
+/**
+ * The one way the app prints money: from cents, always two decimals, thousands separated —
+ * ¥12.00, ¥128.50, ¥1,234.05, -¥3.00. Every amount a member or cashier reads goes through here.
+ */
+export function yuan(cents: number): string {
+  const d = decimal(cents);
+  return `${d.sign}¥${thousands(d.whole)}.${d.fraction}`;
+}
+
+/** An amount to prefill a text field with (no sign, no separators, so it parses back): "170.00". */
+export function yuanInput(cents: number): string {
+  const d = decimal(cents);
+  return `${d.sign}${d.whole}.${d.fraction}`;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
