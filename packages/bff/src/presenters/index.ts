@@ -9,6 +9,7 @@ import {
   type CounterOrder,
   type CounterOrderDetail,
   type MemberOrder,
+  type PointsLedgerSubject,
   type PersonalDataExport,
   type Pickup,
   type Refund,
@@ -46,6 +47,7 @@ import {
   type TierHistoryRow,
 } from '../db/entities';
 import { reviewable } from '../services/review.service';
+import { ledgerEvent } from '../services/ledger-events';
 import { maskPhone } from '../lib/crypto';
 import type { PersonalData } from '../services/member.service';
 import type { InvitationView } from '../services/referral.service';
@@ -70,7 +72,7 @@ export function presentMember(m: MemberRow, loyalty: LoyaltyConfig, phone: strin
   };
 }
 
-export function presentPointsEntry(e: PointsLedgerRow): PointsLedgerEntry {
+export function presentPointsEntry(e: PointsLedgerRow, subject?: PointsLedgerSubject): PointsLedgerEntry {
   return {
     id: e.id,
     delta: e.delta,
@@ -78,6 +80,8 @@ export function presentPointsEntry(e: PointsLedgerRow): PointsLedgerEntry {
     reason: e.reason,
     createdAt: e.createdAt.toISOString(),
     ...(e.delta > 0 && e.expiresAt ? { expiresAt: e.expiresAt.toISOString() } : {}),
+    event: ledgerEvent(e),
+    ...(subject ? { subject } : {}),
   };
 }
 
@@ -310,7 +314,7 @@ export function presentExport(x: PersonalData, loyalty: LoyaltyConfig): Personal
   return {
     exportedAt: x.exportedAt.toISOString(),
     member: { ...presentMember(x.member, loyalty, x.phone), phone: x.phone },
-    pointsLedger: x.pointsLedger.map(presentPointsEntry),
+    pointsLedger: x.pointsLedger.map((e) => presentPointsEntry(e)),
     growthLedger: x.growthLedger.map(presentGrowthEntry),
     tierHistory: x.tierHistory.map(presentTierChange),
     coupons: x.coupons.map((c) => presentCoupon(c, x.exportedAt)),

@@ -12,6 +12,7 @@ import type {
   MemberCodeResponse,
   MemberOrder,
   PointsLedgerEntry,
+  PointsLedgerType,
   PublicRules,
   Redemption,
   RedemptionResult,
@@ -35,8 +36,11 @@ export const api = {
     markRegistered();
     return r.data;
   },
-  pointsLedger: (cursor?: string) =>
-    request<{ data: PointsLedgerEntry[]; nextCursor: string | null }>('GET', pathTo('mePointsLedger', undefined, { limit: 20, cursor: cursor || undefined })),
+  pointsLedger: (cursor?: string, type?: PointsLedgerType) =>
+    request<{ data: PointsLedgerEntry[]; nextCursor: string | null }>(
+      'GET',
+      pathTo('mePointsLedger', undefined, { limit: 20, cursor: cursor || undefined, type }),
+    ),
   coupons: (status: CouponView) => request<{ data: Coupon[] }>('GET', pathTo('meCoupons', undefined, { status })).then((r) => r.data),
   orders: () => request<{ data: MemberOrder[] }>('GET', pathTo('meOrders')).then((r) => r.data),
   review: (orderId: string, body: ReviewBody) => request<{ data: Review }>('POST', pathTo('meOrderReview', { orderId }), { body }).then((r) => r.data),

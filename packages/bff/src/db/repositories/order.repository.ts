@@ -1,4 +1,4 @@
-import { numberOf, type Db } from '../db';
+import { Db, numberOf } from '../db';
 import { OrderEntity, RefundEntity, ReviewEntity, StoreEntity, type OrderRow, type RefundRow, type ReviewRow } from '../entities';
 import { tableOf } from '../table';
 
@@ -100,6 +100,41 @@ export class OrderRepository {
     return (
       await this.db.rows(`SELECT ${refunds.select('r')} FROM refunds r JOIN orders o ON o.id = r.order_id WHERE o.member_id = ? ORDER BY r.id`, [memberId])
     ).map((r) => refunds.map(r));
+  }
+
+  /**
+   * For the points history: the member's own orders among `orderIds`, and the orders of the
+   * member's own refunds among `refundIds`, each with its store's name — keyed by the order or
+   * refund id. Ids of other members' orders or refunds are not found.
+   */
+  async ledgerSubjects(
+    memberId: string,
+    orderIds: readonly string[],
+    refundIds: readonly string[],
+  ): Promise<Map<string, { orderId: string; storeName: string }>> {
+    const found = new Map<string, { orderId: string; storeName: string }>();
+    const put = (rows: Record<string, unknown>[]) => {
+      for (const r of rows) found.set(String(r.k), { orderId: String(r.orderId), storeName: typeof r.storeName === 'string' ? r.storeName : '' });
+    };
+    if (orderIds.length) {
+      put(
+        await this.db.rows(
+          `SELECT o.id AS k, o.id AS orderId, s.name AS storeName FROM orders o LEFT JOIN stores s ON s.id = o.store_id
+           WHERE o.member_id = ? AND o.id IN (${Db.placeholders(orderIds.length)})`,
+          [memberId, ...orderIds],
+        ),
+      );
+    }
+    if (refundIds.length) {
+      put(
+        await this.db.rows(
+          `SELECT r.id AS k, o.id AS orderId, s.name AS storeName FROM refunds r JOIN orders o ON o.id = r.order_id LEFT JOIN stores s ON s.id = o.store_id
+           WHERE o.member_id = ? AND r.id IN (${Db.placeholders(refundIds.length)})`,
+          [memberId, ...refundIds],
+        ),
+      );
+    }
+    return found;
   }
 
   async countRefunds(orderId: string): Promise<number> {

@@ -15,6 +15,7 @@ import {
   Paths,
   PersonalDataExport,
   PointsLedgerEntry,
+  PointsLedgerQuery,
   Redemption,
   RedemptionParams,
   Review,
@@ -118,13 +119,13 @@ export function meRoutes(d: MeRouteDeps): AnyRoute[] {
       tag,
       summary: 'Points history, newest first',
       auth: member,
-      query: PageQuery,
+      query: PointsLedgerQuery,
       response: PointsLedgerEntry,
       paged: true,
       errors: ['NOT_FOUND'],
       handler: async ({ caller, query }) => {
-        const page = await d.members.pointsHistory(caller.memberId, query.cursor, query.limit);
-        return { items: page.rows.map(presentPointsEntry), nextCursor: page.nextCursor };
+        const page = await d.members.pointsHistory(caller.memberId, query.cursor, query.limit, query.type);
+        return { items: page.rows.map((e) => presentPointsEntry(e, page.subjects.get(e.id))), nextCursor: page.nextCursor };
       },
     }),
     defineRoute({
