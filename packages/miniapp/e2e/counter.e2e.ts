@@ -65,7 +65,20 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     expect(await on(till, 'receipt-due').innerText()).toBe('¥110.00');
     expect(await on(till, 'receipt-earned').innerText()).toBe('+110');
     expect(await on(till, 'receipt-balance').innerText()).toBe('110');
+    expect(await on(till, 'receipt-coupon').innerText()).toBe('首单满100减30 -¥30.00');
+    expect(await on(till, 'receipt-points-used').innerText()).toBe('1,000 积分 -¥10.00');
     await till.screenshot({ path: path.join(ARTIFACTS, 'counter-receipt.png'), fullPage: true });
+
+    // The same code again: the lookup says at once that it already paid, before any amount is keyed.
+    await on(till, 'next-customer').click();
+    await till.locator('.code-input input').fill(code);
+    await on(till, 'lookup').click();
+    await on(till, 'code-used').waitFor();
+    expect(await on(till, 'code-used').innerText()).toContain('该会员码已用于一笔订单');
+    expect(await till.locator('[data-testid="key-1"]').count()).toBe(0);
+    await till.screenshot({ path: path.join(ARTIFACTS, 'counter-code-used.png'), fullPage: true });
+    await on(till, 'change-member').click();
+    await on(till, 'lookup').waitFor();
   });
 
   it('the member’s card shows the new balance and progress, and the order', async () => {

@@ -116,4 +116,23 @@ describe('a refund over the set amount, approved by the manager on the till', ()
     await on(phone, 'member-card').waitFor();
     expect(await on(phone, 'coupon-count').innerText()).toBe('2 张');
   });
+
+  it('the member’s points history shows the order and its refund by store, and filters 获得/使用', async () => {
+    await phone.goto(`${bff.url}/#/pages/points/index`);
+    await on(phone, 'ledger').waitFor();
+    const rows = () => phone.locator('[data-testid="ledger-row"]').allInnerTexts();
+    const lines = await rows();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain(`订单退款 · ${STORE}`);
+    expect(lines[0]).toContain('-170');
+    expect(lines[1]).toContain(`到店消费 · ${STORE}`);
+    expect(lines[1]).toContain('+170');
+    await phone.screenshot({ path: path.join(ARTIFACTS, 'points-history.png'), fullPage: true });
+    await on(phone, 'filter-earned').click();
+    await phone.waitForFunction(() => document.querySelectorAll('[data-testid="ledger-row"]').length === 1);
+    expect((await rows())[0]).toContain('+170');
+    await on(phone, 'filter-expired').click();
+    await on(phone, 'empty').waitFor();
+    expect(await on(phone, 'empty').innerText()).toContain('没有过期的积分');
+  });
 });

@@ -367,7 +367,14 @@ export function presentExport(x: PersonalData, loyalty: LoyaltyConfig): Personal
   };
 }
 
-export function presentLookup(member: MemberRow, coupons: MemberCouponRow[], pointsAllowed: boolean, loyalty: LoyaltyConfig, now: Date): CounterLookup {
+export function presentLookup(
+  member: MemberRow,
+  coupons: MemberCouponRow[],
+  pointsAllowed: boolean,
+  codeUsed: boolean,
+  loyalty: LoyaltyConfig,
+  now: Date,
+): CounterLookup {
   const tier = presentTier(loyalty, member.tier);
   return {
     member: {
@@ -381,6 +388,7 @@ export function presentLookup(member: MemberRow, coupons: MemberCouponRow[], poi
     },
     coupons: coupons.map((c) => presentCoupon(c, now)),
     pointsAllowed,
+    codeUsed,
   };
 }
 

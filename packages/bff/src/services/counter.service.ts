@@ -147,22 +147,27 @@ export class CounterService {
    * The member behind a code (current or previous window), read without locking; lapsed points
    * settled. `pointsAllowed` is the member's choice carried in the code, trusted once the MAC checks.
    */
-  private async identify(code: string): Promise<{ member: MemberRow; pointsAllowed: boolean }> {
+  private async identify(code: string): Promise<{ member: MemberRow; pointsAllowed: boolean; step: number }> {
     const parsed = this.parse(code);
     const member = await this.repos.members.activeByCodeRef(parsed.ref);
     if (!member) throw new DomainError('CODE_INVALID', 'not a member code');
-    this.checkCode(member, parsed);
+    const { step } = this.checkCode(member, parsed);
     if (member.nextExpiryAt && member.nextExpiryAt <= this.clock.now()) {
       await this.points.expireMember(member.id);
-      return { member: (await this.repos.members.activeByCodeRef(parsed.ref)) ?? member, pointsAllowed: parsed.pointsAllowed };
+      return { member: (await this.repos.members.activeByCodeRef(parsed.ref)) ?? member, pointsAllowed: parsed.pointsAllowed, step };
     }
-    return { member, pointsAllowed: parsed.pointsAllowed };
+    return { member, pointsAllowed: parsed.pointsAllowed, step };
   }
 
-  /** The member and the coupons they can use here now. */
-  async lookup(till: Till, code: string): Promise<{ member: MemberRow; coupons: MemberCouponRow[]; pointsAllowed: boolean }> {
-    const { member, pointsAllowed } = await this.guarded(till, () => this.identify(code));
-    return { member, coupons: await this.coupons.usableAtCounter(member, lockRefOf(till)), pointsAllowed };
+  /**
+   * The member, the coupons they can use here now, and whether this code already paid for an order
+   * (`UNIQUE(orders.member_id, code_step)` would refuse another one), so the till says so before
+   * the amount is keyed.
+   */
+  async lookup(till: Till, code: string): Promise<{ member: MemberRow; coupons: MemberCouponRow[]; pointsAllowed: boolean; codeUsed: boolean }> {
+    const { member, pointsAllowed, step } = await this.guarded(till, () => this.identify(code));
+    const [coupons, codeUsed] = await Promise.all([this.coupons.usableAtCounter(member, lockRefOf(till)), this.repos.orders.stepUsed(member.id, step)]);
+    return { member, coupons, pointsAllowed, codeUsed };
   }
 
   private checkAmount(amountCents: number): void {

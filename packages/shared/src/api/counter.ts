@@ -68,6 +68,11 @@ export const CounterLookup = z.object({
   coupons: z.array(Coupon),
   /** The member allowed points on this purchase: the flag inside their code (the code's MAC covers it). */
   pointsAllowed: z.boolean(),
+  /**
+   * This very code already paid for an order (one order per code window): an order with it would be
+   * refused with 409 CODE_ALREADY_USED, so the till says so at once and asks for the member's next code.
+   */
+  codeUsed: z.boolean(),
 });
 export type CounterLookup = z.infer<typeof CounterLookup>;
 
