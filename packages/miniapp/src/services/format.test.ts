@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { chineseDate, parseYuan, thousands, yuan, yuanInput } from './format';
+import { businessDateTime, chineseDate, parseYuan, thousands, yuan, yuanInput } from './format';
 
 describe('format', () => {
   it.each([
@@ -30,6 +30,11 @@ describe('format', () => {
     [1000, '1,000'],
     [-1234567, '-1,234,567'],
   ])('thousands(%i) → %s', (n, s) => expect(thousands(n)).toBe(s));
+
+  it('writes times in the business time zone, not the phone’s', () => {
+    expect(businessDateTime('2026-11-20T16:05:00.000Z', 'Asia/Shanghai')).toBe('2026-11-21 00:05');
+    expect(businessDateTime('2026-11-20T04:00:00.000Z', 'Asia/Shanghai')).toBe('2026-11-20 12:00');
+  });
 
   it('writes dates the Chinese way', () => expect(chineseDate('2027-01-10')).toBe('2027年1月10日'));
 });

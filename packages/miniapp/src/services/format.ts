@@ -34,6 +34,22 @@ export function dateTime(iso: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+const zoned = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * "2026-11-20 12:05" in the business time zone (`rules.businessTimeZone`), whatever the phone's
+ * own zone: what a receipt or a coupon's validity says is the store's time.
+ */
+export function businessDateTime(iso: string, timeZone: string): string {
+  let f = zoned.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    zoned.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
 /** 2027-01-10 → 2027年1月10日 */
 export function chineseDate(day: string): string {
   const [y, m, d] = day.split('-').map(Number);

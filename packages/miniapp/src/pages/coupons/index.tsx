@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
 import type { CouponView } from '@member/shared/vocabulary';
 import { api } from '../../services/api';
 import { COUPON_VIEW_EMPTY, COUPON_VIEW_TEXT } from '../../services/labels';
@@ -37,7 +38,12 @@ export default function Coupons() {
       ) : (
         <View data-testid='coupon-list'>
           {(list.data ?? []).map((c) => (
-            <CouponCard key={c.id} coupon={c} expiringSoonDays={rules.data?.wallet.expiringSoonDays ?? 0} />
+            <CouponCard
+              key={c.id}
+              coupon={c}
+              expiringSoonDays={rules.data?.wallet.expiringSoonDays ?? 0}
+              onClick={() => void Taro.navigateTo({ url: `/subpackages/member/coupon/index?id=${c.id}&status=${tab}` })}
+            />
           ))}
         </View>
       )}
