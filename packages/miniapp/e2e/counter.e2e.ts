@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, registerOnPhone, staffSignIn, withServices, type RunningBff, closeStage, on, openStage, type Stage } from './support';
+import { ARTIFACTS, registerOnPhone, staffSignIn, storedSession, withServices, type RunningBff, closeStage, on, openStage, type Stage } from './support';
 
 let stage: Stage | undefined;
 let bff: RunningBff;
@@ -96,5 +96,35 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     expect(row).toContain('¥110.00');
     expect(row).toContain('+110 积分');
     await phone.screenshot({ path: path.join(ARTIFACTS, 'member-orders.png'), fullPage: true });
+
+    // The e-receipt: every figure, in the store's time zone (Asia/Shanghai), whatever the phone's.
+    await on(phone, 'order-row').click();
+    await on(phone, 'order-detail').waitFor();
+    expect(await on(phone, 'receipt-store').innerText()).toBe('静安寺店');
+    expect(await on(phone, 'receipt-gross').innerText()).toBe('¥150.00');
+    expect(await on(phone, 'receipt-coupon').innerText()).toBe('-¥30.00');
+    expect(await on(phone, 'receipt-points-used').innerText()).toBe('-¥10.00');
+    expect(await on(phone, 'receipt-paid').innerText()).toBe('¥110.00');
+    expect(await on(phone, 'receipt-earned').innerText()).toBe('+110');
+    const { token } = await storedSession(phone);
+    const orders = (await (await fetch(`${bff.url}/api/v1/me/orders`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+      data: { createdAt: string }[];
+    };
+    const p = Object.fromEntries(
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone: 'Asia/Shanghai',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      })
+        .formatToParts(new Date(orders.data[0].createdAt))
+        .map((x) => [x.type, x.value]),
+    );
+    expect(await on(phone, 'receipt-time').innerText()).toBe(`${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`);
+    expect(await on(phone, 'order-detail').locator('[data-testid="review-open"]').isVisible()).toBe(true);
+    await phone.screenshot({ path: path.join(ARTIFACTS, 'order-detail.png'), fullPage: true });
   });
 });

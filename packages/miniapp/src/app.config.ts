@@ -3,7 +3,7 @@ export default defineAppConfig({
   // Staff pages and less-visited member pages load on demand, keeping the main package small.
   subPackages: [
     { root: 'subpackages/counter', pages: ['login/index', 'counter/index', 'refund/index', 'pickup/index'] },
-    { root: 'subpackages/member', pages: ['orders/index', 'coupon/index'] },
+    { root: 'subpackages/member', pages: ['orders/index', 'order/index', 'coupon/index'] },
     { root: 'subpackages/mall', pages: ['item/index', 'redemptions/index'] },
     { root: 'subpackages/engage', pages: ['checkin/index', 'invite/index'] },
   ],

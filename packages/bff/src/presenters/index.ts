@@ -9,6 +9,7 @@ import {
   type CounterOrder,
   type CounterOrderDetail,
   type MemberOrder,
+  type MemberOrderDetail,
   type PointsLedgerSubject,
   type PersonalDataExport,
   type Pickup,
@@ -290,6 +291,29 @@ export function presentMemberOrder(o: OrderRow & { storeName: string; review: Re
     storeName: o.storeName,
     review: o.review ? presentReview(o.review) : null,
     reviewable: reviewable(o, o.review !== null, now, loyalty.review.windowDays),
+  };
+}
+
+export function presentMemberOrderDetail(
+  o: OrderRow & { storeName: string; review: ReviewRow | null; couponTitle: string | null },
+  refunds: RefundRow[],
+  loyalty: LoyaltyConfig,
+  now: Date,
+): MemberOrderDetail {
+  return {
+    ...presentMemberOrder(o, loyalty, now),
+    tierName: presentTier(loyalty, o.tierCode).name,
+    coupon: o.couponId ? { title: o.couponTitle ?? '' } : null,
+    multiplier: o.multiplierPct / 100,
+    refunds: refunds.map((r) => ({
+      id: r.id,
+      amountCents: r.amountCents,
+      pointsReversed: r.pointsReversed,
+      growthReversed: r.growthReversed,
+      pointsReturned: r.pointsReturned,
+      couponRestored: r.couponRestored === 1,
+      createdAt: r.createdAt.toISOString(),
+    })),
   };
 }
 

@@ -461,6 +461,13 @@ export class CounterService {
   ordersOfMember(memberId: string) {
     return this.repos.orders.ofMember(memberId, 100);
   }
+
+  /** One of the member's own orders with its refunds; NOT_FOUND for anyone else's (or none). */
+  async orderOfMember(memberId: string, orderId: string) {
+    const order = await this.repos.orders.oneOfMember(memberId, orderId);
+    if (!order) throw new DomainError('NOT_FOUND', 'no such order');
+    return { order, refunds: await this.repos.orders.refundsOfOrder(order.id) };
+  }
 }
 
 /** A wrong member code, answered as such or (under a used receipt number) as the mismatch it caused: a guess to count. */

@@ -11,6 +11,7 @@ import type {
   MemberCard,
   MemberCodeResponse,
   MemberOrder,
+  MemberOrderDetail,
   PointsLedgerEntry,
   PointsLedgerType,
   PublicRules,
@@ -42,6 +43,7 @@ export const api = {
       pathTo('mePointsLedger', undefined, { limit: 20, cursor: cursor || undefined, type }),
     ),
   coupons: (status: CouponView) => request<{ data: Coupon[] }>('GET', pathTo('meCoupons', undefined, { status })).then((r) => r.data),
+  order: (orderId: string) => request<{ data: MemberOrderDetail }>('GET', pathTo('meOrder', { orderId })).then((r) => r.data),
   orders: () => request<{ data: MemberOrder[] }>('GET', pathTo('meOrders')).then((r) => r.data),
   review: (orderId: string, body: ReviewBody) => request<{ data: Review }>('POST', pathTo('meOrderReview', { orderId }), { body }).then((r) => r.data),
   /** Today's check-in; the server decides the day. */

@@ -188,3 +188,25 @@ export const MemberOrder = Order.omit({ storeId: true }).extend({
   reviewable: z.boolean(),
 });
 export type MemberOrder = z.infer<typeof MemberOrder>;
+
+/**
+ * One order as its e-receipt shows it: the order with the tier it was priced at, the coupon's title,
+ * the points multiplier of that day, and every refund of it (oldest first).
+ */
+export const MemberOrderDetail = MemberOrder.extend({
+  tierName: z.string(),
+  coupon: z.object({ title: z.string() }).nullable(),
+  multiplier: z.number(),
+  refunds: z.array(
+    z.object({
+      id: Id,
+      amountCents: z.number().int(),
+      pointsReversed: z.number().int(),
+      growthReversed: z.number().int(),
+      pointsReturned: z.number().int(),
+      couponRestored: z.boolean(),
+      createdAt: IsoDateTime,
+    }),
+  ),
+});
+export type MemberOrderDetail = z.infer<typeof MemberOrderDetail>;

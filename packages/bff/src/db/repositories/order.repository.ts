@@ -43,6 +43,34 @@ export class OrderRepository {
     return raw ? orders.map(raw) : null;
   }
 
+  /**
+   * One of the member's own orders with its store's name, review, and the title of the coupon it
+   * used; null for an order of anyone else (the caller answers 404 either way).
+   */
+  async oneOfMember(
+    memberId: string,
+    orderId: string,
+  ): Promise<(OrderRow & { storeName: string; review: ReviewRow | null; couponTitle: string | null }) | null> {
+    const r = await this.db.row(
+      `SELECT ${orders.select('o')}, s.name AS storeName, c.title AS couponTitle, ${reviews.select('r', 'r_')}
+       FROM orders o LEFT JOIN stores s ON s.id = o.store_id LEFT JOIN reviews r ON r.order_id = o.id LEFT JOIN member_coupons c ON c.id = o.coupon_id
+       WHERE o.member_id = ? AND o.id = ?`,
+      [memberId, orderId],
+    );
+    if (!r) return null;
+    return {
+      ...orders.map(r),
+      storeName: typeof r.storeName === 'string' ? r.storeName : '',
+      couponTitle: typeof r.couponTitle === 'string' ? r.couponTitle : null,
+      review: r.r_id === null || r.r_id === undefined ? null : reviews.map(r, 'r_'),
+    };
+  }
+
+  /** The refunds of one order, oldest first. */
+  async refundsOfOrder(orderId: string): Promise<RefundRow[]> {
+    return (await this.db.rows(`SELECT ${refunds.select()} FROM refunds WHERE order_id = ? ORDER BY id`, [orderId])).map((r) => refunds.map(r));
+  }
+
   /** A member's orders, newest first, with the name of the store each was made in and its review, if any. */
   async ofMember(memberId: string, limit: number): Promise<(OrderRow & { storeName: string; review: ReviewRow | null })[]> {
     const rows = await this.db.rows(

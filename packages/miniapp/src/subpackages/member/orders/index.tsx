@@ -24,7 +24,12 @@ export default function Orders() {
   return (
     <View className='page'>
       {orders.map((o) => (
-        <View key={o.id} className='panel order' data-testid='order-row'>
+        <View
+          key={o.id}
+          className='panel order'
+          data-testid='order-row'
+          onClick={() => void Taro.navigateTo({ url: `/subpackages/member/order/index?id=${o.id}` })}
+        >
           <View className='order-head'>
             <Text>{o.storeName}</Text>
             <Text className='muted'>{dateTime(o.createdAt)}</Text>
@@ -64,7 +69,14 @@ export default function Orders() {
               <Text className='muted'>
                 评价得 {rules.review.points} 积分，限消费后 {rules.review.windowDays} 天内
               </Text>
-              <View className='review-button' data-testid='review-open' onClick={() => setReviewing(o)}>
+              <View
+                className='review-button'
+                data-testid='review-open'
+                onClick={(e) => {
+                  e.stopPropagation();
+                  setReviewing(o);
+                }}
+              >
                 评价
               </View>
             </View>
