@@ -12,6 +12,8 @@ export default defineAppConfig({
     navigationBarBackgroundColor: '#ffffff',
     navigationBarTitleText: '会员中心',
     navigationBarTextStyle: 'black',
+    // WeChat always draws its bar; on H5 this turns on Taro's own bar (title, and a back button on sub-pages).
+    navigationStyle: 'default',
     backgroundColor: '#f4f5f7',
   },
   tabBar: {

@@ -34,7 +34,11 @@ export default function Coupons() {
       ) : list.error ? (
         <ErrorState error={list.error} onRetry={list.reload} />
       ) : (list.data ?? []).length === 0 ? (
-        <EmptyState title={COUPON_VIEW_EMPTY[tab]} hint={tab === 'available' ? '去积分商城兑换优惠券吧' : undefined} />
+        <EmptyState
+          title={COUPON_VIEW_EMPTY[tab]}
+          hint={tab === 'available' ? '积分可以兑换优惠券' : undefined}
+          action={tab === 'available' ? { text: '去积分商城', onClick: () => void Taro.switchTab({ url: '/pages/mall/index' }) } : undefined}
+        />
       ) : (
         <View data-testid='coupon-list'>
           {(list.data ?? []).map((c) => (

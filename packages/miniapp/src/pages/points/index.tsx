@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { View, Text } from '@tarojs/components';
-import { useReachBottom } from '@tarojs/taro';
+import Taro, { useReachBottom } from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import type { PointsLedgerEntry, PointsLedgerType } from '@member/shared/api';
 import { api } from '../../services/api';
@@ -46,8 +46,15 @@ export default function PointsHistory() {
   let body;
   if (first.loading && !first.data) body = <LoadingState />;
   else if (first.error) body = <ErrorState error={first.error} onRetry={first.reload} />;
-  else if (lines.length === 0) body = <EmptyState title={filter.empty} hint={type === undefined ? '到店消费、每日签到都能赚积分' : undefined} />;
-  else {
+  else if (lines.length === 0) {
+    body = (
+      <EmptyState
+        title={filter.empty}
+        hint={type === undefined ? '到店消费、每日签到都能赚积分' : undefined}
+        action={type === undefined ? { text: '去签到', onClick: () => void Taro.navigateTo({ url: '/subpackages/engage/checkin/index' }) } : undefined}
+      />
+    );
+  } else {
     body = (
       <>
         <View className='ledger' data-testid='ledger'>

@@ -38,7 +38,15 @@ export default function CouponDetail() {
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error || !state.data) return <ErrorState error={state.error} onRetry={state.reload} />;
   const { coupon, rules, codeRef } = state.data;
-  if (!coupon) return <EmptyState title='找不到这张券' hint='它可能已被使用或已过期，请回到券包查看' />;
+  if (!coupon) {
+    return (
+      <EmptyState
+        title='找不到这张券'
+        hint='它可能已被使用或已过期'
+        action={{ text: '回到券包', onClick: () => void Taro.switchTab({ url: '/pages/coupons/index' }) }}
+      />
+    );
+  }
   const tz = rules.businessTimeZone;
   const started = new Date(coupon.validFrom).getTime() <= Date.now();
   const usable = coupon.status === 'available' && started;

@@ -20,7 +20,15 @@ export default function Orders() {
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error || !state.data) return <ErrorState error={state.error} onRetry={state.reload} />;
   const { orders, rules } = state.data;
-  if (orders.length === 0) return <EmptyState title='还没有消费记录' hint='到店出示会员码即可积分' />;
+  if (orders.length === 0) {
+    return (
+      <EmptyState
+        title='还没有消费记录'
+        hint='到店出示会员码即可积分'
+        action={{ text: '出示会员码', onClick: () => void Taro.switchTab({ url: '/pages/code/index' }) }}
+      />
+    );
+  }
   return (
     <View className='page'>
       {orders.map((o) => (
