@@ -8,6 +8,7 @@ import {
   refundNeedsManager,
   tierByCode,
   verifyMemberCode,
+  timeStep,
   type CounterOrderBody,
   type CounterQuoteBody,
   type LoyaltyConfig,
@@ -147,16 +148,20 @@ export class CounterService {
    * The member behind a code (current or previous window), read without locking; lapsed points
    * settled. `pointsAllowed` is the member's choice carried in the code, trusted once the MAC checks.
    */
-  private async identify(code: string): Promise<{ member: MemberRow; pointsAllowed: boolean; step: number }> {
+  private async identify(code: string): Promise<{ member: MemberRow; pointsAllowed: boolean; codeUsed: boolean }> {
     const parsed = this.parse(code);
-    const member = await this.repos.members.activeByCodeRef(parsed.ref);
-    if (!member) throw new DomainError('CODE_INVALID', 'not a member code');
+    // The code steps a valid code can have (this window and the accepted earlier ones) come with the member.
+    const fromStep = timeStep(this.clock.now().getTime(), this.loyalty.dynamicCode.periodSeconds) - this.loyalty.dynamicCode.acceptPreviousWindows;
+    const found = await this.repos.members.activeByCodeRefWithUsedSteps(parsed.ref, fromStep);
+    if (!found) throw new DomainError('CODE_INVALID', 'not a member code');
+    const { member } = found;
     const { step } = this.checkCode(member, parsed);
+    const codeUsed = found.usedSteps.includes(step);
     if (member.nextExpiryAt && member.nextExpiryAt <= this.clock.now()) {
       await this.points.expireMember(member.id);
-      return { member: (await this.repos.members.activeByCodeRef(parsed.ref)) ?? member, pointsAllowed: parsed.pointsAllowed, step };
+      return { member: (await this.repos.members.activeByCodeRef(parsed.ref)) ?? member, pointsAllowed: parsed.pointsAllowed, codeUsed };
     }
-    return { member, pointsAllowed: parsed.pointsAllowed, step };
+    return { member, pointsAllowed: parsed.pointsAllowed, codeUsed };
   }
 
   /**
@@ -165,9 +170,8 @@ export class CounterService {
    * the amount is keyed.
    */
   async lookup(till: Till, code: string): Promise<{ member: MemberRow; coupons: MemberCouponRow[]; pointsAllowed: boolean; codeUsed: boolean }> {
-    const { member, pointsAllowed, step } = await this.guarded(till, () => this.identify(code));
-    const [coupons, codeUsed] = await Promise.all([this.coupons.usableAtCounter(member, lockRefOf(till)), this.repos.orders.stepUsed(member.id, step)]);
-    return { member, coupons, pointsAllowed, codeUsed };
+    const { member, pointsAllowed, codeUsed } = await this.guarded(till, () => this.identify(code));
+    return { member, coupons: await this.coupons.usableAtCounter(member, lockRefOf(till)), pointsAllowed, codeUsed };
   }
 
   private checkAmount(amountCents: number): void {

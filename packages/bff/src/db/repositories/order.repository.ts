@@ -165,11 +165,6 @@ export class OrderRepository {
     return found;
   }
 
-  /** Whether the member already has an order paid with the code of this step (the unique key an order would hit). */
-  async stepUsed(memberId: string, codeStep: number): Promise<boolean> {
-    return (await this.db.row('SELECT 1 AS used FROM orders WHERE member_id = ? AND code_step = ? LIMIT 1', [memberId, codeStep])) !== null;
-  }
-
   async countRefunds(orderId: string): Promise<number> {
     return numberOf((await this.db.row('SELECT COUNT(*) AS n FROM refunds WHERE order_id = ?', [orderId]))?.n);
   }
