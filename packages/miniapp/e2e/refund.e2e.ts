@@ -134,5 +134,13 @@ describe('a refund over the set amount, approved by the manager on the till', ()
     await on(phone, 'filter-expired').click();
     await on(phone, 'empty').waitFor();
     expect(await on(phone, 'empty').innerText()).toContain('没有过期的积分');
+
+    // A line about an order opens its e-receipt, with the refund on it.
+    await on(phone, 'filter-all').click();
+    await phone.waitForFunction(() => document.querySelectorAll('[data-testid="ledger-row"]').length === 2);
+    await on(phone, 'ledger-row').click();
+    await on(phone, 'order-detail').waitFor();
+    expect(await on(phone, 'receipt-refund').innerText()).toContain('-¥170.00');
+    expect(await on(phone, 'receipt-coupon').innerText()).toBe('-¥30.00');
   });
 });

@@ -11,6 +11,7 @@ import { useAction } from '../../hooks/use-action';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
+const openOrder = (id: string) => () => void Taro.navigateTo({ url: `/subpackages/member/order/index?id=${id}` });
 const signed = (n: number) => `${n > 0 ? '+' : ''}${thousands(n)}`;
 
 /**
@@ -59,7 +60,12 @@ export default function PointsHistory() {
       <>
         <View className='ledger' data-testid='ledger'>
           {lines.map((l) => (
-            <View key={l.key} className='ledger-row' data-testid='ledger-row'>
+            <View
+              key={l.key}
+              className={`ledger-row${l.orderId ? ' linked' : ''}`}
+              data-testid='ledger-row'
+              onClick={l.orderId ? openOrder(l.orderId) : undefined}
+            >
               <View className='ledger-left'>
                 <View className='ledger-reason'>
                   {l.title}
