@@ -125,6 +125,7 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     );
     expect(await on(phone, 'receipt-time').innerText()).toBe(`${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`);
     expect(await on(phone, 'order-detail').locator('[data-testid="review-open"]').isVisible()).toBe(true);
+    await phone.waitForTimeout(400); // the page slide finishes
     await phone.screenshot({ path: path.join(ARTIFACTS, 'order-detail.png'), fullPage: true });
   });
 });

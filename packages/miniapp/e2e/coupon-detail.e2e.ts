@@ -36,6 +36,7 @@ describe('coupon detail and 去使用', () => {
     expect(await on(phone, 'coupon-stores').innerText()).toBe('全部门店通用');
     expect(await on(phone, 'coupon-validity').innerText()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect(await on(phone, 'coupon-detail').innerText()).toContain('每笔订单限用一张优惠券');
+    await phone.waitForTimeout(400); // the page slide finishes
     await phone.screenshot({ path: path.join(ARTIFACTS, 'coupon-detail.png'), fullPage: true });
   });
 
