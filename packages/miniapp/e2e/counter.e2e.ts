@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, registerOnPhone, staffSignIn, withServices, type RunningBff, closeStage, on, openStage, type Stage } from './support';
+import { ARTIFACTS, registerOnPhone, staffSignIn, storedSession, withServices, type RunningBff, closeStage, on, openStage, type Stage } from './support';
 
 let stage: Stage | undefined;
 let bff: RunningBff;
@@ -53,8 +53,8 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     expect(await on(till, 'amount').innerText()).toBe('¥150');
     await till.locator('[data-testid="coupon-option"]', { hasText: '首单满100减30' }).click();
     await on(till, 'points-max').waitFor();
-    await on(till, 'points-max').click(); // ¥120 after the coupon: cap ¥36, balance allows ¥10
-    await till.waitForFunction(() => document.querySelector('[data-testid="quote-due"]')?.textContent === '¥110');
+    await on(till, 'points-max').click(); // ¥120.00 after the coupon: cap ¥36, balance allows ¥10.00
+    await till.waitForFunction(() => document.querySelector('[data-testid="quote-due"]')?.textContent === '¥110.00');
     expect(await on(till, 'points-used').innerText()).toBe('1,000 积分');
     expect(await on(till, 'quote-earn').innerText()).toContain('本单可得 110 积分');
     await till.screenshot({ path: path.join(ARTIFACTS, 'counter-quote.png'), fullPage: true });
@@ -62,10 +62,23 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     await till.locator('.receipt-input input').fill('POS-0001');
     await on(till, 'confirm-order').click();
     await on(till, 'receipt').waitFor();
-    expect(await on(till, 'receipt-due').innerText()).toBe('¥110');
+    expect(await on(till, 'receipt-due').innerText()).toBe('¥110.00');
     expect(await on(till, 'receipt-earned').innerText()).toBe('+110');
     expect(await on(till, 'receipt-balance').innerText()).toBe('110');
+    expect(await on(till, 'receipt-coupon').innerText()).toBe('首单满100减30 -¥30.00');
+    expect(await on(till, 'receipt-points-used').innerText()).toBe('1,000 积分 -¥10.00');
     await till.screenshot({ path: path.join(ARTIFACTS, 'counter-receipt.png'), fullPage: true });
+
+    // The same code again: the lookup says at once that it already paid, before any amount is keyed.
+    await on(till, 'next-customer').click();
+    await till.locator('.code-input input').fill(code);
+    await on(till, 'lookup').click();
+    await on(till, 'code-used').waitFor();
+    expect(await on(till, 'code-used').innerText()).toContain('该会员码已用于一笔订单');
+    expect(await till.locator('[data-testid="key-1"]').count()).toBe(0);
+    await till.screenshot({ path: path.join(ARTIFACTS, 'counter-code-used.png'), fullPage: true });
+    await on(till, 'change-member').click();
+    await on(till, 'lookup').waitFor();
   });
 
   it('the member’s card shows the new balance and progress, and the order', async () => {
@@ -80,8 +93,39 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     await on(phone, 'order-row').waitFor();
     const row = await on(phone, 'order-row').innerText();
     expect(row).toContain('静安寺店');
-    expect(row).toContain('¥110');
+    expect(row).toContain('¥110.00');
     expect(row).toContain('+110 积分');
     await phone.screenshot({ path: path.join(ARTIFACTS, 'member-orders.png'), fullPage: true });
+
+    // The e-receipt: every figure, in the store's time zone (Asia/Shanghai), whatever the phone's.
+    await on(phone, 'order-row').click();
+    await on(phone, 'order-detail').waitFor();
+    expect(await on(phone, 'receipt-store').innerText()).toBe('静安寺店');
+    expect(await on(phone, 'receipt-gross').innerText()).toBe('¥150.00');
+    expect(await on(phone, 'receipt-coupon').innerText()).toBe('-¥30.00');
+    expect(await on(phone, 'receipt-points-used').innerText()).toBe('-¥10.00');
+    expect(await on(phone, 'receipt-paid').innerText()).toBe('¥110.00');
+    expect(await on(phone, 'receipt-earned').innerText()).toBe('+110');
+    const { token } = await storedSession(phone);
+    const orders = (await (await fetch(`${bff.url}/api/v1/me/orders`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+      data: { createdAt: string }[];
+    };
+    const p = Object.fromEntries(
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone: 'Asia/Shanghai',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      })
+        .formatToParts(new Date(orders.data[0].createdAt))
+        .map((x) => [x.type, x.value]),
+    );
+    expect(await on(phone, 'receipt-time').innerText()).toBe(`${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`);
+    expect(await on(phone, 'order-detail').locator('[data-testid="review-open"]').isVisible()).toBe(true);
+    await phone.waitForTimeout(400); // the page slide finishes
+    await phone.screenshot({ path: path.join(ARTIFACTS, 'order-detail.png'), fullPage: true });
   });
 });

@@ -83,11 +83,11 @@ describe('inviting a friend: the link, registration, the first order, and the in
     await on(till, 'lookup').click();
     await on(till, 'counter-member').waitFor();
     for (const k of ['8', '0']) await on(till, `key-${k}`).click();
-    await till.waitForFunction(() => document.querySelector('[data-testid="quote-due"]')?.textContent === '¥80');
+    await till.waitForFunction(() => document.querySelector('[data-testid="quote-due"]')?.textContent === '¥80.00');
     await till.locator('.receipt-input input').fill('POS-I-0001');
     await on(till, 'confirm-order').click();
     await on(till, 'receipt').waitFor();
-    expect(await on(till, 'receipt-due').innerText()).toBe('¥80');
+    expect(await on(till, 'receipt-due').innerText()).toBe('¥80.00');
 
     await phone.reload();
     await on(phone, 'invitee-row').waitFor();

@@ -40,6 +40,23 @@ beforeAll(async () => {
       stock: 5,
       minTier: 'gold',
     });
+    await s.admin.createItem(admin.id, {
+      kind: 'physical',
+      title: '限量徽章',
+      description: '每人一枚',
+      imageUrl: '/assets/mall/tote.svg',
+      pointsCost: 10,
+      stock: 5,
+      perMemberLimit: 1,
+    });
+    await s.admin.createItem(admin.id, {
+      kind: 'physical',
+      title: '已售罄马克杯',
+      description: '',
+      imageUrl: '/assets/mall/tote.svg',
+      pointsCost: 10,
+      stock: 0,
+    });
   });
   ({ bff, phone, till } = stage);
 });
@@ -55,7 +72,10 @@ describe('points mall and coupon wallet on the H5 mini-program', () => {
     await on(phone, 'mall-item').waitFor();
     expect(await on(phone, 'mall-balance').innerText()).toBe('5,000');
     const tiles = phone.locator('[data-testid="mall-item"]');
-    expect(await tiles.count()).toBe(3);
+    expect(await tiles.count()).toBe(5);
+    // Sold-out items are greyed in the grid.
+    expect(await tiles.filter({ hasText: '已售罄马克杯' }).getAttribute('class')).toContain('sold-out');
+    expect(await tiles.filter({ hasText: '会员帆布托特包' }).getAttribute('class')).not.toContain('sold-out');
     expect(await tiles.filter({ hasText: '金卡专享体验课' }).innerText()).toContain('金卡会员专享');
     await phone.waitForFunction(() =>
       Array.from(document.querySelectorAll('[data-testid="mall-item"] img')).every(
@@ -65,11 +85,43 @@ describe('points mall and coupon wallet on the H5 mini-program', () => {
     await phone.screenshot({ path: path.join(ARTIFACTS, 'mall.png'), fullPage: true });
   });
 
+  it('an item above the member’s tier, and one at its per-member limit, are refused before any confirmation sheet', async () => {
+    await phone.locator('[data-testid="mall-item"]', { hasText: '金卡专享体验课' }).click();
+    await phone.waitForFunction(() => document.querySelector('.item-page [data-testid="item-title"]')?.textContent === '金卡专享体验课');
+    const redeemButton = phone.locator('.item-page [data-testid="redeem"]').last();
+    expect(await redeemButton.innerText()).toBe('金卡会员及以上可兑换');
+    expect(await redeemButton.getAttribute('class')).toContain('nut-button-disabled');
+    await phone.screenshot({ path: path.join(ARTIFACTS, 'mall-tier-locked.png'), fullPage: true });
+
+    const freshMall = async () => {
+      // A reload drops the pages the H5 router keeps behind the current one.
+      await phone.goto(`${bff.url}/#/pages/mall/index`);
+      await phone.reload();
+      await on(phone, 'mall-item').waitFor();
+    };
+    await freshMall();
+    await phone.locator('[data-testid="mall-item"]', { hasText: '限量徽章' }).click();
+    await phone.waitForFunction(() => document.querySelector('.item-page [data-testid="item-title"]')?.textContent === '限量徽章');
+    await phone.locator('.item-page [data-testid="redeem"]').last().click();
+    await on(phone, 'redeem-confirm-button').click();
+    await on(phone, 'pickup-code').waitFor();
+    await freshMall();
+    await phone.locator('[data-testid="mall-item"]', { hasText: '限量徽章' }).click();
+    await phone.waitForFunction(() => document.querySelector('.item-page [data-testid="item-title"]')?.textContent === '限量徽章');
+    const again = phone.locator('.item-page [data-testid="redeem"]').last();
+    await phone.waitForFunction(() =>
+      Array.from(document.querySelectorAll('.item-page [data-testid="redeem"]')).some((b) => b.textContent === '每人限兑 1 件，你已兑换 1 件'),
+    );
+    expect(await again.innerText()).toBe('每人限兑 1 件，你已兑换 1 件');
+    expect(await again.getAttribute('class')).toContain('nut-button-disabled');
+    await freshMall();
+  });
+
   it('redeems a coupon item and finds the coupon in the wallet', async () => {
     await phone.locator('[data-testid="mall-item"]', { hasText: '¥15 无门槛券' }).click();
     await on(phone, 'redeem').waitFor();
     await on(phone, 'redeem').click();
-    expect(await on(phone, 'balance-after').innerText()).toBe('3,500');
+    expect(await on(phone, 'balance-after').innerText()).toBe('3,490');
     await on(phone, 'redeem-confirm-button').click();
     await on(phone, 'redeem-result').waitFor();
     await on(phone, 'go-wallet').click();
@@ -88,7 +140,7 @@ describe('points mall and coupon wallet on the H5 mini-program', () => {
     await phone.goto(`${bff.url}/#/pages/mall/index`);
     await phone.locator('[data-testid="mall-item"]', { hasText: '会员帆布托特包' }).click();
     await on(phone, 'redeem').click();
-    expect(await on(phone, 'balance-after').innerText()).toBe('1,000');
+    expect(await on(phone, 'balance-after').innerText()).toBe('990');
     await on(phone, 'redeem-confirm-button').click();
     await on(phone, 'pickup-code').waitFor();
     const pickupCode = await on(phone, 'pickup-code').innerText();
@@ -107,6 +159,6 @@ describe('points mall and coupon wallet on the H5 mini-program', () => {
 
     await phone.goto(`${bff.url}/#/subpackages/mall/redemptions/index`);
     await on(phone, 'redemption').waitFor();
-    expect(await phone.locator('[data-testid="redemption-status"]').allInnerTexts()).toEqual(['已领取', '已发放到券包']);
+    expect(await phone.locator('[data-testid="redemption-status"]').allInnerTexts()).toEqual(['已领取', '已发放到券包', '待领取']);
   });
 });

@@ -43,10 +43,24 @@ describe('member on the H5 mini-program', () => {
     expect(await testId('consent').innerText()).toContain('隐私保护指引');
     // Nothing can be submitted before consenting.
     expect(await testId('register-submit').getAttribute('class')).toContain('nut-button-disabled');
+    // The disabled button says why.
+    expect(await testId('submit-why').innerText()).toBe('请先勾选同意《会员隐私保护指引》');
+    // The notice opens from its link, without ticking the box.
+    await testId('open-privacy-notice').click();
+    await testId('privacy-notice').waitFor();
+    expect(await testId('privacy-notice').innerText()).toContain('您的权利');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'privacy-notice.png'), fullPage: true });
+    await testId('privacy-notice-close').click();
+    expect(await page.locator('[data-testid="privacy-notice"]').count()).toBe(0);
+    expect(await testId('submit-why').innerText()).toBe('请先勾选同意《会员隐私保护指引》');
     await testId('consent-check').click();
+    expect(await testId('submit-why').innerText()).toBe('请填写昵称');
     await page.locator('.nickname-input input').fill('测试会员');
+    await page.locator('.phone-input input').fill('1390000');
+    expect(await testId('submit-why').innerText()).toBe('请输入 11 位手机号');
     await page.locator('.phone-input input').fill('13900001234');
     expect(await testId('register-submit').getAttribute('class')).not.toContain('nut-button-disabled');
+    expect(await page.locator('[data-testid="submit-why"]').count()).toBe(0);
     await testId('register-submit').click();
 
     await testId('member-card').waitFor({ timeout: 15_000 });
@@ -65,7 +79,7 @@ describe('member on the H5 mini-program', () => {
     expect(await testId('points-balance').innerText()).toBe('1,280');
     expect(await testId('tier-name').innerText()).toBe('银卡会员');
     expect(await testId('growth-hint').innerText()).toBe('差 3,720 成长值升级金卡会员');
-    expect(await testId('spend-hint').innerText()).toBe('再消费 ¥3,720 即可升级金卡会员');
+    expect(await testId('spend-hint').innerText()).toBe('再消费 ¥3,720.00 即可升级金卡会员');
     expect(await testId('projection').innerText()).toMatch(/一年可得约 5,191 积分/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'member-card.png'), fullPage: true });
   });

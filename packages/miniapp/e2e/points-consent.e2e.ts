@@ -41,7 +41,7 @@ describe('使用积分抵扣: the member’s consent travels in the code', () =>
     await withServices(bff, (s) => scenes.givePoints(s, memberId, 1000, 'e2e:consent-points'));
     await phone.goto(`${bff.url}/#/pages/code/index`);
     await on(phone, 'code-digits').waitFor();
-    await phone.waitForFunction(() => document.querySelector('[data-testid="use-points-hint"]')?.textContent === '可用 1,000 积分，价值 ¥10');
+    await phone.waitForFunction(() => document.querySelector('[data-testid="use-points-hint"]')?.textContent === '可用 1,000 积分，价值 ¥10.00');
     expect(await codeWithFlag('0')).toMatch(/^\d{10}0\d{7}$/);
     await staffSignIn(till, bff, 'cashier-consent', 'till-password-2');
     await on(till, 'lookup').waitFor();
@@ -52,7 +52,7 @@ describe('使用积分抵扣: the member’s consent travels in the code', () =>
     expect(await on(till, 'points-not-allowed').innerText()).toContain('会员未开启积分抵扣');
     expect(await till.locator('[data-testid="points-max"]').count()).toBe(0);
     await typeAmount(['1', '5', '0']);
-    await till.waitForFunction(() => document.querySelector('[data-testid="quote-due"]')?.textContent === '¥150');
+    await till.waitForFunction(() => document.querySelector('[data-testid="quote-due"]')?.textContent === '¥150.00');
     expect(await on(till, 'points-used').innerText()).toBe('0 积分');
     await till.screenshot({ path: path.join(ARTIFACTS, 'counter-points-not-allowed.png'), fullPage: true });
     await on(till, 'change-member').click();
@@ -69,13 +69,13 @@ describe('使用积分抵扣: the member’s consent travels in the code', () =>
     expect(await till.locator('[data-testid="points-not-allowed"]').count()).toBe(0);
     await typeAmount(['1', '5', '0']);
     await on(till, 'points-max').waitFor();
-    await on(till, 'points-max').click(); // cap ¥45, the balance allows ¥10
-    await till.waitForFunction(() => document.querySelector('[data-testid="quote-due"]')?.textContent === '¥140');
+    await on(till, 'points-max').click(); // cap ¥45, the balance allows ¥10.00
+    await till.waitForFunction(() => document.querySelector('[data-testid="quote-due"]')?.textContent === '¥140.00');
     expect(await on(till, 'points-used').innerText()).toBe('1,000 积分');
     await till.locator('.receipt-input input').fill('POS-CONSENT-1');
     await on(till, 'confirm-order').click();
     await on(till, 'receipt').waitFor();
-    expect(await on(till, 'receipt-due').innerText()).toBe('¥140');
+    expect(await on(till, 'receipt-due').innerText()).toBe('¥140.00');
     expect(await on(till, 'receipt-balance').innerText()).toBe('140');
   });
 
@@ -83,8 +83,8 @@ describe('使用积分抵扣: the member’s consent travels in the code', () =>
     await phone.reload();
     await on(phone, 'latest-order').waitFor();
     expect(await on(phone, 'latest-order').innerText()).toContain('徐家汇店');
-    expect(await on(phone, 'latest-order-points').innerText()).toBe('积分抵扣 1,000 积分（¥10） · 获得 140 积分');
-    await phone.waitForFunction(() => document.querySelector('[data-testid="use-points-hint"]')?.textContent === '可用 140 积分，价值 ¥1');
+    expect(await on(phone, 'latest-order-points').innerText()).toBe('积分抵扣 1,000 积分（¥10.00） · 获得 140 积分');
+    await phone.waitForFunction(() => document.querySelector('[data-testid="use-points-hint"]')?.textContent === '可用 140 积分，价值 ¥1.00');
     expect((await codeWithFlag('1')).slice(10, 11)).toBe('1');
     await phone.screenshot({ path: path.join(ARTIFACTS, 'member-code-latest-order.png'), fullPage: true });
   });

@@ -34,7 +34,7 @@ async function call<T>(method: string, url: string, token: string, body?: unknow
 }
 
 describe('a refund over the set amount, approved by the manager on the till', () => {
-  it('the member pays ¥200 with the first-order coupon (¥170 paid)', async () => {
+  it('the member pays ¥200.00 with the first-order coupon (¥170.00 paid)', async () => {
     await registerOnPhone(phone, bff, '退款测试');
     const { token } = await storedSession(phone);
     const coupons = await call<{ id: string; title: string }[]>('GET', '/api/v1/me/coupons', token);
@@ -78,7 +78,7 @@ describe('a refund over the set amount, approved by the manager on the till', ()
     await till.locator('.refund-amount input').fill('170');
     await on(till, 'refund-review').click();
     await on(till, 'refund-sheet').waitFor();
-    expect(await on(till, 'sheet-amount').innerText()).toBe('¥170');
+    expect(await on(till, 'sheet-amount').innerText()).toBe('¥170.00');
     expect(await on(till, 'sheet-points-reversed').innerText()).toBe('-170');
     expect(await on(till, 'sheet-coupon').innerText()).toBe('首单满100减30：仍在有效期内，将退回会员券包');
     await on(till, 'manager-approval').waitFor();
@@ -99,7 +99,7 @@ describe('a refund over the set amount, approved by the manager on the till', ()
     await till.locator('.manager-password input').fill(MANAGER.password);
     await on(till, 'refund-submit').click();
     await on(till, 'refund-result').waitFor();
-    expect(await on(till, 'result-amount').innerText()).toBe('¥170');
+    expect(await on(till, 'result-amount').innerText()).toBe('¥170.00');
     expect(await on(till, 'result-points-reversed').innerText()).toBe('-170');
     expect(await on(till, 'result-coupon').innerText()).toBe('已退回会员券包');
     expect(await on(till, 'result-order-state').innerText()).toBe('已全额退款');
@@ -109,11 +109,38 @@ describe('a refund over the set amount, approved by the manager on the till', ()
     // Back to the order: refunded in full, nothing more to refund.
     await on(till, 'back-to-order').click();
     await on(till, 'order-fully-refunded').waitFor();
-    expect(await on(till, 'order-refunded').innerText()).toBe('¥170');
+    expect(await on(till, 'order-refunded').innerText()).toBe('¥170.00');
 
     // The member's wallet has the coupon again.
     await phone.reload();
     await on(phone, 'member-card').waitFor();
     expect(await on(phone, 'coupon-count').innerText()).toBe('2 张');
+  });
+
+  it('the member’s points history shows the order and its refund by store, and filters 获得/使用', async () => {
+    await phone.goto(`${bff.url}/#/pages/points/index`);
+    await on(phone, 'ledger').waitFor();
+    const rows = () => phone.locator('[data-testid="ledger-row"]').allInnerTexts();
+    const lines = await rows();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain(`订单退款 · ${STORE}`);
+    expect(lines[0]).toContain('-170');
+    expect(lines[1]).toContain(`到店消费 · ${STORE}`);
+    expect(lines[1]).toContain('+170');
+    await phone.screenshot({ path: path.join(ARTIFACTS, 'points-history.png'), fullPage: true });
+    await on(phone, 'filter-earned').click();
+    await phone.waitForFunction(() => document.querySelectorAll('[data-testid="ledger-row"]').length === 1);
+    expect((await rows())[0]).toContain('+170');
+    await on(phone, 'filter-expired').click();
+    await on(phone, 'empty').waitFor();
+    expect(await on(phone, 'empty').innerText()).toContain('没有过期的积分');
+
+    // A line about an order opens its e-receipt, with the refund on it.
+    await on(phone, 'filter-all').click();
+    await phone.waitForFunction(() => document.querySelectorAll('[data-testid="ledger-row"]').length === 2);
+    await on(phone, 'ledger-row').click();
+    await on(phone, 'order-detail').waitFor();
+    expect(await on(phone, 'receipt-refund').innerText()).toContain('-¥170.00');
+    expect(await on(phone, 'receipt-coupon').innerText()).toBe('-¥30.00');
   });
 });

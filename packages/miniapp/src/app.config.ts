@@ -3,7 +3,7 @@ export default defineAppConfig({
   // Staff pages and less-visited member pages load on demand, keeping the main package small.
   subPackages: [
     { root: 'subpackages/counter', pages: ['login/index', 'counter/index', 'refund/index', 'pickup/index'] },
-    { root: 'subpackages/member', pages: ['orders/index'] },
+    { root: 'subpackages/member', pages: ['orders/index', 'order/index', 'coupon/index'] },
     { root: 'subpackages/mall', pages: ['item/index', 'redemptions/index'] },
     { root: 'subpackages/engage', pages: ['checkin/index', 'invite/index'] },
     { root: 'subpackages/profile', pages: ['benefits/index', 'me/index'] },
@@ -13,6 +13,8 @@ export default defineAppConfig({
     navigationBarBackgroundColor: '#ffffff',
     navigationBarTitleText: '会员中心',
     navigationBarTextStyle: 'black',
+    // WeChat always draws its bar; on H5 this turns on Taro's own bar (title, and a back button on sub-pages).
+    navigationStyle: 'default',
     backgroundColor: '#f4f5f7',
   },
   tabBar: {

@@ -9,6 +9,8 @@ import {
   type CounterOrder,
   type CounterOrderDetail,
   type MemberOrder,
+  type MemberOrderDetail,
+  type PointsLedgerSubject,
   type PersonalDataExport,
   type Pickup,
   type Refund,
@@ -46,6 +48,7 @@ import {
   type TierHistoryRow,
 } from '../db/entities';
 import { reviewable } from '../services/review.service';
+import { ledgerEvent } from '../services/ledger-events';
 import { maskPhone } from '../lib/crypto';
 import type { PersonalData } from '../services/member.service';
 import type { InvitationView } from '../services/referral.service';
@@ -70,7 +73,7 @@ export function presentMember(m: MemberRow, loyalty: LoyaltyConfig, phone: strin
   };
 }
 
-export function presentPointsEntry(e: PointsLedgerRow): PointsLedgerEntry {
+export function presentPointsEntry(e: PointsLedgerRow, subject?: PointsLedgerSubject): PointsLedgerEntry {
   return {
     id: e.id,
     delta: e.delta,
@@ -78,6 +81,8 @@ export function presentPointsEntry(e: PointsLedgerRow): PointsLedgerEntry {
     reason: e.reason,
     createdAt: e.createdAt.toISOString(),
     ...(e.delta > 0 && e.expiresAt ? { expiresAt: e.expiresAt.toISOString() } : {}),
+    event: ledgerEvent(e),
+    ...(subject ? { subject } : {}),
   };
 }
 
@@ -306,6 +311,29 @@ export function presentMemberOrder(o: OrderRow & { storeName: string; review: Re
   };
 }
 
+export function presentMemberOrderDetail(
+  o: OrderRow & { storeName: string; review: ReviewRow | null; couponTitle: string | null },
+  refunds: RefundRow[],
+  loyalty: LoyaltyConfig,
+  now: Date,
+): MemberOrderDetail {
+  return {
+    ...presentMemberOrder(o, loyalty, now),
+    tierName: presentTier(loyalty, o.tierCode).name,
+    coupon: o.couponId ? { title: o.couponTitle ?? '' } : null,
+    multiplier: o.multiplierPct / 100,
+    refunds: refunds.map((r) => ({
+      id: r.id,
+      amountCents: r.amountCents,
+      pointsReversed: r.pointsReversed,
+      growthReversed: r.growthReversed,
+      pointsReturned: r.pointsReturned,
+      couponRestored: r.couponRestored === 1,
+      createdAt: r.createdAt.toISOString(),
+    })),
+  };
+}
+
 export function presentReview(r: ReviewRow): Review {
   return {
     id: r.id,
@@ -327,7 +355,7 @@ export function presentExport(x: PersonalData, loyalty: LoyaltyConfig): Personal
   return {
     exportedAt: x.exportedAt.toISOString(),
     member: { ...presentMember(x.member, loyalty, x.phone), phone: x.phone },
-    pointsLedger: x.pointsLedger.map(presentPointsEntry),
+    pointsLedger: x.pointsLedger.map((e) => presentPointsEntry(e)),
     growthLedger: x.growthLedger.map(presentGrowthEntry),
     tierHistory: x.tierHistory.map(presentTierChange),
     coupons: x.coupons.map((c) => presentCoupon(c, x.exportedAt)),
@@ -380,7 +408,14 @@ export function presentExport(x: PersonalData, loyalty: LoyaltyConfig): Personal
   };
 }
 
-export function presentLookup(member: MemberRow, coupons: MemberCouponRow[], pointsAllowed: boolean, loyalty: LoyaltyConfig, now: Date): CounterLookup {
+export function presentLookup(
+  member: MemberRow,
+  coupons: MemberCouponRow[],
+  pointsAllowed: boolean,
+  codeUsed: boolean,
+  loyalty: LoyaltyConfig,
+  now: Date,
+): CounterLookup {
   const tier = presentTier(loyalty, member.tier);
   return {
     member: {
@@ -394,6 +429,7 @@ export function presentLookup(member: MemberRow, coupons: MemberCouponRow[], poi
     },
     coupons: coupons.map((c) => presentCoupon(c, now)),
     pointsAllowed,
+    codeUsed,
   };
 }
 

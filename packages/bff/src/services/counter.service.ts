@@ -8,6 +8,7 @@ import {
   refundNeedsManager,
   tierByCode,
   verifyMemberCode,
+  timeStep,
   type CounterOrderBody,
   type CounterQuoteBody,
   type LoyaltyConfig,
@@ -147,22 +148,30 @@ export class CounterService {
    * The member behind a code (current or previous window), read without locking; lapsed points
    * settled. `pointsAllowed` is the member's choice carried in the code, trusted once the MAC checks.
    */
-  private async identify(code: string): Promise<{ member: MemberRow; pointsAllowed: boolean }> {
+  private async identify(code: string): Promise<{ member: MemberRow; pointsAllowed: boolean; codeUsed: boolean }> {
     const parsed = this.parse(code);
-    const member = await this.repos.members.activeByCodeRef(parsed.ref);
-    if (!member) throw new DomainError('CODE_INVALID', 'not a member code');
-    this.checkCode(member, parsed);
+    // The code steps a valid code can have (this window and the accepted earlier ones) come with the member.
+    const fromStep = timeStep(this.clock.now().getTime(), this.loyalty.dynamicCode.periodSeconds) - this.loyalty.dynamicCode.acceptPreviousWindows;
+    const found = await this.repos.members.activeByCodeRefWithUsedSteps(parsed.ref, fromStep);
+    if (!found) throw new DomainError('CODE_INVALID', 'not a member code');
+    const { member } = found;
+    const { step } = this.checkCode(member, parsed);
+    const codeUsed = found.usedSteps.includes(step);
     if (member.nextExpiryAt && member.nextExpiryAt <= this.clock.now()) {
       await this.points.expireMember(member.id);
-      return { member: (await this.repos.members.activeByCodeRef(parsed.ref)) ?? member, pointsAllowed: parsed.pointsAllowed };
+      return { member: (await this.repos.members.activeByCodeRef(parsed.ref)) ?? member, pointsAllowed: parsed.pointsAllowed, codeUsed };
     }
-    return { member, pointsAllowed: parsed.pointsAllowed };
+    return { member, pointsAllowed: parsed.pointsAllowed, codeUsed };
   }
 
-  /** The member and the coupons they can use here now. */
-  async lookup(till: Till, code: string): Promise<{ member: MemberRow; coupons: MemberCouponRow[]; pointsAllowed: boolean }> {
-    const { member, pointsAllowed } = await this.guarded(till, () => this.identify(code));
-    return { member, coupons: await this.coupons.usableAtCounter(member, lockRefOf(till)), pointsAllowed };
+  /**
+   * The member, the coupons they can use here now, and whether this code already paid for an order
+   * (`UNIQUE(orders.member_id, code_step)` would refuse another one), so the till says so before
+   * the amount is keyed.
+   */
+  async lookup(till: Till, code: string): Promise<{ member: MemberRow; coupons: MemberCouponRow[]; pointsAllowed: boolean; codeUsed: boolean }> {
+    const { member, pointsAllowed, codeUsed } = await this.guarded(till, () => this.identify(code));
+    return { member, coupons: await this.coupons.usableAtCounter(member, lockRefOf(till)), pointsAllowed, codeUsed };
   }
 
   private checkAmount(amountCents: number): void {
@@ -455,6 +464,13 @@ export class CounterService {
   /** A member's counter orders, newest first, with the store's name. */
   ordersOfMember(memberId: string) {
     return this.repos.orders.ofMember(memberId, 100);
+  }
+
+  /** One of the member's own orders with its refunds; NOT_FOUND for anyone else's (or none). */
+  async orderOfMember(memberId: string, orderId: string) {
+    const order = await this.repos.orders.oneOfMember(memberId, orderId);
+    if (!order) throw new DomainError('NOT_FOUND', 'no such order');
+    return { order, refunds: await this.repos.orders.refundsOfOrder(order.id) };
   }
 }
 

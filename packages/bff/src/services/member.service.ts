@@ -12,6 +12,8 @@ import {
   type LoyaltyConfig,
   type MemberCard,
   type PatchMeBody,
+  type PointsLedgerSubject,
+  type PointsLedgerType,
   type RegisterBody,
 } from '@member/shared';
 import { isDuplicateKey, type Db } from '../db/db';
@@ -40,6 +42,7 @@ import type { Clock } from '../lib/clock';
 import { maskPhone, type FieldCrypto } from '../lib/crypto';
 import { newCodeSecret, newId, randomDigits, randomInviteCode } from '../lib/ids';
 import type { PointsService } from './points.service';
+import { ledgerSource } from './ledger-events';
 
 export interface LoginResult {
   member: MemberRow;
@@ -425,11 +428,37 @@ export class MemberService {
     });
   }
 
-  /** A page of the points ledger, newest first; lapsed points are settled first so the page is current. */
-  async pointsHistory(memberId: string, cursor: string | undefined, limit: number): Promise<RowPage<PointsLedgerRow>> {
+  /**
+   * A page of the points ledger, newest first (only 获得/使用/过期 entries with `type`); lapsed
+   * points are settled first so the page is current. Each entry comes with what it was about: the
+   * order (by its store's name) or the redeemed item, looked up among the member's own.
+   */
+  async pointsHistory(
+    memberId: string,
+    cursor: string | undefined,
+    limit: number,
+    type?: PointsLedgerType,
+  ): Promise<RowPage<PointsLedgerRow> & { subjects: Map<string, PointsLedgerSubject> }> {
     const m = await this.registered(memberId);
     if (m.nextExpiryAt && m.nextExpiryAt <= this.clock.now()) await this.points.expireMember(memberId);
-    return this.repos.points.page(memberId, cursor, limit);
+    const page = await this.repos.points.page(memberId, cursor, limit, type);
+    const sources = page.rows.flatMap((e) => {
+      const s = ledgerSource(e);
+      return s ? [{ entryId: e.id, ...s }] : [];
+    });
+    const ids = (kind: string) => [...new Set(sources.filter((s) => s.kind === kind).map((s) => s.id))];
+    const [orders, titles] = await Promise.all([
+      this.repos.orders.ledgerSubjects(memberId, ids('order'), ids('refund')),
+      this.repos.mall.titlesOf(memberId, ids('redemption')),
+    ]);
+    const subjects = new Map<string, PointsLedgerSubject>();
+    for (const s of sources) {
+      const order = s.kind === 'redemption' ? undefined : orders.get(s.id);
+      const title = s.kind === 'redemption' ? titles.get(s.id) : undefined;
+      if (order) subjects.set(s.entryId, { kind: 'order', id: order.orderId, title: order.storeName });
+      if (title !== undefined) subjects.set(s.entryId, { kind: 'redemption', id: s.id, title });
+    }
+    return { ...page, subjects };
   }
 
   /** A page of the growth ledger, newest first. */

@@ -31,13 +31,13 @@ const day = (iso: string) => {
 };
 
 /** A coupon as the wallet shows it: value, threshold, validity, and whether it ends soon. */
-export function CouponCard({ coupon, expiringSoonDays }: { coupon: Coupon; expiringSoonDays: number }) {
+export function CouponCard({ coupon, expiringSoonDays, onClick }: { coupon: Coupon; expiringSoonDays: number; onClick?: () => void }) {
   const look = entryOf(LOOK, coupon.kind) ?? cash;
   const f = look.face(coupon);
   const left = new Date(coupon.validTo).getTime() - Date.now();
   const soon = coupon.status === 'available' && left > 0 && left <= expiringSoonDays * DAY;
   return (
-    <View className={`coupon-card coupon-${coupon.status}`} data-testid='coupon-card'>
+    <View className={`coupon-card coupon-${coupon.status}`} data-testid='coupon-card' onClick={onClick}>
       <View className='coupon-face'>
         {f.unit === '¥' ? <Text className='coupon-unit'>¥</Text> : null}
         <Text className='coupon-value'>{f.value}</Text>

@@ -25,11 +25,19 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry: () => 
   );
 }
 
-export function EmptyState({ title, hint }: { title: string; hint?: string }) {
+/** Nothing to show yet, and what to do about it: `action` leads to a page that exists (mall, check-in, code). */
+export function EmptyState({ title, hint, action }: { title: string; hint?: string; action?: { text: string; onClick: () => void } }) {
   return (
     <View className='state' data-testid='empty'>
       <View className='state-title'>{title}</View>
       {hint ? <View>{hint}</View> : null}
+      {action ? (
+        <View className='state-action'>
+          <Button type='primary' size='small' data-testid='empty-action' onClick={action.onClick}>
+            {action.text}
+          </Button>
+        </View>
+      ) : null}
     </View>
   );
 }

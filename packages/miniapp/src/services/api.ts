@@ -11,9 +11,11 @@ import type {
   MemberCard,
   MemberCodeResponse,
   MemberOrder,
+  MemberOrderDetail,
   PatchMeBody,
   PersonalDataExport,
   PointsLedgerEntry,
+  PointsLedgerType,
   PublicRules,
   Redemption,
   RedemptionResult,
@@ -43,9 +45,13 @@ export const api = {
     markRegistered();
     return r.data;
   },
-  pointsLedger: (cursor?: string) =>
-    request<{ data: PointsLedgerEntry[]; nextCursor: string | null }>('GET', pathTo('mePointsLedger', undefined, { limit: 20, cursor: cursor || undefined })),
+  pointsLedger: (cursor?: string, type?: PointsLedgerType) =>
+    request<{ data: PointsLedgerEntry[]; nextCursor: string | null }>(
+      'GET',
+      pathTo('mePointsLedger', undefined, { limit: 20, cursor: cursor || undefined, type }),
+    ),
   coupons: (status: CouponView) => request<{ data: Coupon[] }>('GET', pathTo('meCoupons', undefined, { status })).then((r) => r.data),
+  order: (orderId: string) => request<{ data: MemberOrderDetail }>('GET', pathTo('meOrder', { orderId })).then((r) => r.data),
   orders: () => request<{ data: MemberOrder[] }>('GET', pathTo('meOrders')).then((r) => r.data),
   review: (orderId: string, body: ReviewBody) => request<{ data: Review }>('POST', pathTo('meOrderReview', { orderId }), { body }).then((r) => r.data),
   /** Today's check-in; the server decides the day. */

@@ -54,8 +54,8 @@ describe('what the points are worth', () => {
   });
 
   it.each([
-    [3185, '可用 3,185 积分，价值 ¥31'],
-    [1000, '可用 1,000 积分，价值 ¥10'],
+    [3185, '可用 3,185 积分，价值 ¥31.00'],
+    [1000, '可用 1,000 积分，价值 ¥10.00'],
     [0, '暂无可用积分'],
     [-20, '暂无可用积分'],
   ])('hint for %i points: %s', (balance, text) => expect(pointsHint(balance, spend)).toBe(text));
@@ -63,7 +63,7 @@ describe('what the points are worth', () => {
 
 describe('orderPointsLine (the latest order on the code page)', () => {
   it('says how many points were spent and what they took off', () => {
-    expect(orderPointsLine({ pointsUsed: 1000, pointsDiscountCents: 1000, pointsEarned: 110 })).toBe('积分抵扣 1,000 积分（¥10） · 获得 110 积分');
+    expect(orderPointsLine({ pointsUsed: 1000, pointsDiscountCents: 1000, pointsEarned: 110 })).toBe('积分抵扣 1,000 积分（¥10.00） · 获得 110 积分');
   });
 
   it('says when none were used', () => {

@@ -29,8 +29,8 @@ describe('engagement rules shown where members share', () => {
       '每成功邀请 5 位',
       '邀请达人 ¥20',
       '每月最多奖励 20 位',
-      '首笔到店消费实付满 ¥20',
-      '退款后实付不足 ¥20（含全额退款）',
+      '首笔到店消费实付满 ¥20.00',
+      '退款后实付不足 ¥20.00（含全额退款）',
     ])
       expect(text).toContain(s);
   });

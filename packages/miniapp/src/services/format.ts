@@ -2,14 +2,29 @@ import { parseYuanToCents } from '@member/shared/rules/money';
 import type { CouponKind } from '@member/shared/vocabulary';
 import { entryOf } from './labels';
 
-/** ¥ amount from cents: ¥12, ¥12.5, ¥12.05. */
-export function yuan(cents: number): string {
-  const v = cents / 100;
-  return `¥${Number.isInteger(v) ? v : v.toFixed(2).replace(/0$/, '')}`;
-}
-
 export function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** "1234.50" from 123450 cents: integer arithmetic, so no binary-fraction rounding (¥0.29 stays 0.29). */
+function decimal(cents: number): { sign: string; whole: number; fraction: string } {
+  const abs = Math.abs(Math.round(cents));
+  return { sign: cents < 0 ? '-' : '', whole: Math.floor(abs / 100), fraction: String(abs % 100).padStart(2, '0') };
+}
+
+/**
+ * The one way the app prints money: from cents, always two decimals, thousands separated —
+ * ¥12.00, ¥128.50, ¥1,234.05, -¥3.00. Every amount a member or cashier reads goes through here.
+ */
+export function yuan(cents: number): string {
+  const d = decimal(cents);
+  return `${d.sign}¥${thousands(d.whole)}.${d.fraction}`;
+}
+
+/** An amount to prefill a text field with (no sign, no separators, so it parses back): "170.00". */
+export function yuanInput(cents: number): string {
+  const d = decimal(cents);
+  return `${d.sign}${d.whole}.${d.fraction}`;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -17,6 +32,22 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function dateTime(iso: string): string {
   const d = new Date(iso);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+const zoned = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * "2026-11-20 12:05" in the business time zone (`rules.businessTimeZone`), whatever the phone's
+ * own zone: what a receipt or a coupon's validity says is the store's time.
+ */
+export function businessDateTime(iso: string, timeZone: string): string {
+  let f = zoned.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    zoned.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
 /** 2027-01-10 → 2027年1月10日 */

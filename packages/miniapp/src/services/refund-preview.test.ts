@@ -3,7 +3,7 @@ import type { CounterOrderDetail } from '@member/shared/api';
 import { asksForManager, refundAmount, refundPreview } from './refund-preview';
 
 const now = new Date('2026-11-20T04:00:00Z');
-// ¥200 with 首单满100减30: ¥170 paid, 170 points and growth earned.
+// ¥200.00 with 首单满100减30: ¥170.00 paid, 170 points and growth earned.
 const order: CounterOrderDetail = {
   id: '01J0000000000000000000000A',
   storeId: '01J0000000000000000000000B',
@@ -30,7 +30,7 @@ describe('refundAmount', () => {
     expect(refundAmount(order, text)).toEqual({ error: '请输入正确的金额，如 12 或 12.50' });
   });
   it('reads 170.00 as the whole order', () => expect(refundAmount(order, '170.00')).toEqual({ cents: 17000 }));
-  it('refuses more than is left, saying how much is', () => expect(refundAmount(order, '170.01')).toEqual({ error: '退款金额超过可退金额（最多 ¥170）' }));
+  it('refuses more than is left, saying how much is', () => expect(refundAmount(order, '170.01')).toEqual({ error: '退款金额超过可退金额（最多 ¥170.00）' }));
   it('refuses 0 for an order that was paid', () => expect(refundAmount(order, '0')).toEqual({ error: '退款金额须大于 0' }));
   it('takes 0 for an order paid with coupon and points alone', () => expect(refundAmount({ ...order, dueCents: 0 }, '0')).toEqual({ cents: 0 }));
 });

@@ -68,6 +68,11 @@ export const CounterLookup = z.object({
   coupons: z.array(Coupon),
   /** The member allowed points on this purchase: the flag inside their code (the code's MAC covers it). */
   pointsAllowed: z.boolean(),
+  /**
+   * This very code already paid for an order (one order per code window): an order with it would be
+   * refused with 409 CODE_ALREADY_USED, so the till says so at once and asks for the member's next code.
+   */
+  codeUsed: z.boolean(),
 });
 export type CounterLookup = z.infer<typeof CounterLookup>;
 
@@ -183,3 +188,25 @@ export const MemberOrder = Order.omit({ storeId: true }).extend({
   reviewable: z.boolean(),
 });
 export type MemberOrder = z.infer<typeof MemberOrder>;
+
+/**
+ * One order as its e-receipt shows it: the order with the tier it was priced at, the coupon's title,
+ * the points multiplier of that day, and every refund of it (oldest first).
+ */
+export const MemberOrderDetail = MemberOrder.extend({
+  tierName: z.string(),
+  coupon: z.object({ title: z.string() }).nullable(),
+  multiplier: z.number(),
+  refunds: z.array(
+    z.object({
+      id: Id,
+      amountCents: z.number().int(),
+      pointsReversed: z.number().int(),
+      growthReversed: z.number().int(),
+      pointsReturned: z.number().int(),
+      couponRestored: z.boolean(),
+      createdAt: IsoDateTime,
+    }),
+  ),
+});
+export type MemberOrderDetail = z.infer<typeof MemberOrderDetail>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CouponKind, GrowthReason, PointsReason, TierChangeReason } from '../vocabulary';
 import { NICKNAME_MAX_CHARS, cleanText, nicknameProblem, type NicknameProblem } from '../text/text';
-import { BusinessDay, Id, IsoDateTime } from './common';
+import { BusinessDay, Id, IsoDateTime, PageQuery } from './common';
 import { ShareToken } from './share';
 
 const NICKNAME_MESSAGES: Record<NicknameProblem, string> = {
@@ -148,6 +148,14 @@ export const MemberCodeResponse = z.object({
 });
 export type MemberCodeResponse = z.infer<typeof MemberCodeResponse>;
 
+/** What a points ledger entry was about: the counter order (named by its store) or the mall redemption (by its item). */
+export const PointsLedgerSubject = z.object({
+  kind: z.enum(['order', 'redemption']),
+  id: Id,
+  title: z.string(),
+});
+export type PointsLedgerSubject = z.infer<typeof PointsLedgerSubject>;
+
 export const PointsLedgerEntry = z.object({
   id: Id,
   delta: z.number().int(),
@@ -155,8 +163,22 @@ export const PointsLedgerEntry = z.object({
   reason: PointsReason,
   createdAt: IsoDateTime,
   expiresAt: IsoDateTime.optional(),
+  /**
+   * Entries with the same `event` are one thing that happened, to be shown as one line: an order's
+   * points spent and earned, a refund's take-back and give-back, a cancelled redemption's give-back
+   * (one entry per lot), the lots that expired together. Opaque; unique otherwise.
+   */
+  event: z.string(),
+  /** The order or mall item the entry came from, where there is one (absent in the data export). */
+  subject: PointsLedgerSubject.optional(),
 });
 export type PointsLedgerEntry = z.infer<typeof PointsLedgerEntry>;
+
+/** Points history filter: 获得 (positive entries), 使用 (negative ones other than expiry), 过期. */
+export const PointsLedgerType = z.enum(['earned', 'spent', 'expired']);
+export type PointsLedgerType = z.infer<typeof PointsLedgerType>;
+export const PointsLedgerQuery = PageQuery.extend({ type: PointsLedgerType.optional() });
+export type PointsLedgerQuery = z.infer<typeof PointsLedgerQuery>;
 
 export const GrowthLedgerEntry = z.object({
   id: Id,

@@ -16,6 +16,7 @@ export const Paths = {
   meTierHistory: '/api/v1/me/tier-history',
   meCoupons: '/api/v1/me/coupons',
   meOrders: '/api/v1/me/orders',
+  meOrder: '/api/v1/me/orders/:orderId',
   meExport: '/api/v1/me/export',
   meRedemptions: '/api/v1/me/redemptions',
   meRedemptionCancel: '/api/v1/me/redemptions/:id/cancel',

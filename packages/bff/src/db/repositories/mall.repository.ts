@@ -1,4 +1,4 @@
-import { numberOf, type Db } from '../db';
+import { Db, numberOf } from '../db';
 import { MallItemEntity, RedemptionEntity, type MallItemRow, type RedemptionRow } from '../entities';
 import { tableOf } from '../table';
 
@@ -66,6 +66,13 @@ export class MallRepository {
     return (
       await this.db.rows(`SELECT ${redemptions.select()} FROM redemptions WHERE member_id = ? ORDER BY id DESC LIMIT ${Math.trunc(limit)}`, [memberId])
     ).map((r) => redemptions.map(r));
+  }
+
+  /** The titles of the member's own redemptions among `ids` (for the points history), by id. */
+  async titlesOf(memberId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.rows(`SELECT id, title FROM redemptions WHERE member_id = ? AND id IN (${Db.placeholders(ids.length)})`, [memberId, ...ids]);
+    return new Map(rows.map((r) => [String(r.id), String(r.title)]));
   }
 
   /** Every redemption of the member, oldest first (for their personal-data export). */

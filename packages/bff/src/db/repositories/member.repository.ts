@@ -77,6 +77,24 @@ export class MemberRepository {
     return raw ? this.map(raw) : null;
   }
 
+  /**
+   * The active member behind a code reference, with the code steps from `fromStep` on that already
+   * paid for an order (the `(member_id, code_step)` unique key), in one statement: the counter
+   * lookup says at once that a code was used without a statement of its own.
+   */
+  async activeByCodeRefWithUsedSteps(codeRef: string, fromStep: number): Promise<{ member: MemberRow; usedSteps: number[] } | null> {
+    const raw = await this.db.row(
+      `SELECT ${members.select('m')}, (SELECT GROUP_CONCAT(o.code_step) FROM orders o WHERE o.member_id = m.id AND o.code_step >= ?) AS usedSteps
+       FROM members m WHERE m.code_ref = ? AND m.status = 'active'`,
+      [fromStep, codeRef],
+    );
+    if (!raw) return null;
+    // GROUP_CONCAT answers a string (MariaDB may hand it over as a Buffer), or null when there is none.
+    const used: unknown = raw.usedSteps;
+    const steps = typeof used === 'string' ? used : Buffer.isBuffer(used) ? used.toString('utf8') : typeof used === 'number' ? String(used) : '';
+    return { member: this.map(raw), usedSteps: steps ? steps.split(',').map(Number) : [] };
+  }
+
   /** Locks the member row until the transaction ends and returns it. */
   async lock(id: string): Promise<MemberRow | null> {
     return (await this.lockWhere('m.id = ?', [id], false))?.member ?? null;

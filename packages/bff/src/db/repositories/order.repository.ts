@@ -1,4 +1,4 @@
-import { numberOf, type Db } from '../db';
+import { Db, numberOf } from '../db';
 import { OrderEntity, RefundEntity, ReviewEntity, StoreEntity, type OrderRow, type RefundRow, type ReviewRow } from '../entities';
 import { tableOf } from '../table';
 
@@ -41,6 +41,34 @@ export class OrderRepository {
   async byId(id: string): Promise<OrderRow | null> {
     const raw = await this.db.row(`SELECT ${orders.select()} FROM orders WHERE id = ?`, [id]);
     return raw ? orders.map(raw) : null;
+  }
+
+  /**
+   * One of the member's own orders with its store's name, review, and the title of the coupon it
+   * used; null for an order of anyone else (the caller answers 404 either way).
+   */
+  async oneOfMember(
+    memberId: string,
+    orderId: string,
+  ): Promise<(OrderRow & { storeName: string; review: ReviewRow | null; couponTitle: string | null }) | null> {
+    const r = await this.db.row(
+      `SELECT ${orders.select('o')}, s.name AS storeName, c.title AS couponTitle, ${reviews.select('r', 'r_')}
+       FROM orders o LEFT JOIN stores s ON s.id = o.store_id LEFT JOIN reviews r ON r.order_id = o.id LEFT JOIN member_coupons c ON c.id = o.coupon_id
+       WHERE o.member_id = ? AND o.id = ?`,
+      [memberId, orderId],
+    );
+    if (!r) return null;
+    return {
+      ...orders.map(r),
+      storeName: typeof r.storeName === 'string' ? r.storeName : '',
+      couponTitle: typeof r.couponTitle === 'string' ? r.couponTitle : null,
+      review: r.r_id === null || r.r_id === undefined ? null : reviews.map(r, 'r_'),
+    };
+  }
+
+  /** The refunds of one order, oldest first. */
+  async refundsOfOrder(orderId: string): Promise<RefundRow[]> {
+    return (await this.db.rows(`SELECT ${refunds.select()} FROM refunds WHERE order_id = ? ORDER BY id`, [orderId])).map((r) => refunds.map(r));
   }
 
   /** A member's orders, newest first, with the name of the store each was made in and its review, if any. */
@@ -100,6 +128,41 @@ export class OrderRepository {
     return (
       await this.db.rows(`SELECT ${refunds.select('r')} FROM refunds r JOIN orders o ON o.id = r.order_id WHERE o.member_id = ? ORDER BY r.id`, [memberId])
     ).map((r) => refunds.map(r));
+  }
+
+  /**
+   * For the points history: the member's own orders among `orderIds`, and the orders of the
+   * member's own refunds among `refundIds`, each with its store's name — keyed by the order or
+   * refund id. Ids of other members' orders or refunds are not found.
+   */
+  async ledgerSubjects(
+    memberId: string,
+    orderIds: readonly string[],
+    refundIds: readonly string[],
+  ): Promise<Map<string, { orderId: string; storeName: string }>> {
+    const found = new Map<string, { orderId: string; storeName: string }>();
+    const put = (rows: Record<string, unknown>[]) => {
+      for (const r of rows) found.set(String(r.k), { orderId: String(r.orderId), storeName: typeof r.storeName === 'string' ? r.storeName : '' });
+    };
+    if (orderIds.length) {
+      put(
+        await this.db.rows(
+          `SELECT o.id AS k, o.id AS orderId, s.name AS storeName FROM orders o LEFT JOIN stores s ON s.id = o.store_id
+           WHERE o.member_id = ? AND o.id IN (${Db.placeholders(orderIds.length)})`,
+          [memberId, ...orderIds],
+        ),
+      );
+    }
+    if (refundIds.length) {
+      put(
+        await this.db.rows(
+          `SELECT r.id AS k, o.id AS orderId, s.name AS storeName FROM refunds r JOIN orders o ON o.id = r.order_id LEFT JOIN stores s ON s.id = o.store_id
+           WHERE o.member_id = ? AND r.id IN (${Db.placeholders(refundIds.length)})`,
+          [memberId, ...refundIds],
+        ),
+      );
+    }
+    return found;
   }
 
   async countRefunds(orderId: string): Promise<number> {

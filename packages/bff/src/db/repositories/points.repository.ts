@@ -1,3 +1,4 @@
+import type { PointsLedgerType } from '@member/shared';
 import { Db, dateOf, numberOf } from '../db';
 import { PointsAllocationEntity, PointsLedgerEntity, PointsLotEntity, type PointsAllocationRow, type PointsLedgerRow, type PointsLotRow } from '../entities';
 import { tableOf } from '../table';
@@ -144,8 +145,11 @@ export class PointsRepository {
     };
   }
 
-  page(memberId: string, cursor: Cursor, limit: number) {
-    return pageById(this.db, ledger, 'member_id = ?', [memberId], cursor, limit);
+  /** A page of the ledger, newest first; `type` keeps 获得 (positive), 使用 (negative but expiry) or 过期 entries. */
+  page(memberId: string, cursor: Cursor, limit: number, type?: PointsLedgerType) {
+    const only =
+      type === undefined ? '' : { earned: ' AND delta > 0', spent: " AND delta < 0 AND reason <> 'expire'", expired: " AND reason = 'expire'" }[type];
+    return pageById(this.db, ledger, `member_id = ?${only}`, [memberId], cursor, limit);
   }
 
   async ledgerOf(memberId: string): Promise<PointsLedgerRow[]> {

@@ -39,8 +39,8 @@ export function counterRoutes(d: { counter: CounterService; mall: MallService; l
       response: CounterLookup,
       errors: ['CODE_INVALID', 'CODE_EXPIRED'],
       handler: async ({ caller, body }) => {
-        const { member, coupons, pointsAllowed } = await d.counter.lookup(caller, body.code);
-        return presentLookup(member, coupons, pointsAllowed, d.loyalty, d.clock.now());
+        const { member, coupons, pointsAllowed, codeUsed } = await d.counter.lookup(caller, body.code);
+        return presentLookup(member, coupons, pointsAllowed, codeUsed, d.loyalty, d.clock.now());
       },
     }),
     defineRoute({

@@ -109,6 +109,26 @@ describe('POST /api/v1/counter/lookup', () => {
     }
   });
 
+  it('says at once that the code already paid for an order, before any amount is keyed; the next code is fresh', async () => {
+    t.clock.set(ORDINARY_DAY);
+    const m = await t.memberWith('normal', 0);
+    const code = t.codeOf(m, { usePoints: false });
+    const lookup = async (c: string) => (await t.http.post('/api/v1/counter/lookup').set(cashier.auth).send({ code: c }).expect(200)).body.data;
+    expect((await lookup(code)).codeUsed).toBe(false);
+    await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code, receiptNo: receipt(), amountCents: 3000 }).expect(201);
+    const again = await lookup(code);
+    expect(again.codeUsed).toBe(true);
+    expect(again.member.id).toBe(m.id);
+    // What an order with it would meet: the same answer the lookup gave.
+    expect(
+      (await t.http.post('/api/v1/counter/orders').set(cashier.auth).send({ code, receiptNo: receipt(), amountCents: 3000 }).expect(409)).body.error.code,
+    ).toBe('CODE_ALREADY_USED');
+    t.clock.advance(t.config.loyalty.dynamicCode.periodSeconds * 1000);
+    expect((await lookup(t.codeOf(m, { usePoints: false }))).codeUsed).toBe(false);
+    // Another member's code is not affected.
+    expect((await lookup(t.codeOf(await t.memberWith('normal', 0)))).codeUsed).toBe(false);
+  });
+
   it('identifies the member by the current code and lists coupons usable now', async () => {
     const m = await t.memberWith('silver', 1234);
     const res = await t.http

@@ -10,11 +10,13 @@ import {
   MemberCodeQuery,
   MemberCodeResponse,
   MemberOrder,
+  MemberOrderDetail,
   PageQuery,
   PatchMeBody,
   Paths,
   PersonalDataExport,
   PointsLedgerEntry,
+  PointsLedgerQuery,
   Redemption,
   RedemptionParams,
   Review,
@@ -33,6 +35,7 @@ import {
   presentGrowthEntry,
   presentMember,
   presentMemberOrder,
+  presentMemberOrderDetail,
   presentPointsEntry,
   presentRedemption,
   presentReview,
@@ -118,13 +121,13 @@ export function meRoutes(d: MeRouteDeps): AnyRoute[] {
       tag,
       summary: 'Points history, newest first',
       auth: member,
-      query: PageQuery,
+      query: PointsLedgerQuery,
       response: PointsLedgerEntry,
       paged: true,
       errors: ['NOT_FOUND'],
       handler: async ({ caller, query }) => {
-        const page = await d.members.pointsHistory(caller.memberId, query.cursor, query.limit);
-        return { items: page.rows.map(presentPointsEntry), nextCursor: page.nextCursor };
+        const page = await d.members.pointsHistory(caller.memberId, query.cursor, query.limit, query.type);
+        return { items: page.rows.map((e) => presentPointsEntry(e, page.subjects.get(e.id))), nextCursor: page.nextCursor };
       },
     }),
     defineRoute({
@@ -179,6 +182,21 @@ export function meRoutes(d: MeRouteDeps): AnyRoute[] {
         await d.members.registered(caller.memberId);
         const now = d.clock.now();
         return (await d.counter.ordersOfMember(caller.memberId)).map((o) => presentMemberOrder(o, d.loyalty, now));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: Paths.meOrder,
+      tag,
+      summary: 'One of the member’s counter orders as an e-receipt: figures, coupon, points, refunds, review (another member’s order is 404)',
+      auth: member,
+      params: ReviewParams,
+      response: MemberOrderDetail,
+      errors: ['NOT_FOUND'],
+      handler: async ({ caller, params }) => {
+        await d.members.registered(caller.memberId);
+        const { order, refunds } = await d.counter.orderOfMember(caller.memberId, params.orderId);
+        return presentMemberOrderDetail(order, refunds, d.loyalty, d.clock.now());
       },
     }),
     defineRoute({

@@ -264,6 +264,7 @@ describe('GET /api/v1/me/points/ledger', () => {
       reason: 'checkin',
       createdAt: expect.any(String),
       expiresAt: expect.any(String),
+      event: expect.any(String),
     });
     const second = await t.http.get(`/api/v1/me/points/ledger?limit=2&cursor=${first.body.nextCursor}`).set(m.auth).expect(200);
     expect(second.body.data.map((e: { delta: number }) => e.delta)).toEqual([3, 2]);

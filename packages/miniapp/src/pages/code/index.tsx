@@ -8,6 +8,7 @@ import { api } from '../../services/api';
 import { barcodeDataUri, groupDigits, qrDataUri } from '../../services/code-images';
 import { loadPointsHint, loadUsePoints, savePointsHint, saveUsePoints } from '../../services/code-prefs';
 import { codePageState, orderPointsLine, pointsHint } from '../../services/code-status';
+import { chosenCoupon, forgetChosenCoupon } from '../../services/chosen-coupon';
 import { dateTime, yuan } from '../../services/format';
 import { useMember } from '../../hooks/use-member';
 import { useAsync } from '../../hooks/use-async';
@@ -81,12 +82,15 @@ export default function MemberCode() {
   const code = generated?.code ?? '';
   const images = useMemo(() => (code ? { qr: qrDataUri(code), bar: barcodeDataUri(code) } : null), [code]);
   const [reactivating, setReactivating] = useState(false);
+  const [, setDismissed] = useState(0);
 
   if (member.error) return <ErrorState error={member.error} onRetry={member.reload} />;
   if (!generated || !images || !session) return <LoadingState />;
   const secondsLeft = Math.max(0, Math.ceil((generated.expiresAt.getTime() - now) / 1000));
   const hint = loadPointsHint(session.codeRef);
   const latest = extras.data?.latest ?? null;
+  // The coupon chosen with 去使用 in the wallet, until an order used it.
+  const chosen = chosenCoupon(session.codeRef, Date.now(), latest?.couponId ?? null);
 
   const toggle = (on: boolean) => {
     saveUsePoints(session.codeRef, on);
@@ -121,6 +125,24 @@ export default function MemberCode() {
 
   return (
     <View className='page code-page'>
+      {chosen ? (
+        <View className='panel chosen-coupon' data-testid='chosen-coupon'>
+          <View className='chosen-coupon-head'>
+            <Text className='chosen-coupon-title'>本单使用：{chosen.title}</Text>
+            <Text
+              className='link'
+              data-testid='chosen-coupon-clear'
+              onClick={() => {
+                forgetChosenCoupon();
+                setDismissed((n) => n + 1);
+              }}
+            >
+              不用了
+            </Text>
+          </View>
+          <View className='muted'>{chosen.terms} · 请出示此页，收银员会在收银台为您选用这张券</View>
+        </View>
+      ) : null}
       <View className='code-card'>
         <View className='code-title'>到店出示会员码</View>
         <View className='muted'>收银员扫码或输入数字即可积分、用券</View>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
 import type { CouponView } from '@member/shared/vocabulary';
 import { api } from '../../services/api';
 import { COUPON_VIEW_EMPTY, COUPON_VIEW_TEXT } from '../../services/labels';
@@ -33,11 +34,20 @@ export default function Coupons() {
       ) : list.error ? (
         <ErrorState error={list.error} onRetry={list.reload} />
       ) : (list.data ?? []).length === 0 ? (
-        <EmptyState title={COUPON_VIEW_EMPTY[tab]} hint={tab === 'available' ? '去积分商城兑换优惠券吧' : undefined} />
+        <EmptyState
+          title={COUPON_VIEW_EMPTY[tab]}
+          hint={tab === 'available' ? '积分可以兑换优惠券' : undefined}
+          action={tab === 'available' ? { text: '去积分商城', onClick: () => void Taro.switchTab({ url: '/pages/mall/index' }) } : undefined}
+        />
       ) : (
         <View data-testid='coupon-list'>
           {(list.data ?? []).map((c) => (
-            <CouponCard key={c.id} coupon={c} expiringSoonDays={rules.data?.wallet.expiringSoonDays ?? 0} />
+            <CouponCard
+              key={c.id}
+              coupon={c}
+              expiringSoonDays={rules.data?.wallet.expiringSoonDays ?? 0}
+              onClick={() => void Taro.navigateTo({ url: `/subpackages/member/coupon/index?id=${c.id}&status=${tab}` })}
+            />
           ))}
         </View>
       )}

@@ -118,7 +118,7 @@ export default function MemberCenter() {
         </View>
         {g.nextTier && g.toNext > 0 && g.yuanToNext !== null ? (
           <View className='muted' data-testid='spend-hint'>
-            再消费 ¥{thousands(g.yuanToNext)} 即可升级{g.nextTier.name}
+            再消费 {yuan(g.yuanToNext * 100)} 即可升级{g.nextTier.name}
           </View>
         ) : null}
       </View>

@@ -50,7 +50,7 @@ export default function Mall() {
             return (
               <View
                 key={i.id}
-                className='tile'
+                className={`tile${i.stockLeft === 0 ? ' sold-out' : ''}`}
                 data-testid='mall-item'
                 onClick={() => void Taro.navigateTo({ url: `/subpackages/mall/item/index?id=${i.id}` })}
               >

@@ -15,6 +15,7 @@ import { useAction } from '../../hooks/use-action';
 import { PhoneField } from '../../platform/phone-field';
 import type { PhoneValue } from '../../platform';
 import { ErrorState, LoadingState } from '../../components/states';
+import { PrivacyNoticeSheet } from '../../components/privacy-notice';
 import './index.css';
 
 const HOME = '/pages/index/index';
@@ -50,6 +51,7 @@ async function alreadyMember(): Promise<boolean> {
 export default function Register() {
   const rules = useAsync(api.rules);
   const [agreed, setAgreed] = useState(false);
+  const [noticeOpen, setNoticeOpen] = useState(false);
   const [nickname, setNickname] = useState('');
   const [birthday, setBirthday] = useState('');
   const [phone, setPhone] = useState<PhoneValue>({ kind: 'none' });
@@ -91,9 +93,12 @@ export default function Register() {
   const nicknameChars = charCount(cleanNickname);
   const nicknameError = NICKNAME_ERRORS[nicknameProblem(cleanNickname) ?? 'none'];
   const phoneError = phone.kind === 'typed' && !/^1[3-9]\d{9}$/.test(phone.phone) ? '请输入 11 位手机号' : null;
+  // Why the button is disabled, said under it: the first thing still missing.
+  const blocked = !agreed ? '请先勾选同意《会员隐私保护指引》' : (nicknameError ?? phoneError);
+  const blockedIsError = agreed && ((nickname !== '' && nicknameError !== null) || phoneError !== null);
 
   const onSubmit = () => {
-    if (!agreed || nicknameError || phoneError) return;
+    if (blocked) return;
     void submit.run({
       nickname: cleanNickname,
       consentVersion,
@@ -115,7 +120,20 @@ export default function Register() {
         </View>
         <View className='consent-check' data-testid='consent-check' onClick={() => setAgreed(!agreed)}>
           <Checkbox checked={agreed} />
-          <Text>我已阅读并同意《会员隐私保护指引》（版本 {consentVersion}）</Text>
+          <Text>
+            我已阅读并同意
+            <Text
+              className='notice-link'
+              data-testid='open-privacy-notice'
+              onClick={(e) => {
+                e.stopPropagation();
+                setNoticeOpen(true);
+              }}
+            >
+              《会员隐私保护指引》
+            </Text>
+            （版本 {consentVersion}）
+          </Text>
         </View>
       </View>
 
@@ -160,20 +178,16 @@ export default function Register() {
           <Text className='field-label'>手机号</Text>
           <PhoneField value={phone} onChange={setPhone} />
         </View>
-        {agreed && nickname && (nicknameError || phoneError) ? <View className='form-error'>{nicknameError ?? phoneError}</View> : null}
-        <Button
-          className='submit'
-          data-testid='register-submit'
-          type='primary'
-          block
-          loading={submit.busy}
-          disabled={!agreed || Boolean(nicknameError) || Boolean(phoneError)}
-          onClick={onSubmit}
-        >
+        <Button className='submit' data-testid='register-submit' type='primary' block loading={submit.busy} disabled={blocked !== null} onClick={onSubmit}>
           同意并开通会员卡
         </Button>
-        {!agreed ? <View className='muted hint'>请先阅读并同意隐私保护指引</View> : null}
+        {blocked ? (
+          <View className={blockedIsError ? 'form-error submit-why' : 'muted hint submit-why'} data-testid='submit-why'>
+            {blocked}
+          </View>
+        ) : null}
       </View>
+      {noticeOpen ? <PrivacyNoticeSheet version={consentVersion} onClose={() => setNoticeOpen(false)} /> : null}
     </View>
   );
 }

@@ -3,8 +3,8 @@ import { Button } from '@nutui/nutui-react-taro';
 import type { CounterOrder } from '@member/shared/api';
 import { thousands, yuan } from '../../../services/format';
 
-/** What the order did for the member: paid, earned, new balance and tier, any upgrade. */
-export function Receipt({ order, onNext }: { order: CounterOrder; onNext: () => void }) {
+/** What the order did for the member: the coupon and points used, paid, earned, new balance and tier, any upgrade. */
+export function Receipt({ order, couponTitle, onNext }: { order: CounterOrder; couponTitle: string | null; onNext: () => void }) {
   return (
     <View className='panel' data-testid='receipt'>
       <View className='panel-title'>收款成功 · 小票 {order.receiptNo}</View>
@@ -14,6 +14,20 @@ export function Receipt({ order, onNext }: { order: CounterOrder; onNext: () => 
       <View className='receipt-line'>
         <Text>会员</Text>
         <Text>{order.member.nickname}</Text>
+      </View>
+      {order.couponId ? (
+        <View className='receipt-line'>
+          <Text>优惠券</Text>
+          <Text data-testid='receipt-coupon'>
+            {couponTitle ?? '已使用'} -{yuan(order.couponDiscountCents)}
+          </Text>
+        </View>
+      ) : null}
+      <View className='receipt-line'>
+        <Text>积分抵扣</Text>
+        <Text data-testid='receipt-points-used'>
+          {order.pointsUsed > 0 ? `${thousands(order.pointsUsed)} 积分 -${yuan(order.pointsDiscountCents)}` : '未使用'}
+        </Text>
       </View>
       <View className='receipt-line'>
         <Text>本单获得积分</Text>

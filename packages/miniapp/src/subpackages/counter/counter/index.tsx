@@ -68,7 +68,7 @@ export default function CounterPage() {
     return (
       <View className='page counter-page'>
         <StoreBar session={session} />
-        <Receipt order={done} onNext={reset} />
+        <Receipt order={done} couponTitle={sale.member?.coupons.find((c) => c.id === done.couponId)?.title ?? null} onNext={reset} />
       </View>
     );
   }
@@ -104,6 +104,23 @@ export default function CounterPage() {
               积分商城提货
             </Text>
           ) : null}
+        </View>
+      </View>
+    );
+  }
+
+  if (member.codeUsed) {
+    // One order per code: the BFF would refuse this one (409 CODE_ALREADY_USED), so say it before any amount is keyed.
+    return (
+      <View className='page counter-page'>
+        <StoreBar session={session} />
+        <MemberSummary member={member.member} />
+        <View className='panel' data-testid='code-used'>
+          <View className='panel-title'>该会员码已用于一笔订单</View>
+          <View className='muted'>每个会员码只能支付一笔订单。请会员刷新会员码（或等待自动更新）后重新扫码。</View>
+          <Button className='wide' data-testid='change-member' type='primary' block onClick={reset}>
+            重新扫码
+          </Button>
         </View>
       </View>
     );

@@ -5,7 +5,7 @@ import { Button, Input } from '@nutui/nutui-react-taro';
 import type { CounterOrderDetail, Refund } from '@member/shared/api';
 import { api } from '../../../services/api';
 import { staffApi } from '../../../services/staff';
-import { yuan } from '../../../services/format';
+import { yuan, yuanInput } from '../../../services/format';
 import { asksForManager, refundableCents, refundAmount, refundPreview, type RefundPreview } from '../../../services/refund-preview';
 import { useAction } from '../../../hooks/use-action';
 import { useAsync } from '../../../hooks/use-async';
@@ -33,7 +33,7 @@ export default function RefundPage() {
   const find = useAction(async (no: string) => {
     const o = await staffApi.orderByReceipt(no);
     setOrder(o);
-    setAmountText((refundableCents(o) / 100).toFixed(2));
+    setAmountText(yuanInput(refundableCents(o)));
     setRefundNo('');
   });
 

@@ -6,6 +6,7 @@ import type { RedemptionResult } from '@member/shared/api';
 import { api, assetUrl, newKey } from '../../../services/api';
 import { hasCode } from '../../../services/api-error';
 import { couponText, thousands, tierLabel } from '../../../services/format';
+import { redeemBlock, type Shopper } from '../../../services/mall-eligibility';
 import { useAsync } from '../../../hooks/use-async';
 import { useAction } from '../../../hooks/use-action';
 import { isKnownMember, memberSession } from '../../../hooks/use-member';
@@ -23,8 +24,17 @@ export default function ItemPage() {
   useLanding();
   const state = useAsync(async () => {
     const [item, rules] = await Promise.all([api.mallItem(id), api.rules()]);
-    const balance = isKnownMember() ? (await api.me()).points.balance : null;
-    return { item, rules, balance };
+    // A member's tier, balance and what they hold of this item decide the button before any sheet.
+    const member = isKnownMember() ? await Promise.all([api.me(), api.redemptions()]) : null;
+    const balance = member ? member[0].points.balance : null;
+    const me: Shopper = member
+      ? {
+          tier: member[0].tier.code,
+          balance,
+          held: member[1].filter((r) => r.itemId === id && r.status !== 'cancelled').reduce((n, r) => n + r.quantity, 0),
+        }
+      : { tier: null, balance: null, held: null };
+    return { item, rules, balance, me };
   }, [id]);
   const [confirming, setConfirming] = useState<string | null>(null); // the Idempotency-Key of this confirmation
   const [result, setResult] = useState<RedemptionResult | null>(null);
@@ -45,12 +55,11 @@ export default function ItemPage() {
   const link = useSharePage(id ? { page: 'item', params: { id } } : null, state.data?.item.title ?? '积分商城', `/subpackages/mall/item/index?id=${id}`);
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error || !state.data) return <ErrorState error={state.error} onRetry={state.reload} />;
-  const { item, rules, balance } = state.data;
+  const { item, rules, balance, me } = state.data;
   if (result) return <RedeemResult result={result} expiringSoonDays={rules.wallet.expiringSoonDays} />;
 
   const lock = tierLabel(rules, item.minTier);
-  const soldOut = item.stockLeft === 0;
-  const short = balance !== null && balance < item.pointsCost;
+  const blocked = redeemBlock(item, rules.tiers, me);
   return (
     <View className='page item-page'>
       <Image className='item-picture' src={assetUrl(item.imageUrl)} mode='aspectFill' />
@@ -101,8 +110,8 @@ export default function ItemPage() {
       ) : (
         <View className='panel'>
           {redeem.error ? <View className='form-error'>{redeem.error}</View> : null}
-          <Button type='primary' block data-testid='redeem' disabled={soldOut || short} onClick={() => setConfirming(newKey())}>
-            {soldOut ? '已兑完' : short ? `积分不足（还差 ${thousands(item.pointsCost - balance)}）` : '立即兑换'}
+          <Button type='primary' block data-testid='redeem' disabled={blocked !== null} onClick={() => setConfirming(newKey())}>
+            {blocked ?? '立即兑换'}
           </Button>
         </View>
       )}

@@ -35,7 +35,15 @@ export default function Redemptions() {
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error) return <ErrorState error={state.error} onRetry={state.reload} />;
   const rows = state.data ?? [];
-  if (rows.length === 0) return <EmptyState title='还没有兑换记录' hint='去积分商城看看吧' />;
+  if (rows.length === 0) {
+    return (
+      <EmptyState
+        title='还没有兑换记录'
+        hint='积分可以兑换优惠券和礼品'
+        action={{ text: '去积分商城', onClick: () => void Taro.switchTab({ url: '/pages/mall/index' }) }}
+      />
+    );
+  }
   return (
     <View className='page'>
       {rows.map((r) => (

@@ -20,11 +20,24 @@ export default function Orders() {
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error || !state.data) return <ErrorState error={state.error} onRetry={state.reload} />;
   const { orders, rules } = state.data;
-  if (orders.length === 0) return <EmptyState title='还没有消费记录' hint='到店出示会员码即可积分' />;
+  if (orders.length === 0) {
+    return (
+      <EmptyState
+        title='还没有消费记录'
+        hint='到店出示会员码即可积分'
+        action={{ text: '出示会员码', onClick: () => void Taro.switchTab({ url: '/pages/code/index' }) }}
+      />
+    );
+  }
   return (
     <View className='page'>
       {orders.map((o) => (
-        <View key={o.id} className='panel order' data-testid='order-row'>
+        <View
+          key={o.id}
+          className='panel order'
+          data-testid='order-row'
+          onClick={() => void Taro.navigateTo({ url: `/subpackages/member/order/index?id=${o.id}` })}
+        >
           <View className='order-head'>
             <Text>{o.storeName}</Text>
             <Text className='muted'>{dateTime(o.createdAt)}</Text>
@@ -64,7 +77,14 @@ export default function Orders() {
               <Text className='muted'>
                 评价得 {rules.review.points} 积分，限消费后 {rules.review.windowDays} 天内
               </Text>
-              <View className='review-button' data-testid='review-open' onClick={() => setReviewing(o)}>
+              <View
+                className='review-button'
+                data-testid='review-open'
+                onClick={(e) => {
+                  e.stopPropagation();
+                  setReviewing(o);
+                }}
+              >
                 评价
               </View>
             </View>
