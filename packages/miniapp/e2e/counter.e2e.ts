@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, registerOnPhone, staffSignIn, storedSession, withServices, type RunningBff, closeStage, on, openStage, type Stage } from './support';
+import { registerOnPhone, staffSignIn, storedSession, withServices, type RunningBff, closeStage, on, openStage, type Stage, snap } from './support';
 
 let stage: Stage | undefined;
 let bff: RunningBff;
@@ -57,7 +56,7 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     await till.waitForFunction(() => document.querySelector('[data-testid="quote-due"]')?.textContent === '¥110.00');
     expect(await on(till, 'points-used').innerText()).toBe('1,000 积分');
     expect(await on(till, 'quote-earn').innerText()).toContain('本单可得 110 积分');
-    await till.screenshot({ path: path.join(ARTIFACTS, 'counter-quote.png'), fullPage: true });
+    await snap(till, 'counter-quote');
 
     await till.locator('.receipt-input input').fill('POS-0001');
     await on(till, 'confirm-order').click();
@@ -67,7 +66,7 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     expect(await on(till, 'receipt-balance').innerText()).toBe('110');
     expect(await on(till, 'receipt-coupon').innerText()).toBe('首单满100减30 -¥30.00');
     expect(await on(till, 'receipt-points-used').innerText()).toBe('1,000 积分 -¥10.00');
-    await till.screenshot({ path: path.join(ARTIFACTS, 'counter-receipt.png'), fullPage: true });
+    await snap(till, 'counter-receipt');
 
     // The same code again: the lookup says at once that it already paid, before any amount is keyed.
     await on(till, 'next-customer').click();
@@ -76,7 +75,7 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     await on(till, 'code-used').waitFor();
     expect(await on(till, 'code-used').innerText()).toContain('该会员码已用于一笔订单');
     expect(await till.locator('[data-testid="key-1"]').count()).toBe(0);
-    await till.screenshot({ path: path.join(ARTIFACTS, 'counter-code-used.png'), fullPage: true });
+    await snap(till, 'counter-code-used');
     await on(till, 'change-member').click();
     await on(till, 'lookup').waitFor();
   });
@@ -95,7 +94,7 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     expect(row).toContain('静安寺店');
     expect(row).toContain('¥110.00');
     expect(row).toContain('+110 积分');
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'member-orders.png'), fullPage: true });
+    await snap(phone, 'member-orders');
 
     // The e-receipt: every figure, in the store's time zone (Asia/Shanghai), whatever the phone's.
     await on(phone, 'order-row').click();
@@ -126,6 +125,6 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     expect(await on(phone, 'receipt-time').innerText()).toBe(`${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`);
     expect(await on(phone, 'order-detail').locator('[data-testid="review-open"]').isVisible()).toBe(true);
     await phone.waitForTimeout(400); // the page slide finishes
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'order-detail.png'), fullPage: true });
+    await snap(phone, 'order-detail');
   });
 });

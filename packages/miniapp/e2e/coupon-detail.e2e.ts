@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, registerOnPhone, staffSignIn, storedSession, type RunningBff, closeStage, on, openStage, type Stage } from './support';
+import { registerOnPhone, staffSignIn, storedSession, type RunningBff, closeStage, on, openStage, type Stage, snap } from './support';
 
 let stage: Stage | undefined;
 let bff: RunningBff;
@@ -37,7 +36,7 @@ describe('coupon detail and 去使用', () => {
     expect(await on(phone, 'coupon-validity').innerText()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect(await on(phone, 'coupon-detail').innerText()).toContain('每笔订单限用一张优惠券');
     await phone.waitForTimeout(400); // the page slide finishes
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'coupon-detail.png'), fullPage: true });
+    await snap(phone, 'coupon-detail');
   });
 
   it('去使用 opens the member code with the coupon shown to the cashier, who picks it at the till', async () => {
@@ -47,7 +46,7 @@ describe('coupon detail and 去使用', () => {
     await on(phone, 'code-digits').waitFor();
     // Let the page transition finish before the screenshot.
     await phone.waitForFunction(() => !document.querySelector('[data-testid="coupon-detail"]')?.checkVisibility());
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'code-with-coupon.png'), fullPage: true });
+    await snap(phone, 'code-with-coupon');
 
     const code = (await on(phone, 'code-digits').getAttribute('data-code'))!;
     await staffSignIn(till, bff, 'cashier-coupon', 'till-password-3');

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, registerOnPhone, storedSession, type RunningBff, closeStage, on, openStage, type Stage } from './support';
+import { registerOnPhone, storedSession, type RunningBff, closeStage, on, openStage, type Stage, snap } from './support';
 
 let stage: Stage | undefined;
 let bff: RunningBff;
@@ -47,7 +46,7 @@ describe('daily check-in and reviews, on the phone', () => {
     expect(await on(phone, 'checkin-streak').innerText()).toBe('1');
     expect(await on(phone, 'checkin-button').innerText()).toBe('今日已签到');
     expect(await on(phone, 'checkin-reward').innerText()).toBe('明天签到可得 5 积分 + 2 成长值');
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'checkin.png'), fullPage: true });
+    await snap(phone, 'checkin');
 
     await phone.goBack();
     await phone.reload();
@@ -82,7 +81,7 @@ describe('daily check-in and reviews, on the phone', () => {
     await on(phone, 'star-4').click();
     for (const tag of ['friendly_staff', 'fast_service', 'clean_store', 'good_value']) await on(phone, `tag-${tag}`).click(); // the fourth is refused
     await phone.locator('[data-testid="review-comment"] textarea').fill('  店员很热情，出单很快  ');
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'review-sheet.png'), fullPage: true });
+    await snap(phone, 'review-sheet');
     await on(phone, 'review-submit').click();
 
     await on(phone, 'order-review').waitFor();
@@ -95,7 +94,7 @@ describe('daily check-in and reviews, on the phone', () => {
     expect(row).not.toContain('性价比高');
     expect(row).toContain('店员很热情，出单很快');
     expect(await phone.locator('[data-testid="review-open"]').count()).toBe(0);
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'order-reviewed.png'), fullPage: true });
+    await snap(phone, 'order-reviewed');
 
     const [o] = await asMember<{ review: { stars: number; answers: string[]; comment: string } }[]>('/api/v1/me/orders');
     expect(o.review).toMatchObject({ stars: 4, answers: ['friendly_staff', 'fast_service', 'clean_store'], comment: '店员很热情，出单很快' });

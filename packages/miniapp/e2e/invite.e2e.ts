@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import path from 'node:path';
 import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, registerOnPhone, staffSignIn, type RunningBff, closeStage, on, openStage, phonePage, type Stage } from './support';
+import { registerOnPhone, staffSignIn, type RunningBff, closeStage, on, openStage, phonePage, type Stage, snap } from './support';
 
 let stage: Stage | undefined;
 let bff: RunningBff;
@@ -54,7 +53,7 @@ describe('inviting a friend: the link, registration, the first order, and the in
 
     await phone.waitForSelector('[data-testid="poster-canvas"][data-drawn="true"]');
     expect(await posterQr(phone)).toBe(`${bff.url}/#/pages/index/index?inviteCode=${code}`);
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'invite.png'), fullPage: true });
+    await snap(phone, 'invite');
   });
 
   it('a friend opens the link in a fresh browser, registers, and is bound to the inviter', async () => {
@@ -94,7 +93,7 @@ describe('inviting a friend: the link, registration, the first order, and the in
     await phone.waitForFunction(() => document.querySelector('[data-testid="invitee-status"]')?.textContent.startsWith('已奖励'));
     expect(await on(phone, 'invitee-status').innerText()).toBe('已奖励 · +100 积分 +2 成长值');
     expect(await on(phone, 'invited-count').innerText()).toContain('已成功邀请 1 人');
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'invite-rewarded.png'), fullPage: true });
+    await snap(phone, 'invite-rewarded');
 
     // The card: 100 for the invitation and 10 because the friend registered from the shared link.
     await phone.goto(`${bff.url}/#/pages/index/index`);

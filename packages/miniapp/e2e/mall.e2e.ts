@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, registerOnPhone, staffSignIn, withServices, type RunningBff, closeStage, on, openStage, type Stage } from './support';
+import { registerOnPhone, staffSignIn, withServices, type RunningBff, closeStage, on, openStage, type Stage, snap } from './support';
 
 let stage: Stage | undefined;
 let bff: RunningBff;
@@ -82,7 +81,7 @@ describe('points mall and coupon wallet on the H5 mini-program', () => {
         (i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0,
       ),
     );
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'mall.png'), fullPage: true });
+    await snap(phone, 'mall');
   });
 
   it('an item above the member’s tier, and one at its per-member limit, are refused before any confirmation sheet', async () => {
@@ -91,7 +90,7 @@ describe('points mall and coupon wallet on the H5 mini-program', () => {
     const redeemButton = phone.locator('.item-page [data-testid="redeem"]').last();
     expect(await redeemButton.innerText()).toBe('金卡会员及以上可兑换');
     expect(await redeemButton.getAttribute('class')).toContain('nut-button-disabled');
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'mall-tier-locked.png'), fullPage: true });
+    await snap(phone, 'mall-tier-locked');
 
     const freshMall = async () => {
       // A reload drops the pages the H5 router keeps behind the current one.
@@ -133,7 +132,7 @@ describe('points mall and coupon wallet on the H5 mini-program', () => {
     expect(mallCoupon).toBeDefined();
     expect(mallCoupon).toContain('即将过期'); // valid for 2 days; the wallet warns within 3
     expect(cards.some((c) => c.includes('新人无门槛券'))).toBe(true);
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'wallet.png'), fullPage: true });
+    await snap(phone, 'wallet');
   });
 
   it('redeems a physical item, sees its pickup code, and a manager hands it over', async () => {
@@ -146,7 +145,7 @@ describe('points mall and coupon wallet on the H5 mini-program', () => {
     const pickupCode = await on(phone, 'pickup-code').innerText();
     expect(pickupCode).toMatch(/^\d{10}$/);
     expect(await on(phone, 'qr').locator('img').first().getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'pickup-code.png'), fullPage: true });
+    await snap(phone, 'pickup-code');
 
     await staffSignIn(till, bff, 'manager-e2e', 'manager-password-1');
     await on(till, 'open-pickup').click();

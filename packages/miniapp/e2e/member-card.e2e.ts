@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, launchChromium, startBff, storedSession, withServices, type RunningBff } from './support';
+import { launchChromium, startBff, storedSession, withServices, type RunningBff, snap } from './support';
 
 let bff: RunningBff;
 let browser: Browser | undefined;
@@ -49,7 +48,7 @@ describe('member on the H5 mini-program', () => {
     await testId('open-privacy-notice').click();
     await testId('privacy-notice').waitFor();
     expect(await testId('privacy-notice').innerText()).toContain('您的权利');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'privacy-notice.png'), fullPage: true });
+    await snap(page, 'privacy-notice');
     await testId('privacy-notice-close').click();
     expect(await page.locator('[data-testid="privacy-notice"]').count()).toBe(0);
     expect(await testId('submit-why').innerText()).toBe('请先勾选同意《会员隐私保护指引》');
@@ -68,7 +67,7 @@ describe('member on the H5 mini-program', () => {
     expect(await testId('tier-name').innerText()).toBe('普通会员');
     expect(await testId('points-balance').innerText()).toBe('0');
     expect(await testId('growth-hint').innerText()).toBe('差 1,000 成长值升级银卡会员');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'member-card-new.png'), fullPage: true });
+    await snap(page, 'member-card-new');
   });
 
   it('shows new points, tier and progress after the member earns', async () => {
@@ -81,7 +80,7 @@ describe('member on the H5 mini-program', () => {
     expect(await testId('growth-hint').innerText()).toBe('差 3,720 成长值升级金卡会员');
     expect(await testId('spend-hint').innerText()).toBe('再消费 ¥3,720.00 即可升级金卡会员');
     expect(await testId('projection').innerText()).toMatch(/一年可得约 5,191 积分/);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'member-card.png'), fullPage: true });
+    await snap(page, 'member-card');
   });
 
   it('shows the dynamic code (QR, barcode, digits) that matches the server and changes every 30 s, offline too', async () => {
@@ -95,7 +94,7 @@ describe('member on the H5 mini-program', () => {
     expect(await testId('code-digits').innerText()).toBe(first.replace(/(\d{4})(?=\d)/g, '$1 '));
     const server = await api<{ code: string }>('/api/v1/me/code');
     expect([first, await shown()]).toContain(server.code); // allow for a window turning in between
-    await page.screenshot({ path: path.join(ARTIFACTS, 'member-code.png'), fullPage: true });
+    await snap(page, 'member-code');
 
     await context.setOffline(true);
     await page.waitForFunction((old) => document.querySelector('[data-testid="code-digits"]')?.getAttribute('data-code') !== old, first, {
@@ -119,6 +118,6 @@ describe('member on the H5 mini-program', () => {
     expect(text).toContain('到店消费');
     expect(text).toContain('+1,280');
     expect(text).toContain('余额 1,280');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'points-history.png'), fullPage: true });
+    await snap(page, 'points-history');
   });
 });

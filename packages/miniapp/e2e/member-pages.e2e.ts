@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, closeStage, on, openStage, storedSession, withServices, type RunningBff, type Stage } from './support';
+import { ARTIFACTS, closeStage, on, openStage, storedSession, withServices, type RunningBff, type Stage, snap } from './support';
 
 let stage: Stage | undefined;
 let bff: RunningBff;
@@ -64,7 +64,7 @@ describe('tier benefits (会员权益)', () => {
     expect(await on(phone, 'member-day-rules').innerText()).toContain('每月 18 日为会员日');
     expect(await on(phone, 'member-day-rules').innerText()).toContain('按最高倍数计算，不叠加');
     expect(await on(phone, 'birthday-rules').innerText()).toContain('生日满200减50');
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'tier-benefits.png'), fullPage: true });
+    await snap(phone, 'tier-benefits');
 
     // The member day banner follows the server's business day: shown on the 17th and 18th only.
     const me = await asMember<{ today: string }>('/api/v1/me');
@@ -93,7 +93,7 @@ describe('the Me page (我的) and the privacy centre', () => {
     await phone.reload();
     await on(phone, 'birthday-gift').waitFor();
     expect(await on(phone, 'birthday-gift').innerText()).toContain('已在券包');
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'member-center-birthday.png'), fullPage: true });
+    await snap(phone, 'member-center-birthday');
   });
 
   it('opens from the card, edits the nickname (counted in characters), shows the phone masked and the birthday locked', async () => {
@@ -119,7 +119,7 @@ describe('the Me page (我的) and the privacy centre', () => {
 
     await on(phone, 'open-notice').click();
     expect(await on(phone, 'privacy-notice').innerText()).toContain('随时在此导出或删除个人数据');
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'me.png'), fullPage: true });
+    await snap(phone, 'me');
   });
 
   it('exports the personal data as a JSON file with a summary', async () => {
@@ -138,7 +138,7 @@ describe('the Me page (我的) and the privacy centre', () => {
     expect(summary).toContain('资料：昵称、生日、手机号');
     expect(summary).toContain('优惠券 4 张'); // welcome, first order, the silver upgrade gift, the birthday gift
     await phone.waitForTimeout(2000); // the toast fades
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'privacy-centre.png'), fullPage: true });
+    await snap(phone, 'privacy-centre');
   });
 
   it('erases only after a confirmation that says what is erased and what is kept', async () => {
@@ -147,7 +147,7 @@ describe('the Me page (我的) and the privacy centre', () => {
     const confirm = await on(phone, 'erase-confirm').innerText();
     expect(confirm).toContain('将删除：昵称、生日、手机号、微信身份');
     expect(confirm).toContain('将保留');
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'privacy-erase-confirm.png'), fullPage: true });
+    await snap(phone, 'privacy-erase-confirm');
     // Still there until confirmed.
     expect((await fetch(`${bff.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, registerOnPhone, staffSignIn, withServices, type RunningBff, closeStage, on, openStage, type Stage } from './support';
+import { registerOnPhone, staffSignIn, withServices, type RunningBff, closeStage, on, openStage, type Stage, snap } from './support';
 
 // The member decides on their phone whether points may be spent (使用积分抵扣); the till sees that
 // decision in the code it scans, and the phone shows what was spent. Then the member signs in on
@@ -54,7 +53,7 @@ describe('使用积分抵扣: the member’s consent travels in the code', () =>
     await typeAmount(['1', '5', '0']);
     await till.waitForFunction(() => document.querySelector('[data-testid="quote-due"]')?.textContent === '¥150.00');
     expect(await on(till, 'points-used').innerText()).toBe('0 积分');
-    await till.screenshot({ path: path.join(ARTIFACTS, 'counter-points-not-allowed.png'), fullPage: true });
+    await snap(till, 'counter-points-not-allowed');
     await on(till, 'change-member').click();
     await on(till, 'lookup').waitFor();
   });
@@ -63,7 +62,7 @@ describe('使用积分抵扣: the member’s consent travels in the code', () =>
     await on(phone, 'use-points').click();
     const code = await codeWithFlag('1');
     expect(await on(phone, 'use-points-on').innerText()).toContain('最多 30%');
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'member-code-use-points.png'), fullPage: true });
+    await snap(phone, 'member-code-use-points');
 
     await lookUp(code);
     expect(await till.locator('[data-testid="points-not-allowed"]').count()).toBe(0);
@@ -86,7 +85,7 @@ describe('使用积分抵扣: the member’s consent travels in the code', () =>
     expect(await on(phone, 'latest-order-points').innerText()).toBe('积分抵扣 1,000 积分（¥10.00） · 获得 140 积分');
     await phone.waitForFunction(() => document.querySelector('[data-testid="use-points-hint"]')?.textContent === '可用 140 积分，价值 ¥1.00');
     expect((await codeWithFlag('1')).slice(10, 11)).toBe('1');
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'member-code-latest-order.png'), fullPage: true });
+    await snap(phone, 'member-code-latest-order');
   });
 });
 
@@ -107,7 +106,7 @@ describe('a stale phone', () => {
     await on(phone, 'stale-device').waitFor();
     expect(await on(phone, 'stale-device').innerText()).toContain('已在其他设备登录，此会员码已失效');
     expect(await phone.locator('[data-testid="code-digits"]').count()).toBe(0);
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'member-code-stale.png'), fullPage: true });
+    await snap(phone, 'member-code-stale');
 
     await on(phone, 'reactivate').click();
     await on(phone, 'code-digits').waitFor();

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { ARTIFACTS, registerOnPhone, staffSignIn, storedSession, type RunningBff, closeStage, on, openStage, type Stage } from './support';
+import { registerOnPhone, staffSignIn, storedSession, type RunningBff, closeStage, on, openStage, type Stage, snap } from './support';
 
 let stage: Stage | undefined;
 let bff: RunningBff;
@@ -83,7 +82,7 @@ describe('a refund over the set amount, approved by the manager on the till', ()
     expect(await on(till, 'sheet-coupon').innerText()).toBe('首单满100减30：仍在有效期内，将退回会员券包');
     await on(till, 'manager-approval').waitFor();
     expect(await on(till, 'refund-submit').innerText()).toBe('经理授权并退款');
-    await till.screenshot({ path: path.join(ARTIFACTS, 'refund-sheet.png'), fullPage: true });
+    await snap(till, 'refund-sheet');
   });
 
   it('a wrong manager password is refused on the sheet, and the cashier stays signed in', async () => {
@@ -104,7 +103,7 @@ describe('a refund over the set amount, approved by the manager on the till', ()
     expect(await on(till, 'result-coupon').innerText()).toBe('已退回会员券包');
     expect(await on(till, 'result-order-state').innerText()).toBe('已全额退款');
     expect(await on(till, 'back-to-counter').isVisible()).toBe(true);
-    await till.screenshot({ path: path.join(ARTIFACTS, 'refund-result.png'), fullPage: true });
+    await snap(till, 'refund-result');
 
     // Back to the order: refunded in full, nothing more to refund.
     await on(till, 'back-to-order').click();
@@ -127,7 +126,7 @@ describe('a refund over the set amount, approved by the manager on the till', ()
     expect(lines[0]).toContain('-170');
     expect(lines[1]).toContain(`到店消费 · ${STORE}`);
     expect(lines[1]).toContain('+170');
-    await phone.screenshot({ path: path.join(ARTIFACTS, 'points-history.png'), fullPage: true });
+    await snap(phone, 'points-history');
     await on(phone, 'filter-earned').click();
     await phone.waitForFunction(() => document.querySelectorAll('[data-testid="ledger-row"]').length === 1);
     expect((await rows())[0]).toContain('+170');

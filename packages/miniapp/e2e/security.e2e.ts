@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, launchChromium, phonePage, startBff, type RunningBff } from './support';
+import { launchChromium, phonePage, startBff, type RunningBff, snap } from './support';
 
 /**
  * The pages the BFF serves work under their Content Security Policy: the H5 app (its inline
@@ -64,7 +63,7 @@ describe('pages under their Content Security Policy', () => {
     await qr.waitFor();
     await page.waitForFunction((img) => (img as HTMLImageElement).complete, await qr.elementHandle());
     expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth > 0)).toBe(true);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'csp-code.png'), fullPage: true });
+    await snap(page, 'csp-code');
     expect(violations).toEqual([]);
   });
 

@@ -149,3 +149,9 @@ export async function closeStage(stage: Partial<Stage> | undefined): Promise<voi
 
 /** The element a test id marks on a page. */
 export const on = (page: import('playwright-core').Page, id: string) => page.locator(`[data-testid="${id}"]`).first();
+
+/** A full-page screenshot in the artifacts once the page has stopped moving (Taro's H5 page transition included). */
+export async function snap(page: import('playwright-core').Page, name: string): Promise<void> {
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
