@@ -36,6 +36,10 @@ describe('coupon detail and 去使用', () => {
     expect(await on(phone, 'coupon-validity').innerText()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect(await on(phone, 'coupon-detail').innerText()).toContain('每笔订单限用一张优惠券');
     await phone.waitForTimeout(400); // the page slide finishes
+    // The navigation bar shows the whole title, not 优惠券….
+    const title = phone.locator('.taro-navigation-bar-title').first();
+    expect(await title.innerText()).toBe('优惠券详情');
+    expect(await title.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     await snap(phone, 'coupon-detail');
   });
 
