@@ -28,8 +28,8 @@ export const PRIVACY_NOTICE: { title: string; text: string }[] = [
 /** The notice as a bottom sheet, opened from its link; closes on 我知道了 or a tap outside. */
 export function PrivacyNoticeSheet({ version, onClose }: { version: string; onClose: () => void }) {
   return (
-    <View className='notice-mask' onClick={onClose}>
-      <View className='notice-sheet' data-testid='privacy-notice' onClick={(e) => e.stopPropagation()}>
+    <View className='sheet-mask' onClick={onClose}>
+      <View className='sheet' data-testid='privacy-notice' onClick={(e) => e.stopPropagation()}>
         <View className='notice-title'>会员隐私保护指引</View>
         <View className='notice-version'>版本 {version}</View>
         {PRIVACY_NOTICE.map((s) => (

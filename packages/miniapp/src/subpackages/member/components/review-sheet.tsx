@@ -1,3 +1,4 @@
+import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { View, Text, Textarea } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
@@ -32,7 +33,9 @@ export function ReviewSheet({ order, reward, onDone, onCancel }: Props) {
   const problem = commentProblem(cleaned);
 
   const submit = useAction(async () => {
-    onDone(await api.review(order.id, { stars, ...(tags.length ? { answers: tags } : {}), ...(cleaned ? { comment: cleaned } : {}) }));
+    const review = await api.review(order.id, { stars, ...(tags.length ? { answers: tags } : {}), ...(cleaned ? { comment: cleaned } : {}) });
+    void Taro.showToast({ title: review.points ? `评价成功 +${review.points} 积分` : '评价成功', icon: 'none' });
+    onDone(review);
   });
 
   const toggle = (tag: ReviewTag) => setTags((now) => (now.includes(tag) ? now.filter((t) => t !== tag) : now.length < MAX_TAGS ? [...now, tag] : now));

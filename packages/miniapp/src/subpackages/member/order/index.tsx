@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { View, Text } from '@tarojs/components';
-import Taro, { useRouter } from '@tarojs/taro';
+import { useRouter } from '@tarojs/taro';
 import { api } from '../../../services/api';
 import { businessDateTime, thousands, yuan } from '../../../services/format';
 import { REVIEW_TAG_TEXT, labelOf } from '../../../services/labels';
@@ -111,9 +111,8 @@ export default function OrderDetail() {
           order={o}
           reward={rules.review}
           onCancel={() => setReviewing(false)}
-          onDone={(r) => {
+          onDone={() => {
             setReviewing(false);
-            void Taro.showToast({ title: r.points ? `评价成功 +${r.points} 积分` : '评价成功', icon: 'none' });
             void state.reload();
           }}
         />

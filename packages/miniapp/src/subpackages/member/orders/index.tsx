@@ -3,7 +3,7 @@ import { View, Text } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import type { MemberOrder } from '@member/shared/api';
 import { api } from '../../../services/api';
-import { dateTime, thousands, yuan } from '../../../services/format';
+import { businessDateTime, thousands, yuan } from '../../../services/format';
 import { REVIEW_TAG_TEXT, labelOf } from '../../../services/labels';
 import { useAsync } from '../../../hooks/use-async';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/states';
@@ -40,7 +40,7 @@ export default function Orders() {
         >
           <View className='order-head'>
             <Text>{o.storeName}</Text>
-            <Text className='muted'>{dateTime(o.createdAt)}</Text>
+            <Text className='muted'>{businessDateTime(o.createdAt, rules.businessTimeZone)}</Text>
           </View>
           <View className='order-body'>
             <View>
@@ -96,9 +96,8 @@ export default function Orders() {
           order={reviewing}
           reward={rules.review}
           onCancel={() => setReviewing(null)}
-          onDone={(r) => {
+          onDone={() => {
             setReviewing(null);
-            void Taro.showToast({ title: r.points ? `评价成功 +${r.points} 积分` : '评价成功', icon: 'none' });
             void state.reload();
           }}
         />
