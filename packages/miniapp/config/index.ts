@@ -55,6 +55,11 @@ export default defineConfig(() => {
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
       },
       optimizeMainPackage: { enable: true },
+      // Pages import NutUI's per-component styles and our shared components' styles in different
+      // orders, and the common chunk cannot honour every order ("Conflicting order" warnings). None
+      // of these rules overlap: the few overrides of NutUI live in page styles under a page class,
+      // more specific than NutUI's, so order does not matter (as in the H5 build below).
+      miniCssExtractPluginOption: { ignoreOrder: true },
     },
     h5: {
       publicPath: '/',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { registerOnPhone, staffSignIn, storedSession, withServices, type RunningBff, closeStage, on, openStage, type Stage, snap } from './support';
+import { registerOnPhone, staffSignIn, storedSession, storeTime, withServices, type RunningBff, closeStage, on, openStage, type Stage, snap } from './support';
 
 let stage: Stage | undefined;
 let bff: RunningBff;
@@ -109,25 +109,20 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     const orders = (await (await fetch(`${bff.url}/api/v1/me/orders`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
       data: { createdAt: string }[];
     };
-    const p = Object.fromEntries(
-      new Intl.DateTimeFormat('en-CA', {
-        timeZone: 'Asia/Shanghai',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      })
-        .formatToParts(new Date(orders.data[0].createdAt))
-        .map((x) => [x.type, x.value]),
-    );
-    const shanghai = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+    const shanghai = storeTime(orders.data[0].createdAt);
     expect(await on(phone, 'receipt-time').innerText()).toBe(shanghai);
     // The order list says the same time (it showed the phone's zone before).
     expect(row).toContain(shanghai);
     expect(await on(phone, 'order-detail').locator('[data-testid="review-open"]').isVisible()).toBe(true);
     await phone.waitForTimeout(400); // the page slide finishes
     await snap(phone, 'order-detail');
+
+    // The points history and the code page's latest order say the store's time too.
+    await phone.goto(`${bff.url}/#/pages/points/index`);
+    await on(phone, 'ledger-row').first().waitFor();
+    expect(await on(phone, 'ledger-row').first().innerText()).toContain(shanghai);
+    await phone.goto(`${bff.url}/#/pages/code/index`);
+    await on(phone, 'latest-order').waitFor();
+    expect(await on(phone, 'latest-order').innerText()).toContain(shanghai);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { registerOnPhone, staffSignIn, withServices, type RunningBff, closeStage, on, openStage, type Stage, snap } from './support';
+import { registerOnPhone, staffSignIn, storedSession, storeTime, withServices, type RunningBff, closeStage, on, openStage, type Stage, snap } from './support';
 
 let stage: Stage | undefined;
 let bff: RunningBff;
@@ -159,5 +159,11 @@ describe('points mall and coupon wallet on the H5 mini-program', () => {
     await phone.goto(`${bff.url}/#/subpackages/mall/redemptions/index`);
     await on(phone, 'redemption').waitFor();
     expect(await phone.locator('[data-testid="redemption-status"]').allInnerTexts()).toEqual(['已领取', '已发放到券包', '待领取']);
+    // Each says when, by the store's clock (the phone is on New York time).
+    const { token } = await storedSession(phone);
+    const mine = (await (await fetch(`${bff.url}/api/v1/me/redemptions`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+      data: { createdAt: string }[];
+    };
+    expect(await on(phone, 'redemption').first().innerText()).toContain(storeTime(mine.data[0].createdAt));
   });
 });

@@ -52,9 +52,18 @@ describe('tier benefits (会员权益)', () => {
     await on(phone, 'tier-table').waitFor();
     expect(phone.url()).toContain('/subpackages/profile/benefits/index');
     const table = await on(phone, 'tier-table').innerText();
-    for (const text of ['普通', '银卡', '金卡', '钻石', '1,000', '5,000', '20,000', '9.5折', '9折', '8.5折', '每月18日 ×2', '专属顾问', '会员日双倍积分']) {
+    for (const text of ['普通', '银卡', '金卡', '钻石', '1,000', '5,000', '20,000', '9.5折', '9折', '8.5折', '每月18日', '×2', '专属顾问', '会员日双倍积分']) {
       expect(table).toContain(text);
     }
+    // Each member-day cell keeps 每月18日 on one line and ×2 whole under it (it wrapped as "每月18日 ×" / "2").
+    const lines = await phone.$$eval('[data-testid="member-day-cell"] .member-day-when, [data-testid="member-day-cell"] .member-day-x', (els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { text: e.textContent, oneLine: r.height < parseFloat(getComputedStyle(e).fontSize) * 2 };
+      }),
+    );
+    expect(lines.length).toBe(8);
+    expect(lines.every((l) => l.oneLine)).toBe(true);
     expect(await on(phone, 'tier-silver').innerText()).toContain('当前等级');
     expect(await on(phone, 'tier-gold').innerText()).toContain('下一等级');
     expect(await on(phone, 'my-position').innerText()).toContain('再获得 3,800 成长值升级金卡会员');

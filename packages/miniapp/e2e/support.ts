@@ -99,10 +99,36 @@ export async function storedSession(page: import('playwright-core').Page): Promi
   return (parsed?.data ?? parsed) as { token: string };
 }
 
-/** A phone-sized browser context (as Taro's H5 build expects: 375 × 667, touch, zh-CN). */
+/**
+ * A phone-sized browser context (as Taro's H5 build expects: 375 × 667, touch, zh-CN), on a phone
+ * set to New York time: a member abroad, so a time shown in the phone's zone instead of the
+ * store's (`rules.businessTimeZone`, Asia/Shanghai) is caught whatever this machine's zone is.
+ */
 export async function phonePage(browser: Browser): Promise<import('playwright-core').Page> {
-  const context = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 667 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'America/New_York',
+  });
   return context.newPage();
+}
+
+/** "2026-11-20 12:05": an instant as the store's clock (Asia/Shanghai, the demo business zone) reads it. */
+export function storeTime(iso: string): string {
+  const f = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const p = Object.fromEntries(f.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
 /** Consents and registers on the phone like a new member; returns the member's id. */

@@ -1,7 +1,7 @@
 import { View, Text } from '@tarojs/components';
-import type { Coupon } from '@member/shared/api';
+import type { Coupon, PublicRules } from '@member/shared/api';
 import type { CouponKind } from '@member/shared/vocabulary';
-import { yuan } from '../services/format';
+import { businessDayDots, yuan } from '../services/format';
 import { COUPON_VIEW_HINT, entryOf, labelOf } from '../services/labels';
 import './coupon-card.css';
 
@@ -25,17 +25,16 @@ const LOOK: Record<CouponKind, Look> = {
   },
 };
 
-const day = (iso: string) => {
-  const d = new Date(iso);
-  return `${d.getFullYear()}.${d.getMonth() + 1}.${d.getDate()}`;
-};
+/** What a coupon card needs of the rules: when "即将过期" starts, and the zone its dates are in. */
+export type CouponCardRules = Pick<PublicRules, 'wallet' | 'businessTimeZone'>;
 
 /** A coupon as the wallet shows it: value, threshold, validity, and whether it ends soon. */
-export function CouponCard({ coupon, expiringSoonDays, onClick }: { coupon: Coupon; expiringSoonDays: number; onClick?: () => void }) {
+export function CouponCard({ coupon, rules, onClick }: { coupon: Coupon; rules: CouponCardRules; onClick?: () => void }) {
+  const tz = rules.businessTimeZone;
   const look = entryOf(LOOK, coupon.kind) ?? cash;
   const f = look.face(coupon);
   const left = new Date(coupon.validTo).getTime() - Date.now();
-  const soon = coupon.status === 'available' && left > 0 && left <= expiringSoonDays * DAY;
+  const soon = coupon.status === 'available' && left > 0 && left <= rules.wallet.expiringSoonDays * DAY;
   return (
     <View className={`coupon-card coupon-${coupon.status}`} data-testid='coupon-card' onClick={onClick}>
       <View className='coupon-face'>
@@ -54,7 +53,7 @@ export function CouponCard({ coupon, expiringSoonDays, onClick }: { coupon: Coup
           ) : null}
         </View>
         <View className='coupon-validity'>
-          {day(coupon.validFrom)} – {day(coupon.validTo)}
+          {businessDayDots(coupon.validFrom, tz)} – {businessDayDots(coupon.validTo, tz)}
         </View>
         <View className='coupon-hint'>{labelOf(COUPON_VIEW_HINT, coupon.status)}</View>
       </View>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { businessDateTime, chineseDate, parseYuan, thousands, yuan, yuanInput } from './format';
+import { businessDateTime, businessDayDots, chineseDate, parseYuan, thousands, yuan, yuanInput } from './format';
 
 describe('format', () => {
   it.each([
@@ -34,6 +34,9 @@ describe('format', () => {
   it('writes times in the business time zone, not the phone’s', () => {
     expect(businessDateTime('2026-11-20T16:05:00.000Z', 'Asia/Shanghai')).toBe('2026-11-21 00:05');
     expect(businessDateTime('2026-11-20T04:00:00.000Z', 'Asia/Shanghai')).toBe('2026-11-20 12:00');
+    // A coupon valid to the end of 20 Nov in Shanghai reads 20 Nov, not the 19th of a phone in New York.
+    expect(businessDayDots('2026-11-20T15:59:59.000Z', 'Asia/Shanghai')).toBe('2026.11.20');
+    expect(businessDayDots('2026-01-05T16:00:00.000Z', 'Asia/Shanghai')).toBe('2026.1.6');
   });
 
   it('writes dates the Chinese way', () => expect(chineseDate('2027-01-10')).toBe('2027年1月10日'));

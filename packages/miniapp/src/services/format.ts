@@ -27,13 +27,6 @@ export function yuanInput(cents: number): string {
   return `${d.sign}${d.whole}.${d.fraction}`;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-export function dateTime(iso: string): string {
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
 const zoned = new Map<string, Intl.DateTimeFormat>();
 
 /**
@@ -48,6 +41,11 @@ export function businessDateTime(iso: string, timeZone: string): string {
   }
   const p = Object.fromEntries(f.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** "2026.11.20": a day as a coupon's validity shows it, in the business time zone. */
+export function businessDayDots(iso: string, timeZone: string): string {
+  return businessDateTime(iso, timeZone).slice(0, 10).split('-').map(Number).join('.');
 }
 
 /** 2027-01-10 → 2027年1月10日 */

@@ -87,6 +87,8 @@ describe('tier table', () => {
       ['diamond', '20,000', '8.5折', '每月18日 ×3', 'ahead'],
     ]);
     expect(table[2].gifts).toEqual(['9折会员价', '升级礼包', '专属顾问', '活动邀请']);
+    // The cell puts the multiplier under its day, so a four-character-wide cell never breaks "×2" apart.
+    expect(table[3].memberDays).toEqual([{ when: '每月18日', multiplier: '×3' }]);
   });
 
   it('says what the next tier unlocks, and nothing past the top', () => {

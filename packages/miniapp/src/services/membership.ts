@@ -70,6 +70,8 @@ export interface TierColumn {
   gifts: string[];
   /** "每月18日 ×2", or "—" when no campaign multiplies this tier's points. */
   memberDay: string;
+  /** The same, one entry per monthly day, for a table cell that puts the multiplier under its day. */
+  memberDays: { when: string; multiplier: string }[];
   position: TierPosition;
 }
 
@@ -77,11 +79,16 @@ export function discountText(percent: number): string {
   return percent >= 100 ? '原价' : `${percent / 10}折`;
 }
 
-function memberDayOf(campaigns: readonly Campaign[], tier: string): string {
+/** The monthly days that multiply this tier's points, each at its highest multiplier (they do not add up). */
+function memberDaysOf(campaigns: readonly Campaign[], tier: string): { when: string; multiplier: string }[] {
   const byDay = new Map<number, number>();
   for (const c of campaigns) if (appliesTo(c, tier) && c.multiplier > 1) byDay.set(c.dayOfMonth, Math.max(byDay.get(c.dayOfMonth) ?? 0, c.multiplier));
-  if (byDay.size === 0) return '—';
-  return [...byDay].map(([day, m]) => `每月${day}日 ×${m}`).join('、');
+  return [...byDay].sort(([a], [b]) => a - b).map(([day, m]) => ({ when: `每月${day}日`, multiplier: `×${m}` }));
+}
+
+function memberDayOf(campaigns: readonly Campaign[], tier: string): string {
+  const days = memberDaysOf(campaigns, tier);
+  return days.length === 0 ? '—' : days.map((d) => `${d.when} ${d.multiplier}`).join('、');
 }
 
 /** Every tier side by side, lowest first, with where the member stands. */
@@ -96,6 +103,7 @@ export function tierTable(rules: Pick<PublicRules, 'tiers' | 'campaigns'>, curre
     discount: discountText(t.discountPercent),
     gifts: t.perks,
     memberDay: memberDayOf(rules.campaigns, t.code),
+    memberDays: memberDaysOf(rules.campaigns, t.code),
     position: i === at ? 'current' : i < at ? 'passed' : i === at + 1 ? 'next' : 'ahead',
   }));
 }

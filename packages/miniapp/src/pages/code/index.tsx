@@ -9,7 +9,7 @@ import { barcodeDataUri, groupDigits, qrDataUri } from '../../services/code-imag
 import { loadPointsHint, loadUsePoints, savePointsHint, saveUsePoints } from '../../services/code-prefs';
 import { codePageState, orderPointsLine, pointsHint } from '../../services/code-status';
 import { chosenCoupon, forgetChosenCoupon } from '../../services/chosen-coupon';
-import { dateTime, yuan } from '../../services/format';
+import { businessDateTime, yuan } from '../../services/format';
 import { useMember } from '../../hooks/use-member';
 import { useAsync } from '../../hooks/use-async';
 import { usePageReload } from '../../hooks/use-page-reload';
@@ -58,7 +58,7 @@ export default function MemberCode() {
       pointsPerYuan: rules.spend.pointsPerYuan,
       maxPercentOfDue: rules.spend.maxPercentOfDue,
     });
-    return { latest: orders[0] ?? null };
+    return { latest: orders[0] ?? null, timeZone: rules.businessTimeZone };
   }, [session?.codeRef]);
   const refresh = async () => {
     await member.reload();
@@ -89,6 +89,7 @@ export default function MemberCode() {
   const secondsLeft = Math.max(0, Math.ceil((generated.expiresAt.getTime() - now) / 1000));
   const hint = loadPointsHint(session.codeRef);
   const latest = extras.data?.latest ?? null;
+  const timeZone = extras.data?.timeZone;
   // The coupon chosen with 去使用 in the wallet, until an order used it.
   const chosen = chosenCoupon(session.codeRef, Date.now(), latest?.couponId ?? null);
 
@@ -173,7 +174,7 @@ export default function MemberCode() {
         <View className='panel latest-order' data-testid='latest-order'>
           <View className='latest-order-head'>
             <Text>最近消费 · {latest.storeName}</Text>
-            <Text className='muted'>{dateTime(latest.createdAt)}</Text>
+            <Text className='muted'>{timeZone ? businessDateTime(latest.createdAt, timeZone) : null}</Text>
           </View>
           <View>
             实付 <Text className='latest-order-due'>{yuan(latest.dueCents)}</Text>

@@ -4,7 +4,6 @@ import Taro from '@tarojs/taro';
 import type { CouponView } from '@member/shared/vocabulary';
 import { api } from '../../services/api';
 import { COUPON_VIEW_EMPTY, COUPON_VIEW_TEXT } from '../../services/labels';
-import { useAsync } from '../../hooks/use-async';
 import { useMember } from '../../hooks/use-member';
 import { usePageReload } from '../../hooks/use-page-reload';
 import { CouponCard } from '../../components/coupon-card';
@@ -16,9 +15,12 @@ const TABS: CouponView[] = ['available', 'used', 'expired'];
 /** The coupon wallet: available / used / expired. */
 export default function Coupons() {
   const [tab, setTab] = useState<CouponView>('available');
-  const rules = useAsync(api.rules);
-  const list = useMember(() => api.coupons(tab), [tab]);
+  const list = useMember(async () => {
+    const [coupons, rules] = await Promise.all([api.coupons(tab), api.rules()]);
+    return { coupons, rules };
+  }, [tab]);
   usePageReload(list);
+  const rules = list.data?.rules;
 
   return (
     <View className='page wallet'>
@@ -33,7 +35,7 @@ export default function Coupons() {
         <LoadingState />
       ) : list.error ? (
         <ErrorState error={list.error} onRetry={list.reload} />
-      ) : (list.data ?? []).length === 0 ? (
+      ) : !list.data || !rules || list.data.coupons.length === 0 ? (
         <EmptyState
           title={COUPON_VIEW_EMPTY[tab]}
           hint={tab === 'available' ? '积分可以兑换优惠券' : undefined}
@@ -41,11 +43,11 @@ export default function Coupons() {
         />
       ) : (
         <View data-testid='coupon-list'>
-          {(list.data ?? []).map((c) => (
+          {list.data.coupons.map((c) => (
             <CouponCard
               key={c.id}
               coupon={c}
-              expiringSoonDays={rules.data?.wallet.expiringSoonDays ?? 0}
+              rules={rules}
               onClick={() => void Taro.navigateTo({ url: `/subpackages/member/coupon/index?id=${c.id}&status=${tab}` })}
             />
           ))}

@@ -4,7 +4,7 @@ import Taro, { useReachBottom } from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import type { PointsLedgerEntry, PointsLedgerType } from '@member/shared/api';
 import { api } from '../../services/api';
-import { dateTime, thousands } from '../../services/format';
+import { businessDateTime, thousands } from '../../services/format';
 import { LEDGER_FILTERS, ledgerLines } from '../../services/points-history';
 import { useAsync } from '../../hooks/use-async';
 import { useAction } from '../../hooks/use-action';
@@ -23,10 +23,10 @@ export default function PointsHistory() {
   const [extra, setExtra] = useState<PointsLedgerEntry[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>(undefined);
   const first = useAsync(async () => {
-    const page = await api.pointsLedger(undefined, type);
+    const [page, rules] = await Promise.all([api.pointsLedger(undefined, type), api.rules()]);
     setExtra([]);
     setCursor(page.nextCursor);
-    return page.data;
+    return { entries: page.data, timeZone: rules.businessTimeZone };
   }, [type]);
 
   const more = useAction(
@@ -43,7 +43,8 @@ export default function PointsHistory() {
   });
 
   const filter = LEDGER_FILTERS.find((f) => f.type === type) ?? LEDGER_FILTERS[0];
-  const lines = ledgerLines([...(first.data ?? []), ...extra]);
+  const lines = ledgerLines([...(first.data?.entries ?? []), ...extra]);
+  const timeZone = first.data?.timeZone;
   let body;
   if (first.loading && !first.data) body = <LoadingState />;
   else if (first.error) body = <ErrorState error={first.error} onRetry={first.reload} />;
@@ -76,7 +77,7 @@ export default function PointsHistory() {
                     {l.parts.map((p) => `${p.reason} ${signed(p.delta)}`).join('，')}
                   </View>
                 ) : null}
-                <View className='muted'>{dateTime(l.createdAt)}</View>
+                <View className='muted'>{timeZone ? businessDateTime(l.createdAt, timeZone) : null}</View>
               </View>
               <View className='ledger-right'>
                 <Text className={l.delta > 0 ? 'delta plus' : 'delta minus'} data-testid='ledger-delta'>

@@ -3,11 +3,11 @@ import Taro from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import type { RedemptionResult } from '@member/shared/api';
 import { thousands } from '../../../services/format';
-import { CouponCard } from '../../../components/coupon-card';
+import { CouponCard, type CouponCardRules } from '../../../components/coupon-card';
 import { QrImage } from '../../../components/qr-image';
 
 /** After a redemption: the coupons now in the wallet, or the pickup code to show at a store. */
-export function RedeemResult({ result, expiringSoonDays }: { result: RedemptionResult; expiringSoonDays: number }) {
+export function RedeemResult({ result, rules }: { result: RedemptionResult; rules: CouponCardRules }) {
   return (
     <View className='page mall-result' data-testid='redeem-result'>
       <View className='panel'>
@@ -16,7 +16,7 @@ export function RedeemResult({ result, expiringSoonDays }: { result: RedemptionR
           <View>
             <View className='muted result-line'>优惠券已放入券包，到店出示会员码即可使用</View>
             {result.coupons.map((c) => (
-              <CouponCard key={c.id} coupon={c} expiringSoonDays={expiringSoonDays} />
+              <CouponCard key={c.id} coupon={c} rules={rules} />
             ))}
             <Button className='wide' type='primary' block data-testid='go-wallet' onClick={() => void Taro.switchTab({ url: '/pages/coupons/index' })}>
               去券包查看

@@ -56,7 +56,7 @@ export default function ItemPage() {
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error || !state.data) return <ErrorState error={state.error} onRetry={state.reload} />;
   const { item, rules, balance, me } = state.data;
-  if (result) return <RedeemResult result={result} expiringSoonDays={rules.wallet.expiringSoonDays} />;
+  if (result) return <RedeemResult result={result} rules={rules} />;
 
   const lock = tierLabel(rules, item.minTier);
   const blocked = redeemBlock(item, rules.tiers, me);

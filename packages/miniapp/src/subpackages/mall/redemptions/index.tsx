@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro';
 import { Button } from '@nutui/nutui-react-taro';
 import type { Redemption } from '@member/shared/api';
 import { api } from '../../../services/api';
-import { dateTime, thousands } from '../../../services/format';
+import { businessDateTime, thousands } from '../../../services/format';
 import { labelOf, REDEMPTION_STATUS_TEXT } from '../../../services/labels';
 import { useAction } from '../../../hooks/use-action';
 import { useMember } from '../../../hooks/use-member';
@@ -13,7 +13,10 @@ import '../mall.css';
 
 /** My redemptions: status, pickup codes to show at the store, and cancelling what is not picked up. */
 export default function Redemptions() {
-  const state = useMember(() => api.redemptions());
+  const state = useMember(async () => {
+    const [rows, rules] = await Promise.all([api.redemptions(), api.rules()]);
+    return { rows, timeZone: rules.businessTimeZone };
+  });
   const cancel = useAction(
     async (r: Redemption) => {
       await api.cancelRedemption(r.id);
@@ -34,7 +37,8 @@ export default function Redemptions() {
 
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error) return <ErrorState error={state.error} onRetry={state.reload} />;
-  const rows = state.data ?? [];
+  const rows = state.data?.rows ?? [];
+  const timeZone = state.data?.timeZone;
   if (rows.length === 0) {
     return (
       <EmptyState
@@ -55,7 +59,7 @@ export default function Redemptions() {
             </Text>
           </View>
           <View className='muted'>
-            {dateTime(r.createdAt)} · {thousands(r.pointsSpent)} 积分
+            {timeZone ? businessDateTime(r.createdAt, timeZone) : null} · {thousands(r.pointsSpent)} 积分
           </View>
           {r.status === 'awaiting_pickup' && r.pickupCode ? (
             <View className='pickup'>

@@ -58,7 +58,7 @@ export default function CouponDetail() {
 
   return (
     <View className='page coupon-detail' data-testid='coupon-detail'>
-      <CouponCard coupon={coupon} expiringSoonDays={rules.wallet.expiringSoonDays} />
+      <CouponCard coupon={coupon} rules={rules} />
       <View className='panel terms'>
         <View className='term'>
           <Text className='term-label'>优惠内容</Text>

@@ -76,8 +76,15 @@ export default function TierBenefits() {
         <View className='tier-row'>
           <View className='tier-label'>会员日积分</View>
           {table.map((t) => (
-            <View key={t.code} className={`tier-cell ${t.position}`}>
-              {t.memberDay}
+            <View key={t.code} className={`tier-cell ${t.position}`} data-testid='member-day-cell'>
+              {t.memberDays.length === 0
+                ? '—'
+                : t.memberDays.map((d) => (
+                    <View key={d.when} className='member-day'>
+                      <Text className='member-day-when'>{d.when}</Text>
+                      <Text className='member-day-x'>{d.multiplier}</Text>
+                    </View>
+                  ))}
             </View>
           ))}
         </View>
