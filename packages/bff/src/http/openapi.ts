@@ -15,6 +15,25 @@ export function successBodySchema(r: AnyRoute): z.ZodType {
   return z.object({ data: r.response });
 }
 
+const camel = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/**
+ * A stable operationId from the method and the contract's path, which never changes:
+ * `GET /api/v1/me/points/ledger` → `getMePointsLedger`, `POST /api/v1/me/orders/{orderId}/review` →
+ * `postMeOrdersByOrderIdReview`. Generated, so a new route has one the day it is added.
+ */
+export function operationIdOf(method: string, path: string): string {
+  const words = path
+    .replace(/^\/api\/v\d+\//, '')
+    .split('/')
+    .filter(Boolean)
+    .flatMap((seg) => {
+      const param = /^[:{]([A-Za-z]+)\}?$/.exec(seg);
+      return param ? ['by', param[1]] : seg.split(/[-_.]/);
+    });
+  return method.toLowerCase() + words.map(camel).join('');
+}
+
 /** OpenAPI 3.1 document generated from the same route table and schemas that validate requests. */
 export function openApiDocument(routes: readonly AnyRoute[], info: { title: string; version: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -59,9 +78,11 @@ export function openApiDocument(routes: readonly AnyRoute[], info: { title: stri
     }
     paths[path] ??= {};
     paths[path][r.method] = {
+      operationId: operationIdOf(r.method, path),
       summary: r.summary,
       tags: [r.tag],
-      ...(r.auth !== 'public' ? { security: [{ [`${r.auth.audience}Token`]: [] }] } : {}),
+      // Public operations say so (an empty requirement), rather than leaving it unsaid.
+      security: r.auth !== 'public' ? [{ [`${r.auth.audience}Token`]: [] }] : [],
       ...(parameters.length ? { parameters } : {}),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(r.body, 'input') } } } } : {}),
       responses,
@@ -71,6 +92,8 @@ export function openApiDocument(routes: readonly AnyRoute[], info: { title: stri
   return {
     openapi: '3.1.0',
     info,
+    // Paths are absolute from the BFF's origin (the H5 app and the API share it).
+    servers: [{ url: '/', description: 'this BFF' }],
     paths,
     components: { securitySchemes: { memberToken: bearer, staffToken: bearer, adminToken: bearer } },
   };

@@ -85,6 +85,22 @@ describe('health and docs', () => {
     expect(Object.keys(register.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409']));
   });
 
+  it('names every operation with a unique, stable operationId and marks public ones as needing no token', async () => {
+    const res = await t.http.get('/api/v1/openapi.json').expect(200);
+    const ops = Object.entries(res.body.paths as Record<string, Record<string, { operationId?: string; security?: unknown[] }>>).flatMap(([p, m]) =>
+      Object.entries(m).map(([method, op]) => ({ key: `${method.toUpperCase()} ${p}`, ...op })),
+    );
+    const ids = ops.map((o) => o.operationId);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ops.length);
+    const byKey = Object.fromEntries(ops.map((o) => [o.key, o]));
+    expect(byKey['GET /api/v1/me/points/ledger'].operationId).toBe('getMePointsLedger');
+    expect(byKey['POST /api/v1/me/orders/{orderId}/review'].operationId).toBe('postMeOrdersByOrderIdReview');
+    expect(byKey['GET /api/v1/rules'].security).toEqual([]);
+    expect(byKey['GET /api/v1/me'].security).toEqual([{ memberToken: [] }]);
+    expect(res.body.servers).toEqual([{ url: '/', description: 'this BFF' }]);
+  });
+
   it('GET /docs serves a page that reads the OpenAPI document', async () => {
     const res = await t.http.get('/docs').expect(200);
     expect(res.type).toBe('text/html');
