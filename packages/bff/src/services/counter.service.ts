@@ -386,8 +386,14 @@ export class CounterService {
         const returned = credits.reduce((s, c) => s + c.amount, 0);
         const reverse = effect.pointsReversed;
         const ungrow = effect.growthReversed;
+        // The points taken back come out of the lot this order earned first, not the member's
+        // points closest to expiry: a buy-and-refund must not refresh expiring points.
+        const earnedLot = reverse > 0 ? await this.points.lotEarnedBy(order.memberId, `order:${order.id}`) : null;
         const posted = await this.points.post(locked, {
-          debits: reverse > 0 ? [{ amount: reverse, reason: 'refund', sourceKey: `refund:${refundId}`, mayGoNegative: true }] : [],
+          debits:
+            reverse > 0
+              ? [{ amount: reverse, reason: 'refund', sourceKey: `refund:${refundId}`, mayGoNegative: true, lotsFirst: earnedLot ? [earnedLot] : [] }]
+              : [],
           credits,
           growth: ungrow > 0 ? { delta: -ungrow, reason: 'refund', sourceKey: `refund:${refundId}` } : undefined,
         });

@@ -22,6 +22,8 @@ export interface Debit {
   sourceKey: string;
   /** A reversal of earned points (refund) may take the balance below zero; spending may not. */
   mayGoNegative?: boolean;
+  /** Lots to take from before the closest-to-expiry rule (a refund: the lot its order earned). */
+  lotsFirst?: string[];
   note?: string;
 }
 
@@ -152,7 +154,7 @@ export class PointsService {
         throw new DomainError('POINTS_INSUFFICIENT', 'not enough points', { balance, required: d.amount });
       }
       const available = locked.lots.map((l) => ({ ...l, remaining: lotLeft.get(l.id) ?? 0 }));
-      const { allocations, shortfall } = allocateDebit(available, d.amount, now);
+      const { allocations, shortfall } = allocateDebit(available, d.amount, now, d.lotsFirst);
       if (shortfall > 0 && !d.mayGoNegative) throw new Error(`points invariant broken: balance ${balance}, lots short by ${shortfall}`);
       balance -= d.amount;
       const e = entry(m.id, -d.amount, balance, d.reason, d.sourceKey, now, { note: d.note });
@@ -319,6 +321,11 @@ export class PointsService {
       left -= piece;
     }
     return credits;
+  }
+
+  /** The lot an earning event created (`order:<id>`), if it did: what a refund takes back first. */
+  async lotEarnedBy(memberId: string, sourceKey: string): Promise<string | null> {
+    return (await this.points.entryBySource(memberId, sourceKey))?.lotId ?? null;
   }
 
   /** Settles lapsed points of one member (the expiry job and reads that must not show lapsed points). */

@@ -124,6 +124,17 @@ describe('allocateDebit', () => {
     );
     expect(r.allocations.map((a) => a.lotId)).toEqual(['c', 'a', 'b']);
   });
+
+  it("takes from the named lots first (a refund takes back its own order's points), then closest to expiry", () => {
+    const lots3 = [lot('soon', 500, '2026-06-10'), lot('order', 200, '2027-06-01'), lot('later', 300, '2026-12-01')];
+    expect(allocateDebit(lots3, 150, now, ['order']).allocations).toEqual([{ lotId: 'order', amount: 150 }]);
+    expect(allocateDebit(lots3, 260, now, ['order']).allocations).toEqual([
+      { lotId: 'order', amount: 200 },
+      { lotId: 'soon', amount: 60 },
+    ]);
+    // An empty or expired named lot is passed over like any other.
+    expect(allocateDebit([lot('gone', 50, '2026-05-01'), ...lots3], 10, now, ['gone']).allocations).toEqual([{ lotId: 'soon', amount: 10 }]);
+  });
 });
 
 describe('expiredLots', () => {

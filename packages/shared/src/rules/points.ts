@@ -75,11 +75,23 @@ export interface Allocation {
 /**
  * Spreads a debit over lots, closest to expiry first (FIFO by expiry). Lots already expired at
  * `now` or empty are skipped. Returns the takes per lot and the part no lot could cover.
+ *
+ * `first` names lots to take from before any other: a refund takes back the points its order
+ * earned from the lot that order created, so a purchase and its refund leave the member's other
+ * lots (and when they expire) as they were. Without it, the take-back would eat the points closest
+ * to expiry and a buy-and-refund would turn expiring points into fresh ones.
  */
-export function allocateDebit(lots: readonly Lot[], amount: number, now: Date): { allocations: Allocation[]; shortfall: number } {
+export function allocateDebit(
+  lots: readonly Lot[],
+  amount: number,
+  now: Date,
+  first: readonly string[] = [],
+): { allocations: Allocation[]; shortfall: number } {
   const allocations: Allocation[] = [];
   let left = amount;
-  for (const lot of [...lots].sort(compareLotsForSpending)) {
+  const preferred = new Set(first);
+  const order = [...lots].sort((a, b) => Number(preferred.has(b.id)) - Number(preferred.has(a.id)) || compareLotsForSpending(a, b));
+  for (const lot of order) {
     if (left <= 0) break;
     if (lot.remaining <= 0 || lot.expiresAt.getTime() <= now.getTime()) continue;
     const take = Math.min(lot.remaining, left);

@@ -225,3 +225,31 @@ describe('GET /api/v1/counter/orders', () => {
     expect((await t.http.get(`/api/v1/counter/orders/${order.id}`).set(cashier.auth).expect(200)).body.data).toEqual(detail);
   });
 });
+
+describe('what a refund takes back', () => {
+  it('takes the order’s own earned points, so a buy-and-refund leaves expiring points expiring on the same day', async () => {
+    const m = await t.memberWith('gold', 0);
+    const now = t.clock.now();
+    const soon = new Date(now.getTime() + 17 * 86_400_000);
+    await t.services.points.credit(m.id, { amount: 500, reason: 'adjust', sourceKey: 'setup:soon', expiresAt: soon });
+    await t.services.points.credit(m.id, { amount: 4261, reason: 'adjust', sourceKey: 'setup:later', expiresAt: new Date(now.getTime() + 200 * 86_400_000) });
+    const card = async () => (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data.points;
+    const before = await card();
+    expect(before).toMatchObject({ balance: 4761, expiring: { amount: 500 } });
+
+    const order = (
+      await t.http
+        .post('/api/v1/counter/orders')
+        .set(cashier.auth)
+        .send({ code: t.codeOf(m), amountCents: 30000, receiptNo: receipt(), pointsToUse: 4700 })
+        .expect(201)
+    ).body.data;
+    expect((await card()).expiring).toBeNull(); // the 500 expiring points were spent first
+    await refund(cashier, order.id, { refundNo: 'RX-1', amountCents: 5000 }).expect(201);
+    expect(await card()).toMatchObject({ expiring: before.expiring });
+    await refund(manager, order.id, { refundNo: 'RX-2', amountCents: order.dueCents - 5000 }).expect(201);
+    // Every point is back where it was: the same balance, the same 500 expiring on the same day
+    // (the take-back ate the expiring points instead, 327 of the 500 were left).
+    expect(await card()).toEqual(before);
+  });
+});
