@@ -94,6 +94,7 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     expect(row).toContain('静安寺店');
     expect(row).toContain('¥110.00');
     expect(row).toContain('+110 积分');
+    expect(await on(phone, 'order-breakdown').innerText()).toBe('原价 ¥150.00 · 券 -¥30.00 · 积分抵扣 -¥10.00');
     await snap(phone, 'member-orders');
 
     // The e-receipt: every figure, in the store's time zone (Asia/Shanghai), whatever the phone's.

@@ -83,6 +83,32 @@ describe('member on the H5 mini-program', () => {
     await snap(page, 'member-card');
   });
 
+  it('keeps 会员码 on one line beside a nickname of the full 20 characters', async () => {
+    const { token } = await storedSession(page);
+    const res = await fetch(`${bff.url}/api/v1/me`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ nickname: '一二三四五六七八九十一二三四五六七八九十' }),
+    });
+    expect(res.status).toBe(200);
+    await page.reload();
+    await testId('member-card').waitFor();
+    // It wrapped to 会员 / 码 before.
+    const lines = await testId('open-code').evaluate((e) => {
+      const r = document.createRange();
+      r.selectNodeContents(e);
+      return new Set(Array.from(r.getClientRects(), (rect: DOMRect) => Math.round(rect.top))).size;
+    });
+    expect(await testId('open-code').innerText()).toBe('会员码');
+    expect(lines).toBe(1);
+    const back = await fetch(`${bff.url}/api/v1/me`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ nickname: '测试会员' }),
+    });
+    expect(back.status).toBe(200);
+  });
+
   it('shows the dynamic code (QR, barcode, digits) that matches the server and changes every 30 s, offline too', async () => {
     await testId('open-code').click();
     await testId('code-digits').waitFor();

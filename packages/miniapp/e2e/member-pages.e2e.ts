@@ -52,7 +52,23 @@ describe('tier benefits (会员权益)', () => {
     await on(phone, 'tier-table').waitFor();
     expect(phone.url()).toContain('/subpackages/profile/benefits/index');
     const table = await on(phone, 'tier-table').innerText();
-    for (const text of ['普通', '银卡', '金卡', '钻石', '1,000', '5,000', '20,000', '9.5折', '9折', '8.5折', '每月18日', '×2', '专属顾问', '会员日双倍积分']) {
+    for (const text of [
+      '普通',
+      '银卡',
+      '金卡',
+      '钻石',
+      '1,000',
+      '5,000',
+      '20,000',
+      '9.5折',
+      '9折',
+      '8.5折',
+      '每月18日',
+      '×2',
+      '专属顾问',
+      '¥20升级券',
+      '含金卡礼遇',
+    ]) {
       expect(table).toContain(text);
     }
     // Each member-day cell keeps 每月18日 on one line and ×2 whole under it (it wrapped as "每月18日 ×" / "2").
@@ -156,11 +172,19 @@ describe('the Me page (我的) and the privacy centre', () => {
     const confirm = await on(phone, 'erase-confirm').innerText();
     expect(confirm).toContain('将删除：昵称、生日、手机号、微信身份');
     expect(confirm).toContain('将保留');
+    // In the member's own figures, from the card.
+    const card = (await (await fetch(`${bff.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+      data: { points: { balance: number }; coupons: { available: number } };
+    };
+    expect(await on(phone, 'erase-losses').innerText()).toContain(
+      `${card.data.points.balance.toLocaleString('en-US')} 积分、${card.data.coupons.available} 张未使用的优惠券`,
+    );
     await snap(phone, 'privacy-erase-confirm');
     // Still there until confirmed.
     expect((await fetch(`${bff.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
 
     await on(phone, 'erase-confirm-button').click();
+    await phone.getByText('个人数据已删除').waitFor();
     // The card is gone: the phone is back at registration, and the old session no longer works.
     await on(phone, 'consent').waitFor();
     expect((await fetch(`${bff.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).status).not.toBe(200);

@@ -306,6 +306,7 @@ export function presentMemberOrder(o: OrderRow & { storeName: string; review: Re
   return {
     ...rest,
     storeName: o.storeName,
+    pointsReversed: o.pointsReversed,
     review: o.review ? presentReview(o.review) : null,
     reviewable: reviewable(o, o.review !== null, now, loyalty.review.windowDays),
   };

@@ -56,6 +56,7 @@ describe('what the points are worth', () => {
   it.each([
     [3185, '可用 3,185 积分，价值 ¥31.00'],
     [1000, '可用 1,000 积分，价值 ¥10.00'],
+    [75, '可用 75 积分，满 100 积分可抵 ¥1.00'],
     [0, '暂无可用积分'],
     [-20, '暂无可用积分'],
   ])('hint for %i points: %s', (balance, text) => expect(pointsHint(balance, spend)).toBe(text));

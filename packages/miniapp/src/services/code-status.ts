@@ -39,6 +39,8 @@ export function pointsWorthCents(balance: number, spend: Pick<PublicRules['spend
 /** The line under the 使用积分抵扣 switch: "可用 1,000 积分，价值 ¥10". */
 export function pointsHint(balance: number, spend: Pick<PublicRules['spend'], 'pointsPerYuan'>): string {
   if (balance <= 0) return '暂无可用积分';
+  // Below one yuan's worth nothing can be spent yet: say when it can, not "worth ¥0.00".
+  if (pointsWorthCents(balance, spend) === 0) return `可用 ${thousands(balance)} 积分，满 ${thousands(spend.pointsPerYuan)} 积分可抵 ${yuan(100)}`;
   return `可用 ${thousands(balance)} 积分，价值 ${yuan(pointsWorthCents(balance, spend))}`;
 }
 

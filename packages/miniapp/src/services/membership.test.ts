@@ -4,6 +4,7 @@ import {
   birthdayChangeText,
   birthdayGiftText,
   checkNickname,
+  eraseLosses,
   exportFileName,
   exportSummary,
   isBirthdayMonth,
@@ -77,6 +78,24 @@ describe('birthday month', () => {
   });
 });
 
+describe("eraseLosses (the erase confirmation, in the member's own figures)", () => {
+  const me = { points: { balance: 1234, expiring: null }, coupons: { available: 2 }, tier: { code: 'silver', name: '银卡会员', discountPercent: 95 } };
+  it('names the points, the unused coupons and a tier above the first', () => {
+    expect(eraseLosses(me, 'normal')).toBe('您现在的 1,234 积分、2 张未使用的优惠券和银卡会员等级将作废。');
+  });
+  it('leaves out what the member does not have, and says nothing when there is nothing to lose', () => {
+    expect(eraseLosses({ ...me, coupons: { available: 0 } }, 'normal')).toBe('您现在的 1,234 积分和银卡会员等级将作废。');
+    expect(eraseLosses({ ...me, points: { balance: 0, expiring: null } }, 'normal')).toBe('您现在的 2 张未使用的优惠券和银卡会员等级将作废。');
+    expect(eraseLosses({ ...me, points: { balance: 0, expiring: null }, coupons: { available: 0 } }, 'normal')).toBe('您现在的银卡会员等级将作废。');
+    expect(
+      eraseLosses(
+        { points: { balance: 0, expiring: null }, coupons: { available: 0 }, tier: { code: 'normal', name: '普通会员', discountPercent: 100 } },
+        'normal',
+      ),
+    ).toBeNull();
+  });
+});
+
 describe('tier table', () => {
   it('lists every tier lowest first with threshold, discount, gifts, member-day multiplier and the member position', () => {
     const table = tierTable(rules, 'silver');
@@ -87,6 +106,8 @@ describe('tier table', () => {
       ['diamond', '20,000', '8.5折', '每月18日 ×3', 'ahead'],
     ]);
     expect(table[2].gifts).toEqual(['9折会员价', '升级礼包', '专属顾问', '活动邀请']);
+    // Each tier's perks add to the one below, and the column says so (a diamond column without 专属顾问 read as "diamonds lose it").
+    expect(table.map((c) => c.includes)).toEqual([null, '含普通礼遇', '含银卡礼遇', '含金卡礼遇']);
     // The cell puts the multiplier under its day, so a four-character-wide cell never breaks "×2" apart.
     expect(table[3].memberDays).toEqual([{ when: '每月18日', multiplier: '×3' }]);
   });

@@ -66,8 +66,10 @@ export interface TierColumn {
   threshold: string;
   /** "9.5折" or "原价". */
   discount: string;
-  /** The tier's perks (gifts and privileges), as the rules list them. */
+  /** The tier's perks (gifts and privileges), as the rules list them: what it adds to the tier below. */
   gifts: string[];
+  /** "含银卡礼遇": every tier keeps the perks of the one below (null for the first). */
+  includes: string | null;
   /** "每月18日 ×2", or "—" when no campaign multiplies this tier's points. */
   memberDay: string;
   /** The same, one entry per monthly day, for a table cell that puts the multiplier under its day. */
@@ -102,6 +104,7 @@ export function tierTable(rules: Pick<PublicRules, 'tiers' | 'campaigns'>, curre
     threshold: thousands(t.growthMin),
     discount: discountText(t.discountPercent),
     gifts: t.perks,
+    includes: i > 0 ? `含${tiers[i - 1].name.replace('会员', '')}礼遇` : null,
     memberDay: memberDayOf(rules.campaigns, t.code),
     memberDays: memberDaysOf(rules.campaigns, t.code),
     position: i === at ? 'current' : i < at ? 'passed' : i === at + 1 ? 'next' : 'ahead',
@@ -167,6 +170,20 @@ export function checkNickname(typed: string): NicknameCheck {
 export function birthdayChangeText(profile: MemberCard['profile'], days: number, timeZone: string): string | null {
   if (!profile.birthdayChangeableFrom) return null;
   return `生日每 ${days} 天可修改一次，${chineseDate(businessDate(new Date(profile.birthdayChangeableFrom), timeZone))}起可再次修改`;
+}
+
+/**
+ * What erasing costs this member, in their own figures, for the confirmation: "您现在的 1,234 积分、
+ * 2 张未使用的优惠券和银卡会员等级将作废。" — only what they have; null when there is nothing to lose.
+ */
+export function eraseLosses(me: Pick<MemberCard, 'points' | 'coupons' | 'tier'>, firstTierCode: string): string | null {
+  const parts: string[] = [];
+  if (me.points.balance > 0) parts.push(`${thousands(me.points.balance)} 积分`);
+  if (me.coupons.available > 0) parts.push(`${me.coupons.available} 张未使用的优惠券`);
+  const tier = me.tier.code !== firstTierCode ? `${me.tier.name}等级` : null;
+  if (parts.length === 0 && !tier) return null;
+  const things = parts.join('、') + (tier ? `${parts.length ? '和' : ''}${tier}` : '');
+  return `您现在的${/^\d/.test(things) ? ' ' : ''}${things}将作废。`;
 }
 
 /** What an export holds, counted, for the member to see before keeping the file. */

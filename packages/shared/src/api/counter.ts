@@ -182,6 +182,8 @@ export type Refund = z.infer<typeof Refund>;
 
 export const MemberOrder = Order.omit({ storeId: true }).extend({
   storeName: z.string(),
+  /** Points of `pointsEarned` taken back by refunds so far (what the order still gives is the difference). */
+  pointsReversed: z.number().int(),
   /** The member's review of this visit, or null. */
   review: Review.nullable(),
   /** Whether it can be reviewed now (not yet reviewed, within `review.windowDays`, not refunded in full). */

@@ -3,8 +3,9 @@ import { View, Text } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import type { MemberOrder } from '@member/shared/api';
 import { api } from '../../../services/api';
-import { businessDateTime, thousands, yuan } from '../../../services/format';
+import { businessDateTime, yuan } from '../../../services/format';
 import { REVIEW_TAG_TEXT, labelOf } from '../../../services/labels';
+import { orderSummary } from '../../../services/order-summary';
 import { useAsync } from '../../../hooks/use-async';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/states';
 import { ReviewSheet } from '../components/review-sheet';
@@ -45,13 +46,13 @@ export default function Orders() {
           <View className='order-body'>
             <View>
               <View className='order-due'>{yuan(o.dueCents)}</View>
-              <View className='muted'>
-                原价 {yuan(o.grossCents)}
-                {o.couponDiscountCents ? ` · 券 -${yuan(o.couponDiscountCents)}` : ''}
-                {o.pointsUsed ? ` · 积分 -${thousands(o.pointsUsed)}` : ''}
+              <View className='muted' data-testid='order-breakdown'>
+                {orderSummary(o).breakdown}
               </View>
             </View>
-            <View className='order-earn'>+{thousands(o.pointsEarned)} 积分</View>
+            <View className='order-earn' data-testid='order-earned'>
+              {orderSummary(o).earned}
+            </View>
           </View>
           {o.refundedCents ? <View className='order-refund'>已退款 {yuan(o.refundedCents)}</View> : null}
           {o.review ? (

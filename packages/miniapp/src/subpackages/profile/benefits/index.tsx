@@ -92,6 +92,7 @@ export default function TierBenefits() {
           <View className='tier-label'>礼遇</View>
           {table.map((t) => (
             <View key={t.code} className={`tier-cell gifts ${t.position}`}>
+              {t.includes ? <View className='gift-includes'>{t.includes}</View> : null}
               {t.gifts.map((p) => (
                 <View key={p}>{p}</View>
               ))}

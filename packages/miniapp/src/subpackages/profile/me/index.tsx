@@ -7,7 +7,7 @@ import { NICKNAME_MAX_CHARS } from '@member/shared/text/text';
 import { api } from '../../../services/api';
 import { chineseDate } from '../../../services/format';
 import { clearSession } from '../../../services/session';
-import { birthdayChangeText, checkNickname, exportFileName, exportSummary } from '../../../services/membership';
+import { birthdayChangeText, checkNickname, eraseLosses, exportFileName, exportSummary } from '../../../services/membership';
 import { dataFile } from '../../../platform/data-file';
 import { useMember } from '../../../hooks/use-member';
 import { useAction } from '../../../hooks/use-action';
@@ -62,7 +62,9 @@ export default function Me() {
     async () => {
       await api.eraseMe();
       clearSession();
-      await Taro.showToast({ title: '个人数据已删除', icon: 'success' });
+      await Taro.showToast({ title: '个人数据已删除', icon: 'success', duration: 1500 });
+      // Let the member read it before the app starts over at registration.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
       await Taro.reLaunch({ url: '/pages/index/index' });
     },
     { toast: true },
@@ -73,6 +75,7 @@ export default function Me() {
   const { me, rules } = state.data;
   const p = me.profile;
   const check = checkNickname(nickname);
+  const losses = eraseLosses(me, rules.tiers[0]?.code ?? '');
   const birthdayLock = birthdayChangeText(p, rules.profile.birthdayChangeDays, rules.businessTimeZone);
 
   return (
@@ -100,6 +103,7 @@ export default function Me() {
               className='profile-input'
               data-testid='nickname-input'
               type='nickname'
+              placeholder='怎么称呼您'
               // The input counts UTF-16 units; the counter below counts as the server does and decides.
               maxLength={NICKNAME_MAX_CHARS * 4}
               value={nickname}
@@ -191,6 +195,11 @@ export default function Me() {
         {confirmErase ? (
           <View className='erase-box' data-testid='erase-confirm'>
             <View className='strong'>删除后不可恢复，请确认：</View>
+            {losses ? (
+              <View className='strong' data-testid='erase-losses'>
+                · {losses}
+              </View>
+            ) : null}
             <View>· 将删除：昵称、生日、手机号、微信身份和评价中的文字留言，会员卡随之注销；</View>
             <View>· 注销后，剩余的积分、成长值、等级和未使用的优惠券都无法再使用，重新入会也不会恢复；</View>
             <View>· 将保留：不含个人信息的消费、积分流水（用于财务对账），以及微信身份和手机号的不可逆摘要（仅用于新会员礼遇每人一次）。</View>
