@@ -4,9 +4,10 @@ import { runGrowthAging } from './growth-aging';
 
 /**
  * The quarterly tier review, for the business quarter `ctx.now` falls in (scheduled at quarter
- * starts, `tierReview.cron`; a period not started on its first business day is skipped). Ages qualifying growth first, then every member whose qualifying
- * growth is below their tier's threshold drops (at most `tierReview.maxDropPerReview` tiers, one
- * by default) with a `review` entry in their tier history. A review period runs to its end once:
+ * starts, `tierReview.cron`; a period not started on its first business day is skipped). Ages
+ * qualifying growth first, then every member whose qualifying growth is below their tier's
+ * threshold drops (at most `tierReview.maxDropPerReview` tiers, one by default) with a `review`
+ * entry in their tier history. A review period runs to its end once:
  * re-runs after it finished do nothing (a member who falls below later in the quarter waits for
  * the next review), a re-run after a crash picks up where it stopped, and a member is dropped at
  * most once per period (unique key on the tier history), even by two runs at once.

@@ -225,7 +225,7 @@ export class PointsService {
       if (!Number.isSafeInteger(g.delta) || g.delta === 0) throw new DomainError('VALIDATION_FAILED', 'growth delta must be a non-zero integer');
       growthEntry = { id: newId(), memberId: m.id, delta: g.delta, valueAfter: m.growth + g.delta, reason: g.reason, sourceKey: g.sourceKey, createdAt: now };
       // The upgrade is decided on qualifying growth, so what has left the window goes first.
-      await this.settleAging(m);
+      await this.settleAging(m, now);
       if (g.delta > 0) tier = tierAfterGrowth(this.loyalty.tiers, m.tier, m.qualifyingGrowth + g.delta).code;
       if (!m.qualifyingAgesAt) qualifyingAgesAt = addDays(now, this.loyalty.tierReview.trailingDays);
     }
