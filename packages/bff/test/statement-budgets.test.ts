@@ -14,6 +14,12 @@ const BUDGET = {
   mallRedemption: 10,
   /** The Idempotency-Key record of a redemption: claimed before the work, completed after it. */
   idempotencyRecord: 2,
+  /**
+   * Growth that has left the trailing window, taken off qualifying growth before an upgrade is
+   * decided: one SUM over the member's own ledger (by member and created_at) and the aging UPDATE.
+   * Only when `qualifying_ages_at` says an entry is due; the aging job usually got there first.
+   */
+  growthAging: 2,
 };
 
 const show = (statements: string[]) => statements.map((s, i) => `${i + 1}. ${s.replace(/\s+/g, ' ').slice(0, 140)}`).join('\n');
@@ -51,6 +57,19 @@ describe('statement budgets of the hot paths (MariaDB)', () => {
     expect(card?.checkin).toEqual({ today: true, streak: 1 });
   });
 
+  it('GET /api/v1/me of a gold member: qualifying growth and 保级 come from the same one statement', async () => {
+    const m = await t.memberWith('gold', 0);
+    let card: { growth: { qualifying: number; keep: { needed: number } | null } } | undefined;
+    within(
+      await t.statementsOf(async () => {
+        card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
+      }),
+      1,
+    );
+    expect(card?.growth.qualifying).toBe(5000);
+    expect(card?.growth.keep?.needed).toBe(0);
+  });
+
   it(`POST /api/v1/counter/lookup: at most ${BUDGET.counterLookup}`, async () => {
     const cashier = await t.staff('cashier');
     const m = await t.memberWith('normal', 300);
@@ -79,6 +98,22 @@ describe('statement budgets of the hot paths (MariaDB)', () => {
     within(statements, BUDGET.plainOrder);
     expect(statements[0]).toBe('START TRANSACTION');
     expect(statements[statements.length - 1]).toBe('COMMIT');
+  });
+
+  it(`POST /api/v1/counter/orders of a member whose growth is due to age: at most ${BUDGET.plainOrder} + ${BUDGET.growthAging}`, async () => {
+    const cashier = await t.staff('cashier');
+    t.clock.set('2025-03-01T04:00:00Z');
+    const m = await t.memberWith('silver', 0);
+    t.clock.set('2026-03-05T04:00:00Z'); // the silver growth has left the window; no aging job ran
+    const statements = await t.statementsOf(() =>
+      t.http
+        .post('/api/v1/counter/orders')
+        .set(cashier.auth)
+        .send({ code: t.codeOf(m), amountCents: 12345, receiptNo: 'BUDGET-AGING' })
+        .expect(201),
+    );
+    within(statements, BUDGET.plainOrder + BUDGET.growthAging);
+    expect(statements.filter((s) => s.includes('growth_ledger') && s.startsWith('SELECT'))).toHaveLength(1);
   });
 
   it(`POST /api/v1/counter/orders with a coupon and points: at most ${BUDGET.orderWithCouponAndPoints}`, async () => {

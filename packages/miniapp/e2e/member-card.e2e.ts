@@ -67,6 +67,7 @@ describe('member on the H5 mini-program', () => {
     expect(await testId('tier-name').innerText()).toBe('普通会员');
     expect(await testId('points-balance').innerText()).toBe('0');
     expect(await testId('growth-hint').innerText()).toBe('差 1,000 成长值升级银卡会员');
+    expect(await page.locator('[data-testid="keep-hint"]').count()).toBe(0); // 普通会员 has nothing to keep
     await snap(page, 'member-card-new');
   });
 
@@ -79,6 +80,8 @@ describe('member on the H5 mini-program', () => {
     expect(await testId('tier-name').innerText()).toBe('银卡会员');
     expect(await testId('growth-hint').innerText()).toBe('差 3,720 成长值升级金卡会员');
     expect(await testId('spend-hint').innerText()).toBe('再消费 ¥3,720.00 即可升级金卡会员');
+    // 保级: growth earned today still counts at the next quarterly review.
+    expect(await testId('keep-hint').innerText()).toMatch(/^已满足保级条件（\d{4}年\d{1,2}月1日评定）$/);
     expect(await testId('projection').innerText()).toMatch(/一年可得约 5,191 积分/);
     await snap(page, 'member-card');
   });

@@ -83,7 +83,8 @@ describe('tier benefits (会员权益)', () => {
     expect(await on(phone, 'tier-silver').innerText()).toContain('当前等级');
     expect(await on(phone, 'tier-gold').innerText()).toContain('下一等级');
     expect(await on(phone, 'my-position').innerText()).toContain('再获得 3,800 成长值升级金卡会员');
-    // 保级: the rule from /rules, never an invented remaining figure (the review itself is not served yet).
+    // 保级: the member's figure from the card (all 1,200 was earned today, so it still counts at the next review) and the rule from /rules.
+    expect(await on(phone, 'keep-figure').innerText()).toMatch(/^已满足保级条件（\d{4}年\d{1,2}月1日评定）$/);
     expect(await on(phone, 'keep-tier').innerText()).toContain('近 365 天获得的成长值不低于 1,000，即可保持银卡会员');
     expect(await on(phone, 'next-tier').innerText()).toContain('专属顾问');
     expect(await on(phone, 'member-day-rules').innerText()).toContain('每月 18 日为会员日');

@@ -1,5 +1,6 @@
 import { addDays, generateMemberCode } from '@member/shared';
 import type { Services } from '../services';
+import { runGrowthAging } from '../jobs/growth-aging';
 import { bootstrap } from './bootstrap';
 
 /**
@@ -134,11 +135,13 @@ async function main(): Promise<void> {
       await step.run();
     }
     pinned = null;
+    // Growth older than the trailing window no longer qualifies: age it as the hourly job would.
+    await runGrowthAging(s, { now: new Date() });
     for (const d of DEMO) {
       const m = made.get(d.openid);
       if (!m) continue;
       const row = await s.members.registered(m.id);
-      console.log(`  ${d.nickname} (${d.openid}): ${row.tier}, growth ${row.growth}, points ${row.pointsBalance}`);
+      console.log(`  ${d.nickname} (${d.openid}): ${row.tier}, growth ${row.growth} (qualifying ${row.qualifyingGrowth}), points ${row.pointsBalance}`);
     }
     console.log(`seeded demo members on ${config.dbUrl ? 'MySQL' : `SQLite (${config.sqlitePath})`}`);
   } finally {

@@ -122,7 +122,7 @@ export const RuntimeConfig = z.object({
       .refine((u) => u.delayStepMs <= u.maxDelayMs, { message: 'delayStepMs must not exceed maxDelayMs', path: ['delayStepMs'] }),
   }),
   db: z.object({ poolSize: z.number().int().min(1).max(500), deadlockRetries: z.number().int().min(0).max(10) }),
-  jobs: z.object({ pointsExpiryBatch: z.number().int().positive() }),
+  jobs: z.object({ pointsExpiryBatch: z.number().int().positive(), growthAgingBatch: z.number().int().positive() }),
 });
 export type RuntimeConfig = z.infer<typeof RuntimeConfig>;
 

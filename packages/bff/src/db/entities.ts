@@ -45,7 +45,14 @@ export interface MemberRow {
   /** When this member last opened another member's share link: a later action of theirs may reward the sharer. */
   shareVisitedAt: Date | null;
   tier: string;
+  /** Lifetime growth: the sum of the growth ledger. */
   growth: number;
+  /** Qualifying growth, what decides the tier: the sum of the growth entries created after `qualifyingAgedTo`. */
+  qualifyingGrowth: number;
+  /** Entries created at or before this no longer count toward `qualifyingGrowth` (the aging moves it forward). */
+  qualifyingAgedTo: Date | null;
+  /** No counting entry leaves the trailing window before this (NULL: none counts). May be early, never late. */
+  qualifyingAgesAt: Date | null;
   pointsBalance: number;
   /** No live lot expires before this (NULL: no live lots). May be early, never late: reads settle expiry when it has passed. */
   nextExpiryAt: Date | null;
@@ -78,6 +85,9 @@ export const MemberEntity = new EntitySchema<MemberRow>({
     shareVisitedAt: at('share_visited_at', true),
     tier: { type: 'varchar', length: 32 },
     growth: { type: 'int', default: 0 },
+    qualifyingGrowth: { type: 'int', name: 'qualifying_growth', default: 0 },
+    qualifyingAgedTo: at('qualifying_aged_to', true),
+    qualifyingAgesAt: at('qualifying_ages_at', true),
     pointsBalance: { type: 'int', name: 'points_balance', default: 0 },
     nextExpiryAt: at('next_expiry_at', true),
     registeredAt: at('registered_at', true),
@@ -91,6 +101,7 @@ export const MemberEntity = new EntitySchema<MemberRow>({
     { name: 'uq_members_code_ref', columns: ['codeRef'], unique: true },
     { name: 'uq_members_invite_code', columns: ['inviteCode'], unique: true },
     { name: 'ix_members_next_expiry', columns: ['nextExpiryAt'] },
+    { name: 'ix_members_qualifying_ages_at', columns: ['qualifyingAgesAt'] },
   ],
 });
 
@@ -228,6 +239,8 @@ export interface TierHistoryRow {
   fromTier: string | null;
   toTier: string;
   reason: TierChangeReason;
+  /** The review period (`2026-Q4`) of a review drop; unique per member, so a review drops a member once. */
+  reviewPeriod: string | null;
   createdAt: Date;
 }
 
@@ -240,9 +253,32 @@ export const TierHistoryEntity = new EntitySchema<TierHistoryRow>({
     fromTier: { type: 'varchar', length: 32, name: 'from_tier', nullable: true },
     toTier: { type: 'varchar', length: 32, name: 'to_tier' },
     reason: { type: 'varchar', length: 16 },
+    reviewPeriod: { type: 'varchar', length: 8, name: 'review_period', nullable: true },
     createdAt: at('created_at'),
   },
-  indices: [{ name: 'ix_tier_history_member', columns: ['memberId', 'createdAt'] }],
+  indices: [
+    { name: 'ix_tier_history_member', columns: ['memberId', 'createdAt'] },
+    { name: 'uq_tier_history_review', columns: ['memberId', 'reviewPeriod'], unique: true },
+  ],
+});
+
+/** A quarterly tier review: started once, finished when every member below their tier was reviewed. */
+export interface TierReviewRow {
+  period: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  dropped: number;
+}
+
+export const TierReviewEntity = new EntitySchema<TierReviewRow>({
+  name: 'TierReview',
+  tableName: 'tier_reviews',
+  columns: {
+    period: { type: 'varchar', length: 8, primary: true },
+    startedAt: at('started_at'),
+    finishedAt: at('finished_at', true),
+    dropped: { type: 'int', default: 0 },
+  },
 });
 
 export interface IdempotencyRow {
@@ -873,6 +909,7 @@ export const ReferralEntity = new EntitySchema<ReferralRow>({
 
 export const entities = [
   MemberEntity,
+  TierReviewEntity,
   FormerIdentityEntity,
   PointsLedgerEntity,
   PointsLotEntity,

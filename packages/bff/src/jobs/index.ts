@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import type { Services } from '../services';
+import { runGrowthAging } from './growth-aging';
+import { runTierReview } from './tier-review';
 
 export type JobResult = Record<string, number>;
 
@@ -30,6 +32,8 @@ export async function runReferralRewards(s: Services): Promise<JobResult> {
 export const jobs: Record<string, { everySeconds: number; run: (s: Services) => Promise<JobResult> }> = {
   'points-expiry': { everySeconds: 3600, run: runPointsExpiry },
   'referral-rewards': { everySeconds: 300, run: runReferralRewards },
+  'growth-aging': { everySeconds: 3600, run: (s) => runGrowthAging(s, { now: s.clock.now() }) },
+  'tier-review': { everySeconds: 3600, run: (s) => runTierReview(s, { now: s.clock.now() }) },
 };
 
 /** Runs each job on its interval in this instance, guarded by a database lease so only one instance works at a time. */

@@ -6,6 +6,8 @@ import {
   codeSecretFingerprint,
   generateMemberCode,
   growthProgress,
+  keepTier,
+  nextReviewAt,
   tierByCode,
   upcomingExpiry,
   yearlyProjection,
@@ -36,6 +38,7 @@ import type {
 import type { Repositories } from '../db/repositories';
 import type { RowPage } from '../db/repositories/paging';
 import type { LiveLot } from '../db/repositories/points.repository';
+import type { MemberCardRow } from '../db/repositories/member.repository';
 import type { RateLimit } from '../lib/rate-limit';
 import type { WechatClient } from '../integrations/wechat';
 import type { Clock } from '../lib/clock';
@@ -169,6 +172,10 @@ export class MemberService {
         shareVisitedAt: null,
         tier: this.loyalty.tiers[0].code,
         growth: 0,
+        qualifyingGrowth: 0,
+        // Nothing has aged yet: every entry counts until the aging moves this forward.
+        qualifyingAgedTo: new Date(0),
+        qualifyingAgesAt: null,
         pointsBalance: 0,
         nextExpiryAt: null,
         registeredAt: null,
@@ -332,7 +339,14 @@ export class MemberService {
     const now = this.clock.now();
     const warning = this.loyalty.points.expiryWarningDays;
     const horizon = addDays(now, warning);
-    const m = registeredOrThrow(await this.repos.members.card(memberId, now, addDays(now, -this.loyalty.points.projectionWindowDays)));
+    const trailing = this.loyalty.tierReview.trailingDays;
+    const reviewAt = nextReviewAt(now, this.loyalty.businessTimeZone);
+    const m = registeredOrThrow(
+      await this.repos.members.card(memberId, now, addDays(now, -this.loyalty.points.projectionWindowDays), {
+        agedBefore: addDays(now, -trailing),
+        outByReview: addDays(reviewAt, -trailing),
+      }),
+    );
     let balance = m.pointsBalance;
     let lots: LiveLot[] = [];
     if (m.nextExpiryAt && m.nextExpiryAt <= horizon) {
@@ -347,7 +361,7 @@ export class MemberService {
       id: m.id,
       nickname: m.nickname ?? '',
       tier: { code: tier.code, name: tier.name, discountPercent: tier.discountPercent },
-      growth: growthProgress(this.loyalty.tiers, m.tier, m.growth, this.loyalty.growth.perYuanPaid),
+      growth: this.growthView(m, reviewAt),
       points: { balance, expiring: upcomingExpiry(lots, now, warning, this.loyalty.businessTimeZone) },
       coupons: { available: m.couponsAvailable },
       checkin: checkinState(m.lastCheckin, businessDate(now, this.loyalty.businessTimeZone)),
@@ -358,6 +372,25 @@ export class MemberService {
         phoneMasked: m.phoneEnc ? maskPhone(this.crypto.decrypt(m.phoneEnc)) : null,
         birthdayChangeableFrom: this.birthdayChangeableFrom(m, now),
       },
+    };
+  }
+
+  /**
+   * The card's growth: the progress bar on qualifying growth (exact even when the aging job is
+   * behind: what already left the window is taken off here) and 保级, what keeps the tier at the
+   * next review: the threshold less what has been earned and will still count on that day.
+   */
+  private growthView(m: MemberCardRow, reviewAt: Date): MemberCard['growth'] {
+    const progress = growthProgress(
+      this.loyalty.tiers,
+      m.tier,
+      { lifetime: m.growth, qualifying: m.qualifyingGrowth - m.growthAgedOut },
+      this.loyalty.growth.perYuanPaid,
+    );
+    const keep = keepTier(this.loyalty.tiers, m.tier, m.qualifyingGrowth - m.growthOutByReview);
+    return {
+      ...progress,
+      keep: keep && { ...keep, reviewAt: reviewAt.toISOString(), reviewOn: businessDate(reviewAt, this.loyalty.businessTimeZone) },
     };
   }
 

@@ -1,4 +1,15 @@
-import { allocateDebit, DomainError, expiredLots, lotExpiry, tierAfterGrowth, type GrowthReason, type LoyaltyConfig, type PointsReason } from '@member/shared';
+import {
+  addDays,
+  allocateDebit,
+  DomainError,
+  expiredLots,
+  lotExpiry,
+  tierAfterGrowth,
+  tierAfterReview,
+  type GrowthReason,
+  type LoyaltyConfig,
+  type PointsReason,
+} from '@member/shared';
 import { isDuplicateKey, type Db } from '../db/db';
 import type { GrowthLedgerRow, MemberRow, PointsAllocationRow, PointsLedgerRow, PointsLotRow } from '../db/entities';
 import type { LockedMember, MemberRepository } from '../db/repositories/member.repository';
@@ -129,6 +140,27 @@ export class PointsService {
   }
 
   /**
+   * Qualifying growth: takes the member's growth entries that have left the trailing window
+   * (`tierReview.trailingDays`) off `qualifying_growth` and moves the aging mark to the window's
+   * start. Costs nothing unless `qualifying_ages_at` says an entry is due. Each entry is taken off
+   * once: the update applies only if the mark is still where it was read. Never changes the tier
+   * (only the review drops one). Returns the growth taken off.
+   */
+  async settleAging(member: MemberRow, now = this.clock.now()): Promise<number> {
+    if (!member.qualifyingAgesAt || member.qualifyingAgesAt > now) return 0;
+    const days = this.loyalty.tierReview.trailingDays;
+    const cutoff = addDays(now, -days);
+    const from = member.qualifyingAgedTo ?? new Date(0);
+    const { aged, nextCreatedAt } = await this.members.growthToAge(member.id, from, cutoff);
+    const agesAt = nextCreatedAt ? addDays(nextCreatedAt, days) : null;
+    if (!(await this.members.applyAging(member.id, from, cutoff, aged, agesAt))) return 0;
+    member.qualifyingGrowth -= aged;
+    member.qualifyingAgedTo = cutoff;
+    member.qualifyingAgesAt = agesAt;
+    return aged;
+  }
+
+  /**
    * Applies a posting to a locked member: debits (closest-to-expiry lots first), then credits (new
    * lots), then growth (with an immediate upgrade). Updates `locked` in place and returns the rows.
    * Refuses with POINTS_INSUFFICIENT, changing nothing, when a spend exceeds the balance.
@@ -189,11 +221,15 @@ export class PointsService {
 
     let growthEntry: GrowthLedgerRow | null = null;
     let tier = m.tier;
+    let qualifyingAgesAt: Date | undefined;
     if (posting.growth) {
       const g = posting.growth;
       if (!Number.isSafeInteger(g.delta) || g.delta === 0) throw new DomainError('VALIDATION_FAILED', 'growth delta must be a non-zero integer');
       growthEntry = { id: newId(), memberId: m.id, delta: g.delta, valueAfter: m.growth + g.delta, reason: g.reason, sourceKey: g.sourceKey, createdAt: now };
-      if (g.delta > 0) tier = tierAfterGrowth(this.loyalty.tiers, m.tier, growthEntry.valueAfter).code;
+      // The upgrade is decided on qualifying growth, so what has left the window goes first.
+      await this.settleAging(m, now);
+      if (g.delta > 0) tier = tierAfterGrowth(this.loyalty.tiers, m.tier, m.qualifyingGrowth + g.delta).code;
+      if (!m.qualifyingAgesAt) qualifyingAgesAt = addDays(now, this.loyalty.tierReview.trailingDays);
     }
 
     // Ledger rows first: a repeated event fails here, before anything has moved.
@@ -218,6 +254,7 @@ export class PointsService {
         {
           points: pointsDelta,
           growth: growthDelta,
+          ...(qualifyingAgesAt ? { qualifyingAgesAt } : {}),
           ...(tier !== m.tier ? { tier } : {}),
           ...(knowsAllLots ? { nextExpiryAt: earliest(remainingLots) } : spendable.length ? { lotExpiringAt: earliest(spendable) ?? undefined } : {}),
           keepBalanceNonNegative: debits.some((d) => !d.mayGoNegative),
@@ -231,6 +268,8 @@ export class PointsService {
     const from = m.tier;
     m.pointsBalance = balance;
     m.growth += growthDelta;
+    m.qualifyingGrowth += growthDelta;
+    if (qualifyingAgesAt) m.qualifyingAgesAt = qualifyingAgesAt;
     m.tier = tier;
     if (knowsAllLots) m.nextExpiryAt = earliest(remainingLots);
     else if (spendable.length) m.nextExpiryAt = earliest([...spendable, ...(m.nextExpiryAt ? [{ expiresAt: m.nextExpiryAt }] : [])]);
@@ -334,6 +373,45 @@ export class PointsService {
       const locked = await this.members.lockWithLots(memberId);
       return locked ? this.settleExpiry(locked) : 0;
     });
+  }
+
+  /** Ages one member's qualifying growth (the growth-aging job); safe to repeat and to run concurrently. */
+  ageMember(memberId: string, now: Date): Promise<number> {
+    return this.db.transaction(async () => {
+      const member = await this.members.lock(memberId);
+      return member ? this.settleAging(member, now) : 0;
+    });
+  }
+
+  /** Members whose qualifying growth may hold entries that left the window, for the aging job. */
+  membersDueForAging(now: Date, batch: number): Promise<string[]> {
+    return this.members.dueForAging(now, batch);
+  }
+
+  /**
+   * The quarterly review of one member (`period`, e.g. `2026-Q4`): ages their qualifying growth,
+   * keeps the tier if it still meets the threshold, otherwise drops at most
+   * `tierReview.maxDropPerReview` tiers and records it. The tier-history row carries the period
+   * and is unique per member and period, so a repeated or concurrent review drops nobody twice.
+   * Returns the change, or null when the tier stays.
+   */
+  async reviewMember(memberId: string, period: string, now: Date): Promise<{ from: string; to: string } | null> {
+    try {
+      return await this.db.transaction(async () => {
+        const m = await this.members.lock(memberId);
+        if (!m) return null;
+        await this.settleAging(m, now);
+        const to = tierAfterReview(this.loyalty.tiers, m.tier, m.qualifyingGrowth, this.loyalty.tierReview.maxDropPerReview).code;
+        if (to === m.tier) return null;
+        await this.members.insertTierChange({ id: newId(), memberId, fromTier: m.tier, toTier: to, reason: 'review', reviewPeriod: period, createdAt: now });
+        await this.members.applyChange(memberId, { tier: to }, now);
+        return { from: m.tier, to };
+      });
+    } catch (e) {
+      // This review already dropped the member (another run, or this one before a restart).
+      if (isDuplicateKey(e)) return null;
+      throw e;
+    }
   }
 
   /** Members with points due to expire, for the expiry job. */

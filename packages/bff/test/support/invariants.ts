@@ -7,9 +7,11 @@ const t = (v: unknown) => (v === null || v === undefined ? null : new Date(v ins
 /**
  * The account invariants, for every member: balance = sum of the points ledger = the last
  * balanceAfter; max(balance, 0) = sum of lot remainders, none negative; growth = sum of the growth
- * ledger; and next_expiry_at is set and no later than the earliest live lot whenever one exists.
+ * ledger; qualifying growth = sum of the growth entries created after qualifying_aged_to, exactly
+ * (negative reversals included), with qualifying_ages_at no later than the first of them leaves the
+ * trailing window; and next_expiry_at is set and no later than the earliest live lot whenever one exists.
  */
-export async function checkInvariants(dataSource: DataSource): Promise<void> {
+export async function checkInvariants(dataSource: DataSource, trailingDays: number): Promise<void> {
   const rows: Record<string, unknown>[] = await dataSource.query(
     `SELECT m.id, m.points_balance AS balance, m.growth, m.next_expiry_at AS nextExpiry,
        (SELECT COALESCE(SUM(e.delta), 0) FROM points_ledger e WHERE e.member_id = m.id) AS ledgerSum,
@@ -17,7 +19,10 @@ export async function checkInvariants(dataSource: DataSource): Promise<void> {
        (SELECT COALESCE(SUM(l.remaining), 0) FROM points_lots l WHERE l.member_id = m.id) AS lotSum,
        (SELECT COALESCE(MIN(l.remaining), 0) FROM points_lots l WHERE l.member_id = m.id) AS lotMin,
        (SELECT MIN(l.expires_at) FROM points_lots l WHERE l.member_id = m.id AND l.remaining > 0) AS firstExpiry,
-       (SELECT COALESCE(SUM(g.delta), 0) FROM growth_ledger g WHERE g.member_id = m.id) AS growthSum
+       (SELECT COALESCE(SUM(g.delta), 0) FROM growth_ledger g WHERE g.member_id = m.id) AS growthSum,
+       m.qualifying_growth AS qualifying, m.qualifying_aged_to AS agedTo, m.qualifying_ages_at AS agesAt,
+       (SELECT COALESCE(SUM(g.delta), 0) FROM growth_ledger g WHERE g.member_id = m.id AND g.created_at > m.qualifying_aged_to) AS qualifyingSum,
+       (SELECT MIN(g.created_at) FROM growth_ledger g WHERE g.member_id = m.id AND g.created_at > m.qualifying_aged_to) AS firstCounting
      FROM members m`,
   );
   for (const r of rows) {
@@ -29,6 +34,14 @@ export async function checkInvariants(dataSource: DataSource): Promise<void> {
     if (n(r.lotSum) !== Math.max(balance, 0)) problems.push(`lot remainders ${n(r.lotSum)} ≠ max(balance, 0) ${Math.max(balance, 0)}`);
     if (n(r.lotMin) < 0) problems.push('a lot has a negative remainder');
     if (n(r.growthSum) !== n(r.growth)) problems.push(`growth ledger sum ${n(r.growthSum)} ≠ growth ${n(r.growth)}`);
+    if (r.agedTo === null || r.agedTo === undefined) problems.push('qualifying_aged_to is not set');
+    if (n(r.qualifyingSum) !== n(r.qualifying))
+      problems.push(`growth entries after qualifying_aged_to sum to ${n(r.qualifyingSum)} ≠ qualifying growth ${n(r.qualifying)}`);
+    // The aging job finds a member by qualifying_ages_at: set whenever an entry counts, and never later than the first one's window end.
+    const firstCounting = t(r.firstCounting);
+    const agesAt = t(r.agesAt);
+    if (firstCounting !== null && (agesAt === null || agesAt > firstCounting + trailingDays * 86_400_000))
+      problems.push(`qualifying_ages_at ${String(r.agesAt)} is later than the first counting entry ${String(r.firstCounting)} leaves the window`);
     const first = t(r.firstExpiry);
     const next = t(r.nextExpiry);
     if (first !== null && (next === null || next > first))

@@ -188,7 +188,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     dialect,
     close,
     statementsOf,
-    checkInvariants: () => checkInvariants(dataSource),
+    checkInvariants: () => checkInvariants(dataSource, config.loyalty.tierReview.trailingDays),
     /**
      * The code the member's phone shows at the test clock's now (or `at`, also given alone). It carries the points
      * flag (the member switched on 使用积分抵扣) unless `usePoints: false`: tests of spending points

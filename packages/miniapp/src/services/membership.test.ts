@@ -8,6 +8,7 @@ import {
   exportFileName,
   exportSummary,
   isBirthdayMonth,
+  keepTierLine,
   keepTierText,
   memberDayBanner,
   memberDayText,
@@ -121,7 +122,14 @@ describe('tier table', () => {
     expect(nextTierUnlocks(rules, 'diamond')).toBeNull();
   });
 
-  it('states the keep-tier rule from the rules, with no invented remaining figure', () => {
+  it('says how much growth keeps the tier at the next review, from the card', () => {
+    const keep = { tierCode: 'gold', tierName: '金卡会员', needed: 1800, reviewAt: '2026-12-31T16:00:00.000Z', reviewOn: '2027-01-01' };
+    expect(keepTierLine(keep)).toBe('再获得 1,800 成长值可保持金卡（2027年1月1日评定）');
+    expect(keepTierLine({ ...keep, needed: 0 })).toBe('已满足保级条件（2027年1月1日评定）');
+    expect(keepTierLine(null)).toBeNull(); // 普通会员 has nothing to keep
+  });
+
+  it('states the keep-tier rule from the rules', () => {
     expect(keepTierText(rules, 'gold')).toBe(
       '每季度评定一次：评定时近 365 天获得的成长值不低于 5,000，即可保持金卡会员；未达到则降一级（每次评定最多降 1 级）。',
     );

@@ -112,9 +112,8 @@ export function tierTable(rules: Pick<PublicRules, 'tiers' | 'campaigns'>, curre
 }
 
 /**
- * What keeps the current tier at the next quarterly review (保级), as the rules state it: the
- * review counts qualifying growth (earned in the trailing days), which the BFF does not serve yet,
- * so this says the rule and never a made-up remaining figure.
+ * What keeps a tier at the quarterly review (保级), as the rules state it: the review counts
+ * qualifying growth (earned in the trailing days). The member's own figure is `keepTierLine`.
  */
 export function keepTierText(rules: Pick<PublicRules, 'tiers' | 'tierReview'>, current: string): string {
   const tiers = [...rules.tiers].sort((a, b) => a.growthMin - b.growthMin);
@@ -126,6 +125,17 @@ export function keepTierText(rules: Pick<PublicRules, 'tiers' | 'tierReview'>, c
     `每季度评定一次：评定时近 ${rules.tierReview.trailingDays} 天获得的成长值不低于 ${thousands(t.growthMin)}，即可保持${t.name}；` +
     `未达到则${drop === 1 ? '降一级' : `最多降 ${drop} 级`}（每次评定最多降 ${drop} 级）。`
   );
+}
+
+/**
+ * The member's 保级 figure from the card (`growth.keep`, computed by the BFF): "再获得 1,800 成长值可保持金卡（2027年1月1日评定）",
+ * or "已满足保级条件" when the growth that will still count on the review day is enough; null for
+ * the lowest tier, which has nothing to keep.
+ */
+export function keepTierLine(keep: MemberCard['growth']['keep']): string | null {
+  if (!keep) return null;
+  const when = `（${chineseDate(keep.reviewOn)}评定）`;
+  return keep.needed > 0 ? `再获得 ${thousands(keep.needed)} 成长值可保持${keep.tierName.replace('会员', '')}${when}` : `已满足保级条件${when}`;
 }
 
 /** What the next tier adds over the current one: its discount when better, and the perks the current tier does not have. */

@@ -97,7 +97,24 @@ export const PatchMeBody = z
 export type PatchMeBody = z.infer<typeof PatchMeBody>;
 
 export const GrowthView = z.object({
+  /** Lifetime growth (shown; tiers follow `qualifying`). */
   value: z.number().int(),
+  /** Qualifying growth: earned in the trailing `tierReview.trailingDays`, what decides the tier (never below 0). */
+  qualifying: z.number().int(),
+  /**
+   * 保级: what keeps the current tier at the next quarterly review, `needed` growth still to earn by
+   * then (0: already kept); null for the lowest tier, which has nothing to keep.
+   */
+  keep: z
+    .object({
+      tierCode: z.string(),
+      tierName: z.string(),
+      needed: z.number().int(),
+      reviewAt: IsoDateTime,
+      /** The business day of the review. */
+      reviewOn: BusinessDay,
+    })
+    .nullable(),
   currentTierMin: z.number().int(),
   nextTier: z.object({ code: z.string(), name: z.string() }).nullable(),
   nextTierMin: z.number().int().nullable(),

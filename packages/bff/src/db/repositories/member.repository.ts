@@ -1,5 +1,5 @@
 import type { TierChangeReason } from '@member/shared';
-import { Db, dateOf, numberOf, type RawRow } from '../db';
+import { Db, dateOf, dateOrNull, isDuplicateKey, numberOf, type RawRow } from '../db';
 import {
   FormerIdentityEntity,
   GrowthLedgerEntity,
@@ -21,7 +21,10 @@ const formerIdentities = tableOf(FormerIdentityEntity);
 /** What moves on a member row when points or growth change: one UPDATE for all of it. */
 export interface AccountChange {
   points?: number;
+  /** Moves lifetime and qualifying growth together (a new entry counts toward both). */
   growth?: number;
+  /** A counting growth entry now exists and none did before: when it leaves the trailing window. */
+  qualifyingAgesAt?: Date;
   tier?: string;
   /** Refuse (return false) when the balance would go below zero. */
   keepBalanceNonNegative?: boolean;
@@ -39,6 +42,10 @@ export interface LockedMember {
 
 export interface MemberCardRow extends MemberRow {
   couponsAvailable: number;
+  /** Growth in the qualifying column that has already left the trailing window (the aging has not run yet). */
+  growthAgedOut: number;
+  /** Growth in the qualifying column that will have left the trailing window by the next review. */
+  growthOutByReview: number;
   earnedRecently: number;
   /** The latest check-in (its business day and the streak it made), or null. */
   lastCheckin: { day: string; streak: number } | null;
@@ -138,20 +145,26 @@ export class MemberRepository {
    * earned since `paceSince` and the latest check-in (by the unique index on member and day), in
    * one statement.
    */
-  async card(id: string, now: Date, paceSince: Date): Promise<MemberCardRow | null> {
+  async card(id: string, now: Date, paceSince: Date, window: { agedBefore: Date; outByReview: Date }): Promise<MemberCardRow | null> {
     const raw = await this.db.row(
       `SELECT ${members.select('m')},
+        (SELECT COALESCE(SUM(g.delta), 0) FROM growth_ledger g
+          WHERE g.member_id = m.id AND g.created_at > m.qualifying_aged_to AND g.created_at <= ?) AS growthAgedOut,
+        (SELECT COALESCE(SUM(g.delta), 0) FROM growth_ledger g
+          WHERE g.member_id = m.id AND g.created_at > m.qualifying_aged_to AND g.created_at <= ?) AS growthOutByReview,
         (SELECT COUNT(*) FROM member_coupons c WHERE c.member_id = m.id AND c.status IN ('available', 'locked') AND c.valid_to > ?) AS couponsAvailable,
         (SELECT COALESCE(SUM(e.delta), 0) FROM points_ledger e
           WHERE e.member_id = m.id AND e.delta > 0 AND e.created_at >= ? AND e.reason NOT IN (${Db.placeholders(NOT_EARNED.length)})) AS earnedRecently,
         (SELECT k.day FROM checkins k WHERE k.member_id = m.id ORDER BY k.day DESC LIMIT 1) AS lastCheckinDay,
         (SELECT k.streak FROM checkins k WHERE k.member_id = m.id ORDER BY k.day DESC LIMIT 1) AS lastCheckinStreak
        FROM members m WHERE m.id = ?`,
-      [now, paceSince, ...NOT_EARNED, id],
+      [window.agedBefore, window.outByReview, now, paceSince, ...NOT_EARNED, id],
     );
     if (!raw) return null;
     return {
       ...this.map(raw),
+      growthAgedOut: numberOf(raw.growthAgedOut),
+      growthOutByReview: numberOf(raw.growthOutByReview),
       couponsAvailable: numberOf(raw.couponsAvailable),
       earnedRecently: numberOf(raw.earnedRecently),
       lastCheckin: typeof raw.lastCheckinDay === 'string' ? { day: raw.lastCheckinDay, streak: numberOf(raw.lastCheckinStreak) } : null,
@@ -172,8 +185,12 @@ export class MemberRepository {
       params.push(change.points);
     }
     if (change.growth) {
-      sets.push('growth = growth + ?');
-      params.push(change.growth);
+      sets.push('growth = growth + ?', 'qualifying_growth = qualifying_growth + ?');
+      params.push(change.growth, change.growth);
+    }
+    if (change.qualifyingAgesAt) {
+      sets.push('qualifying_ages_at = ?');
+      params.push(change.qualifyingAgesAt);
     }
     if (change.tier !== undefined) {
       sets.push('tier = ?');
@@ -284,6 +301,71 @@ export class MemberRepository {
     return rows.map((r) => r.id);
   }
 
+  // ── qualifying growth: aging and the tier review ──────────────────────────────────────────
+
+  /** Members with a counting growth entry that may have left the trailing window (the aging job's batch). */
+  async dueForAging(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.db.rows<{ id: string }>(
+      `SELECT id FROM members WHERE qualifying_ages_at <= ? ORDER BY qualifying_ages_at, id LIMIT ${Math.trunc(limit)}`,
+      [now],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * What aging a member up to `cutoff` takes away: the sum of their entries created after
+   * `agedTo` and at or before `cutoff`, and the creation time of their first entry after `cutoff`
+   * (the next one to age), in one statement over the (member, created_at) index.
+   */
+  async growthToAge(memberId: string, agedTo: Date, cutoff: Date): Promise<{ aged: number; nextCreatedAt: Date | null }> {
+    const raw = await this.db.row(
+      `SELECT COALESCE(SUM(CASE WHEN created_at <= ? THEN delta ELSE 0 END), 0) AS aged,
+         MIN(CASE WHEN created_at > ? THEN created_at END) AS nextCreatedAt
+       FROM growth_ledger WHERE member_id = ? AND created_at > ?`,
+      [cutoff, cutoff, memberId, agedTo],
+    );
+    return { aged: numberOf(raw?.aged), nextCreatedAt: dateOrNull(raw?.nextCreatedAt) };
+  }
+
+  /**
+   * Moves the aging mark from `fromAgedTo` to `toAgedTo`, taking `aged` off qualifying growth;
+   * only if the mark is still where it was read (a concurrent or repeated run moved nothing twice).
+   */
+  async applyAging(id: string, fromAgedTo: Date, toAgedTo: Date, aged: number, agesAt: Date | null): Promise<boolean> {
+    return this.db.changedOne(
+      'UPDATE members SET qualifying_growth = qualifying_growth - ?, qualifying_aged_to = ?, qualifying_ages_at = ? WHERE id = ? AND qualifying_aged_to = ?',
+      [aged, toAgedTo, agesAt, id, fromAgedTo],
+    );
+  }
+
+  /** Members at `tier` whose qualifying growth is below `growthMin`, after `afterId` in id order (the review's batch). */
+  async belowTier(tier: string, growthMin: number, afterId: string, limit: number): Promise<string[]> {
+    const rows = await this.db.rows<{ id: string }>(
+      `SELECT id FROM members WHERE tier = ? AND qualifying_growth < ? AND id > ? ORDER BY id LIMIT ${Math.trunc(limit)}`,
+      [tier, growthMin, afterId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** A review period's state: null before it started. */
+  async reviewState(period: string): Promise<{ finished: boolean } | null> {
+    const raw = await this.db.row('SELECT finished_at AS finishedAt FROM tier_reviews WHERE period = ?', [period]);
+    return raw ? { finished: dateOrNull(raw.finishedAt) !== null } : null;
+  }
+
+  /** Starts a review period (a concurrent second start is a no-op). */
+  async startReview(period: string, now: Date): Promise<void> {
+    try {
+      await this.db.execute('INSERT INTO tier_reviews (period, started_at, finished_at, dropped) VALUES (?, ?, NULL, 0)', [period, now]);
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+    }
+  }
+
+  async finishReview(period: string, dropped: number, now: Date): Promise<void> {
+    await this.db.execute('UPDATE tier_reviews SET finished_at = ?, dropped = dropped + ? WHERE period = ?', [now, dropped, period]);
+  }
+
   // ── growth ledger and tier history ────────────────────────────────────────────────────────
 
   async insertGrowth(entry: GrowthLedgerRow): Promise<void> {
@@ -306,15 +388,17 @@ export class MemberRepository {
     );
   }
 
+  /** Records a tier change; a review drop carries its period, unique per member (a duplicate key means that review already dropped them). */
   async insertTierChange(row: {
     id: string;
     memberId: string;
     fromTier: string | null;
     toTier: string;
     reason: TierChangeReason;
+    reviewPeriod?: string;
     createdAt: Date;
   }): Promise<void> {
-    const [sql, params] = tierHistory.insert([row]);
+    const [sql, params] = tierHistory.insert([{ ...row, reviewPeriod: row.reviewPeriod ?? null }]);
     await this.db.execute(sql, params);
   }
 

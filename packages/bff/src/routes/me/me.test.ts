@@ -18,7 +18,17 @@ describe('GET /api/v1/me', () => {
       id: m.id,
       nickname: '小明',
       tier: { code: 'normal', name: '普通会员', discountPercent: 100 },
-      growth: { value: 0, currentTierMin: 0, nextTier: { code: 'silver', name: '银卡会员' }, nextTierMin: 1000, toNext: 1000, percent: 0, yuanToNext: 1000 },
+      growth: {
+        value: 0,
+        qualifying: 0,
+        keep: null, // the lowest tier has nothing to keep
+        currentTierMin: 0,
+        nextTier: { code: 'silver', name: '银卡会员' },
+        nextTierMin: 1000,
+        toNext: 1000,
+        percent: 0,
+        yuanToNext: 1000,
+      },
       points: { balance: 0, expiring: null },
       coupons: { available: 2 }, // the registration gift and the first-order coupon
       checkin: { today: false, streak: 0 },

@@ -10,7 +10,7 @@ import { useMember } from '../../hooks/use-member';
 import { usePageReload } from '../../hooks/use-page-reload';
 import { useAsync } from '../../hooks/use-async';
 import { useLanding } from '../../hooks/use-landing';
-import { birthdayGiftText, isBirthdayMonth, memberDayBanner, memberDayText } from '../../services/membership';
+import { birthdayGiftText, isBirthdayMonth, keepTierLine, memberDayBanner, memberDayText } from '../../services/membership';
 import { ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
@@ -35,6 +35,7 @@ export default function MemberCenter() {
   const { me, rules } = state.data;
   const tier = rules.tiers.find((t) => t.code === me.tier.code) ?? rules.tiers[0];
   const g = me.growth;
+  const keepLine = keepTierLine(g.keep);
   const nextReward = nextCheckin(me.checkin.streak, rules.checkin);
   const memberDay = memberDayBanner(me.today, rules.campaigns, me.tier.code);
   const birthdayGift = isBirthdayMonth(me.today, me.profile.birthday) ? rules.birthdayGift : null;
@@ -101,7 +102,15 @@ export default function MemberCenter() {
 
       <View className='panel' data-testid='growth'>
         <View className='panel-title'>
-          <Text>成长值 {thousands(g.value)}</Text>
+          <Text>
+            成长值 {thousands(g.value)}
+            {g.qualifying !== g.value ? (
+              <Text className='muted' data-testid='qualifying'>
+                {' '}
+                · 近{rules.tierReview.trailingDays}天 {thousands(g.qualifying)}
+              </Text>
+            ) : null}
+          </Text>
           {g.nextTier ? (
             <Text className='muted'>
               {g.nextTier.name} {thousands(g.nextTierMin ?? 0)}
@@ -119,6 +128,11 @@ export default function MemberCenter() {
         {g.nextTier && g.toNext > 0 && g.yuanToNext !== null ? (
           <View className='muted' data-testid='spend-hint'>
             再消费 {yuan(g.yuanToNext * 100)} 即可升级{g.nextTier.name}
+          </View>
+        ) : null}
+        {keepLine ? (
+          <View className='muted' data-testid='keep-hint'>
+            {keepLine}
           </View>
         ) : null}
       </View>

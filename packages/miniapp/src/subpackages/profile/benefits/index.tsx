@@ -2,7 +2,16 @@ import { View, Text } from '@tarojs/components';
 import type { MemberCard, PublicRules } from '@member/shared/api';
 import { api } from '../../../services/api';
 import { thousands } from '../../../services/format';
-import { birthdayGiftText, keepTierText, memberDayBanner, memberDayText, nextTierUnlocks, tierTable, type TierPosition } from '../../../services/membership';
+import {
+  birthdayGiftText,
+  keepTierLine,
+  keepTierText,
+  memberDayBanner,
+  memberDayText,
+  nextTierUnlocks,
+  tierTable,
+  type TierPosition,
+} from '../../../services/membership';
 import { useMember } from '../../../hooks/use-member';
 import { ErrorState, LoadingState } from '../../../components/states';
 import '../profile.css';
@@ -24,6 +33,7 @@ export default function TierBenefits() {
   const next = nextTierUnlocks(rules, me.tier.code);
   const banner = memberDayBanner(me.today, rules.campaigns, me.tier.code);
   const g = me.growth;
+  const keepLine = keepTierLine(g.keep);
   const days = [...new Set(rules.campaigns.filter((c) => c.multiplier > 1).map((c) => c.dayOfMonth))];
 
   return (
@@ -103,6 +113,7 @@ export default function TierBenefits() {
 
       <View className='panel' data-testid='keep-tier'>
         <View className='panel-title'>保级规则</View>
+        {keepLine ? <View data-testid='keep-figure'>{keepLine}</View> : null}
         <View>{keepTierText(rules, me.tier.code)}</View>
         <View className='muted rule-line'>升级即时生效；升级礼包每个等级仅发放一次。</View>
       </View>
