@@ -36,7 +36,7 @@ describe('format', () => {
     expect(businessDateTime('2026-11-20T04:00:00.000Z', 'Asia/Shanghai')).toBe('2026-11-20 12:00');
     // A coupon valid to the end of 20 Nov in Shanghai reads 20 Nov, not the 19th of a phone in New York.
     expect(businessDayDots('2026-11-20T15:59:59.000Z', 'Asia/Shanghai')).toBe('2026.11.20');
-    expect(businessDayDots('2026-01-05T16:00:00.000Z', 'Asia/Shanghai')).toBe('2026.1.6');
+    expect(businessDayDots('2026-01-05T16:00:00.000Z', 'Asia/Shanghai')).toBe('2026.01.06');
   });
 
   it('writes dates the Chinese way', () => expect(chineseDate('2027-01-10')).toBe('2027年1月10日'));

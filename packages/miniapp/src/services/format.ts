@@ -43,9 +43,9 @@ export function businessDateTime(iso: string, timeZone: string): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
-/** "2026.11.20": a day as a coupon's validity shows it, in the business time zone. */
+/** "2026.11.20" (zero-padded: "2027.01.05"): a day as a coupon's validity shows it, in the business time zone. */
 export function businessDayDots(iso: string, timeZone: string): string {
-  return businessDateTime(iso, timeZone).slice(0, 10).split('-').map(Number).join('.');
+  return businessDateTime(iso, timeZone).slice(0, 10).replace(/-/g, '.');
 }
 
 /** 2027-01-10 → 2027年1月10日 */
