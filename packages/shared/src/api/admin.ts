@@ -274,6 +274,8 @@ export type AdminStaff = z.infer<typeof AdminStaff>;
 
 /** Most a campaign may multiply points by. */
 export const MAX_CAMPAIGN_MULTIPLIER = 10;
+/** Most tiers one campaign may name (kept JSON-joined in a 255-character column). */
+export const MAX_CAMPAIGN_TIERS = 6;
 const campaignFields = {
   name: z.string().trim().min(1).max(40),
   /** The day of the month (business time zone) it runs on; null runs every day of its window. */
@@ -284,7 +286,7 @@ const campaignFields = {
     .min(1)
     .max(MAX_CAMPAIGN_MULTIPLIER)
     .refine((m) => Math.abs(m * 100 - Math.round(m * 100)) < 1e-9, 'at most two decimals'),
-  tiers: z.array(tierCode).min(1).max(16).nullable().optional(),
+  tiers: z.array(tierCode).min(1).max(MAX_CAMPAIGN_TIERS).nullable().optional(),
   /** First and last business day (inclusive) it runs; null is open-ended. */
   from: BusinessDay.nullable().optional(),
   to: BusinessDay.nullable().optional(),
