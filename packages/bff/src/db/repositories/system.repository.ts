@@ -40,10 +40,6 @@ export class AuditRepository {
     }
     return pageById(this.db, audit, where.join(' AND '), params, cursor, limit);
   }
-
-  async latest(limit: number): Promise<AuditRow[]> {
-    return (await this.db.rows(`SELECT ${audit.select()} FROM audit_log ORDER BY id DESC LIMIT ${Math.trunc(limit)}`)).map((r) => audit.map(r));
-  }
 }
 
 /** Idempotency-Key records: one per (scope, key), holding the first response. */
