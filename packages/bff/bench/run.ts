@@ -14,7 +14,10 @@
  * BFF's peak RSS as measured by the BFF process itself.
  *
  * BENCH_DB_URL (default the local MariaDB), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_ROUNDS (3);
- * BENCH_PATHS=card,credit,order picks the paths; BENCH_PROFILE=<dir> writes a CPU profile of the BFF process there (open it in Chrome DevTools).
+ *   KPI summary    GET …/admin/reports/summary's statements over 100 000 members and 1 000 000 ledger
+ *                  rows seeded in bulk into a scratch database, timed and EXPLAINed (bench/report.ts)
+ *
+ * BENCH_PATHS=card,credit,order,report picks the paths; BENCH_PROFILE=<dir> writes a CPU profile of the BFF process there (open it in Chrome DevTools).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +36,7 @@ import { systemClock } from '../src/lib/clock';
 import { LimiterStore } from '../src/lib/rate-limit';
 import { newCodeSecret, newId, randomDigits } from '../src/lib/ids';
 import { createServices } from '../src/services';
+import { benchReport } from './report';
 
 const DB_URL = process.env.BENCH_DB_URL ?? 'mariadb://root@127.0.0.1:3306';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -257,7 +261,7 @@ async function main(): Promise<void> {
     const bare = await start('bare', { ...env, BENCH_MEMBER_IDS: JSON.stringify(f.memberIds) });
     children.push(bare.child);
 
-    const only = (process.env.BENCH_PATHS ?? 'card,credit,order').split(',');
+    const only = (process.env.BENCH_PATHS ?? 'card,credit,order,report').split(',');
     const rows: Row[] = [];
     if (only.includes('card'))
       rows.push(
@@ -304,7 +308,8 @@ async function main(): Promise<void> {
           bareWrite,
         ),
       );
-    print(rows, await rssOf(bff.child));
+    if (rows.length > 0) print(rows, await rssOf(bff.child));
+    if (only.includes('report')) await benchReport();
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));

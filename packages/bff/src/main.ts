@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`STATIC_DIR ${dir} has no index.html: build the H5 app first`);
     app.use(serveStatic(dir));
   }
+  // The operators' campaigns, read now so the first counter order need not.
+  await services.campaigns.rules();
   const jobs = startJobs(services);
   // Koa's handler answers its own errors, so nothing waits on the promise it returns.
   const handle = app.callback();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { NICKNAME_MAX_CHARS, REVIEW_COMMENT_MAX_CHARS, ReviewTag } from '@member/shared';
+import { MAX_CAMPAIGN_TIERS, NICKNAME_MAX_CHARS, REVIEW_COMMENT_MAX_CHARS, ReviewTag } from '@member/shared';
 import type { EntitySchema } from 'typeorm';
 import {
+  CampaignEntity,
   CouponTemplateEntity,
   IdempotencyEntity,
   MallItemEntity,
@@ -12,6 +13,7 @@ import {
   ReviewEntity,
   ShareEntity,
   StaffEntity,
+  StoreEntity,
 } from '../src/db/entities';
 import { useTestApp } from './support/test-app';
 
@@ -90,6 +92,26 @@ const STRING_FIELDS: Record<string, Where> = {
   'PATCH /api/v1/admin/mall-items/{id} body.minTier': col(E(MallItemEntity), 'minTier'),
   'POST /api/v1/admin/members/{id}/coupons body.templateCode': { notStored: 'looked up; the coupon keeps the template id' },
   'POST /api/v1/admin/members/{id}/coupons body.reason': { notStored: 'kept inside the audit entry (a TEXT column)' },
+  'POST /api/v1/admin/members/{id}/adjustments body.reason': { notStored: 'kept inside the audit entry (a TEXT column)' },
+  'POST /api/v1/admin/stores body.name': col(E(StoreEntity), 'name'),
+  'PATCH /api/v1/admin/stores/{id} body.name': col(E(StoreEntity), 'name'),
+  'POST /api/v1/admin/staff body.storeId': { notStored: 'a reference: looked up first, only the id found is stored' },
+  'POST /api/v1/admin/staff body.username': col(E(StaffEntity), 'username'),
+  'POST /api/v1/admin/staff body.password': { notStored: 'kept as a scrypt hash' },
+  'POST /api/v1/admin/staff body.role': col(E(StaffEntity), 'role'),
+  'PATCH /api/v1/admin/staff/{id} body.storeId': { notStored: 'a reference: looked up first, only the id found is stored' },
+  'PATCH /api/v1/admin/staff/{id} body.role': col(E(StaffEntity), 'role'),
+  'PATCH /api/v1/admin/staff/{id} body.password': { notStored: 'kept as a scrypt hash' },
+  'POST /api/v1/admin/campaigns body.code': col(E(CampaignEntity), 'code'),
+  'POST /api/v1/admin/campaigns body.name': col(E(CampaignEntity), 'name'),
+  // Tier codes (at most 32 characters each) kept as one JSON array: ["a","b",…].
+  'POST /api/v1/admin/campaigns body.tiers[]': col(E(CampaignEntity), 'tiers', MAX_CAMPAIGN_TIERS * (32 + 3) + 1),
+  'POST /api/v1/admin/campaigns body.from': col(E(CampaignEntity), 'startsOn'),
+  'POST /api/v1/admin/campaigns body.to': col(E(CampaignEntity), 'endsOn'),
+  'PATCH /api/v1/admin/campaigns/{id} body.name': col(E(CampaignEntity), 'name'),
+  'PATCH /api/v1/admin/campaigns/{id} body.tiers[]': col(E(CampaignEntity), 'tiers', MAX_CAMPAIGN_TIERS * (32 + 3) + 1),
+  'PATCH /api/v1/admin/campaigns/{id} body.from': col(E(CampaignEntity), 'startsOn'),
+  'PATCH /api/v1/admin/campaigns/{id} body.to': col(E(CampaignEntity), 'endsOn'),
   'header Idempotency-Key': col(E(IdempotencyEntity), 'idemKey'),
 };
 

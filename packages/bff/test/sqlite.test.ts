@@ -116,4 +116,33 @@ describe('embedded SQLite database', () => {
     expect(review.body.data).toMatchObject({ points: 5, growth: 2 });
     await t.http.post(`/api/v1/me/orders/${order.body.data.id}/review`).set(m.auth).send({ stars: 4 }).expect(409);
   });
+
+  it('serves the operators the same way: adjustments, member search, campaigns in earning, the KPI summary', async () => {
+    t.clock.set('2026-11-20T04:00:00Z');
+    const admin = await t.staff('admin');
+    const cashier = await t.staff('cashier');
+    const m = await t.member({ nickname: '嵌入_库' });
+    const adjust = () =>
+      t.http.post(`/api/v1/admin/members/${m.id}/adjustments`).set(admin.auth).set('Idempotency-Key', 'sqlite-adj').send({ points: 200, reason: '补发' });
+    await adjust().expect(201);
+    await adjust().expect(201);
+    expect(await t.balanceOf(m.auth)).toBe(200);
+    const found = (await t.http.get('/api/v1/admin/members').query({ query: '嵌入_' }).set(admin.auth).expect(200)).body.data;
+    expect(found.map((x: { id: string }) => x.id)).toEqual([m.id]);
+    expect((await t.http.get('/api/v1/admin/members').query({ query: '嵌入%' }).set(admin.auth).expect(200)).body.data).toEqual([]);
+    await t.http
+      .post('/api/v1/admin/campaigns')
+      .set(admin.auth)
+      .send({ code: 'sqlite-week', name: '周', multiplier: 2, from: '2026-11-20', to: '2026-11-22' })
+      .expect(201);
+    const order = await t.http
+      .post('/api/v1/counter/orders')
+      .set(cashier.auth)
+      .send({ code: t.codeOf(m, { usePoints: false }), amountCents: 10000, receiptNo: 'SQLITE-CAMP' })
+      .expect(201);
+    expect(order.body.data.pointsEarned).toBe(200);
+    const summary = (await t.http.get('/api/v1/admin/reports/summary').query({ from: '2026-11-20', to: '2026-11-20' }).set(admin.auth).expect(200)).body.data;
+    expect(summary.points).toEqual({ issued: 400, spent: 0, expired: 0 });
+    expect(summary.members.new).toBe(1);
+  });
 });

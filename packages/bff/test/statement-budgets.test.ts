@@ -1,9 +1,18 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestApp } from './support/test-app';
 
 // Hot paths have statement budgets (deterministic, unlike timings): every SQL statement the path
 // sends to MariaDB counts, BEGIN and COMMIT included. Raising a budget is a design decision.
-const t = useTestApp();
+// The operators' campaigns are cached in process (read once per `campaigns.cacheSeconds`, as the
+// server reads them at start): the period is pinned long here so no refresh falls inside a budget.
+const t = useTestApp({
+  tweak: (c) => {
+    c.runtime.campaigns.cacheSeconds = 3600;
+  },
+});
+beforeAll(async () => {
+  await t.services.campaigns.rules();
+});
 
 const BUDGET = {
   memberCard: 2,
@@ -143,5 +152,27 @@ describe('statement budgets of the hot paths (MariaDB)', () => {
     );
     within(statements, BUDGET.mallRedemption + BUDGET.idempotencyRecord);
     expect(statements.filter((s) => s.includes('idempotency_records'))).toHaveLength(BUDGET.idempotencyRecord);
+  });
+
+  it('a counter order reads the operators’ campaigns only after a write on this instance dropped the cache: once, before its transaction', async () => {
+    const cashier = await t.staff('cashier');
+    const m = await t.memberWith('normal', 0);
+    const send = (receiptNo: string) =>
+      t.http
+        .post('/api/v1/counter/orders')
+        .set(cashier.auth)
+        .send({ code: t.codeOf(m), amountCents: 1000, receiptNo })
+        .expect(201);
+    const admin = await t.staff('admin');
+    await t.http.post('/api/v1/admin/campaigns').set(admin.auth).send({ code: 'budget-camp', name: '预算', dayOfMonth: 1, multiplier: 2 }).expect(201);
+    // Each order a code window later: a code pays once.
+    t.clock.advance(t.config.loyalty.dynamicCode.periodSeconds * 1000);
+    const first = await t.statementsOf(() => send('BUDGET-C1'));
+    expect(first.filter((s) => s.includes('FROM campaigns'))).toHaveLength(1);
+    expect(first[0]).toContain('FROM campaigns');
+    expect(first[1]).toBe('START TRANSACTION');
+    t.clock.advance(t.config.loyalty.dynamicCode.periodSeconds * 1000);
+    const second = await t.statementsOf(() => send('BUDGET-C2'));
+    expect(second.filter((s) => s.includes('campaigns'))).toHaveLength(0);
   });
 });

@@ -23,6 +23,8 @@ export const RuntimeConfig = z.object({
     /** How long a staff account's state is trusted before it is read again (revocation delay). */
     staffRevocationCacheSeconds: z.number().int().min(0).max(300),
   }),
+  /** How long this instance trusts its copy of the operators' campaigns (a change made elsewhere takes effect within it). */
+  campaigns: z.object({ cacheSeconds: z.number().int().min(0).max(3600) }),
   /**
    * One bucket per purpose, keyed by client address (behind a proxy: set `http.trustProxy`, and the
    * address comes from X-Forwarded-For), so a flood of one kind cannot lock out another.

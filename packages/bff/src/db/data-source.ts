@@ -11,6 +11,7 @@ import { StaffThrottle1732480000000 } from './migrations/1732480000000-staff-thr
 import { Engagement1732500000000 } from './migrations/1732500000000-engagement';
 import { ShareReferral1732600000000 } from './migrations/1732600000000-share-referral';
 import { QualifyingGrowth1732700000000 } from './migrations/1732700000000-qualifying-growth';
+import { Admin1732720000000 } from './migrations/1732720000000-admin';
 
 export const migrations = [
   Foundation1732000000000,
@@ -22,6 +23,7 @@ export const migrations = [
   Engagement1732500000000,
   ShareReferral1732600000000,
   QualifyingGrowth1732700000000,
+  Admin1732720000000,
 ];
 
 export interface DbOptions {

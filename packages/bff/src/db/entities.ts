@@ -102,6 +102,9 @@ export const MemberEntity = new EntitySchema<MemberRow>({
     { name: 'uq_members_invite_code', columns: ['inviteCode'], unique: true },
     { name: 'ix_members_next_expiry', columns: ['nextExpiryAt'] },
     { name: 'ix_members_qualifying_ages_at', columns: ['qualifyingAgesAt'] },
+    { name: 'ix_members_nickname', columns: ['nickname'] },
+    { name: 'ix_members_status_registered', columns: ['status', 'registeredAt'] },
+    { name: 'ix_members_status_tier', columns: ['status', 'tier'] },
   ],
 });
 
@@ -157,6 +160,7 @@ export const PointsLedgerEntity = new EntitySchema<PointsLedgerRow>({
   indices: [
     { name: 'uq_points_ledger_source', columns: ['memberId', 'sourceKey'], unique: true },
     { name: 'ix_points_ledger_member_created', columns: ['memberId', 'createdAt'] },
+    { name: 'ix_points_ledger_created', columns: ['createdAt', 'reason', 'delta', 'memberId'] },
   ],
 });
 
@@ -460,6 +464,7 @@ export const MemberCouponEntity = new EntitySchema<MemberCouponRow>({
     { name: 'uq_member_coupons_source', columns: ['memberId', 'sourceKey'], unique: true },
     { name: 'ix_member_coupons_member_status', columns: ['memberId', 'status', 'validTo'] },
     { name: 'ix_member_coupons_template_member', columns: ['templateId', 'memberId'] },
+    { name: 'ix_member_coupons_created', columns: ['createdAt', 'status'] },
   ],
 });
 
@@ -645,6 +650,7 @@ export const RedemptionEntity = new EntitySchema<RedemptionRow>({
   indices: [
     { name: 'ix_redemptions_member', columns: ['memberId', 'itemId', 'status'] },
     { name: 'uq_redemptions_pickup_code', columns: ['pickupCode'], unique: true },
+    { name: 'ix_redemptions_created', columns: ['createdAt', 'status', 'pointsSpent'] },
   ],
 });
 
@@ -670,7 +676,11 @@ export const AuditEntity = new EntitySchema<AuditRow>({
     details: { type: 'text' },
     createdAt: at('created_at'),
   },
-  indices: [{ name: 'ix_audit_log_target', columns: ['targetType', 'targetId'] }],
+  indices: [
+    { name: 'ix_audit_log_target', columns: ['targetType', 'targetId'] },
+    { name: 'ix_audit_log_actor', columns: ['actorId'] },
+    { name: 'ix_audit_log_action', columns: ['action'] },
+  ],
 });
 
 // ── Engagement: check-ins and reviews ──────────────────────────────────────────────────────────
@@ -703,7 +713,10 @@ export const CheckinEntity = new EntitySchema<CheckinRow>({
     bonus: { type: 'int' },
     createdAt: at('created_at'),
   },
-  indices: [{ name: 'uq_checkins_member_day', columns: ['memberId', 'day'], unique: true }],
+  indices: [
+    { name: 'uq_checkins_member_day', columns: ['memberId', 'day'], unique: true },
+    { name: 'ix_checkins_day', columns: ['day', 'memberId'] },
+  ],
 });
 
 /** A member's review of one counter order: one per order, by the unique key. */
@@ -904,7 +917,48 @@ export const ReferralEntity = new EntitySchema<ReferralRow>({
     { name: 'uq_referrals_month_slot', columns: ['inviterId', 'month', 'slot'], unique: true },
     { name: 'ix_referrals_inviter', columns: ['inviterId', 'registeredAt'] },
     { name: 'ix_referrals_status', columns: ['status', 'orderedAt'] },
+    { name: 'ix_referrals_registered', columns: ['registeredAt', 'status'] },
   ],
+});
+
+// ── Operations: campaigns created by operators ─────────────────────────────────────────────────
+
+/** A points campaign an operator created (the configured ones live in config/loyalty.json). */
+export interface CampaignRow {
+  id: string;
+  code: string;
+  name: string;
+  /** Day of the month (business time zone); null: every day of the window. */
+  dayOfMonth: number | null;
+  /** Multiplier × 100 (200 = double points). */
+  multiplierPct: number;
+  /** JSON array of tier codes; null: every tier. */
+  tiers: string | null;
+  /** First and last business day (YYYY-MM-DD, inclusive); null: open-ended. */
+  startsOn: string | null;
+  endsOn: string | null;
+  active: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const CampaignEntity = new EntitySchema<CampaignRow>({
+  name: 'Campaign',
+  tableName: 'campaigns',
+  columns: {
+    id,
+    code: { type: 'varchar', length: 64 },
+    name: { type: 'varchar', length: 40 },
+    dayOfMonth: { type: 'int', name: 'day_of_month', nullable: true },
+    multiplierPct: { type: 'int', name: 'multiplier_pct' },
+    tiers: { type: 'varchar', length: 255, nullable: true },
+    startsOn: { type: 'varchar', length: 10, name: 'starts_on', nullable: true },
+    endsOn: { type: 'varchar', length: 10, name: 'ends_on', nullable: true },
+    active: { type: 'int', default: 1 },
+    createdAt: at('created_at'),
+    updatedAt: at('updated_at'),
+  },
+  indices: [{ name: 'uq_campaigns_code', columns: ['code'], unique: true }],
 });
 
 export const entities = [
@@ -933,4 +987,5 @@ export const entities = [
   ShareVisitEntity,
   ShareRewardEntity,
   ReferralEntity,
+  CampaignEntity,
 ];

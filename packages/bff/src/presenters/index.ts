@@ -23,6 +23,12 @@ import {
   type GrowthLedgerEntry,
   type Invitation,
   type LoyaltyConfig,
+  type CampaignRule,
+  type AdminCampaign,
+  type AdminLedgerEntry,
+  type AdminMember,
+  type AdminStaff,
+  type AdminStore,
   type Member,
   type Order,
   type PointsLedgerEntry,
@@ -33,6 +39,8 @@ import {
 import {
   reviewTags,
   type AuditRow,
+  type CampaignRow,
+  type StoreRow,
   type CheckinRow,
   type CouponTemplateRow,
   type GrowthLedgerRow,
@@ -109,14 +117,14 @@ function birthdayGift(c: LoyaltyConfig): PublicRules['birthdayGift'] {
 }
 
 /** The public part of the loyalty configuration: what the mini-program needs to show the same rules. */
-export function presentRules(c: LoyaltyConfig): PublicRules {
+export function presentRules(c: LoyaltyConfig, campaigns: readonly CampaignRule[] = c.campaigns): PublicRules {
   return {
     businessTimeZone: c.businessTimeZone,
     tiers: c.tiers.map((t) => ({ code: t.code, name: t.name, growthMin: t.growthMin, discountPercent: t.discountPercent, colors: t.colors, perks: t.perks })),
     growth: c.growth,
     points: { perYuanPaid: c.points.perYuanPaid, lotLifetimeDays: c.points.lotLifetimeDays, expiryWarningDays: c.points.expiryWarningDays },
     spend: c.spend,
-    campaigns: c.campaigns,
+    campaigns: campaigns.map((x) => ({ ...x })),
     tierReview: { trailingDays: c.tierReview.trailingDays, maxDropPerReview: c.tierReview.maxDropPerReview },
     birthdayGift: birthdayGift(c),
     profile: c.profile,
@@ -517,5 +525,64 @@ export function presentInvitation(v: InvitationView): Invitation {
     })),
     rewardedCount: v.rewardedCount,
     rewardedThisMonth: v.rewardedThisMonth,
+  };
+}
+
+/** A member as operators see them: the phone masked (the caller decrypts it, or passes null). */
+export function presentAdminMember(m: MemberRow, loyalty: LoyaltyConfig, phone: string | null): AdminMember {
+  return {
+    id: m.id,
+    ref: m.codeRef,
+    nickname: m.nickname ?? '',
+    status: m.status,
+    tier: presentTier(loyalty, m.tier),
+    growth: m.growth,
+    pointsBalance: m.pointsBalance,
+    phoneMasked: phone ? maskPhone(phone) : null,
+    registeredAt: m.registeredAt ? m.registeredAt.toISOString() : null,
+  };
+}
+
+export function presentAdminLedgerEntry(e: PointsLedgerRow): AdminLedgerEntry {
+  return {
+    id: e.id,
+    delta: e.delta,
+    balanceAfter: e.balanceAfter,
+    reason: e.reason,
+    createdAt: e.createdAt.toISOString(),
+    expiresAt: e.delta > 0 && e.expiresAt ? e.expiresAt.toISOString() : null,
+  };
+}
+
+export function presentStore(s: StoreRow): AdminStore {
+  return { id: s.id, name: s.name, createdAt: s.createdAt.toISOString() };
+}
+
+/** A staff account without its password hash. */
+export function presentStaff(s: StaffRow): AdminStaff {
+  return {
+    id: s.id,
+    storeId: s.storeId,
+    username: s.username,
+    role: s.role,
+    active: s.disabledAt === null,
+    disabledAt: s.disabledAt ? s.disabledAt.toISOString() : null,
+    createdAt: s.createdAt.toISOString(),
+  };
+}
+
+export function presentCampaign(c: CampaignRow): AdminCampaign {
+  return {
+    id: c.id,
+    code: c.code,
+    name: c.name,
+    dayOfMonth: c.dayOfMonth,
+    multiplier: c.multiplierPct / 100,
+    tiers: c.tiers === null ? null : (JSON.parse(c.tiers) as string[]),
+    from: c.startsOn,
+    to: c.endsOn,
+    active: c.active === 1,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
   };
 }

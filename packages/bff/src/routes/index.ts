@@ -21,7 +21,7 @@ import { systemRoutes } from './system/system.routes';
 export function allRoutes(s: Services, x: { tokens: TokenService; wechat: WechatClient; config: Pick<AppConfig, 'devLogin'> }): AnyRoute[] {
   const { loyalty, runtime, clock } = s;
   return [
-    ...systemRoutes({ loyalty }),
+    ...systemRoutes({ loyalty, campaigns: s.campaigns }),
     ...authRoutes({ members: s.members, wechat: x.wechat, tokens: x.tokens, limits: s.limits, loyalty, runtime, devLogin: x.config.devLogin }),
     ...membersRoutes({ members: s.members, loyalty }),
     ...meRoutes({ members: s.members, coupons: s.coupons, counter: s.counter, mall: s.mall, checkins: s.checkins, reviews: s.reviews, loyalty, clock }),
@@ -29,6 +29,6 @@ export function allRoutes(s: Services, x: { tokens: TokenService; wechat: Wechat
     ...engagementRoutes({ shares: s.shares, referrals: s.referrals, inviteQrcode: s.inviteQrcode, heldRewards: s.heldRewards }),
     ...staffRoutes({ staff: s.staff, tokens: x.tokens, staffLogin: s.limits.staffLogin, runtime }),
     ...counterRoutes({ counter: s.counter, mall: s.mall, loyalty, clock, approvals: new ManagerApproval(s.staff, x.tokens) }),
-    ...adminRoutes({ admin: s.admin, clock }),
+    ...adminRoutes({ admin: s.admin, campaigns: s.campaigns, loyalty, clock }),
   ];
 }

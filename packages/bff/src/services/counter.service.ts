@@ -11,6 +11,7 @@ import {
   timeStep,
   type CounterOrderBody,
   type CounterQuoteBody,
+  type CampaignRule,
   type LoyaltyConfig,
   type ParsedMemberCode,
   type Quote,
@@ -94,6 +95,8 @@ export class CounterService {
     private readonly clock: Clock,
     private readonly crypto: FieldCrypto,
     private readonly codeGuards: { perStaff: RateLimit; perStore: RateLimit },
+    /** The points campaigns earning applies (cached in process: no statement per order). */
+    private readonly campaigns: { rules(): Promise<readonly CampaignRule[]> },
   ) {}
 
   onOrder(listener: OrderListener): void {
@@ -182,7 +185,7 @@ export class CounterService {
     }
   }
 
-  private price(member: MemberRow, pointsAllowed: boolean, coupon: MemberCouponRow | null, body: CounterQuoteBody): Quote {
+  private price(member: MemberRow, pointsAllowed: boolean, coupon: MemberCouponRow | null, body: CounterQuoteBody, campaigns: readonly CampaignRule[]): Quote {
     const now = this.clock.now();
     const tier = tierByCode(this.loyalty.tiers, member.tier);
     return priceOrder(
@@ -194,7 +197,7 @@ export class CounterService {
         pointsToUse: body.pointsToUse ?? 0,
         pointsAllowed,
         pointsBalance: member.pointsBalance,
-        multiplier: pointsMultiplier(this.loyalty.campaigns, tier.code, now, this.loyalty.businessTimeZone),
+        multiplier: pointsMultiplier(campaigns, tier.code, now, this.loyalty.businessTimeZone),
         now,
       },
       this.loyalty,
@@ -206,7 +209,7 @@ export class CounterService {
     this.checkAmount(body.amountCents);
     const { member, pointsAllowed } = await this.guarded(till, () => this.identify(body.code));
     const coupon = body.couponId ? await this.coupons.forPricing(member.id, body.couponId) : null;
-    const quote = this.price(member, pointsAllowed, coupon, body);
+    const quote = this.price(member, pointsAllowed, coupon, body, await this.campaigns.rules());
     if (body.couponId) await this.coupons.lock(member.id, body.couponId, lockRefOf(till));
     return quote;
   }
@@ -228,6 +231,8 @@ export class CounterService {
     // The lots are read only for a spend, which needs the member's flag in the code (priceOrder refuses one without).
     const spends = code.pointsAllowed && (body.pointsToUse ?? 0) > 0;
     let memberId: string | null = null;
+    // Read before the transaction (from the cache, mostly): no lock waits on it.
+    const campaigns = await this.campaigns.rules();
     try {
       return await this.db.transaction(async () => {
         const locked = await this.repos.members.lockActiveByCodeRef(code.ref, spends);
@@ -236,7 +241,7 @@ export class CounterService {
         await this.points.settleExpiry(locked);
         const member = locked.member;
         const coupon = body.couponId ? await this.coupons.forPricing(member.id, body.couponId) : null;
-        const q = this.price(member, code.pointsAllowed, coupon, body);
+        const q = this.price(member, code.pointsAllowed, coupon, body, campaigns);
         const now = this.clock.now();
         const order: OrderRow = {
           id: newId(),

@@ -9,6 +9,7 @@ import type { WechatClient } from '../integrations/wechat';
 import type { Clock } from '../lib/clock';
 import { FieldCrypto } from '../lib/crypto';
 import { AdminService } from './admin.service';
+import { CampaignService } from './campaign.service';
 import { CheckinService } from './checkin.service';
 import { CounterService } from './counter.service';
 import { CouponService } from './coupon.service';
@@ -80,12 +81,23 @@ export function createServices(d: ServiceDeps) {
     perAddress: limits.staffSignInPerAddress,
     perUsername: limits.staffSignInPerUsername,
   });
-  const counter = new CounterService(d.db, repos, points, coupons, d.loyalty, d.clock, crypto, {
-    perStaff: limits.invalidCodesPerStaff,
-    perStore: limits.invalidCodesPerStore,
-  });
+  const campaigns = new CampaignService(d.db, repos, d.loyalty, d.clock, d.runtime.campaigns.cacheSeconds);
+  const counter = new CounterService(
+    d.db,
+    repos,
+    points,
+    coupons,
+    d.loyalty,
+    d.clock,
+    crypto,
+    {
+      perStaff: limits.invalidCodesPerStaff,
+      perStore: limits.invalidCodesPerStore,
+    },
+    campaigns,
+  );
   const mall = new MallService(d.db, repos, points, coupons, d.loyalty, d.clock);
-  const admin = new AdminService(d.db, repos, points, coupons, d.loyalty, d.clock);
+  const admin = new AdminService(d.db, repos, points, coupons, d.loyalty, d.clock, crypto, staff, d.runtime.staffAuth.scryptCost);
   d.db.afterCommitFailed = (err) => d.logger.error({ err }, 'work after a commit failed');
   const checkins = new CheckinService(d.db, repos.engagement, points, interactionRewards, members, d.loyalty, d.clock, {
     perMember: limits.checkinPerMember,
@@ -191,6 +203,7 @@ export function createServices(d: ServiceDeps) {
     counter,
     mall,
     admin,
+    campaigns,
     checkins,
     reviews,
     shares,

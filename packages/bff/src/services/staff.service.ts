@@ -114,6 +114,11 @@ export class StaffService {
     throw (await this.throttle.perAddress.failed(pair)) ?? new DomainError('UNAUTHENTICATED', WRONG);
   }
 
+  /** Drops what this instance knows of an account (after an operator changed it): its next request reads it again. */
+  forget(staffId: string): void {
+    this.known.delete(staffId);
+  }
+
   private remember(staff: StaffRow): Known {
     const known = { active: !staff.disabledAt, storeId: staff.storeId, role: staff.role, checkedAt: Date.now() };
     this.known.set(staff.id, known);

@@ -84,7 +84,11 @@ export function discountText(percent: number): string {
 /** The monthly days that multiply this tier's points, each at its highest multiplier (they do not add up). */
 function memberDaysOf(campaigns: readonly Campaign[], tier: string): { when: string; multiplier: string }[] {
   const byDay = new Map<number, number>();
-  for (const c of campaigns) if (appliesTo(c, tier) && c.multiplier > 1) byDay.set(c.dayOfMonth, Math.max(byDay.get(c.dayOfMonth) ?? 0, c.multiplier));
+  for (const c of campaigns) {
+    // Monthly days only: a campaign over a window of dates (双11) is not a member day.
+    if (c.dayOfMonth === undefined || !appliesTo(c, tier) || c.multiplier <= 1) continue;
+    byDay.set(c.dayOfMonth, Math.max(byDay.get(c.dayOfMonth) ?? 0, c.multiplier));
+  }
   return [...byDay].sort(([a], [b]) => a - b).map(([day, m]) => ({ when: `每月${day}日`, multiplier: `×${m}` }));
 }
 

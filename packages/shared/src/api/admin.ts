@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { CouponKind, MallItemKind, TemplateSource } from '../vocabulary';
-import { Id, ImageUrl, IsoDateTime, StoredDateTime } from './common';
+import { CouponKind, MallItemKind, MemberStatus, PointsReason, StaffRole, TemplateSource } from '../vocabulary';
+import { BusinessDay, Id, ImageUrl, IsoDateTime, PageQuery, StoredDateTime } from './common';
+import { TierSummary } from './member';
 
 const int = z.number().int();
 const templateCode = z.string().regex(/^[a-z0-9-]{2,64}$/, 'kebab-case, 2–64 characters');
@@ -155,3 +156,209 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const CouponGrantBody = z.object({ templateCode: templateCode, reason: z.string().trim().min(1).max(200) }).strict();
 export type CouponGrantBody = z.infer<typeof CouponGrantBody>;
+
+// ── Members: manual points adjustments and lookup ──────────────────────────────────────────────
+
+/** Most points one manual adjustment may move either way. */
+export const MAX_ADJUSTMENT_POINTS = 1_000_000;
+const Reason = z.string().trim().min(1).max(200);
+
+/** A manual points adjustment: positive credits a new lot, negative spends lots (never below zero). */
+export const PointsAdjustmentBody = z
+  .object({
+    points: int
+      .min(-MAX_ADJUSTMENT_POINTS)
+      .max(MAX_ADJUSTMENT_POINTS)
+      .refine((p) => p !== 0, 'points must not be zero'),
+    reason: Reason,
+  })
+  .strict();
+export type PointsAdjustmentBody = z.infer<typeof PointsAdjustmentBody>;
+
+export const PointsAdjustment = z.object({
+  /** The ledger entry the adjustment wrote. */
+  entryId: Id,
+  memberId: Id,
+  points: int,
+  balanceAfter: int,
+  reason: z.string(),
+  createdAt: IsoDateTime,
+  /** When the credited lot expires (credits only). */
+  expiresAt: IsoDateTime.nullable(),
+});
+export type PointsAdjustment = z.infer<typeof PointsAdjustment>;
+
+/**
+ * A member search: a 10-digit member reference, a full mainland mobile number (matched by its
+ * keyed hash, never stored or echoed) or the start of a nickname.
+ */
+export const AdminMemberQuery = PageQuery.extend({ query: z.string().trim().min(1).max(40) });
+export type AdminMemberQuery = z.infer<typeof AdminMemberQuery>;
+
+export const AdminMember = z.object({
+  id: Id,
+  /** The member reference inside the dynamic code (10 digits). */
+  ref: z.string(),
+  nickname: z.string(),
+  status: MemberStatus,
+  tier: TierSummary,
+  growth: int,
+  pointsBalance: int,
+  phoneMasked: z.string().nullable(),
+  registeredAt: IsoDateTime.nullable(),
+});
+export type AdminMember = z.infer<typeof AdminMember>;
+
+export const AdminLedgerEntry = z.object({
+  id: Id,
+  delta: int,
+  balanceAfter: int,
+  reason: PointsReason,
+  createdAt: IsoDateTime,
+  expiresAt: IsoDateTime.nullable(),
+});
+export type AdminLedgerEntry = z.infer<typeof AdminLedgerEntry>;
+
+export const AdminMemberDetail = AdminMember.extend({
+  birthday: z.string().nullable(),
+  /** No live lot expires before this. */
+  nextExpiryAt: IsoDateTime.nullable(),
+  recentLedger: z.array(AdminLedgerEntry),
+});
+export type AdminMemberDetail = z.infer<typeof AdminMemberDetail>;
+
+// ── Audit log ──────────────────────────────────────────────────────────────────────────────────
+
+export const AuditQuery = PageQuery.extend({
+  action: z.string().trim().min(1).max(64).optional(),
+  actorId: Id.optional(),
+  targetType: z.string().trim().min(1).max(32).optional(),
+  targetId: z.string().trim().min(1).max(64).optional(),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+// ── Stores and staff ───────────────────────────────────────────────────────────────────────────
+
+const StoreName = z.string().trim().min(1).max(64);
+export const StoreBody = z.object({ name: StoreName }).strict();
+export type StoreBody = z.infer<typeof StoreBody>;
+export const StorePatch = z.object({ name: StoreName }).strict();
+export type StorePatch = z.infer<typeof StorePatch>;
+export const AdminStore = z.object({ id: Id, name: z.string(), createdAt: IsoDateTime });
+export type AdminStore = z.infer<typeof AdminStore>;
+
+const Username = z.string().regex(/^[A-Za-z0-9_.-]{3,64}$/, '3–64 characters of A-Z, a-z, 0-9, _, . and -');
+const Password = z.string().min(8, 'at least 8 characters').max(128);
+export const StaffBody = z.object({ storeId: Id, username: Username, password: Password, role: StaffRole }).strict();
+export type StaffBody = z.infer<typeof StaffBody>;
+/** A store or role change, a new password, or (de)activation; a deactivated account's tokens stop working. */
+export const StaffPatch = z
+  .object({ storeId: Id.optional(), role: StaffRole.optional(), password: Password.optional(), active: z.boolean().optional() })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+export type StaffPatch = z.infer<typeof StaffPatch>;
+export const StaffListQuery = PageQuery.extend({ storeId: Id.optional() });
+export type StaffListQuery = z.infer<typeof StaffListQuery>;
+export const AdminStaff = z.object({
+  id: Id,
+  storeId: Id,
+  username: z.string(),
+  role: StaffRole,
+  active: z.boolean(),
+  disabledAt: IsoDateTime.nullable(),
+  createdAt: IsoDateTime,
+});
+export type AdminStaff = z.infer<typeof AdminStaff>;
+
+// ── Campaigns ──────────────────────────────────────────────────────────────────────────────────
+
+/** Most a campaign may multiply points by. */
+export const MAX_CAMPAIGN_MULTIPLIER = 10;
+/** Most tiers one campaign may name (kept JSON-joined in a 255-character column). */
+export const MAX_CAMPAIGN_TIERS = 6;
+const campaignFields = {
+  name: z.string().trim().min(1).max(40),
+  /** The day of the month (business time zone) it runs on; null runs every day of its window. */
+  dayOfMonth: int.min(1).max(31).nullable().optional(),
+  /** Points multiplier, in hundredths at most (1.5 = ×1.5); the highest applicable one wins. */
+  multiplier: z
+    .number()
+    .min(1)
+    .max(MAX_CAMPAIGN_MULTIPLIER)
+    .refine((m) => Math.abs(m * 100 - Math.round(m * 100)) < 1e-9, 'at most two decimals'),
+  tiers: z.array(tierCode).min(1).max(MAX_CAMPAIGN_TIERS).nullable().optional(),
+  /** First and last business day (inclusive) it runs; null is open-ended. */
+  from: BusinessDay.nullable().optional(),
+  to: BusinessDay.nullable().optional(),
+  active: z.boolean().optional(),
+};
+type CampaignShape = { dayOfMonth?: number | null; from?: string | null; to?: string | null };
+const checkWindow = (c: CampaignShape, ctx: z.RefinementCtx) => {
+  if (c.from && c.to && c.from > c.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'the window must end on or after its first day' });
+};
+export const CampaignBody = z
+  .object({ code: templateCode, ...campaignFields })
+  .strict()
+  .superRefine((c, ctx) => {
+    checkWindow(c, ctx);
+    if (!c.dayOfMonth && !(c.from && c.to))
+      ctx.addIssue({ code: 'custom', path: ['dayOfMonth'], message: 'a campaign needs a day of the month or a window with both ends' });
+  });
+export type CampaignBody = z.infer<typeof CampaignBody>;
+export const CampaignPatch = z
+  .object({
+    name: campaignFields.name.optional(),
+    dayOfMonth: campaignFields.dayOfMonth,
+    multiplier: campaignFields.multiplier.optional(),
+    tiers: campaignFields.tiers,
+    from: campaignFields.from,
+    to: campaignFields.to,
+    active: campaignFields.active,
+  })
+  .strict()
+  .superRefine(checkWindow)
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+export type CampaignPatch = z.infer<typeof CampaignPatch>;
+export const AdminCampaign = z.object({
+  id: Id,
+  code: z.string(),
+  name: z.string(),
+  dayOfMonth: int.nullable(),
+  multiplier: z.number(),
+  tiers: z.array(z.string()).nullable(),
+  from: BusinessDay.nullable(),
+  to: BusinessDay.nullable(),
+  active: z.boolean(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type AdminCampaign = z.infer<typeof AdminCampaign>;
+
+// ── Reports ────────────────────────────────────────────────────────────────────────────────────
+
+/** Most business days one summary may cover. */
+export const MAX_REPORT_DAYS = 366;
+/** A summary over business days `from`…`to`, both included. */
+export const ReportQuery = z
+  .object({ from: BusinessDay, to: BusinessDay })
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must not be before from' });
+    else if ((Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 + 1 > MAX_REPORT_DAYS)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_REPORT_DAYS} days` });
+  });
+export type ReportQuery = z.infer<typeof ReportQuery>;
+
+const rate = z.number().min(0).nullable();
+export const ReportSummary = z.object({
+  from: BusinessDay,
+  to: BusinessDay,
+  members: z.object({ total: int, new: int, active30d: int }),
+  tiers: z.array(z.object({ code: z.string(), name: z.string(), members: int })),
+  points: z.object({ issued: int, spent: int, expired: int }),
+  coupons: z.object({ issued: int, used: int, useRate: rate }),
+  checkins: z.object({ checkins: int, members: int, participationRate: rate }),
+  referrals: z.object({ invited: int, converted: int, conversionRate: rate }),
+  mall: z.object({ redemptions: int, cancelled: int, pointsSpent: int }),
+});
+export type ReportSummary = z.infer<typeof ReportSummary>;

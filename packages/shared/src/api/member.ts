@@ -230,7 +230,18 @@ export const PublicRules = z.object({
   growth: z.object({ perYuanPaid: z.number(), interaction: z.record(z.string(), z.number()) }),
   points: z.object({ perYuanPaid: z.number(), lotLifetimeDays: z.number(), expiryWarningDays: z.number() }),
   spend: z.object({ pointsPerYuan: z.number(), maxPercentOfDue: z.number() }),
-  campaigns: z.array(z.object({ code: z.string(), name: z.string(), dayOfMonth: z.number(), multiplier: z.number(), tiers: z.array(z.string()).optional() })),
+  /** The campaigns running or still to come: the configured ones and those operators created (`from`/`to`: business days, inclusive). */
+  campaigns: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      dayOfMonth: z.number().optional(),
+      multiplier: z.number(),
+      tiers: z.array(z.string()).optional(),
+      from: z.string().optional(),
+      to: z.string().optional(),
+    }),
+  ),
   /** The quarterly tier review: qualifying growth is what was earned in the trailing `trailingDays`; a member drops at most `maxDropPerReview` tiers per review. */
   tierReview: z.object({ trailingDays: z.number(), maxDropPerReview: z.number() }),
   /** The birthday month's coupon (its template's terms), or null when none is configured. */

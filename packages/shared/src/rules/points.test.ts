@@ -28,6 +28,19 @@ describe('pointsMultiplier', () => {
     expect(pointsMultiplier(campaigns, 'gold', at, tz)).toBe(3);
     expect(pointsMultiplier(campaigns, 'silver', at, tz)).toBe(2);
   });
+
+  it('applies an operator’s campaign on the business days of its window only (both ends included, in the business zone)', () => {
+    const week = [{ code: 'w', name: '周', multiplier: 3, from: '2026-12-01', to: '2026-12-07' }];
+    expect(pointsMultiplier(week, 'normal', new Date('2026-11-30T15:59:59Z'), tz)).toBe(1); // 23:59:59 on 30 Nov in Shanghai
+    expect(pointsMultiplier(week, 'normal', new Date('2026-11-30T16:00:00Z'), tz)).toBe(3); // 00:00 on 1 Dec
+    expect(pointsMultiplier(week, 'normal', new Date('2026-12-07T15:59:59Z'), tz)).toBe(3);
+    expect(pointsMultiplier(week, 'normal', new Date('2026-12-07T16:00:00Z'), tz)).toBe(1);
+    // A monthly day inside a window: only that day of the window's months.
+    const monthly = [{ code: 'm', name: '月', dayOfMonth: 5, multiplier: 2, from: '2026-12-01', to: '2027-01-31' }];
+    expect(pointsMultiplier(monthly, 'normal', new Date('2026-12-05T04:00:00Z'), tz)).toBe(2);
+    expect(pointsMultiplier(monthly, 'normal', new Date('2026-12-06T04:00:00Z'), tz)).toBe(1);
+    expect(pointsMultiplier(monthly, 'normal', new Date('2027-02-05T04:00:00Z'), tz)).toBe(1);
+  });
 });
 
 describe('earnForPayment', () => {

@@ -1,17 +1,35 @@
 import type { CampaignConfig, LoyaltyConfig } from '../config/loyalty.schema';
-import { addDays, businessDate, businessDayOfMonth } from './time';
+import { addDays, businessDate } from './time';
+
+/**
+ * A campaign as the earning rule reads it: the configured ones (a day of every month) and those
+ * operators create, which may also be limited to a window of business days (`from`…`to`,
+ * inclusive, `YYYY-MM-DD`) and may run every day of it (no `dayOfMonth`).
+ */
+export interface CampaignRule extends Omit<CampaignConfig, 'dayOfMonth'> {
+  dayOfMonth?: number;
+  from?: string;
+  to?: string;
+}
+
+/** Whether a campaign runs on a business day (`YYYY-MM-DD`) for a tier. */
+export function campaignRunsOn(c: CampaignRule, day: string, tierCode: string): boolean {
+  if (c.dayOfMonth !== undefined && c.dayOfMonth !== Number(day.slice(8, 10))) return false;
+  if (c.from !== undefined && day < c.from) return false;
+  if (c.to !== undefined && day > c.to) return false;
+  return !c.tiers || c.tiers.includes(tierCode);
+}
 
 /**
  * Campaign multiplier for points earned at `instant` by a member of `tierCode`: the highest
  * multiplier among campaigns running that business day for that tier (multipliers never stack),
  * or 1. Reads `campaigns` and `businessTimeZone`.
  */
-export function pointsMultiplier(campaigns: readonly CampaignConfig[], tierCode: string, instant: Date, timeZone: string): number {
-  const day = businessDayOfMonth(instant, timeZone);
+export function pointsMultiplier(campaigns: readonly CampaignRule[], tierCode: string, instant: Date, timeZone: string): number {
+  const day = businessDate(instant, timeZone);
   let best = 1;
   for (const c of campaigns) {
-    if (c.dayOfMonth !== day) continue;
-    if (c.tiers && !c.tiers.includes(tierCode)) continue;
+    if (!campaignRunsOn(c, day, tierCode)) continue;
     best = Math.max(best, c.multiplier);
   }
   return best;

@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { CampaignRepository, ReportRepository } from './admin.repository';
 import { CouponRepository } from './coupon.repository';
 import { EngagementRepository } from './engagement.repository';
 import { MallRepository } from './mall.repository';
@@ -23,11 +24,15 @@ export function createRepositories(db: Db) {
     audit: new AuditRepository(db),
     idempotency: new IdempotencyRepository(db),
     jobLeases: new JobLeaseRepository(db),
+    campaigns: new CampaignRepository(db),
+    reports: new ReportRepository(db),
   };
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;
 export type {
+  CampaignRepository,
+  ReportRepository,
   CouponRepository,
   EngagementRepository,
   MallRepository,

@@ -293,6 +293,20 @@ export class MemberRepository {
     return raw?.nickname ?? '';
   }
 
+  // ── operators' lookup ─────────────────────────────────────────────────────────────────────
+
+  /** A registered member by code reference or phone hash (each a unique key): 0 or 1 rows. */
+  async activeBy(column: 'codeRef' | 'phoneHash', value: string): Promise<MemberRow | null> {
+    const raw = await this.db.row(`SELECT ${members.select()} FROM members WHERE ${members.col(column)} = ? AND status = 'active'`, [value]);
+    return raw ? this.map(raw) : null;
+  }
+
+  /** Registered members whose nickname starts with `prefix` (a range on the nickname index), newest first. */
+  activeByNicknamePrefix(prefix: string, cursor: Cursor, limit: number) {
+    const pattern = `${prefix.replace(/[!%_]/g, (ch) => `!${ch}`)}%`;
+    return pageById(this.db, members, "status = 'active' AND nickname LIKE ? ESCAPE '!'", [pattern], cursor, limit);
+  }
+
   /** Members whose earliest live lot has expired (the expiry job's batch). */
   async dueForExpiry(now: Date, limit: number): Promise<string[]> {
     const rows = await this.db.rows<{ id: string }>(`SELECT id FROM members WHERE next_expiry_at <= ? ORDER BY next_expiry_at LIMIT ${Math.trunc(limit)}`, [

@@ -1,6 +1,15 @@
 import type { Db } from '../db';
 import { AuditEntity, IdempotencyEntity, type AuditRow, type IdempotencyRow } from '../entities';
 import { tableOf } from '../table';
+import { pageById, type Cursor } from './paging';
+
+/** What the audit log may be filtered by (each exact). */
+export interface AuditFilter {
+  action?: string;
+  actorId?: string;
+  targetType?: string;
+  targetId?: string;
+}
 
 const audit = tableOf(AuditEntity);
 const idempotency = tableOf(IdempotencyEntity);
@@ -14,8 +23,22 @@ export class AuditRepository {
     await this.db.execute(sql, params);
   }
 
-  async latest(limit: number): Promise<AuditRow[]> {
-    return (await this.db.rows(`SELECT ${audit.select()} FROM audit_log ORDER BY id DESC LIMIT ${Math.trunc(limit)}`)).map((r) => audit.map(r));
+  /** A page of the log, newest first, filtered by exact action, actor and target (each indexed). */
+  page(filter: AuditFilter, cursor: Cursor, limit: number) {
+    const where = ['1 = 1'];
+    const params: unknown[] = [];
+    for (const [key, column] of [
+      ['action', 'action'],
+      ['actorId', 'actor_id'],
+      ['targetType', 'target_type'],
+      ['targetId', 'target_id'],
+    ] as const) {
+      const v = filter[key];
+      if (v === undefined) continue;
+      where.push(`${column} = ?`);
+      params.push(v);
+    }
+    return pageById(this.db, audit, where.join(' AND '), params, cursor, limit);
   }
 }
 

@@ -2,6 +2,7 @@ import {
   AdminIdParams,
   AdminMallItem,
   AuditEntry,
+  AuditQuery,
   Coupon,
   CouponGrantBody,
   CouponTemplate,
@@ -10,19 +11,23 @@ import {
   MallItemBody,
   MallItemPatch,
   Paths,
+  type LoyaltyConfig,
 } from '@member/shared';
 import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import type { Clock } from '../../lib/clock';
 import { presentAdminItem, presentAudit, presentCoupon, presentTemplate } from '../../presenters';
 import type { AdminService } from '../../services/admin.service';
+import type { CampaignService } from '../../services/campaign.service';
+import { operationsRoutes } from './operations.routes';
 
 const tag = 'admin';
 const admin = { audience: 'admin' } as const;
 
 /** Operator routes: admin tokens only, every write audit-logged. */
-export function adminRoutes(d: { admin: AdminService; clock: Clock }): AnyRoute[] {
+export function adminRoutes(d: { admin: AdminService; campaigns: CampaignService; loyalty: LoyaltyConfig; clock: Clock }): AnyRoute[] {
   return [
+    ...operationsRoutes(d),
     defineRoute({
       method: 'get',
       path: Paths.adminCouponTemplates,
@@ -142,10 +147,15 @@ export function adminRoutes(d: { admin: AdminService; clock: Clock }): AnyRoute[
       method: 'get',
       path: Paths.adminAuditLog,
       tag,
-      summary: 'Operator actions, newest first',
+      summary: 'Operator actions, newest first, filtered by action, actor or target',
       auth: admin,
-      response: z.array(AuditEntry),
-      handler: async () => (await d.admin.auditLog()).map(presentAudit),
+      query: AuditQuery,
+      response: AuditEntry,
+      paged: true,
+      handler: async ({ query }) => {
+        const page = await d.admin.auditLog(query);
+        return { items: page.rows.map(presentAudit), nextCursor: page.nextCursor };
+      },
     }),
   ];
 }

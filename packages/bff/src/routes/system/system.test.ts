@@ -75,8 +75,28 @@ describe('health and docs', () => {
         'GET /api/v1/admin/coupon-templates',
         'POST /api/v1/admin/mall-items',
         'GET /api/v1/admin/audit-log',
+        'POST /api/v1/admin/members/{id}/adjustments',
+        'GET /api/v1/admin/members',
+        'GET /api/v1/admin/members/{id}',
+        'GET /api/v1/admin/stores',
+        'POST /api/v1/admin/stores',
+        'PATCH /api/v1/admin/stores/{id}',
+        'GET /api/v1/admin/staff',
+        'POST /api/v1/admin/staff',
+        'PATCH /api/v1/admin/staff/{id}',
+        'DELETE /api/v1/admin/staff/{id}',
+        'GET /api/v1/admin/campaigns',
+        'POST /api/v1/admin/campaigns',
+        'PATCH /api/v1/admin/campaigns/{id}',
+        'DELETE /api/v1/admin/campaigns/{id}',
+        'GET /api/v1/admin/reports/summary',
       ]),
     );
+    const adjust = res.body.paths['/api/v1/admin/members/{id}/adjustments'].post;
+    expect(adjust.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true })]));
+    expect(Object.keys(adjust.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '404', '409', '422']));
+    const audit = res.body.paths['/api/v1/admin/audit-log'].get;
+    expect(audit.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['cursor', 'limit', 'action', 'actorId', 'targetId']));
     const redeem = res.body.paths['/api/v1/mall/redemptions'].post;
     expect(redeem.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true })]));
     expect(Object.keys(redeem.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '404', '409', '422']));
