@@ -30,8 +30,9 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
   it('staff sign in, type the member’s code, quote with a coupon and points, and confirm', async () => {
     await staffSignIn(till, bff, 'cashier-e2e', 'wrong-password');
     expect(await on(till, 'login-error').innerText()).toBe('用户名或密码错误');
+    // Enter in the password field signs in, like the button.
     await till.locator('.staff-password input').fill('till-password-1');
-    await on(till, 'staff-login').click();
+    await till.locator('.staff-password input').press('Enter');
     await on(till, 'lookup').waitFor();
     expect(await on(till, 'staff-store').innerText()).toContain('静安寺店');
 
@@ -42,13 +43,29 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     await on(phone, 'use-points').click();
     await phone.waitForFunction(() => document.querySelector('[data-testid="code-digits"]')?.getAttribute('data-code')?.[10] === '1');
     const code = (await on(phone, 'code-digits').getAttribute('data-code'))!;
+    // A till's barcode scanner types the digits and then Enter: that looks the member up.
     await till.locator('.code-input input').fill(code);
-    await on(till, 'lookup').click();
+    await till.locator('.code-input input').press('Enter');
     await on(till, 'counter-member').waitFor();
     expect(await on(till, 'counter-member').innerText()).toContain('收银测试');
     expect(await on(till, 'counter-balance').innerText()).toBe('1,000');
 
-    for (const k of ['1', '5', '0']) await on(till, `key-${k}`).click();
+    // The keypad keeps the amount a price: one decimal point, two decimals at most…
+    const press = async (keys: string[]) => {
+      for (const k of keys) await on(till, `key-${k}`).click();
+    };
+    await press(['1', '2', '3', 'dot', '4', '5', '6', 'dot']);
+    expect(await on(till, 'amount').innerText()).toBe('¥123.45');
+    await press(['back', 'back', 'back', 'back', 'back', 'back']);
+    // …and refuses the digit that would pass the largest amount one order may have, saying the limit.
+    await press(['9', '9', '9', '9', '9', '9', '9']);
+    expect(await on(till, 'amount').innerText()).toBe('¥99999');
+    expect(await on(till, 'amount-limit').innerText()).toBe('单笔金额最高 ¥100,000.00');
+    await snap(till, 'counter-amount-limit');
+    await press(['back', 'back', 'back', 'back', 'back']);
+    expect(await till.locator('[data-testid="amount-limit"]').count()).toBe(0);
+
+    await press(['1', '5', '0']);
     expect(await on(till, 'amount').innerText()).toBe('¥150');
     await till.locator('[data-testid="coupon-option"]', { hasText: '首单满100减30' }).click();
     await on(till, 'points-max').waitFor();
@@ -61,11 +78,24 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     await till.locator('.receipt-input input').fill('POS-0001');
     await on(till, 'confirm-order').click();
     await on(till, 'receipt').waitFor();
+    // The whole bill, line by line as on the member's e-receipt, to check against the till's.
+    const lines = (await till.locator('[data-testid="receipt"] .receipt-line').allInnerTexts()).map((l) => l.replace(/\s+/g, ' ').trim());
+    expect(lines).toEqual([
+      '会员 收银测试',
+      '原价 ¥150.00',
+      '会员折扣 无',
+      '优惠券 首单满100减30 -¥30.00',
+      '积分抵扣 1,000 积分 -¥10.00',
+      '实付 ¥110.00',
+      '本单积分 +110',
+      '成长值 +110',
+      // What the order left: a reward paid after it (an invitee's first order) is not in it, and the receipt says so.
+      '本单后积分余额 110',
+      '本单后成长值 110',
+      '会员等级 普通会员',
+    ]);
     expect(await on(till, 'receipt-due').innerText()).toBe('¥110.00');
-    expect(await on(till, 'receipt-earned').innerText()).toBe('+110');
-    expect(await on(till, 'receipt-balance').innerText()).toBe('110');
-    expect(await on(till, 'receipt-coupon').innerText()).toBe('首单满100减30 -¥30.00');
-    expect(await on(till, 'receipt-points-used').innerText()).toBe('1,000 积分 -¥10.00');
+    expect(await on(till, 'receipt-balance-note').innerText()).toBe('余额为本单入账后的数额，不含之后到账的奖励（如邀请奖励）');
     await snap(till, 'counter-receipt');
 
     // The same code again: the lookup says at once that it already paid, before any amount is keyed.
@@ -78,6 +108,19 @@ describe('a purchase at the counter, seen from the till and the phone', () => {
     await snap(till, 'counter-code-used');
     await on(till, 'change-member').click();
     await on(till, 'lookup').waitFor();
+  });
+
+  it('a cashier who opens the pickup page is told up front that a manager must sign in', async () => {
+    // The counter home offers no pickup entry to a cashier…
+    expect(await till.locator('[data-testid="open-pickup"]').count()).toBe(0);
+    // …and the page itself, opened directly, says so before anything is typed.
+    await till.goto(`${bff.url}/#/subpackages/counter/pickup/index`);
+    await on(till, 'pickup-needs-manager').waitFor();
+    expect(await on(till, 'pickup-needs-manager').innerText()).toContain('积分商城提货需由经理办理');
+    expect(await till.locator('.pickup-input').count()).toBe(0);
+    await snap(till, 'counter-pickup-cashier');
+    await on(till, 'pickup-manager-login').click();
+    await till.locator('.staff-username').waitFor();
   });
 
   it('the member’s card shows the new balance and progress, and the order', async () => {

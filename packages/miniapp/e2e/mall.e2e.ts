@@ -149,8 +149,9 @@ describe('points mall and coupon wallet on the H5 mini-program', () => {
 
     await staffSignIn(till, bff, 'manager-e2e', 'manager-password-1');
     await on(till, 'open-pickup').click();
+    // Enter in the code field looks the pickup up, like the button.
     await till.locator('.pickup-input input').fill(pickupCode);
-    await on(till, 'find-pickup').click();
+    await till.locator('.pickup-input input').press('Enter');
     await on(till, 'pickup').waitFor();
     expect(await on(till, 'pickup').innerText()).toContain('商城测试');
     await on(till, 'fulfil').click();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { registerOnPhone, staffSignIn, storedSession, type RunningBff, closeStage, on, openStage, type Stage, snap } from './support';
+import { registerOnPhone, staffSignIn, storedSession, storeTime, type RunningBff, closeStage, on, openStage, type Stage, snap } from './support';
 
 let stage: Stage | undefined;
 let bff: RunningBff;
@@ -21,6 +21,9 @@ beforeAll(async () => {
 });
 
 afterAll(() => closeStage(stage));
+
+/** When the member paid (the order's `createdAt`), to read on the till. */
+let paidAt = '';
 
 async function call<T>(method: string, url: string, token: string, body?: unknown): Promise<T> {
   const res = await fetch(`${bff.url}${url}`, {
@@ -45,13 +48,14 @@ describe('a refund over the set amount, approved by the manager on the till', ()
       body: JSON.stringify(CASHIER),
     });
     const cashierToken = ((await staff.json()) as { data: { token: string } }).data.token;
-    const order = await call<{ dueCents: number }>('POST', '/api/v1/counter/orders', cashierToken, {
+    const order = await call<{ dueCents: number; createdAt: string }>('POST', '/api/v1/counter/orders', cashierToken, {
       code,
       amountCents: 20000,
       couponId: firstOrder.id,
       receiptNo: 'POS-R-0001',
     });
     expect(order.dueCents).toBe(17000);
+    paidAt = order.createdAt;
     await phone.reload();
     await on(phone, 'member-card').waitFor();
     expect(await on(phone, 'coupon-count').innerText()).toBe('1 张');
@@ -61,11 +65,23 @@ describe('a refund over the set amount, approved by the manager on the till', ()
     await staffSignIn(till, bff, CASHIER.username, CASHIER.password);
     await on(till, 'lookup').waitFor();
     await till.goto(`${bff.url}/#/subpackages/counter/refund/index`);
+    // Enter in the receipt field looks the order up, like the button (a scanner sends Enter after the number).
     await till.locator('.refund-receipt input').fill('POS-R-0001');
-    await on(till, 'find-order').click();
+    await till.locator('.refund-receipt input').press('Enter');
     await on(till, 'refund-order').waitFor();
+    // The card says whose order it is, when it was paid (by the store's clock; the till is on New York time) and for how much.
+    expect(await on(till, 'order-member').innerText()).toBe('退款测试');
+    expect(await on(till, 'order-time').innerText()).toBe(storeTime(paidAt));
+    expect(await on(till, 'order-gross').innerText()).toBe('¥200.00');
+    expect(await on(till, 'order-paid').innerText()).toBe('¥170.00');
     expect(await till.locator('.refund-amount input').inputValue()).toBe('170.00');
     await till.locator('.refund-no input').fill('RF-R-0001');
+    // Filled fields keep their labels.
+    const labelOf = (field: string) => till.locator(`.field:has(.${field}) .field-label`).innerText();
+    expect(await labelOf('refund-receipt')).toBe('收银小票号');
+    expect(await labelOf('refund-amount')).toBe('退款金额（元）');
+    expect(await labelOf('refund-no')).toBe('退款单号（必填）');
+    await snap(till, 'refund-order');
     await till.locator('.refund-amount input').fill('1e9');
     expect(await till.locator('.refund-amount input').inputValue()).toBe('1e9');
     await on(till, 'refund-review').click();
@@ -88,6 +104,8 @@ describe('a refund over the set amount, approved by the manager on the till', ()
   it('a wrong manager password is refused on the sheet, and the cashier stays signed in', async () => {
     await till.locator('.manager-username input').fill(MANAGER.username);
     await till.locator('.manager-password input').fill('not-the-password');
+    expect(await till.locator('.field:has(.manager-username) .field-label').innerText()).toBe('经理账号');
+    expect(await till.locator('.field:has(.manager-password) .field-label').innerText()).toBe('经理密码');
     await on(till, 'refund-submit').click();
     await on(till, 'refund-error').waitFor();
     expect(await on(till, 'refund-error').innerText()).toBe('授权未通过：账号或密码错误，或不是本店经理');

@@ -145,6 +145,7 @@ export function presentRules(c: LoyaltyConfig, campaigns: readonly CampaignRule[
     wallet: c.wallet,
     mall: c.mall,
     refunds: c.refunds,
+    counter: { maxAmountCents: c.counter.maxAmountCents },
     privacy: c.privacy,
   };
 }
@@ -187,10 +188,11 @@ export function presentOrder(o: OrderRow): Order {
   };
 }
 
-/** An order as the till sees it before a refund: what earlier refunds moved and the coupon it used. */
-export function presentCounterOrder(d: { order: OrderRow; coupon: MemberCouponRow | null }): CounterOrderDetail {
+/** An order as the till sees it before a refund: whose it is, what earlier refunds moved and the coupon it used. */
+export function presentCounterOrder(d: { order: OrderRow; member: MemberRow | null; coupon: MemberCouponRow | null }): CounterOrderDetail {
   return {
     ...presentOrder(d.order),
+    member: { id: d.order.memberId, nickname: d.member?.nickname ?? '' },
     pointsReversed: d.order.pointsReversed,
     growthReversed: d.order.growthReversed,
     pointsReturned: d.order.pointsReturned,

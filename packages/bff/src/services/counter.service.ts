@@ -330,11 +330,14 @@ export class CounterService {
     return order;
   }
 
-  /** An order of the store with the coupon it used, for the till's refund screen. */
-  async orderDetail(till: Till, ref: { id: string } | { receiptNo: string }): Promise<{ order: OrderRow; coupon: MemberCouponRow | null }> {
+  /** An order of the store with its member and the coupon it used, for the till's refund screen. */
+  async orderDetail(
+    till: Till,
+    ref: { id: string } | { receiptNo: string },
+  ): Promise<{ order: OrderRow; member: MemberRow | null; coupon: MemberCouponRow | null }> {
     const order = 'id' in ref ? await this.orderOfStore(till, ref.id) : await this.orderByReceipt(till, ref.receiptNo);
-    const coupons = order.couponId ? await this.coupons.byIds([order.couponId]) : [];
-    return { order, coupon: coupons.at(0) ?? null };
+    const [member, coupons] = await Promise.all([this.repos.members.byId(order.memberId), order.couponId ? this.coupons.byIds([order.couponId]) : []]);
+    return { order, member, coupon: coupons.at(0) ?? null };
   }
 
   /**

@@ -3,17 +3,34 @@ import type { CounterLookup, CounterOrderBody, CounterQuote, CounterQuoteBody } 
 import { staffApi } from '../services/staff';
 import { hasCode } from '../services/api-error';
 import { errorText } from '../services/error-text';
-import { parseYuan } from '../services/format';
+import { parseYuan, yuan } from '../services/format';
 
 export type KeypadKey = '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '.' | '0' | '⌫';
 
-/** Applies one keypad press to the typed amount, keeping it a valid price (≤ 2 decimals). */
-export function applyKey(text: string, key: KeypadKey): string {
-  if (key === '⌫') return text.slice(0, -1);
-  const next = text === '0' && key !== '.' ? key : text + key;
-  if (next === '.') return '0.';
-  return parseYuan(next) !== null ? next : text;
+/** What one keypad press did: the amount as typed now, and whether the press was refused for passing the maximum. */
+export interface KeyResult {
+  text: string;
+  overMax: boolean;
 }
+
+/**
+ * Applies one keypad press to the typed amount, keeping it a valid price: one decimal point, at
+ * most two decimals, and never above `maxCents` (the server's `counter.maxAmountCents`, when
+ * known): a press that would break any of these is ignored, and one that would pass the maximum
+ * says so (`overMax`) so the keypad can tell the cashier the limit.
+ */
+export function applyKey(text: string, key: KeypadKey, maxCents: number | null = null): KeyResult {
+  if (key === '⌫') return { text: text.slice(0, -1), overMax: false };
+  if (key === '.' && text.includes('.')) return { text, overMax: false };
+  const next = text === '' && key === '.' ? '0.' : text === '0' && key !== '.' ? key : text + key;
+  const cents = parseYuan(next);
+  if (cents === null) return { text, overMax: false };
+  if (maxCents !== null && cents > maxCents) return { text, overMax: true };
+  return { text: next, overMax: false };
+}
+
+/** "单笔金额最高 ¥100,000.00": what the keypad says when a digit would pass the maximum. */
+export const amountLimitText = (maxCents: number) => `单笔金额最高 ${yuan(maxCents)}`;
 
 /** How long the inputs must stay still before the server is asked for a new quote. */
 const QUOTE_DEBOUNCE_MS = 250;
@@ -34,10 +51,12 @@ const NO_ANSWER: Answer = { quote: null, error: null };
  * chosen, and the live quote. The server prices every change (debounced, and only the newest
  * answer counts); the page never computes money itself.
  */
-export function useCounterQuote() {
+export function useCounterQuote(maxAmountCents: number | null = null) {
   const [code, setCode] = useState('');
   const [member, setMember] = useState<CounterLookup | null>(null);
   const [amountText, setAmountText] = useState('');
+  // The limit, shown from a refused press until the next accepted one.
+  const [amountLimit, setAmountLimit] = useState<string | null>(null);
   const [couponId, setCouponId] = useState<string | null>(null);
   const [points, setPoints] = useState(0);
   const [answer, setAnswer] = useState<Answer>(NO_ANSWER);
@@ -77,8 +96,10 @@ export function useCounterQuote() {
     setMember,
     amountText,
     amountCents,
+    amountLimit,
     press: (key: KeypadKey) => {
-      const next = applyKey(amountText, key);
+      const { text: next, overMax } = applyKey(amountText, key, maxAmountCents);
+      setAmountLimit(overMax && maxAmountCents !== null ? amountLimitText(maxAmountCents) : null);
       setAmountText(next);
       // Nothing left to price: the last answer goes too, so it never shows against a new amount.
       if ((parseYuan(next) ?? 0) <= 0) setAnswer(NO_ANSWER);
@@ -96,6 +117,7 @@ export function useCounterQuote() {
       setCode('');
       setMember(null);
       setAmountText('');
+      setAmountLimit(null);
       setCouponId(null);
       setPoints(0);
       setAnswer(NO_ANSWER);

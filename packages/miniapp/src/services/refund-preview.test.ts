@@ -21,6 +21,7 @@ const order: CounterOrderDetail = {
   pointsReversed: 0,
   growthReversed: 0,
   pointsReturned: 0,
+  member: { id: '01J0000000000000000000000D', nickname: '退款测试' },
   coupon: { title: '首单满100减30', validTo: '2026-11-27T04:00:00.000Z' },
   createdAt: '2026-11-20T03:00:00.000Z',
 };

@@ -133,6 +133,8 @@ export type CounterOrder = z.infer<typeof CounterOrder>;
  * sheet can show what a refund will do with the same rule the BFF applies.
  */
 export const CounterOrderDetail = Order.extend({
+  /** Whose order it is, so the cashier can check it with the customer at the till (nickname '' when none). */
+  member: z.object({ id: Id, nickname: z.string() }),
   pointsReversed: z.number().int(),
   growthReversed: z.number().int(),
   pointsReturned: z.number().int(),

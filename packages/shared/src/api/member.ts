@@ -277,6 +277,8 @@ export const PublicRules = z.object({
   wallet: z.object({ expiringSoonDays: z.number() }),
   mall: z.object({ maxQuantityPerRedemption: z.number() }),
   refunds: z.object({ managerApprovalAboveCents: z.number() }),
+  /** The largest amount one counter order may have: the till's keypad refuses a digit beyond it. */
+  counter: z.object({ maxAmountCents: z.number() }),
   privacy: z.object({ consentVersion: z.string() }),
 });
 export type PublicRules = z.infer<typeof PublicRules>;

@@ -211,11 +211,14 @@ describe('replays', () => {
 });
 
 describe('GET /api/v1/counter/orders', () => {
-  it('shows the till what earlier refunds moved and the coupon the order used, for the confirmation sheet', async () => {
+  it('shows the till whose order it is, what earlier refunds moved and the coupon the order used, for the confirmation sheet', async () => {
     const { coupon, order } = await paidOrder(50000);
     await refund(cashier, order.id, { refundNo: 'RA-D1', amountCents: 3333 }).expect(201);
     const detail = (await t.http.get('/api/v1/counter/orders').query({ receiptNo: order.receiptNo }).set(cashier.auth).expect(200)).body.data;
     expect(detail).toMatchObject({
+      member: { id: order.member.id, nickname: '小明' },
+      grossCents: 50000,
+      createdAt: order.createdAt,
       refundedCents: 3333,
       pointsReversed: Math.floor((order.pointsEarned * 3333) / order.dueCents),
       growthReversed: Math.floor((order.growthEarned * 3333) / order.dueCents),

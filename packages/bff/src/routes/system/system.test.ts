@@ -138,6 +138,8 @@ describe('GET /api/v1/rules', () => {
     expect(rules.spend).toEqual(t.config.loyalty.spend);
     expect(rules.points.perYuanPaid).toBe(t.config.loyalty.points.perYuanPaid);
     expect(rules.privacy.consentVersion).toBe(t.config.loyalty.privacy.consentVersion);
+    // The till's keypad refuses an amount above what the BFF accepts for one order.
+    expect(rules.counter).toEqual({ maxAmountCents: t.config.loyalty.counter.maxAmountCents });
     expect(JSON.stringify(rules)).not.toMatch(/upgradeGiftTemplate|milestoneTemplate/);
     // What the tier benefits and Me pages explain: the review rule, the birthday gift's terms, the birthday change limit.
     expect(rules.tierReview).toEqual({ trailingDays: 365, maxDropPerReview: 1 });

@@ -1,9 +1,13 @@
 import { View, Text } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import type { CounterOrder } from '@member/shared/api';
-import { thousands, yuan } from '../../../services/format';
+import { yuan } from '../../../services/format';
+import { receiptLines } from '../receipt-lines';
 
-/** What the order did for the member: the coupon and points used, paid, earned, new balance and tier, any upgrade. */
+/**
+ * What the order did for the member, line by line like the e-receipt (gross, tier discount, coupon,
+ * points, paid, earned), the balances right after it, the tier and any upgrade.
+ */
 export function Receipt({ order, couponTitle, onNext }: { order: CounterOrder; couponTitle: string | null; onNext: () => void }) {
   return (
     <View className='panel' data-testid='receipt'>
@@ -15,31 +19,16 @@ export function Receipt({ order, couponTitle, onNext }: { order: CounterOrder; c
         <Text>会员</Text>
         <Text>{order.member.nickname}</Text>
       </View>
-      {order.couponId ? (
-        <View className='receipt-line'>
-          <Text>优惠券</Text>
-          <Text data-testid='receipt-coupon'>
-            {couponTitle ?? '已使用'} -{yuan(order.couponDiscountCents)}
+      {receiptLines(order, couponTitle).map((l) => (
+        <View key={l.id} className={l.id === 'receipt-paid' ? 'receipt-line total' : 'receipt-line'}>
+          <Text>{l.label}</Text>
+          <Text className={l.minus ? 'minus' : ''} data-testid={l.id}>
+            {l.value}
           </Text>
         </View>
-      ) : null}
-      <View className='receipt-line'>
-        <Text>积分抵扣</Text>
-        <Text data-testid='receipt-points-used'>
-          {order.pointsUsed > 0 ? `${thousands(order.pointsUsed)} 积分 -${yuan(order.pointsDiscountCents)}` : '未使用'}
-        </Text>
-      </View>
-      <View className='receipt-line'>
-        <Text>本单获得积分</Text>
-        <Text data-testid='receipt-earned'>+{thousands(order.pointsEarned)}</Text>
-      </View>
-      <View className='receipt-line'>
-        <Text>积分余额</Text>
-        <Text data-testid='receipt-balance'>{thousands(order.member.pointsBalance)}</Text>
-      </View>
-      <View className='receipt-line'>
-        <Text>会员等级</Text>
-        <Text data-testid='receipt-tier'>{order.member.tier.name}</Text>
+      ))}
+      <View className='muted receipt-note' data-testid='receipt-balance-note'>
+        余额为本单入账后的数额，不含之后到账的奖励（如邀请奖励）
       </View>
       {order.upgradedTo ? (
         <View className='upgrade' data-testid='receipt-upgrade'>

@@ -90,10 +90,12 @@ export function RefundSheet({ order, refundNo, preview, asksManager, onDone, onC
           <View className='manager-approval' data-testid='manager-approval'>
             <View className='approval-hint'>{NEEDS_MANAGER}</View>
             <View className='field'>
-              <Input className='manager-username' placeholder='经理账号' value={username} onChange={setUsername} />
+              <Text className='field-label'>经理账号</Text>
+              <Input className='manager-username' placeholder='经理的员工账号' value={username} onChange={setUsername} />
             </View>
             <View className='field'>
-              <Input className='manager-password' type='password' placeholder='经理密码' value={password} onChange={setPassword} />
+              <Text className='field-label'>经理密码</Text>
+              <Input className='manager-password' type='password' placeholder='经理的密码' value={password} onChange={setPassword} />
             </View>
           </View>
         ) : null}

@@ -26,13 +26,13 @@ import '../counter.css';
  */
 export default function CounterPage() {
   const session = useStaffSession();
-  const sale = useCounterQuote();
+  // Points move in whole yuan: the step is the server's `spend.pointsPerYuan`; the keypad stops at `counter.maxAmountCents`.
+  const rules = useAsync(api.rules);
+  const sale = useCounterQuote(rules.data?.counter.maxAmountCents ?? null);
   const [receiptNo, setReceiptNo] = useState('');
   const [done, setDone] = useState<CounterOrder | null>(null);
   // Identifying and confirming share one busy flag and one message line.
   const action = useAction((work: () => Promise<void>) => work());
-  // Points move in whole yuan: the step is the server's `spend.pointsPerYuan`.
-  const rules = useAsync(api.rules);
 
   const reset = () => {
     sale.reset();
@@ -80,7 +80,17 @@ export default function CounterPage() {
         <StoreBar session={session} />
         <View className='panel'>
           <View className='panel-title'>识别会员</View>
-          <Input className='code-input' type='digit' maxLength={22} placeholder='扫描或输入 18 位会员码' value={sale.code} onChange={sale.setCode} />
+          {/* A barcode scanner types the digits and then Enter: Enter looks the member up, like the button. */}
+          <Input
+            className='code-input'
+            type='digit'
+            maxLength={22}
+            placeholder='扫描或输入 18 位会员码'
+            confirmType='search'
+            value={sale.code}
+            onChange={sale.setCode}
+            onConfirm={(e) => void identify(e.detail.value)}
+          />
           {action.error ? (
             <View className='form-error' data-testid='counter-error'>
               {action.error}
@@ -130,7 +140,7 @@ export default function CounterPage() {
     <View className='page counter-page'>
       <StoreBar session={session} />
       <MemberSummary member={member.member} />
-      <Keypad amountText={sale.amountText} onPress={sale.press} />
+      <Keypad amountText={sale.amountText} limit={sale.amountLimit} onPress={sale.press} />
       <CouponPicker coupons={member.coupons} selected={sale.couponId} onSelect={sale.setCouponId} />
       <PointsPicker
         points={sale.points}

@@ -9,10 +9,11 @@ import '../counter.css';
 export default function StaffLogin() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  // The password comes with the call: Enter in its field sends what the field holds at that moment.
   const signIn = useAction(
-    async () => {
-      if (!username || !password) return;
-      await staffApi.signIn(username.trim(), password);
+    async (pw: string) => {
+      if (!username.trim() || !pw) return;
+      await staffApi.signIn(username.trim(), pw);
       await Taro.redirectTo({ url: '/subpackages/counter/counter/index' });
     },
     // Signing in, UNAUTHENTICATED means the credentials were wrong, not that a session lapsed.
@@ -27,7 +28,15 @@ export default function StaffLogin() {
           <Input className='staff-username' placeholder='员工账号' value={username} onChange={setUsername} />
         </View>
         <View className='field'>
-          <Input className='staff-password' type='password' placeholder='密码' value={password} onChange={setPassword} />
+          <Input
+            className='staff-password'
+            type='password'
+            placeholder='密码'
+            confirmType='go'
+            value={password}
+            onChange={setPassword}
+            onConfirm={(e) => void signIn.run(e.detail.value)}
+          />
         </View>
         {signIn.error ? (
           <View className='form-error' data-testid='login-error'>
@@ -41,7 +50,7 @@ export default function StaffLogin() {
           block
           loading={signIn.busy}
           disabled={!username || !password}
-          onClick={() => void signIn.run()}
+          onClick={() => void signIn.run(password)}
         >
           登录
         </Button>

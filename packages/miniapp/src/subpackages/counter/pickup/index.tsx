@@ -1,20 +1,60 @@
 import { useState } from 'react';
 import { View, Text } from '@tarojs/components';
+import Taro from '@tarojs/taro';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import type { Pickup } from '@member/shared/api';
-import { staffApi } from '../../../services/staff';
+import { signOut, STAFF_LOGIN_URL, staffApi } from '../../../services/staff';
 import { labelOf, PICKUP_STATUS_TEXT } from '../../../services/labels';
 import { scan } from '../../../platform/scan';
 import { useAction } from '../../../hooks/use-action';
+import { useStaffSession } from '../../../hooks/use-staff-session';
+import { StoreBar } from '../components/store-bar';
 import '../counter.css';
 
-/** Managers look up a pickup code, hand the goods over, or cancel it (points and stock go back). */
+const PICKUP_CODE = /^\d{10}$/;
+
+/**
+ * Managers look up a pickup code, hand the goods over, or cancel it (points and stock go back).
+ * Anyone else is told so before typing anything (the BFF refuses them with 403 all the same).
+ */
 export default function PickupPage() {
+  const session = useStaffSession();
   const [code, setCode] = useState('');
   const [pickup, setPickup] = useState<Pickup | null>(null);
   // Every button here loads the pickup anew; they share one busy flag and one message line.
   const action = useAction(async (load: () => Promise<Pickup>) => setPickup(await load()));
   const digits = code.replace(/\s+/g, '');
+
+  const find = (value: string) => {
+    const typed = value.replace(/\s+/g, '');
+    if (PICKUP_CODE.test(typed)) void action.run(() => staffApi.pickup(typed));
+  };
+
+  if (!session) return null;
+
+  if (session.staff.role !== 'manager') {
+    return (
+      <View className='page counter-page'>
+        <StoreBar session={session} />
+        <View className='panel' data-testid='pickup-needs-manager'>
+          <View className='panel-title'>积分商城提货需由经理办理</View>
+          <View className='muted'>提货的确认和取消只能由本店经理操作，请由经理登录后办理。</View>
+          <Button
+            className='wide'
+            data-testid='pickup-manager-login'
+            type='primary'
+            block
+            onClick={() => {
+              signOut();
+              void Taro.redirectTo({ url: STAFF_LOGIN_URL });
+            }}
+          >
+            退出并由经理登录
+          </Button>
+        </View>
+      </View>
+    );
+  }
 
   const scanCode = async () => {
     const scanned = await scan.scanMemberCode();
@@ -27,7 +67,16 @@ export default function PickupPage() {
     <View className='page counter-page'>
       <View className='panel'>
         <View className='panel-title'>提货码</View>
-        <Input className='pickup-input' type='digit' maxLength={12} placeholder='扫描或输入 10 位提货码' value={code} onChange={setCode} />
+        <Input
+          className='pickup-input'
+          type='digit'
+          maxLength={12}
+          placeholder='扫描或输入 10 位提货码'
+          confirmType='search'
+          value={code}
+          onChange={setCode}
+          onConfirm={(e) => find(e.detail.value)}
+        />
         {scan.canScan ? (
           <Button className='wide' block onClick={() => void scanCode()}>
             扫码
@@ -39,8 +88,8 @@ export default function PickupPage() {
           block
           data-testid='find-pickup'
           loading={action.busy && !pickup}
-          disabled={!/^\d{10}$/.test(digits)}
-          onClick={() => void action.run(() => staffApi.pickup(digits))}
+          disabled={!PICKUP_CODE.test(digits)}
+          onClick={() => find(digits)}
         >
           查询
         </Button>

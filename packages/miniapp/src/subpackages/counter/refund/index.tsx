@@ -5,7 +5,7 @@ import { Button, Input } from '@nutui/nutui-react-taro';
 import type { CounterOrderDetail, Refund } from '@member/shared/api';
 import { api } from '../../../services/api';
 import { staffApi } from '../../../services/staff';
-import { yuan, yuanInput } from '../../../services/format';
+import { businessDateTime, yuan, yuanInput } from '../../../services/format';
 import { asksForManager, refundableCents, refundAmount, refundPreview, type RefundPreview } from '../../../services/refund-preview';
 import { useAction } from '../../../hooks/use-action';
 import { useAsync } from '../../../hooks/use-async';
@@ -22,7 +22,7 @@ const COUNTER_URL = '/subpackages/counter/counter/index';
  */
 export default function RefundPage() {
   const session = useStaffSession();
-  // The approval threshold: the sheet asks a manager up front when the rules say so.
+  // The approval threshold (the sheet asks a manager up front when the rules say so) and the business time zone.
   const rules = useAsync(api.rules);
   const [receiptNo, setReceiptNo] = useState('');
   const [order, setOrder] = useState<CounterOrderDetail | null>(null);
@@ -71,7 +71,18 @@ export default function RefundPage() {
       <View className='panel'>
         <View className='panel-title'>查找订单</View>
         <View className='field'>
-          <Input className='refund-receipt' placeholder='收银小票号' value={receiptNo} onChange={setReceiptNo} />
+          <Text className='field-label'>收银小票号</Text>
+          <Input
+            className='refund-receipt'
+            placeholder='输入或扫描小票号'
+            confirmType='search'
+            value={receiptNo}
+            onChange={setReceiptNo}
+            onConfirm={(e) => {
+              const no = e.detail.value.trim();
+              if (no) void find.run(no);
+            }}
+          />
         </View>
         <Button
           className='wide'
@@ -89,8 +100,20 @@ export default function RefundPage() {
         <View className='panel' data-testid='refund-order'>
           <View className='panel-title'>小票 {order.receiptNo}</View>
           <View className='receipt-line'>
+            <Text>会员</Text>
+            <Text data-testid='order-member'>{order.member.nickname || '—'}</Text>
+          </View>
+          <View className='receipt-line'>
+            <Text>消费时间</Text>
+            <Text data-testid='order-time'>{rules.data ? businessDateTime(order.createdAt, rules.data.businessTimeZone) : ''}</Text>
+          </View>
+          <View className='receipt-line'>
+            <Text>原价</Text>
+            <Text data-testid='order-gross'>{yuan(order.grossCents)}</Text>
+          </View>
+          <View className='receipt-line'>
             <Text>实付</Text>
-            <Text>{yuan(order.dueCents)}</Text>
+            <Text data-testid='order-paid'>{yuan(order.dueCents)}</Text>
           </View>
           <View className='receipt-line'>
             <Text>已退</Text>
@@ -103,11 +126,13 @@ export default function RefundPage() {
           {left > 0 || order.refundedCents === 0 ? (
             <>
               <View className='field'>
+                <Text className='field-label'>退款金额（元）</Text>
                 {/* Plain text, parsed strictly: a numeric field would drop the "e" of "1e9" and refund ¥19. */}
-                <Input className='refund-amount' placeholder='退款金额（元）' value={amountText} onChange={setAmountText} />
+                <Input className='refund-amount' placeholder='如 12 或 12.50' value={amountText} onChange={setAmountText} />
               </View>
               <View className='field'>
-                <Input className='refund-no' placeholder='退款单号（必填）' maxLength={64} value={refundNo} onChange={setRefundNo} />
+                <Text className='field-label'>退款单号（必填）</Text>
+                <Input className='refund-no' placeholder='收银系统的退款单号' maxLength={64} value={refundNo} onChange={setRefundNo} />
               </View>
               <Button className='wide' data-testid='refund-review' type='primary' block disabled={!refundNo.trim()} onClick={review}>
                 核对退款
