@@ -8,7 +8,7 @@ import { createLogger } from './http/logging';
 import { HttpWechatClient } from './integrations/wechat';
 import { createApp } from './app';
 import { serveStatic } from './http/static';
-import { startJobs } from './jobs';
+import { startScheduler } from './jobs/scheduler';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   logger.info({ db: config.dbUrl ? 'mysql' : 'sqlite', migrations: applied.map((m) => m.name) }, 'database ready');
   const db = new Db(dataSource, config.runtime.db.deadlockRetries);
   const wechat = new HttpWechatClient({ ...config.wechat });
-  const { app, services, limitsReady, close } = createApp({ config, db, wechat, logger });
+  const { app, jobRunner, limitsReady, close } = createApp({ config, db, wechat, logger });
   // With REDIS_URL, limits count in Redis once it is connected (in memory until then: see lib/rate-limit.ts).
   if (config.redisUrl && !(await limitsReady())) logger.warn('starting without redis: rate limits count in memory until it answers');
   // Pictures of the demo catalogue (mall items may also point at any https URL).
@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`STATIC_DIR ${dir} has no index.html: build the H5 app first`);
     app.use(serveStatic(dir));
   }
-  const jobs = startJobs(services);
+  // Scheduled jobs on their cron patterns (jobs.scheduler; every instance may run it, leases pick one per tick).
+  const jobs = startScheduler(jobRunner, config.runtime.jobs, config.loyalty.businessTimeZone, logger);
   // Koa's handler answers its own errors, so nothing waits on the promise it returns.
   const handle = app.callback();
   const server = createServer((req, res) => void handle(req, res));

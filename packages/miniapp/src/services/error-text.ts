@@ -32,6 +32,7 @@ const TEXT: Record<ClientErrorCode, string> = {
   NOT_ELIGIBLE: '暂不符合条件',
   USERNAME_TAKEN: '该用户名已被使用',
   TEMPLATE_CODE_TAKEN: '该券模板编码已存在',
+  JOB_RUNNING: '该任务正在运行，请稍后再试',
   INTERNAL: FALLBACK,
 };
 

@@ -7,7 +7,8 @@ import { MemberRepository } from './member.repository';
 import { OrderRepository } from './order.repository';
 import { PointsRepository } from './points.repository';
 import { StaffRepository } from './staff.repository';
-import { AuditRepository, IdempotencyRepository, JobLeaseRepository } from './system.repository';
+import { LedgerCheckRepository } from './ledger-check.repository';
+import { AuditRepository, IdempotencyRepository, JobLeaseRepository, JobRunRepository } from './system.repository';
 
 /** Every repository, over one Db: the only classes that hold SQL. */
 export function createRepositories(db: Db) {
@@ -23,6 +24,8 @@ export function createRepositories(db: Db) {
     audit: new AuditRepository(db),
     idempotency: new IdempotencyRepository(db),
     jobLeases: new JobLeaseRepository(db),
+    jobRuns: new JobRunRepository(db),
+    ledgerCheck: new LedgerCheckRepository(db),
   };
 }
 
@@ -39,4 +42,6 @@ export type {
   AuditRepository,
   IdempotencyRepository,
   JobLeaseRepository,
+  JobRunRepository,
+  LedgerCheckRepository,
 };
