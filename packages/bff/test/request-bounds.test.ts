@@ -4,6 +4,7 @@ import type { EntitySchema } from 'typeorm';
 import {
   CouponTemplateEntity,
   IdempotencyEntity,
+  JobRunEntity,
   MallItemEntity,
   MemberEntity,
   OrderEntity,
@@ -90,6 +91,7 @@ const STRING_FIELDS: Record<string, Where> = {
   'PATCH /api/v1/admin/mall-items/{id} body.minTier': col(E(MallItemEntity), 'minTier'),
   'POST /api/v1/admin/members/{id}/coupons body.templateCode': { notStored: 'looked up; the coupon keeps the template id' },
   'POST /api/v1/admin/members/{id}/coupons body.reason': { notStored: 'kept inside the audit entry (a TEXT column)' },
+  'POST /api/v1/admin/jobs/{name}/run body.asOf': col(E(JobRunEntity), 'asOf'),
   'header Idempotency-Key': col(E(IdempotencyEntity), 'idemKey'),
 };
 
