@@ -9,7 +9,7 @@ import { HttpWechatClient } from '../src/integrations/wechat';
 import { jobs, runPointsExpiry, type Job } from '../src/jobs';
 import { JobRunner } from '../src/jobs/runner';
 import { startScheduler, tick } from '../src/jobs/scheduler';
-import { useTestApp, type TestApp } from './support/test-app';
+import { startTestApp, useTestApp, type TestApp } from './support/test-app';
 
 /**
  * The scheduled jobs as the operations story goes: two instances on one database, runs that race,
@@ -235,6 +235,24 @@ describe('leases: two instances on one database', () => {
   });
 });
 
+describe('run records', () => {
+  it('are kept for jobs.keepRunsDays; older ones go after the next run of the same job', async () => {
+    const day = 86_400_000;
+    const keep = t.config.runtime.jobs.keepRunsDays;
+    const runner = new JobRunner(t.services, { 'kept-job': () => Promise.resolve({ n: 1 }) });
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    t.clock.set(new Date(start));
+    const old = await runner.run('kept-job', { trigger: 'manual' });
+    t.clock.set(new Date(start + (keep - 1) * day));
+    const recent = await runner.run('kept-job', { trigger: 'manual' });
+    const ids = async () => (await t.services.repos.jobRuns.latest('kept-job', 10)).map((r) => r.id);
+    expect(await ids()).toEqual([recent.id, old.id]);
+    t.clock.set(new Date(start + (keep + 1) * day));
+    const latest = await runner.run('kept-job', { trigger: 'manual' });
+    expect(await ids()).toEqual([latest.id, recent.id]);
+  });
+});
+
 describe('the scheduler', () => {
   it('refuses a schedule naming no job, and starts nothing when switched off', () => {
     const runner = new JobRunner(t.services);
@@ -318,6 +336,32 @@ describe('the ledger invariant check', () => {
     } finally {
       t.config.runtime.jobs.batchSize = 500;
       await t.dataSource.query('UPDATE members SET growth = growth - 3 WHERE id = ? AND growth >= 3', [victim.id]);
+    }
+  });
+});
+
+describe('on the embedded SQLite database', () => {
+  it('every job runs, under the same leases', async () => {
+    const lite = await startTestApp({ dialect: 'sqlite' });
+    try {
+      const m = await lite.memberWith('silver', 120);
+      const now = lite.clock.now();
+      const until = new Date(now.getTime() + 60_000);
+      expect(await lite.services.repos.jobLeases.take('ledger-check', 'other-host:1:a', until, now)).toBe(true);
+      expect(await lite.services.repos.jobLeases.take('ledger-check', 'other-host:1:b', until, now)).toBe(false);
+      const runner = new JobRunner(lite.services);
+      await expect(runner.run('ledger-check', { trigger: 'manual' })).rejects.toMatchObject({ code: 'JOB_RUNNING' });
+      for (const name of Object.keys(jobs).filter((n) => n !== 'ledger-check')) {
+        expect(await runner.run(name, { trigger: 'manual' })).toMatchObject({ job: name, outcome: 'ok', error: null });
+      }
+      await lite.dataSource.query('UPDATE members SET growth = growth + 1 WHERE id = ?', [m.id]);
+      lite.clock.set(new Date(until.getTime() + 1000)); // the other holder's lease has lapsed
+      const checked = await runner.run('ledger-check', { trigger: 'manual' });
+      expect(JSON.parse(checked.details!)).toEqual({ growth: [m.id] });
+      await lite.dataSource.query('UPDATE members SET growth = growth - 1 WHERE id = ?', [m.id]);
+      await lite.checkInvariants();
+    } finally {
+      await lite.close();
     }
   });
 });

@@ -143,6 +143,8 @@ export const RuntimeConfig = z.object({
   jobs: z.object({
     scheduler: z.boolean(),
     leaseSeconds: z.number().int().min(10).max(3600),
+    /** Run records older than this are deleted (a bounded batch after each run of the same job). */
+    keepRunsDays: z.number().int().min(1).max(3650),
     pointsExpiryBatch: z.number().int().min(1).max(10_000),
     batchSize: z.number().int().min(1).max(10_000),
     schedules: z.record(z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'a job name (kebab-case)'), cronPattern),

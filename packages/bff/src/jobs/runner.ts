@@ -7,6 +7,9 @@ import { newId } from '../lib/ids';
 import type { Services } from '../services';
 import { jobs as allJobs, type Job, type JobResult } from '.';
 
+/** Most old run records one run deletes. */
+const PRUNE_BATCH = 1000;
+
 /** The error a run whose lease was taken over by another instance ends with. */
 export class LeaseLost extends Error {
   constructor(job: string) {
@@ -124,6 +127,7 @@ export class JobRunner {
       };
       await repos.jobRuns.finish(row.id, end);
       if (error === null) logger.info({ job: name, run: row.id, ...result }, 'job finished');
+      await this.prune(name, end.finishedAt);
       return { ...row, ...end };
     } finally {
       clearInterval(beat);
@@ -149,6 +153,16 @@ export class JobRunner {
     } catch (e) {
       // The next beat tries again; if the database stays away, the lease lapses as it would on a crash.
       this.s.logger.error({ err: e, job: name }, 'job lease could not be renewed');
+    }
+  }
+
+  /** Keeps `jobs.keepRunsDays` of a job's run records: a bounded batch per run, so a backlog clears over a few runs. */
+  private async prune(name: string, now: Date): Promise<void> {
+    const before = new Date(now.getTime() - this.s.runtime.jobs.keepRunsDays * 86_400_000);
+    try {
+      await this.s.repos.jobRuns.prune(name, before, PRUNE_BATCH);
+    } catch (e) {
+      this.s.logger.error({ err: e, job: name }, 'old job run records not pruned');
     }
   }
 

@@ -1,4 +1,4 @@
-import { isDuplicateKey, type Db } from '../db';
+import { Db, isDuplicateKey } from '../db';
 import {
   AuditEntity,
   IdempotencyEntity,
@@ -120,6 +120,19 @@ export class JobRunRepository {
   async byId(id: string): Promise<JobRunRow | null> {
     const raw = await this.db.row(`SELECT ${runs.select()} FROM job_runs WHERE id = ?`, [id]);
     return raw ? runs.map(raw) : null;
+  }
+
+  /** Deletes up to `limit` records of a job that started before `before`, oldest first; returns how many. */
+  async prune(job: string, before: Date, limit: number): Promise<number> {
+    const old = await this.db.rows<{ id: string }>(`SELECT id FROM job_runs WHERE job = ? AND started_at < ? ORDER BY started_at LIMIT ${Math.trunc(limit)}`, [
+      job,
+      before,
+    ]);
+    if (old.length === 0) return 0;
+    return await this.db.execute(
+      `DELETE FROM job_runs WHERE id IN (${Db.placeholders(old.length)})`,
+      old.map((r) => r.id),
+    );
   }
 
   /** The latest runs of a job, newest first. */
