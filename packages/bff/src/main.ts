@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   const stop = () => {
     logger.info('shutting down');
     jobs.stop();
-    server.close(() => void Promise.allSettled([close(), dataSource.destroy()]).then(() => process.exit(0)));
+    // Runs in progress stop at their next batch, record why and free their leases before the pool closes.
+    server.close(() => void jobRunner.stop().then(() => Promise.allSettled([close(), dataSource.destroy()]).then(() => process.exit(0))));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.on('SIGINT', stop);

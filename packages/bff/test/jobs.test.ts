@@ -212,6 +212,29 @@ describe('leases: two instances on one database', () => {
     }
   });
 
+  it('on shutdown, a run stops at its next batch, records why and frees the lease at once', async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (open = r));
+    let entered: () => void = () => undefined;
+    const hasEntered = new Promise<void>((r) => (entered = r));
+    const job: Job = async (_s, ctx) => {
+      entered();
+      await gate;
+      ctx.signal?.throwIfAborted();
+      return { batches: 2 };
+    };
+    const a = new JobRunner(t.services, { 'stop-job': job });
+    const b = new JobRunner(t.services, { 'stop-job': () => Promise.resolve({ batches: 1 }) });
+    const running = a.run('stop-job', { trigger: 'schedule' });
+    await hasEntered;
+    const stopping = a.stop();
+    open();
+    await stopping;
+    const stopped = await running;
+    expect(stopped).toMatchObject({ outcome: 'failed', error: 'Error: the instance is shutting down' });
+    expect(await b.run('stop-job', { trigger: 'schedule' })).toMatchObject({ outcome: 'ok', holder: b.holder });
+  });
+
   it('a database error while taking the lease is logged and recorded, never mistaken for "held"', async () => {
     await t.dataSource.query(
       "CREATE TRIGGER job_leases_refuse BEFORE INSERT ON job_leases FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'the disk is full'",

@@ -52,7 +52,7 @@ export interface RunOptions {
  */
 export class JobRunner {
   readonly holder: string;
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
 
   constructor(
     private readonly s: Services,
@@ -89,7 +89,8 @@ export class JobRunner {
     if (!taken) throw new DomainError('JOB_RUNNING', `job ${name} is running on another instance`, { job: name });
 
     const controller = new AbortController();
-    this.running.set(name, controller);
+    let ended: () => void = () => undefined;
+    this.running.set(name, { controller, done: new Promise<void>((r) => (ended = r)) });
     const beat = setInterval(() => void this.renew(name, controller), (this.s.runtime.jobs.leaseSeconds * 1000) / 3);
     beat.unref();
     try {
@@ -113,9 +114,11 @@ export class JobRunner {
       let error: string | null = null;
       try {
         result = await job(this.s, { now: asOf, signal: controller.signal, report: (kind, ids) => (details[kind] = [...ids]) });
-        if (controller.signal.aborted) throw new LeaseLost(name);
+        // Finished, but another instance may have run it meanwhile: say so. (Stopping after the end is no failure.)
+        if (controller.signal.reason instanceof LeaseLost) throw controller.signal.reason;
       } catch (e) {
-        error = errorSummary(controller.signal.aborted && !(e instanceof LeaseLost) ? new LeaseLost(name) : e);
+        // Aborted (lease lost, or this instance stopping): that is why it ended, whatever the job threw.
+        error = errorSummary(controller.signal.aborted ? controller.signal.reason : e);
         logger.error({ err: e, job: name, run: row.id }, 'job failed');
       }
       const end = {
@@ -133,7 +136,19 @@ export class JobRunner {
       clearInterval(beat);
       this.running.delete(name);
       await repos.jobLeases.release(name, this.holder, clock.now()).catch((e: unknown) => logger.error({ err: e, job: name }, 'job lease not released'));
+      ended();
     }
+  }
+
+  /**
+   * For shutting down: aborts every run in progress in this instance (each stops at its next batch,
+   * is recorded failed and releases its lease, so another instance may run the job at once) and
+   * waits for them to end.
+   */
+  async stop(): Promise<void> {
+    const runs = [...this.running.values()];
+    for (const r of runs) r.controller.abort(new Error('the instance is shutting down'));
+    await Promise.all(runs.map((r) => r.done));
   }
 
   /**
@@ -141,7 +156,7 @@ export class JobRunner {
    * for its job every third of the lease). A lease found taken by another holder aborts that run.
    */
   async renewLeases(): Promise<void> {
-    await Promise.all([...this.running].map(([name, controller]) => this.renew(name, controller)));
+    await Promise.all([...this.running].map(([name, { controller }]) => this.renew(name, controller)));
   }
 
   private async renew(name: string, controller: AbortController): Promise<void> {
