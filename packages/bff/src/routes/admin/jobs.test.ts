@@ -29,8 +29,10 @@ describe('POST /api/v1/admin/jobs/{name}/run and GET /api/v1/admin/jobs', () => 
   });
 
   it('answer 404 NOT_FOUND for a job that does not exist', async () => {
-    const res = await t.http.post('/api/v1/admin/jobs/make-everyone-diamond/run').set(admin.auth).send({}).expect(404);
-    expect(res.body.error.code).toBe('NOT_FOUND');
+    for (const name of ['make-everyone-diamond', 'Points_Expiry', '__proto__']) {
+      const res = await t.http.post(`/api/v1/admin/jobs/${name}/run`).set(admin.auth).send({}).expect(404);
+      expect(res.body.error.code).toBe('NOT_FOUND');
+    }
   });
 
   it('run a job as of a given instant, return its run record, and list it with the schedule', async () => {
