@@ -15,6 +15,8 @@ import { LimiterStore } from './lib/rate-limit';
 import { allRoutes } from './routes';
 import { mountSystemEndpoints } from './routes/system/endpoints';
 import { createServices, type Services } from './services';
+import { JobRunner } from './jobs/runner';
+import { JobsService } from './services/jobs.service';
 
 export interface AppDeps {
   config: Pick<AppConfig, 'loyalty' | 'runtime' | 'appSecret' | 'dataKey' | 'devLogin' | 'env' | 'redisUrl'>;
@@ -29,6 +31,8 @@ export interface App {
   services: Services;
   routes: AnyRoute[];
   tokens: TokenService;
+  /** Runs the scheduled jobs under their leases (main.ts starts the scheduler over it). */
+  jobRunner: JobRunner;
   /** Whether rate limits can count where configured (Redis connected); false after its connect timeout. */
   limitsReady: () => Promise<boolean>;
   /** Releases what the app holds besides the database (the Redis connection of its rate limits). */
@@ -53,7 +57,9 @@ export function createApp(deps: AppDeps): App {
     limiterStore,
     rawPhoneAllowed: config.env !== 'production',
   });
-  const routes = allRoutes(services, { tokens, wechat: deps.wechat, config });
+  const jobRunner = new JobRunner(services);
+  const jobs = new JobsService(jobRunner, services.repos, config.runtime.jobs, config.loyalty.businessTimeZone, services.clock, config.env !== 'production');
+  const routes = allRoutes(services, { tokens, wechat: deps.wechat, config, jobs });
 
   const app = new Koa({ proxy: config.runtime.http.trustProxy, maxIpsCount: config.runtime.http.proxyHops });
   app.silent = true;
@@ -79,5 +85,5 @@ export function createApp(deps: AppDeps): App {
   mountSystemEndpoints(router, routes, () => db.ping());
   mountRoutes(router, routes, { db, tokens, staffAccess: services.staff, idempotencyRecords: services.repos.idempotency });
   app.use(router.routes());
-  return { app, services, routes, tokens, limitsReady: () => limiterStore.ready(), close: () => limiterStore.close() };
+  return { app, services, routes, tokens, jobRunner, limitsReady: () => limiterStore.ready(), close: () => limiterStore.close() };
 }

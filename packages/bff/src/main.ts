@@ -8,7 +8,7 @@ import { createLogger } from './http/logging';
 import { HttpWechatClient } from './integrations/wechat';
 import { createApp } from './app';
 import { serveStatic } from './http/static';
-import { startJobs } from './jobs';
+import { startScheduler } from './jobs/scheduler';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   logger.info({ db: config.dbUrl ? 'mysql' : 'sqlite', migrations: applied.map((m) => m.name) }, 'database ready');
   const db = new Db(dataSource, config.runtime.db.deadlockRetries);
   const wechat = new HttpWechatClient({ ...config.wechat });
-  const { app, services, limitsReady, close } = createApp({ config, db, wechat, logger });
+  const { app, services, jobRunner, limitsReady, close } = createApp({ config, db, wechat, logger });
   // With REDIS_URL, limits count in Redis once it is connected (in memory until then: see lib/rate-limit.ts).
   if (config.redisUrl && !(await limitsReady())) logger.warn('starting without redis: rate limits count in memory until it answers');
   // Pictures of the demo catalogue (mall items may also point at any https URL).
@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   }
   // The operators' campaigns, read now so the first counter order need not.
   await services.campaigns.rules();
-  const jobs = startJobs(services);
+  // Scheduled jobs on their cron patterns (jobs.scheduler; every instance may run it, leases pick one per tick).
+  const jobs = startScheduler(jobRunner, config.runtime.jobs, config.loyalty.businessTimeZone, logger);
   // Koa's handler answers its own errors, so nothing waits on the promise it returns.
   const handle = app.callback();
   const server = createServer((req, res) => void handle(req, res));
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
   const stop = () => {
     logger.info('shutting down');
     jobs.stop();
-    server.close(() => void Promise.allSettled([close(), dataSource.destroy()]).then(() => process.exit(0)));
+    // Runs in progress stop at their next batch, record why and free their leases before the pool closes.
+    server.close(() => void jobRunner.stop().then(() => Promise.allSettled([close(), dataSource.destroy()]).then(() => process.exit(0))));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.on('SIGINT', stop);

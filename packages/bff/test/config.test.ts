@@ -51,6 +51,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses a job schedule that is not a cron pattern, naming the job', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mc-config-'));
+    const raw = JSON.parse(readFileSync(path.join(REPO_ROOT, 'config/runtime.json'), 'utf8'));
+    raw.jobs.schedules['points-expiry'] = 'every hour';
+    raw.jobs.leaseSeconds = 0;
+    const file = path.join(dir, 'runtime.json');
+    writeFileSync(file, JSON.stringify(raw));
+    expect(() => loadConfig({ ...secrets, RUNTIME_CONFIG: file })).toThrow(/jobs\.leaseSeconds[\s\S]*jobs\.schedules\.points-expiry: not a valid cron pattern/);
+  });
+
   it('shares limits through Redis only when REDIS_URL is a redis:// URL', () => {
     expect(loadConfig({ ...secrets }).redisUrl).toBeNull();
     expect(loadConfig({ ...secrets, REDIS_URL: 'redis://127.0.0.1:6379/2' }).redisUrl).toBe('redis://127.0.0.1:6379/2');

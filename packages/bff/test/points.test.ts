@@ -176,9 +176,9 @@ describe('lots', () => {
     await t.services.points.credit(b.id, { amount: 22, reason: 'order', sourceKey: 'x' });
     t.clock.set('2025-01-02T00:00:00Z');
     const { runPointsExpiry } = await import('../src/jobs');
-    const first = await runPointsExpiry(t.services);
+    const first = await runPointsExpiry(t.services, { now: t.clock.now() });
     expect(first.points).toBeGreaterThanOrEqual(33);
-    expect(await runPointsExpiry(t.services)).toEqual({ members: 0, points: 0 });
+    expect(await runPointsExpiry(t.services, { now: t.clock.now() })).toEqual({ members: 0, points: 0 });
   });
 
   it('a debit never spends points that have lapsed but were not yet settled', async () => {

@@ -5,6 +5,7 @@ import {
   CampaignEntity,
   CouponTemplateEntity,
   IdempotencyEntity,
+  JobRunEntity,
   MallItemEntity,
   MemberEntity,
   OrderEntity,
@@ -112,6 +113,7 @@ const STRING_FIELDS: Record<string, Where> = {
   'PATCH /api/v1/admin/campaigns/{id} body.tiers[]': col(E(CampaignEntity), 'tiers', MAX_CAMPAIGN_TIERS * (32 + 3) + 1),
   'PATCH /api/v1/admin/campaigns/{id} body.from': col(E(CampaignEntity), 'startsOn'),
   'PATCH /api/v1/admin/campaigns/{id} body.to': col(E(CampaignEntity), 'endsOn'),
+  'POST /api/v1/admin/jobs/{name}/run body.asOf': col(E(JobRunEntity), 'asOf'),
   'header Idempotency-Key': col(E(IdempotencyEntity), 'idemKey'),
 };
 

@@ -1,11 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { parseLoyaltyConfig, type LoyaltyConfig } from '@member/shared';
 
 /** Repository root: config/ lives there. Works from src/ (tsx, jest) and dist/ (node). */
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
+
+/** A cron pattern croner accepts (5 fields, or 6 with seconds first). */
+const cronPattern = z.string().refine((p) => {
+  try {
+    new Cron(p, { paused: true }).stop();
+    return true;
+  } catch {
+    // Croner throws a TypeError naming the bad field; any throw means "not a pattern".
+    return false;
+  }
+}, 'not a valid cron pattern');
 
 const limit = z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() });
 
@@ -124,7 +136,22 @@ export const RuntimeConfig = z.object({
       .refine((u) => u.delayStepMs <= u.maxDelayMs, { message: 'delayStepMs must not exceed maxDelayMs', path: ['delayStepMs'] }),
   }),
   db: z.object({ poolSize: z.number().int().min(1).max(500), deadlockRetries: z.number().int().min(0).max(10) }),
-  jobs: z.object({ pointsExpiryBatch: z.number().int().positive(), growthAgingBatch: z.number().int().positive() }),
+  /**
+   * Scheduled jobs (src/jobs): whether this instance runs them on their schedules (`scheduler`;
+   * operators can still run one by hand), how long a run's lease lasts before another instance may
+   * take it over (renewed every third of it while the run goes on), the batch sizes, and a cron
+   * pattern per job, read in the business time zone. A job without a pattern runs only by hand.
+   */
+  jobs: z.object({
+    scheduler: z.boolean(),
+    leaseSeconds: z.number().int().min(10).max(3600),
+    /** Run records older than this are deleted (a bounded batch after each run of the same job). */
+    keepRunsDays: z.number().int().min(1).max(3650),
+    pointsExpiryBatch: z.number().int().min(1).max(10_000),
+    growthAgingBatch: z.number().int().min(1).max(10_000),
+    batchSize: z.number().int().min(1).max(10_000),
+    schedules: z.record(z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'a job name (kebab-case)'), cronPattern),
+  }),
 });
 export type RuntimeConfig = z.infer<typeof RuntimeConfig>;
 

@@ -12,6 +12,7 @@ import { Engagement1732500000000 } from './migrations/1732500000000-engagement';
 import { ShareReferral1732600000000 } from './migrations/1732600000000-share-referral';
 import { QualifyingGrowth1732700000000 } from './migrations/1732700000000-qualifying-growth';
 import { Admin1732720000000 } from './migrations/1732720000000-admin';
+import { JobRuns1732710000000 } from './migrations/1732710000000-job-runs';
 
 export const migrations = [
   Foundation1732000000000,
@@ -24,6 +25,7 @@ export const migrations = [
   ShareReferral1732600000000,
   QualifyingGrowth1732700000000,
   Admin1732720000000,
+  JobRuns1732710000000,
 ];
 
 export interface DbOptions {

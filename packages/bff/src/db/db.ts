@@ -191,7 +191,7 @@ export function numberOf(v: unknown): number {
   return typeof v === 'number' ? v : Number(v ?? 0);
 }
 
-function driverCode(e: unknown): string | undefined {
+export function driverCode(e: unknown): string | undefined {
   const err = e as { code?: string; driverError?: { code?: string } } | null;
   return err?.driverError?.code ?? err?.code;
 }

@@ -328,6 +328,48 @@ export const JobLeaseEntity = new EntitySchema<JobLeaseRow>({
   },
 });
 
+export type JobTrigger = 'schedule' | 'manual';
+export type JobOutcome = 'running' | 'ok' | 'failed';
+
+/** One run of a scheduled job: who ran it, as of when, and how it ended. */
+export interface JobRunRow {
+  id: string;
+  job: string;
+  /** The lease holder that ran it (instance and run). */
+  holder: string;
+  triggeredBy: JobTrigger;
+  /** The instant the job worked as of (the clock's now, or an operator's `asOf` outside production). */
+  asOf: Date;
+  startedAt: Date;
+  finishedAt: Date | null;
+  outcome: JobOutcome;
+  /** The job's counts, JSON. */
+  result: string | null;
+  /** Ids a check reported (the ledger check's members), JSON `{ [kind]: id[] }`. */
+  details: string | null;
+  /** What went wrong, without personal data (no SQL, no values). */
+  error: string | null;
+}
+
+export const JobRunEntity = new EntitySchema<JobRunRow>({
+  name: 'JobRun',
+  tableName: 'job_runs',
+  columns: {
+    id,
+    job: { type: 'varchar', length: 64 },
+    holder: { type: 'varchar', length: 64 },
+    triggeredBy: { type: 'varchar', length: 16, name: 'triggered_by' },
+    asOf: at('as_of'),
+    startedAt: at('started_at'),
+    finishedAt: at('finished_at', true),
+    outcome: { type: 'varchar', length: 16 },
+    result: { type: 'text', nullable: true },
+    details: { type: 'text', nullable: true },
+    error: { type: 'varchar', length: 255, nullable: true },
+  },
+  indices: [{ name: 'ix_job_runs_job_started', columns: ['job', 'startedAt'] }],
+});
+
 // ── Counter: stores, staff, coupons, orders, refunds ───────────────────────────────────────────
 
 export interface StoreRow {
@@ -465,6 +507,7 @@ export const MemberCouponEntity = new EntitySchema<MemberCouponRow>({
     { name: 'ix_member_coupons_member_status', columns: ['memberId', 'status', 'validTo'] },
     { name: 'ix_member_coupons_template_member', columns: ['templateId', 'memberId'] },
     { name: 'ix_member_coupons_created', columns: ['createdAt', 'status'] },
+    { name: 'ix_member_coupons_status_valid_to', columns: ['status', 'validTo'] },
   ],
 });
 
@@ -972,6 +1015,7 @@ export const entities = [
   TierHistoryEntity,
   IdempotencyEntity,
   JobLeaseEntity,
+  JobRunEntity,
   StoreEntity,
   StaffEntity,
   CouponTemplateEntity,

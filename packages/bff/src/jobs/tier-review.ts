@@ -3,8 +3,8 @@ import type { Services } from '../services';
 import { runGrowthAging } from './growth-aging';
 
 /**
- * The quarterly tier review, for the business quarter `ctx.now` falls in (scheduled at quarter
- * starts, `tierReview.cron`; a period not started on its first business day is skipped). Ages
+ * The quarterly tier review, for the business quarter `ctx.now` falls in (scheduled hourly on the
+ * first day of each quarter, `jobs.schedules['tier-review']` in runtime.json; a period not started on its first business day is skipped). Ages
  * qualifying growth first, then every member whose qualifying growth is below their tier's
  * threshold drops (at most `tierReview.maxDropPerReview` tiers, one by default) with a `review`
  * entry in their tier history. A review period runs to its end once:

@@ -4,7 +4,9 @@ import type { TokenService } from '../http/tokens';
 import type { WechatClient } from '../integrations/wechat';
 import type { Services } from '../services';
 import { ManagerApproval } from '../services/refund-approval';
+import type { JobsService } from '../services/jobs.service';
 import { adminRoutes } from './admin/admin.routes';
+import { adminJobsRoutes } from './admin/jobs.routes';
 import { authRoutes } from './auth/auth.routes';
 import { counterRoutes } from './counter/counter.routes';
 import { engagementRoutes } from './engagement/engagement.routes';
@@ -18,7 +20,7 @@ import { systemRoutes } from './system/system.routes';
  * The contract's routes, grouped as API.md groups them. Each group receives only the services it
  * calls.
  */
-export function allRoutes(s: Services, x: { tokens: TokenService; wechat: WechatClient; config: Pick<AppConfig, 'devLogin'> }): AnyRoute[] {
+export function allRoutes(s: Services, x: { tokens: TokenService; wechat: WechatClient; config: Pick<AppConfig, 'devLogin'>; jobs: JobsService }): AnyRoute[] {
   const { loyalty, runtime, clock } = s;
   return [
     ...systemRoutes({ loyalty, campaigns: s.campaigns }),
@@ -30,5 +32,6 @@ export function allRoutes(s: Services, x: { tokens: TokenService; wechat: Wechat
     ...staffRoutes({ staff: s.staff, tokens: x.tokens, staffLogin: s.limits.staffLogin, runtime }),
     ...counterRoutes({ counter: s.counter, mall: s.mall, loyalty, clock, approvals: new ManagerApproval(s.staff, x.tokens) }),
     ...adminRoutes({ admin: s.admin, campaigns: s.campaigns, loyalty, clock }),
+    ...adminJobsRoutes({ jobs: x.jobs }),
   ];
 }

@@ -172,6 +172,27 @@ export class CouponService {
   byIds(ids: readonly string[]): Promise<MemberCouponRow[]> {
     return this.coupons.byIds(ids);
   }
+
+  /**
+   * One batch of the coupon expiry job: coupons past their validity that still say available or
+   * locked become expired. Each update re-checks its condition, so a re-run or a concurrent run
+   * changes nothing twice. `found` is 0 when nothing is left.
+   */
+  async expireLapsed(now: Date, batch: number): Promise<{ found: number; changed: number }> {
+    const ids = await this.coupons.lapsedIds(now, batch);
+    return { found: ids.length, changed: await this.coupons.expire(ids, now) };
+  }
+
+  /**
+   * One batch of the lock release job: a coupon locked for a counter quote that never became an
+   * order keeps status 'locked' after its lock lapsed. Counters already treat such a coupon as free
+   * (see CLAIMABLE in the repository); this puts its status back to available so the wallet,
+   * exports and reports say what it is. Coupons also past their validity are left to expiry.
+   */
+  async releaseStaleLocks(now: Date, batch: number): Promise<{ found: number; changed: number }> {
+    const ids = await this.coupons.staleLockIds(now, batch);
+    return { found: ids.length, changed: await this.coupons.releaseLocks(ids, now) };
+  }
 }
 
 function unavailable(): DomainError {

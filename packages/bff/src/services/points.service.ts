@@ -111,8 +111,7 @@ export class PointsService {
    * Zeroes what remains of lots whose expiry has passed, one `expire` entry per lot (keyed by the
    * lot, so it never applies twice). Costs nothing unless the member row says something is due.
    */
-  async settleExpiry(locked: LockedMember): Promise<number> {
-    const now = this.clock.now();
+  async settleExpiry(locked: LockedMember, now: Date = this.clock.now()): Promise<number> {
     const m = locked.member;
     if (!m.nextExpiryAt || m.nextExpiryAt > now) return 0;
     if (locked.lots.length === 0) locked.lots = await this.points.liveLots(m.id);
@@ -367,11 +366,14 @@ export class PointsService {
     return (await this.points.entryBySource(memberId, sourceKey))?.lotId ?? null;
   }
 
-  /** Settles lapsed points of one member (the expiry job and reads that must not show lapsed points). */
-  expireMember(memberId: string): Promise<number> {
+  /**
+   * Settles lapsed points of one member as of `now` (the expiry job and reads that must not show
+   * lapsed points). Keyed by lot, so settling again, or concurrently, moves nothing twice.
+   */
+  expireMember(memberId: string, now: Date = this.clock.now()): Promise<number> {
     return this.db.transaction(async () => {
       const locked = await this.members.lockWithLots(memberId);
-      return locked ? this.settleExpiry(locked) : 0;
+      return locked ? this.settleExpiry(locked, now) : 0;
     });
   }
 

@@ -225,8 +225,8 @@ export class ReferralService {
   }
 
   /** Invitations ordered but left unsettled (a crash between an order and its reward): settle them. */
-  async settleStale(olderThanSeconds: number, batch: number): Promise<number> {
-    const stale = await this.repos.shareReferral.unsettled(new Date(this.clock.now().getTime() - olderThanSeconds * 1000), batch);
+  async settleStale(olderThanSeconds: number, batch: number, now: Date = this.clock.now()): Promise<number> {
+    const stale = await this.repos.shareReferral.unsettled(new Date(now.getTime() - olderThanSeconds * 1000), batch);
     for (const ref of stale) await this.reward(ref.inviteeId);
     return stale.length;
   }

@@ -33,6 +33,7 @@ const TEXT: Record<ClientErrorCode, string> = {
   USERNAME_TAKEN: '该用户名已被使用',
   TEMPLATE_CODE_TAKEN: '该券模板编码已存在',
   CAMPAIGN_CODE_TAKEN: '该活动编码已存在',
+  JOB_RUNNING: '该任务正在运行，请稍后再试',
   INTERNAL: FALLBACK,
 };
 

@@ -6,5 +6,6 @@ export * from './counter';
 export * from './privacy';
 export * from './mall';
 export * from './admin';
+export * from './admin-jobs';
 export * from './engagement';
 export * from './share';

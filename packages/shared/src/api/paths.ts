@@ -60,6 +60,8 @@ export const Paths = {
   adminAuditLog: '/api/v1/admin/audit-log',
   adminHeldRewards: '/api/v1/admin/held-rewards',
   adminHeldRewardRelease: '/api/v1/admin/held-rewards/:id/release',
+  adminJobs: '/api/v1/admin/jobs',
+  adminJobRun: '/api/v1/admin/jobs/:name/run',
 } as const;
 
 export type PathName = keyof typeof Paths;

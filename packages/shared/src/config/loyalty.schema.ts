@@ -106,7 +106,7 @@ export const LoyaltyConfig = z
       perDay: z.object({ points: nonNeg, growth: nonNeg }),
       perMonth: z.object({ points: nonNeg, growth: nonNeg }),
     }),
-    tierReview: z.object({ trailingDays: positive, maxDropPerReview: positive, cron: z.string().min(9) }),
+    tierReview: z.object({ trailingDays: positive, maxDropPerReview: positive }),
     dynamicCode: z.object({
       periodSeconds: int.min(10).max(300),
       acceptPreviousWindows: int.min(0).max(4),

@@ -134,4 +134,44 @@ export class CouponRepository {
     );
     return false;
   }
+
+  // ── jobs: coupon expiry and stale locks ───────────────────────────────────────────────────────
+
+  /** Coupons past their validity still marked available or locked (a batch, by the status index). */
+  async lapsedIds(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.db.rows<{ id: string }>(
+      `SELECT id FROM member_coupons WHERE status IN ('available', 'locked') AND valid_to <= ? ORDER BY valid_to, id LIMIT ${Math.trunc(limit)}`,
+      [now],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Marks the given coupons expired, each only if it is still unspent and past its validity; returns how many. */
+  async expire(ids: readonly string[], now: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    return await this.db.execute(
+      `UPDATE member_coupons SET status = 'expired', lock_ref = NULL, locked_until = NULL
+       WHERE id IN (${Db.placeholders(ids.length)}) AND status IN ('available', 'locked') AND valid_to <= ?`,
+      [...ids, now],
+    );
+  }
+
+  /** Still-valid coupons whose counter lock has lapsed (a quote nobody turned into an order). */
+  async staleLockIds(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.db.rows<{ id: string }>(
+      `SELECT id FROM member_coupons WHERE status = 'locked' AND valid_to > ? AND locked_until <= ? ORDER BY locked_until, id LIMIT ${Math.trunc(limit)}`,
+      [now, now],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Makes the given coupons available again, each only if its lock is still lapsed; returns how many. */
+  async releaseLocks(ids: readonly string[], now: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    return await this.db.execute(
+      `UPDATE member_coupons SET status = 'available', lock_ref = NULL, locked_until = NULL
+       WHERE id IN (${Db.placeholders(ids.length)}) AND status = 'locked' AND valid_to > ? AND locked_until <= ?`,
+      [...ids, now, now],
+    );
+  }
 }

@@ -8,7 +8,8 @@ import { MemberRepository } from './member.repository';
 import { OrderRepository } from './order.repository';
 import { PointsRepository } from './points.repository';
 import { StaffRepository } from './staff.repository';
-import { AuditRepository, IdempotencyRepository, JobLeaseRepository } from './system.repository';
+import { LedgerCheckRepository } from './ledger-check.repository';
+import { AuditRepository, IdempotencyRepository, JobLeaseRepository, JobRunRepository } from './system.repository';
 
 /** Every repository, over one Db: the only classes that hold SQL. */
 export function createRepositories(db: Db) {
@@ -26,6 +27,8 @@ export function createRepositories(db: Db) {
     jobLeases: new JobLeaseRepository(db),
     campaigns: new CampaignRepository(db),
     reports: new ReportRepository(db),
+    jobRuns: new JobRunRepository(db),
+    ledgerCheck: new LedgerCheckRepository(db),
   };
 }
 
@@ -44,4 +47,6 @@ export type {
   AuditRepository,
   IdempotencyRepository,
   JobLeaseRepository,
+  JobRunRepository,
+  LedgerCheckRepository,
 };

@@ -293,10 +293,10 @@ describe('the referral-rewards job', () => {
     const friend = await invitee(inviter);
     // What the order's transaction does before the reward runs after it: mark the first order.
     await t.services.repos.shareReferral.markFirstOrder(friend.id, 'ORDER-LOST-REWARD-0000000', t.clock.now());
-    expect(await runReferralRewards(t.services)).toEqual({ settled: 0 }); // too fresh: its own reward may still be running
+    expect(await runReferralRewards(t.services, { now: t.clock.now() })).toEqual({ settled: 0 }); // too fresh: its own reward may still be running
     t.clock.advance(120_000);
-    expect(await runReferralRewards(t.services)).toEqual({ settled: 1 });
-    expect(await runReferralRewards(t.services)).toEqual({ settled: 0 });
+    expect(await runReferralRewards(t.services, { now: t.clock.now() })).toEqual({ settled: 1 });
+    expect(await runReferralRewards(t.services, { now: t.clock.now() })).toEqual({ settled: 0 });
     expect((await balanceAndGrowth(inviter.id)).balance).toBe(t.config.loyalty.referral.inviterPoints);
   });
 });

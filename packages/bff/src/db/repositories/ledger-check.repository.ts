@@ -1,0 +1,43 @@
+import { numberOf, type Db } from '../db';
+
+/** One member's stored figures beside what their ledgers and lots add up to. */
+export interface MemberTotals {
+  id: string;
+  balance: number;
+  ledgerSum: number;
+  lotSum: number;
+  negativeLots: number;
+  growth: number;
+  growthSum: number;
+}
+
+/**
+ * The ledger invariant check's reads: a page of members (by id) with the sums of their points
+ * ledger, lot remainders and growth ledger, in one statement, so the figures of each member come
+ * from one consistent snapshot. Each sum reads one member's rows through its member index; the
+ * whole table is never loaded at once.
+ */
+export class LedgerCheckRepository {
+  constructor(private readonly db: Db) {}
+
+  async totalsAfter(afterId: string, limit: number): Promise<MemberTotals[]> {
+    const rows = await this.db.rows(
+      `SELECT m.id AS id, m.points_balance AS balance, m.growth AS growth,
+         (SELECT COALESCE(SUM(e.delta), 0) FROM points_ledger e WHERE e.member_id = m.id) AS ledgerSum,
+         (SELECT COALESCE(SUM(l.remaining), 0) FROM points_lots l WHERE l.member_id = m.id) AS lotSum,
+         (SELECT COUNT(*) FROM points_lots l WHERE l.member_id = m.id AND l.remaining < 0) AS negativeLots,
+         (SELECT COALESCE(SUM(g.delta), 0) FROM growth_ledger g WHERE g.member_id = m.id) AS growthSum
+       FROM members m WHERE m.id > ? ORDER BY m.id LIMIT ${Math.trunc(limit)}`,
+      [afterId],
+    );
+    return rows.map((r) => ({
+      id: String(r.id),
+      balance: numberOf(r.balance),
+      ledgerSum: numberOf(r.ledgerSum),
+      lotSum: numberOf(r.lotSum),
+      negativeLots: numberOf(r.negativeLots),
+      growth: numberOf(r.growth),
+      growthSum: numberOf(r.growthSum),
+    }));
+  }
+}
