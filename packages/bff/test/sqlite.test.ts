@@ -40,6 +40,16 @@ describe('embedded SQLite database', () => {
     expect((await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data.nickname).toBe('新名字');
   });
 
+  it('gives a member one share link per page a day, however often and however concurrently they share', async () => {
+    const m = await t.member();
+    const share = () => t.http.post('/api/v1/shares').set(m.auth).send({ page: 'mall' }).expect(201);
+    const links = await Promise.all(Array.from({ length: 5 }, share));
+    const tokens = new Set(links.map((r) => (r.body.data as { token: string }).token));
+    expect(tokens.size).toBe(1);
+    expect((await share()).body.data.token).toBe([...tokens][0]);
+    expect(await t.dataSource.query('SELECT COUNT(*) AS n FROM shares WHERE member_id = ?', [m.id])).toEqual([{ n: 1 }]);
+  });
+
   it('serialises concurrent transactions: 50 debits of 10 against 300 give 30 successes', async () => {
     const m = await t.member();
     await t.services.points.credit(m.id, { amount: 300, reason: 'adjust', sourceKey: 'seed' });

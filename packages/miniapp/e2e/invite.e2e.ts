@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
 import { scenes } from '@member/bff/testing';
-import { registerOnPhone, staffSignIn, type RunningBff, closeStage, on, openStage, phonePage, type Stage, snap } from './support';
+import { registerOnPhone, staffSignIn, storedSession, type RunningBff, closeStage, on, openStage, phonePage, type Stage, snap } from './support';
 
 let stage: Stage | undefined;
 let bff: RunningBff;
@@ -12,8 +12,17 @@ let friend: Page; // the friend's phone: a fresh browser profile
 
 const CASHIER = { username: 'invite-cashier', password: 'till-password-3' };
 
+let itemId = ''; // a mall item the inviter looks at
+let soldOutId = ''; // one that is sold out
+
 beforeAll(async () => {
-  stage = await openStage((s) => scenes.staff(s, { store: '南京西路店', ...CASHIER, role: 'cashier' }));
+  stage = await openStage(async (s) => {
+    await scenes.staff(s, { store: '南京西路店', ...CASHIER, role: 'cashier' });
+    const admin = await scenes.staff(s, { store: '南京西路店', username: 'invite-admin', password: 'admin-password-3', role: 'admin' });
+    const item = { kind: 'physical', description: '到店领取', imageUrl: '/assets/mall/tote.svg', pointsCost: 2500 } as const;
+    itemId = (await s.admin.createItem(admin.id, { ...item, title: '会员帆布托特包', stock: 5 })).id;
+    soldOutId = (await s.admin.createItem(admin.id, { ...item, title: '已售罄马克杯', stock: 0 })).id;
+  });
   ({ bff, phone, till } = stage);
   friend = await phonePage(stage.browser);
 });
@@ -34,22 +43,88 @@ async function posterQr(page: Page): Promise<string | null> {
   return jsQR(pixels, image.width, image.height)?.data ?? null;
 }
 
+/** The share links the member's personal-data export lists (every link made for them). */
+async function myShareLinks(page: Page): Promise<{ token: string; page: string; targetId: string | null }[]> {
+  const { token } = await storedSession(page);
+  const res = await fetch(`${bff.url}/api/v1/me/export`, { headers: { Authorization: `Bearer ${token}` } });
+  return ((await res.json()) as { data: { shares: { token: string; page: string; targetId: string | null }[] } }).data.shares;
+}
+
+/** Opens a page of the H5 app afresh (a new visit, as a member coming back to it). */
+async function visit(page: Page, hashPath: string, ready: string): Promise<void> {
+  await page.goto(`${bff.url}/#${hashPath}`);
+  await page.reload();
+  await on(page, ready).waitFor();
+}
+
+/** Taps the share action (复制链接) and returns the link it copied (Taro's H5 clipboard keeps a copy in storage). */
+async function tapShare(page: Page): Promise<string> {
+  await page.evaluate(() => localStorage.removeItem('taro_clipboard'));
+  await on(page, 'copy-link').click();
+  await page.waitForFunction(() => localStorage.getItem('taro_clipboard') !== null);
+  await page.getByText('链接已复制').first().waitFor();
+  const copied = await page.evaluate(() => (JSON.parse(localStorage.getItem('taro_clipboard') ?? 'null') as { data: string }).data);
+  expect(await on(page, 'copy-link').getAttribute('data-link')).toBe(copied);
+  await page.getByText('链接已复制').first().waitFor({ state: 'hidden' });
+  return copied;
+}
+
 describe('inviting a friend: the link, registration, the first order, and the inviter’s reward', () => {
   let code = '';
   let shareLink = '';
 
-  it('the inviter opens 邀请有礼: the code, the rules, a link to copy, and a poster whose QR code is the invite link', async () => {
+  it('the inviter looks at the mall, an item and 邀请有礼 (twice each) without sharing: no share link is made', async () => {
     await registerOnPhone(phone, bff, '邀请人');
+    for (let i = 0; i < 2; i++) {
+      await visit(phone, '/pages/mall/index', 'share-panel');
+      await visit(phone, `/subpackages/mall/item/index?id=${itemId}`, 'share-panel');
+      await visit(phone, '/subpackages/engage/invite/index', 'invite-code');
+    }
+    expect(await myShareLinks(phone)).toEqual([]);
+    // The panel: a button and the rules in two short lines; the full rules behind 规则; no raw link.
+    expect(await on(phone, 'copy-link').innerText()).toBe('复制邀请链接');
+    expect(await phone.locator('[data-testid="share-link"]').count()).toBe(0);
+    expect(await phone.locator('[data-testid="share-rules"]').count()).toBe(0);
+    // A sold-out item offers no sharing.
+    await visit(phone, `/subpackages/mall/item/index?id=${soldOutId}`, 'item-title');
+    await on(phone, 'redeem').waitFor();
+    expect(await phone.locator('[data-testid="share-panel"]').count()).toBe(0);
+
+    expect(await myShareLinks(phone)).toEqual([]);
+  });
+
+  it('the inviter opens 邀请有礼: the code to copy, a link made when they tap share (one, however often), the poster before the rules', async () => {
+    await phone.goto(`${bff.url}/#/pages/index/index`);
+    await phone.reload();
     await on(phone, 'open-invite').click();
     await on(phone, 'invite-code').waitFor();
     code = await on(phone, 'invite-code').innerText();
     expect(code).toMatch(/^[A-Z0-9]{8}$/);
+
+    await on(phone, 'copy-invite-code').click();
+    await phone.getByText('邀请码已复制').first().waitFor();
+    await phone.getByText('邀请码已复制').first().waitFor({ state: 'hidden' });
+    expect(await phone.evaluate(() => (JSON.parse(localStorage.getItem('taro_clipboard') ?? 'null') as { data: string } | null)?.data)).toBe(code);
+
+    // The poster comes before the rules, which are short until 规则 opens them in full.
+    const top = (id: string) => on(phone, id).evaluate((el) => el.getBoundingClientRect().top);
+    expect(await top('poster-canvas')).toBeLessThan(await top('share-summary'));
+    expect(await on(phone, 'share-summary').innerText()).toBe('好友用邀请码注册，首单实付满 ¥20.00 后\n你得 100 积分 + 2 成长值，好友得 50 积分');
+    await on(phone, 'share-rules-toggle').click();
     const rules = await on(phone, 'share-rules').innerText();
     expect(rules).toContain('你得 100 积分 + 2 成长值，好友得 50 积分');
     expect(rules).toContain('仅分享不获得奖励');
-    await on(phone, 'copy-link').waitFor();
-    shareLink = await on(phone, 'share-link').innerText();
+
+    shareLink = await tapShare(phone);
     expect(shareLink).toMatch(new RegExp(`^${bff.url}/#/pages/index/index\\?inviteCode=${code}&shareToken=[A-Za-z0-9_-]{16}$`));
+    const token = new URL(shareLink.replace('/#/', '/')).searchParams.get('shareToken');
+    expect(await myShareLinks(phone)).toEqual([expect.objectContaining({ token, page: 'invite', targetId: null })]);
+
+    // Sharing again, and again after coming back to the page, gives the same link: still one.
+    expect(await tapShare(phone)).toBe(shareLink);
+    await visit(phone, '/subpackages/engage/invite/index', 'copy-link');
+    expect(await tapShare(phone)).toBe(shareLink);
+    expect(await myShareLinks(phone)).toHaveLength(1);
 
     await phone.waitForSelector('[data-testid="poster-canvas"][data-drawn="true"]');
     expect(await posterQr(phone)).toBe(`${bff.url}/#/pages/index/index?inviteCode=${code}`);

@@ -13,6 +13,7 @@ import { ShareReferral1732600000000 } from './migrations/1732600000000-share-ref
 import { QualifyingGrowth1732700000000 } from './migrations/1732700000000-qualifying-growth';
 import { Admin1732720000000 } from './migrations/1732720000000-admin';
 import { JobRuns1732710000000 } from './migrations/1732710000000-job-runs';
+import { ShareLinkReuse1732740000000 } from './migrations/1732740000000-share-link-reuse';
 
 export const migrations = [
   Foundation1732000000000,
@@ -24,8 +25,9 @@ export const migrations = [
   Engagement1732500000000,
   ShareReferral1732600000000,
   QualifyingGrowth1732700000000,
-  Admin1732720000000,
   JobRuns1732710000000,
+  Admin1732720000000,
+  ShareLinkReuse1732740000000,
 ];
 
 export interface DbOptions {

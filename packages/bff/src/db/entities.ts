@@ -811,6 +811,11 @@ export interface ShareRow {
   page: SharePage;
   /** The shared item, for `item` pages. */
   targetId: string | null;
+  /**
+   * `<business day>:<page>:<item id or empty>`: unique per member, so one link serves every share
+   * of the same page that day. NULL on links made before links were reused.
+   */
+  linkKey: string | null;
   createdAt: Date;
 }
 
@@ -823,11 +828,13 @@ export const ShareEntity = new EntitySchema<ShareRow>({
     memberId: { ...ref, name: 'member_id' },
     page: { type: 'varchar', length: 16 },
     targetId: { ...ref, name: 'target_id', nullable: true },
+    linkKey: { type: 'varchar', length: 64, name: 'link_key', nullable: true },
     createdAt: at('created_at'),
   },
   indices: [
     { name: 'uq_shares_token', columns: ['token'], unique: true },
     { name: 'ix_shares_member', columns: ['memberId', 'createdAt'] },
+    { name: 'uq_shares_member_link', columns: ['memberId', 'linkKey'], unique: true },
   ],
 });
 

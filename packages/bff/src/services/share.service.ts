@@ -37,16 +37,33 @@ export class ShareService {
     private readonly logger: Logger,
   ) {}
 
-  /** A share link for a page: a new token, and the path a friend opens. Gives nothing. */
+  /**
+   * The member's share link for a page: made when they first share it on a business day, and the
+   * same link (token and path) for every further share of that page (and item) that day, so
+   * tapping share again adds no row. Gives nothing.
+   */
   async create(memberId: string, body: CreateShareBody): Promise<{ token: string; path: string }> {
     const m = await this.repos.members.byId(memberId);
     if (!m || m.status === 'erased') throw new DomainError('UNAUTHENTICATED', 'account no longer exists');
     if (m.status !== 'active') throw new DomainError('NOT_FOUND', 'not registered yet');
     const targetId = body.page === 'item' ? (body.params?.id ?? null) : null;
     if (targetId && !(await this.repos.mall.activeItem(targetId))) throw new DomainError('NOT_FOUND', 'no such item');
+    const now = this.clock.now();
+    const linkKey = `${businessDate(now, this.loyalty.businessTimeZone)}:${body.page}:${targetId ?? ''}`;
+    const linkOf = (token: string) => ({ token, path: sharePath(body.page, token, { id: targetId ?? undefined, inviteCode: m.inviteCode ?? undefined }) });
+    const made = await this.repos.shareReferral.shareByKey(memberId, linkKey);
+    if (made) return linkOf(made.token);
     const token = randomBytes(12).toString('base64url');
-    await this.repos.shareReferral.insertShare({ id: newId(), token, memberId, page: body.page, targetId, createdAt: this.clock.now() });
-    return { token, path: sharePath(body.page, token, { id: targetId ?? undefined, inviteCode: m.inviteCode ?? undefined }) };
+    try {
+      await this.repos.shareReferral.insertShare({ id: newId(), token, memberId, page: body.page, targetId, linkKey, createdAt: now });
+    } catch (e) {
+      // A concurrent share of the same page made the day's link first: that one is the link.
+      if (!isDuplicateKey(e)) throw e;
+      const first = await this.repos.shareReferral.shareByKey(memberId, linkKey);
+      if (!first) throw e;
+      return linkOf(first.token);
+    }
+    return linkOf(token);
   }
 
   /**

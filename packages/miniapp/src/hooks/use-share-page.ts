@@ -1,44 +1,40 @@
-import { useEffect, useState } from 'react';
 import { useShareAppMessage, useShareTimeline } from '@tarojs/taro';
 import type { CreateShareBody, ShareLink } from '@member/shared/api';
 import { api } from '../services/api';
+import { SHARE_LINK_WAIT_MS, shareAnswer } from '../services/share-message';
 import { isKnownMember } from './use-member';
 
-const links = new Map<string, Promise<ShareLink>>();
+const pending = new Map<string, Promise<ShareLink>>();
 
-/** One share link per page (and item) per launch: a token is made once, not on every share. */
-function linkFor(body: CreateShareBody): Promise<ShareLink> {
+/**
+ * Asks the BFF for the member's link to a page. The BFF answers every share of the same page on
+ * the same day with the same link; a second tap while the first request is still out waits for it.
+ */
+function mintLink(body: CreateShareBody): Promise<ShareLink> {
   const key = JSON.stringify(body);
-  let link = links.get(key);
+  let link = pending.get(key);
   if (!link) {
     link = api.createShare(body);
-    links.set(key, link);
-    link.catch(() => links.delete(key));
+    pending.set(key, link);
+    const done = () => pending.delete(key);
+    link.then(done, done);
   }
   return link;
 }
 
+const wait = (ms: number) => () => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
- * Makes a page shareable. A member's share to a friend (`useShareAppMessage`) carries a share token
- * in the path, so a friend who later takes part rewards them; sharing to Moments
- * (`useShareTimeline`) carries none and gives nothing, and sharing itself never gives anything
- * (WeChat's rules). `plainPath` is what non-members share. Returns the member's link once made.
+ * Makes a page shareable. A link (a share token) is made only when the member shares: on WeChat
+ * at the tap (`onShareAppMessage`, through its promise; the plain path when that fails or is too
+ * slow), on H5 when they tap 复制链接 (the returned `mint`). Opening a page makes nothing. Sharing to
+ * Moments (`useShareTimeline`) carries no token and gives nothing, and sharing itself never gives
+ * anything (WeChat's rules). `plainPath` is what non-members share; `body` null shares only that.
+ * Returns how to make the member's link, or null when there is none to make (not a member).
  */
-export function useSharePage(body: CreateShareBody | null, title: string, plainPath: string): ShareLink | null {
-  const [link, setLink] = useState<ShareLink | null>(null);
-  const key = body ? JSON.stringify(body) : '';
-  useEffect(() => {
-    if (!body || !isKnownMember()) return;
-    let live = true;
-    linkFor(body)
-      .then((l) => live && setLink(l))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the body is keyed by its JSON
-  }, [key]);
-  useShareAppMessage(() => ({ title, path: link?.path ?? plainPath }));
+export function useSharePage(body: CreateShareBody | null, title: string, plainPath: string): (() => Promise<ShareLink>) | null {
+  const mint = body && isKnownMember() ? () => mintLink(body) : null;
+  useShareAppMessage(() => shareAnswer(title, plainPath, mint, wait(SHARE_LINK_WAIT_MS)));
   useShareTimeline(() => ({ title }));
-  return link;
+  return mint;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PublicRules } from '@member/shared/api';
-import { referralRuleLines, shareRuleLines } from './engagement-rules';
+import { referralRuleLines, referralRuleSummary, shareRuleLines, shareRuleSummary } from './engagement-rules';
 
 const rules = {
   share: { points: 10, growth: 2, windowHours: 24, maxRewardsPerDay: 3 },
@@ -33,5 +33,11 @@ describe('engagement rules shown where members share', () => {
       '退款后实付不足 ¥20.00（含全额退款）',
     ])
       expect(text).toContain(s);
+  });
+  it('sums the share rules up in two short lines: what the friend does, the reward, and that sharing alone gives nothing', () => {
+    expect(shareRuleSummary(rules)).toEqual(['好友打开链接 24 小时内注册、签到或兑换', '你得 10 积分 + 2 成长值；仅分享不得奖励']);
+  });
+  it('sums the referral reward up in two short lines', () => {
+    expect(referralRuleSummary(rules)).toEqual(['好友用邀请码注册，首单实付满 ¥20.00 后', '你得 100 积分 + 2 成长值，好友得 50 积分']);
   });
 });

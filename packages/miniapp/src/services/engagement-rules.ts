@@ -16,6 +16,21 @@ export function shareRuleLines(r: PublicRules): string[] {
   ];
 }
 
+/** The share rules in two short lines, above the full rules (behind 规则). */
+export function shareRuleSummary(r: PublicRules): string[] {
+  const s = r.share;
+  return [`好友打开链接 ${s.windowHours} 小时内注册、签到或兑换`, `你得 ${s.points} 积分 + ${s.growth} 成长值；仅分享不得奖励`];
+}
+
+/** The referral reward in two short lines, above the full rules (behind 规则). */
+export function referralRuleSummary(r: PublicRules): string[] {
+  const f = r.referral;
+  return [
+    `好友用邀请码注册，首单实付满 ${yuan(f.minFirstOrderPaidCents)} 后`,
+    `你得 ${f.inviterPoints} 积分 + ${f.inviterGrowth} 成长值，好友得 ${f.inviteePoints} 积分`,
+  ];
+}
+
 /** The referral rules in full (PRODUCT §8), from GET /rules. */
 export function referralRuleLines(r: PublicRules): string[] {
   const f = r.referral;

@@ -44,9 +44,16 @@ export class ShareReferralRepository {
 
   // ── shares and visits ──────────────────────────────────────────────────────────────────────
 
+  /** Fails with a duplicate key when the member already has a link under `row.linkKey` (or the token is taken). */
   async insertShare(row: ShareRow): Promise<void> {
     const [sql, params] = shares.insert([row]);
     await this.db.execute(sql, params);
+  }
+
+  /** The member's link for a page (and item) on a business day, if they shared it already. */
+  async shareByKey(memberId: string, linkKey: string): Promise<ShareRow | null> {
+    const raw = await this.db.row(`SELECT ${shares.select()} FROM shares WHERE member_id = ? AND link_key = ?`, [memberId, linkKey]);
+    return raw ? shares.map(raw) : null;
   }
 
   async shareByToken(token: string): Promise<ShareRow | null> {

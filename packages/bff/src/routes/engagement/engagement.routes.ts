@@ -22,7 +22,8 @@ export function engagementRoutes(d: {
       method: 'post',
       path: Paths.shares,
       tag,
-      summary: 'Create a share link for a page (sharing itself earns nothing)',
+      summary:
+        'The member’s share link for a page: made at their first share of it on a business day, the same link for every further share that day (sharing itself earns nothing)',
       auth: member,
       body: CreateShareBody,
       response: ShareLink,

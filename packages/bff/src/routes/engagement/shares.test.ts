@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { GrowthLedgerEntity, MemberEntity, PointsLedgerEntity, ShareRewardEntity } from '../../db/entities';
+import { GrowthLedgerEntity, MemberEntity, PointsLedgerEntity, ShareEntity, ShareRewardEntity } from '../../db/entities';
 import { startTestApp, useTestApp, type TestApp } from '../../../test/support/test-app';
 
 /**
@@ -55,6 +55,40 @@ describe('POST /api/v1/shares', () => {
     expect(invite.path).toBe(`/pages/index/index?inviteCode=${sharer.member.inviteCode as string}&shareToken=${invite.token}`);
     for (let i = 0; i < 5; i++) await share(sharer);
     expect(await account(sharer.id)).toEqual({ balance: 0, growth: 0, shareEntries: 0, shareGrowth: 0 });
+  });
+
+  it('a member who taps share again and again on the same page that day gets the same link, not a new one each tap', async () => {
+    t.clock.set('2026-06-01T01:00:00Z'); // 09:00 in Shanghai
+    const sharer = await t.member();
+    const item = await t.adminItem(admin.auth, {});
+    const first = await share(sharer, 'mall');
+    for (let i = 0; i < 4; i++) expect(await share(sharer, 'mall')).toEqual(first);
+    const onItem = await share(sharer, 'item', { id: item.id });
+    expect(await share(sharer, 'item', { id: item.id })).toEqual(onItem);
+    const invite = await share(sharer, 'invite');
+    expect(await share(sharer, 'invite')).toEqual(invite);
+    expect(new Set([first.token, onItem.token, invite.token]).size).toBe(3);
+    // Another member sharing the same page gets their own link.
+    expect((await share(await t.member(), 'mall')).token).not.toBe(first.token);
+
+    t.clock.set('2026-06-01T15:59:00Z'); // 23:59 the same business day
+    expect(await share(sharer, 'mall')).toEqual(first);
+    t.clock.set('2026-06-01T16:00:00Z'); // midnight in Shanghai: a new day, a new link
+    const nextDay = await share(sharer, 'mall');
+    expect(nextDay.token).not.toBe(first.token);
+    // Both links still work for a friend.
+    const friend = await t.member();
+    for (const token of [first.token, nextDay.token]) expect((await visit(friend.auth, token).expect(201)).body.data).toEqual({ recorded: true });
+
+    const rows = await t.dataSource.manager.find(ShareEntity, { where: { memberId: sharer.id } });
+    expect(rows.map((r) => r.page).sort()).toEqual(['invite', 'item', 'mall', 'mall']);
+  });
+
+  it('five simultaneous taps of share make one link', async () => {
+    const sharer = await t.member();
+    const links = await Promise.all(Array.from({ length: 5 }, () => share(sharer, 'invite')));
+    expect(new Set(links.map((l) => l.token)).size).toBe(1);
+    expect(await t.dataSource.manager.countBy(ShareEntity, { memberId: sharer.id })).toBe(1);
   });
 
   it('refuses an item that does not exist (404) and an item share without its id (400)', async () => {

@@ -9,6 +9,7 @@ import { usePageReload } from '../../hooks/use-page-reload';
 import { useLanding } from '../../hooks/use-landing';
 import { useSharePage } from '../../hooks/use-share-page';
 import { SharePanel } from '../../components/share-panel';
+import { shareRuleLines, shareRuleSummary } from '../../services/engagement-rules';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import './index.css';
 
@@ -23,7 +24,7 @@ export default function Mall() {
   useLanding();
   const state = useAsync(loadMall);
   usePageReload(state);
-  const link = useSharePage({ page: 'mall' }, '积分商城：积分兑好礼', '/pages/mall/index');
+  const mintLink = useSharePage({ page: 'mall' }, '积分商城：积分兑好礼', '/pages/mall/index');
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error || !state.data) return <ErrorState error={state.error} onRetry={state.reload} />;
   const { items, rules, balance } = state.data;
@@ -68,7 +69,7 @@ export default function Mall() {
           })}
         </View>
       )}
-      {balance !== null ? <SharePanel rules={rules} link={link} /> : null}
+      {balance !== null ? <SharePanel mint={mintLink} summary={shareRuleSummary(rules)} rules={shareRuleLines(rules)} /> : null}
     </View>
   );
 }

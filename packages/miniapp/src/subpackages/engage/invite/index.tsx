@@ -1,14 +1,16 @@
 import { View, Text } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { Button } from '@nutui/nutui-react-taro';
 import type { Invitation, PublicRules } from '@member/shared/api';
 import { invitationsToMilestone } from '@member/shared/rules/engagement';
 import { api } from '../../../services/api';
 import { REFERRAL_STATUS_TEXT } from '../../../services/labels';
-import { referralRuleLines } from '../../../services/engagement-rules';
+import { referralRuleLines, referralRuleSummary, shareRuleLines } from '../../../services/engagement-rules';
 import { useMember } from '../../../hooks/use-member';
 import { usePageReload } from '../../../hooks/use-page-reload';
 import { useSharePage } from '../../../hooks/use-share-page';
 import { ErrorState, LoadingState } from '../../../components/states';
-import { SharePanel } from '../../../components/share-panel';
+import { ShareAction, ShareRules } from '../../../components/share-panel';
 import { Poster } from '../components/poster';
 import '../engage.css';
 import './index.css';
@@ -18,12 +20,25 @@ async function load(): Promise<{ invitation: Invitation; rules: PublicRules; nic
   return { invitation, rules, nickname: me.nickname };
 }
 
-/** 邀请有礼: the member's code, sharing (with the rules), the poster, and the friends invited. */
+/** Copies the invite code, with a toast. */
+async function copyCode(code: string): Promise<void> {
+  try {
+    await Taro.setClipboardData({ data: code });
+    await Taro.showToast({ title: '邀请码已复制', icon: 'success' });
+  } catch {
+    await Taro.showToast({ title: '复制失败，请手动复制', icon: 'none' });
+  }
+}
+
+/**
+ * 邀请有礼: the member's code (to copy) and the share action, the poster, the rules in short (in full
+ * behind 规则), and the friends invited. The share link is made when the member shares, not here.
+ */
 export default function InvitePage() {
   const state = useMember(load);
   usePageReload(state);
   const invitation = state.data?.invitation ?? null;
-  const link = useSharePage({ page: 'invite' }, `${state.data?.nickname ?? ''}邀请你加入会员`, invitation?.path ?? '/pages/index/index');
+  const mintLink = useSharePage({ page: 'invite' }, `${state.data?.nickname ?? ''}邀请你加入会员`, invitation?.path ?? '/pages/index/index');
 
   if (state.error) return <ErrorState error={state.error} onRetry={state.reload} />;
   if (!state.data || !invitation) return <LoadingState />;
@@ -43,11 +58,20 @@ export default function InvitePage() {
         <View className='muted'>
           再成功邀请 {toMilestone} 位，可得「{rules.referral.milestoneTitle}」
         </View>
+        <View className='invite-actions'>
+          <Button block fill='outline' data-testid='copy-invite-code' onClick={() => void copyCode(invitation.code)}>
+            复制邀请码
+          </Button>
+          <ShareAction mint={mintLink} label='复制邀请链接' />
+        </View>
       </View>
 
-      <SharePanel rules={rules} link={link} extraRules={referralRuleLines(rules)} />
-
       <Poster nickname={nickname} invitePath={invitation.path} />
+
+      <View className='panel' data-testid='share-panel'>
+        <View className='panel-title'>奖励规则</View>
+        <ShareRules summary={referralRuleSummary(rules)} rules={[...referralRuleLines(rules), ...shareRuleLines(rules)]} />
+      </View>
 
       <View className='panel' data-testid='invitees'>
         <View className='panel-title'>我邀请的好友</View>

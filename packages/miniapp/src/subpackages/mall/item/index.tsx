@@ -13,6 +13,7 @@ import { isKnownMember, memberSession } from '../../../hooks/use-member';
 import { useLanding } from '../../../hooks/use-landing';
 import { useSharePage } from '../../../hooks/use-share-page';
 import { SharePanel } from '../../../components/share-panel';
+import { shareRuleLines, shareRuleSummary } from '../../../services/engagement-rules';
 import { ErrorState, LoadingState } from '../../../components/states';
 import { RedeemResult } from '../components/redeem-result';
 import '../mall.css';
@@ -52,7 +53,13 @@ export default function ItemPage() {
     },
   );
 
-  const link = useSharePage(id ? { page: 'item', params: { id } } : null, state.data?.item.title ?? '积分商城', `/subpackages/mall/item/index?id=${id}`);
+  // A sold-out item is not offered for sharing; shared from WeChat's menu anyway, it carries no token.
+  const shareable = id !== '' && (state.data?.item.stockLeft ?? 0) > 0;
+  const mintLink = useSharePage(
+    shareable ? { page: 'item', params: { id } } : null,
+    state.data?.item.title ?? '积分商城',
+    `/subpackages/mall/item/index?id=${id}`,
+  );
   if (state.loading && !state.data) return <LoadingState />;
   if (state.error || !state.data) return <ErrorState error={state.error} onRetry={state.reload} />;
   const { item, rules, balance, me } = state.data;
@@ -115,7 +122,7 @@ export default function ItemPage() {
           </Button>
         </View>
       )}
-      {balance !== null ? <SharePanel rules={rules} link={link} /> : null}
+      {balance !== null && item.stockLeft > 0 ? <SharePanel mint={mintLink} summary={shareRuleSummary(rules)} rules={shareRuleLines(rules)} /> : null}
     </View>
   );
 }
