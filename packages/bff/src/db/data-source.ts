@@ -10,6 +10,7 @@ import { RefundApprovals1732450000000 } from './migrations/1732450000000-refund-
 import { StaffThrottle1732480000000 } from './migrations/1732480000000-staff-throttle';
 import { Engagement1732500000000 } from './migrations/1732500000000-engagement';
 import { ShareReferral1732600000000 } from './migrations/1732600000000-share-referral';
+import { Notifications1732730000000 } from './migrations/1732730000000-notifications';
 
 export const migrations = [
   Foundation1732000000000,
@@ -20,6 +21,7 @@ export const migrations = [
   StaffThrottle1732480000000,
   Engagement1732500000000,
   ShareReferral1732600000000,
+  Notifications1732730000000,
 ];
 
 export interface DbOptions {

@@ -1,5 +1,10 @@
 import { hostname } from 'node:os';
 import type { Services } from '../services';
+import { runBirthdayCoupons } from './birthday-coupons';
+import { runCouponExpiryWarnings } from './coupon-expiry-warnings';
+import { runDormantCoupons } from './dormant-coupons';
+import { runNotifications } from './notifications';
+import { runPointsExpiryWarnings } from './points-expiry-warnings';
 
 export type JobResult = Record<string, number>;
 
@@ -30,6 +35,11 @@ export async function runReferralRewards(s: Services): Promise<JobResult> {
 export const jobs: Record<string, { everySeconds: number; run: (s: Services) => Promise<JobResult> }> = {
   'points-expiry': { everySeconds: 3600, run: runPointsExpiry },
   'referral-rewards': { everySeconds: 300, run: runReferralRewards },
+  notifications: { everySeconds: 60, run: (s) => runNotifications(s, { now: s.clock.now() }) },
+  'points-expiry-warnings': { everySeconds: 3600, run: (s) => runPointsExpiryWarnings(s, { now: s.clock.now() }) },
+  'coupon-expiry-warnings': { everySeconds: 3600, run: (s) => runCouponExpiryWarnings(s, { now: s.clock.now() }) },
+  'birthday-coupons': { everySeconds: 3600, run: (s) => runBirthdayCoupons(s, { now: s.clock.now() }) },
+  'dormant-coupons': { everySeconds: 3600, run: (s) => runDormantCoupons(s, { now: s.clock.now() }) },
 };
 
 /** Runs each job on its interval in this instance, guarded by a database lease so only one instance works at a time. */

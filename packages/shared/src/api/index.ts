@@ -8,3 +8,4 @@ export * from './mall';
 export * from './admin';
 export * from './engagement';
 export * from './share';
+export * from './notifications';

@@ -4,6 +4,8 @@ import { EngagementRepository } from './engagement.repository';
 import { MallRepository } from './mall.repository';
 import { ShareReferralRepository } from './share-referral.repository';
 import { MemberRepository } from './member.repository';
+import { NotificationRepository } from './notification.repository';
+import { OccasionRepository } from './occasion.repository';
 import { OrderRepository } from './order.repository';
 import { PointsRepository } from './points.repository';
 import { StaffRepository } from './staff.repository';
@@ -23,6 +25,8 @@ export function createRepositories(db: Db) {
     audit: new AuditRepository(db),
     idempotency: new IdempotencyRepository(db),
     jobLeases: new JobLeaseRepository(db),
+    notifications: new NotificationRepository(db),
+    occasions: new OccasionRepository(db),
   };
 }
 
@@ -39,4 +43,6 @@ export type {
   AuditRepository,
   IdempotencyRepository,
   JobLeaseRepository,
+  NotificationRepository,
+  OccasionRepository,
 };
