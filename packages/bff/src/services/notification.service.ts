@@ -124,7 +124,7 @@ export class NotificationService {
   pointsExpiring(lot: ExpiringLot): Promise<boolean> {
     return this.enqueue(lot.memberId, 'points_expiring', `points_expiring:${lot.lotId}`, {
       points: String(lot.remaining),
-      expiresOn: this.day(new Date(lot.expiresAt.getTime() - 1)),
+      expiresOn: this.day(lot.expiresAt),
       balance: String(lot.balance),
       note: '积分即将过期，请尽快使用',
     });
@@ -134,7 +134,7 @@ export class NotificationService {
   couponExpiring(c: ExpiringCoupon): Promise<boolean> {
     return this.enqueue(c.memberId, 'coupon_expiring', `coupon_expiring:${c.couponId}`, {
       title: c.title.slice(0, 20),
-      validTo: this.day(new Date(c.validTo.getTime() - 1)),
+      validTo: this.day(c.validTo),
       note: '优惠券即将到期，请尽快使用',
     });
   }
