@@ -143,6 +143,25 @@ describe('queuing with the event', () => {
   });
 });
 
+describe('the personal data export', () => {
+  it('holds the notifications queued for the member and the messages they allowed', async () => {
+    const m = await t.member();
+    await allow(m, ['points_changed']);
+    await pay(m, 3000);
+    const data = (await t.http.get('/api/v1/me/export').set(m.auth).expect(200)).body.data;
+    expect(data.notifications).toEqual([
+      {
+        kind: 'points_changed',
+        fields: expect.objectContaining({ delta: '+30', balance: '30' }),
+        status: 'pending',
+        createdAt: expect.any(String),
+        sentAt: null,
+      },
+    ]);
+    expect(data.subscriptions).toEqual([{ kind: 'points_changed', credits: 1 }]);
+  });
+});
+
 describe('the sender (notifications job)', () => {
   it('delivers each notification once even with two sender runs at once', async () => {
     const members: Member[] = [];
