@@ -138,6 +138,11 @@ describe('embedded SQLite database', () => {
     const now = t.clock.now();
     await t.services.points.credit(m.id, { amount: 20, reason: 'adjust', sourceKey: 'warn', expiresAt: new Date(now.getTime() + 5 * 86_400_000) });
     const ctx = { now };
+    // A key queued twice in one transaction: the second insert fails alone, the transaction commits.
+    const lot = { lotId: 'L-twice', memberId: (await t.member()).id, remaining: 1, expiresAt: new Date(now.getTime() + 86_400_000), balance: 1 };
+    expect(
+      await t.db.transaction(async () => [await t.services.notifications.pointsExpiring(lot), await t.services.notifications.pointsExpiring(lot)]),
+    ).toEqual([true, false]);
     await runPointsExpiryWarnings(t.services, ctx);
     await runPointsExpiryWarnings(t.services, ctx);
     expect(await runNotifications(t.services, ctx)).toMatchObject({ sent: 1 });

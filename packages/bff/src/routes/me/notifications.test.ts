@@ -114,6 +114,19 @@ describe('queuing with the event', () => {
     expect(JSON.parse(rows[1].payload)).toMatchObject({ delta: '-50', balance: '73', reason: '订单退款' });
   });
 
+  it('an event queued twice in one transaction keeps one row, and the transaction goes on to commit', async () => {
+    const m = await t.member();
+    const lot = { lotId: `L${receipt()}`, memberId: m.id, remaining: 10, expiresAt: new Date(Date.now() + 86_400_000), balance: 10 };
+    const queued = await t.db.transaction(async () => {
+      const first = await t.services.notifications.pointsExpiring(lot);
+      const again = await t.services.notifications.pointsExpiring(lot);
+      await t.services.notifications.couponExpiring({ couponId: `C${receipt()}`, memberId: m.id, title: '测试券', validTo: lot.expiresAt });
+      return [first, again];
+    });
+    expect(queued).toEqual([true, false]);
+    expect((await outboxOf(m.id)).map((r) => r.kind)).toEqual(['points_expiring', 'coupon_expiring']);
+  });
+
   it('an order that rolls back leaves no notification behind', async () => {
     const m = await t.member();
     let failNext = true;
