@@ -71,6 +71,7 @@ const noWechat: WechatClient = {
   phoneNumber: () => Promise.reject(new Error('not used in the benchmark')),
   userRiskRank: () => Promise.reject(new Error('not used in the benchmark')),
   getUnlimitedCode: () => Promise.reject(new Error('not used in the benchmark')),
+  sendSubscribeMessage: () => Promise.resolve({ outcome: 'not_reached', error: 'benchmark' }),
 };
 
 /**

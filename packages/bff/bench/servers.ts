@@ -37,6 +37,7 @@ const noWechat: WechatClient = {
   phoneNumber: () => Promise.reject(new Error('not used in the benchmark')),
   userRiskRank: () => Promise.reject(new Error('not used in the benchmark')),
   getUnlimitedCode: () => Promise.reject(new Error('not used in the benchmark')),
+  sendSubscribeMessage: () => Promise.resolve({ outcome: 'not_reached', error: 'benchmark' }),
 };
 
 /** Serves a Koa app's handler, which answers its own errors: nothing waits on the promise it returns. */

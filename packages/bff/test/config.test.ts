@@ -61,6 +61,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...secrets, RUNTIME_CONFIG: file })).toThrow(/jobs\.leaseSeconds[\s\S]*jobs\.schedules\.points-expiry: not a valid cron pattern/);
   });
 
+  it('refuses notification templates that name a field the kind does not have, or leave a kind out', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mc-config-'));
+    const raw = JSON.parse(readFileSync(path.join(REPO_ROOT, 'config/runtime.json'), 'utf8'));
+    raw.notifications.templates.coupon_expiring.data = { thing1: 'phone' };
+    delete raw.notifications.templates.tier_changed;
+    const file = path.join(dir, 'runtime.json');
+    writeFileSync(file, JSON.stringify(raw));
+    expect(() => loadConfig({ ...secrets, RUNTIME_CONFIG: file })).toThrow(
+      /notifications\.templates\.coupon_expiring\.data\.thing1[\s\S]*notifications\.templates\.tier_changed/,
+    );
+  });
+
   it('shares limits through Redis only when REDIS_URL is a redis:// URL', () => {
     expect(loadConfig({ ...secrets }).redisUrl).toBeNull();
     expect(loadConfig({ ...secrets, REDIS_URL: 'redis://127.0.0.1:6379/2' }).redisUrl).toBe('redis://127.0.0.1:6379/2');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { MemberCard, TierHistoryEntry } from '@member/shared';
-import { MemberEntity, TierHistoryEntity } from '../src/db/entities';
+import { MemberEntity, OutboxEntity, TierHistoryEntity } from '../src/db/entities';
 import { useTestApp } from './support/test-app';
 import type { Services } from '../src/services';
 import { runGrowthAging } from '../src/jobs/growth-aging';
@@ -103,6 +103,16 @@ describe('the quarterly tier review', () => {
     await Promise.all([runTierReview(t.services, { now: t.clock.now() }), runTierReview(t.services, { now: t.clock.now() })]);
     expect((await Promise.all(members.map((m) => row(m.id)))).map((r) => r.tier)).toEqual(['gold', 'silver', 'gold']);
     expect(await Promise.all(members.map(reviewDrops))).toEqual([1, 1, 0]);
+    // Each drop is told once, queued in the review's transaction (tier_changed, reason review).
+    const told = await Promise.all(
+      members.map(async (m) =>
+        (await t.dataSource.manager.findBy(OutboxEntity, { memberId: m.id, kind: 'tier_changed' }))
+          .map((r) => JSON.parse(r.payload) as Record<string, string>)
+          .filter((p) => p.reason === '等级调整'),
+      ),
+    );
+    expect(told.map((rows) => rows.length)).toEqual([1, 1, 0]);
+    expect(told[0][0]).toMatchObject({ from: '钻石会员', to: '金卡会员' });
   });
 
   it('a purchase right after a drop that leaves qualifying growth below the old tier does not bounce the member back', async () => {

@@ -15,6 +15,7 @@ import {
   ShareEntity,
   StaffEntity,
   StoreEntity,
+  SubscriptionCreditEntity,
 } from '../src/db/entities';
 import { useTestApp } from './support/test-app';
 
@@ -54,6 +55,8 @@ const STRING_FIELDS: Record<string, Where> = {
   // Up to three tags, stored comma-joined in one column.
   'POST /api/v1/me/orders/{orderId}/review body.answers[]': col(E(ReviewEntity), 'answers', 3 * Math.max(...ReviewTag.options.map((o) => o.length)) + 2),
   'POST /api/v1/me/orders/{orderId}/review body.comment': col(E(ReviewEntity), 'comment', REVIEW_COMMENT_MAX_CHARS),
+  // A notification kind, one credit row per kind.
+  'POST /api/v1/me/subscriptions body.accepted[]': col(E(SubscriptionCreditEntity), 'kind'),
   'POST /api/v1/mall/redemptions body.itemId': { notStored: 'a reference: looked up first, only the id found is stored' },
   'POST /api/v1/staff/sessions body.username': col(E(StaffEntity), 'username'),
   'POST /api/v1/staff/sessions body.password': { notStored: 'compared with a scrypt hash' },

@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateMemberCode } from '@member/shared';
 import { migrations } from '../src/db/data-source';
+import { runBirthdayCoupons } from '../src/jobs/birthday-coupons';
+import { runDormantCoupons } from '../src/jobs/dormant-coupons';
+import { runNotifications } from '../src/jobs/notifications';
+import { runPointsExpiryWarnings } from '../src/jobs/points-expiry-warnings';
 import { useTestApp } from './support/test-app';
 
 // The embedded default: the same hand-written migrations and the same flows on SQLite.
@@ -154,5 +158,42 @@ describe('embedded SQLite database', () => {
     const summary = (await t.http.get('/api/v1/admin/reports/summary').query({ from: '2026-11-20', to: '2026-11-20' }).set(admin.auth).expect(200)).body.data;
     expect(summary.points).toEqual({ issued: 400, spent: 0, expired: 0 });
     expect(summary.members.new).toBe(1);
+  });
+
+  it('queues, warns, sends notifications and issues occasion coupons the same way', async () => {
+    const m = await t.member({ birthday: '1990-03-15' });
+    const templateId = t.config.runtime.notifications.templates.points_expiring.id;
+    t.wechat.acceptSubscription(m.openid, templateId);
+    await t.http
+      .post('/api/v1/me/subscriptions')
+      .set(m.auth)
+      .send({ accepted: ['points_expiring'] })
+      .expect(200);
+    await t.http
+      .post('/api/v1/me/subscriptions')
+      .set(m.auth)
+      .send({ accepted: ['points_expiring'] })
+      .expect(200);
+    const now = t.clock.now();
+    await t.services.points.credit(m.id, { amount: 20, reason: 'adjust', sourceKey: 'warn', expiresAt: new Date(now.getTime() + 5 * 86_400_000) });
+    const ctx = { now };
+    // A key queued twice in one transaction: the second insert fails alone, the transaction commits.
+    const lot = { lotId: 'L-twice', memberId: (await t.member()).id, remaining: 1, expiresAt: new Date(now.getTime() + 86_400_000), balance: 1 };
+    expect(
+      await t.db.transaction(async () => [await t.services.notifications.pointsExpiring(lot), await t.services.notifications.pointsExpiring(lot)]),
+    ).toEqual([true, false]);
+    await runPointsExpiryWarnings(t.services, ctx);
+    await runPointsExpiryWarnings(t.services, ctx);
+    expect(await runNotifications(t.services, ctx)).toMatchObject({ sent: 1 });
+    expect(t.wechat.deliveriesTo(m.openid)).toHaveLength(1);
+    const credits = (await t.http.get('/api/v1/me/subscriptions').set(m.auth).expect(200)).body.data.kinds;
+    expect(credits.find((k: { kind: string }) => k.kind === 'points_expiring').credits).toBe(1);
+
+    t.clock.set('2027-03-10T04:00:00Z');
+    await runBirthdayCoupons(t.services, { now: t.clock.now() });
+    await runBirthdayCoupons(t.services, { now: t.clock.now() });
+    await runDormantCoupons(t.services, { now: t.clock.now() });
+    const keys = (await t.services.coupons.list(m.id, 'available')).map((c) => c.sourceKey).sort();
+    expect(keys).toEqual(['birthday:2027', 'dormant:joined']);
   });
 });

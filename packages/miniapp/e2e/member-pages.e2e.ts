@@ -131,6 +131,10 @@ describe('the Me page (我的) and the privacy centre', () => {
     // The birthday was just set: it cannot change again for a year, and the page says until when.
     expect(await on(phone, 'profile').innerText()).toContain('起可再次修改');
     expect(await on(phone, 'staff-entry').innerText()).toBe('门店员工入口');
+    // A browser cannot receive WeChat subscribe messages: the setting says where they are, and its button does nothing.
+    const notifications = await on(phone, 'notifications-unavailable').innerText();
+    expect(notifications).toContain('请在微信小程序中开启');
+    expect(await on(phone, 'subscribe-button').getAttribute('class')).toContain('nut-button-disabled');
 
     await on(phone, 'edit-nickname').click();
     const input = phone.locator('[data-testid="nickname-input"] input, input[data-testid="nickname-input"], .profile-input input').first();

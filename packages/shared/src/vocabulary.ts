@@ -109,3 +109,18 @@ export type ReferralStatus = z.infer<typeof ReferralStatus>;
  */
 export const InviteRefusal = z.enum(['unknown-code', 'unknown-share', 'self', 'cycle', 'existing-member', 'former-member']);
 export type InviteRefusal = z.infer<typeof InviteRefusal>;
+
+/**
+ * What a member may be told by a WeChat subscribe message: points about to expire, a coupon about
+ * to expire, a tier change, points moved by an order or a refund. Each kind has its own template.
+ */
+export const NotificationKind = z.enum(['points_expiring', 'coupon_expiring', 'tier_changed', 'points_changed']);
+export type NotificationKind = z.infer<typeof NotificationKind>;
+
+/**
+ * A queued notification's life: `pending` (due at its next attempt), `sending` (claimed by a
+ * sender, outcome not yet recorded), `sent`, `failed` (given up: a permanent WeChat refusal, the
+ * attempts used up, or an outcome never learnt) or `skipped` (the member had no send credit).
+ */
+export const NotificationStatus = z.enum(['pending', 'sending', 'sent', 'failed', 'skipped']);
+export type NotificationStatus = z.infer<typeof NotificationStatus>;

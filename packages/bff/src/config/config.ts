@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { parseLoyaltyConfig, type LoyaltyConfig } from '@member/shared';
+import { parseLoyaltyConfig, type NotificationKind, type LoyaltyConfig } from '@member/shared';
+import { NOTIFICATION_FIELDS } from '../services/notification-fields';
 
 /** Repository root: config/ lives there. Works from src/ (tsx, jest) and dist/ (node). */
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
@@ -18,6 +19,15 @@ const cronPattern = z.string().refine((p) => {
     return false;
   }
 }, 'not a valid cron pattern');
+/** A subscribe-message template: its WeChat id, the page a tap opens, and keyword → field of the kind. */
+const template = <F extends readonly [string, ...string[]]>(fields: F) =>
+  z.object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a WeChat template id'),
+    page: z.string().regex(/^pages\/[A-Za-z0-9_/-]+$/, 'a page path such as pages/points/index'),
+    data: z
+      .record(z.string().regex(/^[a-z_]+[0-9]+$/, 'a template keyword such as thing1'), z.enum(fields))
+      .refine((d) => Object.keys(d).length > 0, 'at least one keyword'),
+  });
 
 const limit = z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() });
 
@@ -151,6 +161,42 @@ export const RuntimeConfig = z.object({
     growthAgingBatch: z.number().int().min(1).max(10_000),
     batchSize: z.number().int().min(1).max(10_000),
     schedules: z.record(z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'a job name (kebab-case)'), cronPattern),
+  }),
+  /**
+   * WeChat subscribe messages (see docs/guide.md, Notifications). The sender takes `batch` due
+   * notifications at a time; a notification WeChat could not take (busy, throttled) is tried again
+   * `retryBaseSeconds` × 2^(attempt − 1) later (at most `retryMaxSeconds`), `maxAttempts` times in
+   * all; one claimed but never settled (the sender stopped mid-call) is given up `leaseSeconds`
+   * after it was claimed, never sent again. A member holds at most `maxCreditsPerKind` unused
+   * acceptances per kind. Coupons are announced `couponExpiringDays` before they end.
+   */
+  notifications: z.object({
+    batch: z.number().int().min(1).max(1000),
+    maxAttempts: z.number().int().min(1).max(20),
+    retryBaseSeconds: z.number().int().min(1).max(86_400),
+    retryMaxSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400),
+    leaseSeconds: z.number().int().min(10).max(86_400),
+    maxCreditsPerKind: z.number().int().min(1).max(1000),
+    couponExpiringDays: z.number().int().min(1).max(60),
+    /** Which build a tapped message opens: `formal` (released), `trial` or `developer`. */
+    miniprogramState: z.enum(['formal', 'trial', 'developer']),
+    /**
+     * Per kind, the WeChat template (its id from the mini-program admin console), the page a tapped
+     * message opens, and which of the kind's fields fills each keyword of the template
+     * (`{ "thing1": "title", "date2": "validTo" }`).
+     */
+    templates: z
+      .object({
+        points_expiring: template(NOTIFICATION_FIELDS.points_expiring),
+        coupon_expiring: template(NOTIFICATION_FIELDS.coupon_expiring),
+        tier_changed: template(NOTIFICATION_FIELDS.tier_changed),
+        points_changed: template(NOTIFICATION_FIELDS.points_changed),
+      } satisfies Record<NotificationKind, unknown>)
+      .strict(),
   }),
 });
 export type RuntimeConfig = z.infer<typeof RuntimeConfig>;

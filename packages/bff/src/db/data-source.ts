@@ -13,6 +13,7 @@ import { ShareReferral1732600000000 } from './migrations/1732600000000-share-ref
 import { QualifyingGrowth1732700000000 } from './migrations/1732700000000-qualifying-growth';
 import { Admin1732720000000 } from './migrations/1732720000000-admin';
 import { JobRuns1732710000000 } from './migrations/1732710000000-job-runs';
+import { Notifications1732730000000 } from './migrations/1732730000000-notifications';
 import { ShareLinkReuse1732740000000 } from './migrations/1732740000000-share-link-reuse';
 
 export const migrations = [
@@ -27,6 +28,7 @@ export const migrations = [
   QualifyingGrowth1732700000000,
   JobRuns1732710000000,
   Admin1732720000000,
+  Notifications1732730000000,
   ShareLinkReuse1732740000000,
 ];
 

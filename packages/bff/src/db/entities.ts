@@ -4,6 +4,8 @@ import type {
   GrowthReason,
   MallItemKind,
   MemberStatus,
+  NotificationKind,
+  NotificationStatus,
   PointsReason,
   RedemptionStatus,
   ReviewTag,
@@ -992,6 +994,29 @@ export interface CampaignRow {
   updatedAt: Date;
 }
 
+// ── Notifications: the outbox and members' subscribe-message credits ───────────────────────────
+
+/** One notification to send as a WeChat subscribe message (see the migration 1732730000000). */
+export interface OutboxRow {
+  id: string;
+  memberId: string;
+  kind: NotificationKind;
+  /** The message's fields (JSON object of strings); never a phone number or openid. */
+  payload: string;
+  /** Names the event told about; the same key queues once. */
+  dedupeKey: string;
+  status: NotificationStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  /** While `sending`: when the claim lapses and the row is given up (never sent again). */
+  claimedUntil: Date | null;
+  sentAt: Date | null;
+  /** WeChat's errcode (or `no_answer`, `no_openid`, `interrupted`) of the last failed attempt. */
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export const CampaignEntity = new EntitySchema<CampaignRow>({
   name: 'Campaign',
   tableName: 'campaigns',
@@ -1009,6 +1034,53 @@ export const CampaignEntity = new EntitySchema<CampaignRow>({
     updatedAt: at('updated_at'),
   },
   indices: [{ name: 'uq_campaigns_code', columns: ['code'], unique: true }],
+});
+
+export const OutboxEntity = new EntitySchema<OutboxRow>({
+  name: 'Outbox',
+  tableName: 'outbox',
+  columns: {
+    id,
+    memberId: { ...ref, name: 'member_id' },
+    kind: { type: 'varchar', length: 24 },
+    payload: { type: 'text' },
+    dedupeKey: { type: 'varchar', length: 160, name: 'dedupe_key' },
+    status: { type: 'varchar', length: 16 },
+    attempts: { type: 'int', default: 0 },
+    nextAttemptAt: at('next_attempt_at'),
+    claimedUntil: at('claimed_until', true),
+    sentAt: at('sent_at', true),
+    lastError: { type: 'varchar', length: 32, name: 'last_error', nullable: true },
+    createdAt: at('created_at'),
+    updatedAt: at('updated_at'),
+  },
+  indices: [
+    { name: 'uq_outbox_dedupe_key', columns: ['dedupeKey'], unique: true },
+    { name: 'ix_outbox_due', columns: ['status', 'nextAttemptAt'] },
+    { name: 'ix_outbox_member', columns: ['memberId', 'createdAt'] },
+  ],
+});
+
+/** One-time subscriptions a member accepted for a kind and the sender has not used yet. */
+export interface SubscriptionCreditRow {
+  id: string;
+  memberId: string;
+  kind: NotificationKind;
+  credits: number;
+  updatedAt: Date;
+}
+
+export const SubscriptionCreditEntity = new EntitySchema<SubscriptionCreditRow>({
+  name: 'SubscriptionCredit',
+  tableName: 'subscription_credits',
+  columns: {
+    id,
+    memberId: { ...ref, name: 'member_id' },
+    kind: { type: 'varchar', length: 24 },
+    credits: { type: 'int', default: 0 },
+    updatedAt: at('updated_at'),
+  },
+  indices: [{ name: 'uq_subscription_credits_member_kind', columns: ['memberId', 'kind'], unique: true }],
 });
 
 export const entities = [
@@ -1039,4 +1111,6 @@ export const entities = [
   ShareRewardEntity,
   ReferralEntity,
   CampaignEntity,
+  OutboxEntity,
+  SubscriptionCreditEntity,
 ];

@@ -25,7 +25,35 @@ export interface WechatClient {
    * JPEG), with its media type read from the bytes.
    */
   getUnlimitedCode(input: UnlimitedCodeRequest): Promise<CodeImage>;
+  /**
+   * A subscribe message (subscribeMessage.send) to a member who accepted one of this template.
+   * Never rejects: the outcome says whether WeChat took it, refused it (its errcode), was never
+   * reached (nothing sent), or did not answer (it may have been delivered).
+   */
+  sendSubscribeMessage(message: SubscribeMessage): Promise<SubscribeOutcome>;
 }
+
+export interface SubscribeMessage {
+  openid: string;
+  templateId: string;
+  /** The mini-program page a tap opens (no leading `/`). */
+  page: string;
+  /** Template keyword → value (`{ thing1: '生日券' }`). */
+  data: Record<string, string>;
+  miniprogramState: 'formal' | 'trial' | 'developer';
+}
+
+export type SubscribeOutcome =
+  | { outcome: 'sent' }
+  /** WeChat answered and did not send: `errcode` says why. */
+  | { outcome: 'refused'; errcode: number }
+  /** The request never reached WeChat (no connection, no access token, a gateway error): nothing was sent. */
+  | { outcome: 'not_reached'; error: string }
+  /** No answer in time: WeChat may or may not have delivered it. */
+  | { outcome: 'unknown'; error: string };
+
+/** Connection failures that prove the request never left this machine. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 export type MiniProgramEnv = 'release' | 'trial' | 'develop';
 
@@ -160,6 +188,45 @@ export class HttpWechatClient implements WechatClient {
     if (r.errcode) throw new DomainError('WECHAT_UNAVAILABLE', `WeChat could not rate this user (${r.errcode})`, { errcode: r.errcode });
     if (typeof r.risk_rank !== 'number') throw new DomainError('WECHAT_UNAVAILABLE', 'WeChat answered without a risk rank');
     return r.risk_rank;
+  }
+
+  async sendSubscribeMessage(m: SubscribeMessage): Promise<SubscribeOutcome> {
+    let token: string;
+    try {
+      token = await this.token();
+    } catch {
+      return { outcome: 'not_reached', error: 'no_token' };
+    }
+    let res: Response;
+    try {
+      res = await fetch(new URL(`/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`, this.opts.baseUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          touser: m.openid,
+          template_id: m.templateId,
+          page: m.page,
+          data: Object.fromEntries(Object.entries(m.data).map(([k, value]) => [k, { value }])),
+          miniprogram_state: m.miniprogramState,
+          lang: 'zh_CN',
+        }),
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+      });
+    } catch (e) {
+      const code = (e as { cause?: { code?: string } }).cause?.code;
+      return code && NOT_CONNECTED.has(code) ? { outcome: 'not_reached', error: 'unreachable' } : { outcome: 'unknown', error: 'no_answer' };
+    }
+    // WeChat answers every API call with 200; anything else came from a gateway in front of it.
+    if (!res.ok) return { outcome: 'not_reached', error: `http_${res.status}` };
+    let r: WechatError;
+    try {
+      r = (await res.json()) as WechatError;
+    } catch {
+      return { outcome: 'unknown', error: 'unreadable' };
+    }
+    if (r.errcode === 40001 || r.errcode === 42001) this.accessToken = null;
+    if (r.errcode) return { outcome: 'refused', errcode: r.errcode };
+    return { outcome: 'sent' };
   }
 
   async getUnlimitedCode(input: UnlimitedCodeRequest): Promise<CodeImage> {

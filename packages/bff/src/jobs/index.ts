@@ -1,6 +1,11 @@
 import type { Services } from '../services';
 import { runGrowthAging } from './growth-aging';
 import { runTierReview } from './tier-review';
+import { runBirthdayCoupons } from './birthday-coupons';
+import { runCouponExpiryWarnings } from './coupon-expiry-warnings';
+import { runDormantCoupons } from './dormant-coupons';
+import { runNotifications } from './notifications';
+import { runPointsExpiryWarnings } from './points-expiry-warnings';
 
 /** What a job reports: counts only (rows seen, rows changed…), kept in its run record. */
 export type JobResult = Record<string, number>;
@@ -118,4 +123,9 @@ export const jobs: Record<string, Job> = {
   'ledger-check': runLedgerCheck,
   'growth-aging': runGrowthAging,
   'tier-review': runTierReview,
+  notifications: runNotifications,
+  'points-expiry-warnings': runPointsExpiryWarnings,
+  'coupon-expiry-warnings': runCouponExpiryWarnings,
+  'birthday-coupons': runBirthdayCoupons,
+  'dormant-coupons': runDormantCoupons,
 };

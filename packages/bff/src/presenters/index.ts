@@ -387,6 +387,14 @@ export function presentExport(x: PersonalData, loyalty: LoyaltyConfig): Personal
       return { ...rest, couponIds: r.couponIds ? r.couponIds.split(',') : [] };
     }),
     consent: { version: x.member.consentVersion ?? '', consentedAt: x.member.consentedAt?.toISOString() ?? null },
+    notifications: x.notifications.map((n) => ({
+      kind: n.kind,
+      fields: JSON.parse(n.payload) as Record<string, string>,
+      status: n.status,
+      createdAt: n.createdAt.toISOString(),
+      sentAt: n.sentAt?.toISOString() ?? null,
+    })),
+    subscriptions: x.subscriptions.map((c) => ({ kind: c.kind, credits: c.credits })),
     checkins: x.checkins.map((c) => {
       const { capped: _capped, ...rest } = presentCheckin(c, false);
       return { ...rest, createdAt: c.createdAt.toISOString() };

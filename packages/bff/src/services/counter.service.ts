@@ -63,8 +63,8 @@ const SELF_APPROVING: ReadonlySet<StaffRole> = new Set(['manager', 'admin']);
 /** Told of every new counter order inside its transaction, with the member locked (first-order rewards hook in here). */
 export type OrderListener = (member: MemberRow, order: OrderRow) => Promise<void>;
 
-/** Told of every new refund inside its transaction, with the member locked with their lots and the order as refunded. */
-export type RefundListener = (locked: LockedMember, order: OrderRow, completes: boolean) => Promise<void>;
+/** Told of every new refund inside its transaction, with the member locked with their lots, the order as refunded and the refund. */
+export type RefundListener = (locked: LockedMember, order: OrderRow, completes: boolean, refund: RefundRow) => Promise<void>;
 
 const lockRefOf = (till: Till) => `store:${till.storeId}`;
 
@@ -447,7 +447,7 @@ export class CounterService {
           growthReversed: order.growthReversed + ungrow,
           pointsReturned: order.pointsReturned + returned,
         };
-        for (const l of this.refundListeners) await l(locked, after, effect.completes);
+        for (const l of this.refundListeners) await l(locked, after, effect.completes, refund);
         const couponOutcome = refundCouponOutcome(effect, order, couponRestored);
         return { refund, order: after, member: posted.member, couponOutcome, replayed: false };
       });

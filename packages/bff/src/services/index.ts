@@ -18,6 +18,8 @@ import { InviteQrcodeService } from './invite-qrcode.service';
 import { MallService } from './mall.service';
 import { HeldRewardsService } from './held-rewards.service';
 import { MemberService } from './member.service';
+import { NotificationService } from './notification.service';
+import { OccasionCouponService } from './occasion-coupons.service';
 import { PointsService } from './points.service';
 import { ReviewService } from './review.service';
 import { ReferralService } from './referral.service';
@@ -110,12 +112,13 @@ export function createServices(d: ServiceDeps) {
    * template says no (sold out, capped, tier), the member still registers or pays, and the refusal
    * is logged for the operators. Issued in the same transaction, once per event.
    */
-  const gift = async (member: MemberRow, templateCode: string, sourceKey: string): Promise<void> => {
+  const gift = async (member: MemberRow, templateCode: string, sourceKey: string): Promise<boolean> => {
     try {
-      await coupons.issueOnce(member, templateCode, sourceKey);
+      return !(await coupons.issueOnce(member, templateCode, sourceKey)).replayed;
     } catch (e) {
       if (!(e instanceof DomainError) || !GIFT_REFUSALS.has(e.code)) throw e;
       d.logger.warn({ templateCode, sourceKey, refusal: e.code }, 'gift coupon not issued');
+      return false;
     }
   };
   // Welcome coupons are part of registering, once per person (not again after erasing and re-joining).
@@ -136,6 +139,19 @@ export function createServices(d: ServiceDeps) {
       if (tier.upgradeGiftTemplate) await gift({ ...member, tier: to }, tier.upgradeGiftTemplate, `upgrade-gift:${tier.code}`);
     }
   });
+
+  // Notifications (PRODUCT §11): queued in the transaction of the event they tell about.
+  const notifications = new NotificationService(d.db, repos.notifications, repos.members, crypto, d.wechat, d.runtime, d.loyalty, d.clock, d.logger);
+  points.onTierUpgrade(async (memberId, from, to) => {
+    const change = await repos.notifications.latestTierChangeId(memberId);
+    if (change) await notifications.tierChanged(memberId, change, from, to, 'upgrade');
+  });
+  points.onTierReviewed((memberId, changeId, from, to) => notifications.tierChanged(memberId, changeId, from, to, 'review'));
+  counter.onOrder((member, order) => notifications.pointsChanged(member, { source: 'order', id: order.id, delta: order.pointsEarned - order.pointsUsed }));
+  counter.onRefund((locked, _order, _completes, refund) =>
+    notifications.pointsChanged(locked.member, { source: 'refund', id: refund.id, delta: refund.pointsReturned - refund.pointsReversed }),
+  );
+  const occasions = new OccasionCouponService(d.db, repos.occasions, points, gift, d.loyalty);
 
   // Share-to-earn and referral invitations (PRODUCT §7–8).
   const risk = new RiskCheck(d.wechat, crypto, d.runtime.riskControl.holdAtRank, d.logger);
@@ -210,6 +226,8 @@ export function createServices(d: ServiceDeps) {
     referrals,
     inviteQrcode,
     heldRewards,
+    notifications,
+    occasions,
   };
 }
 

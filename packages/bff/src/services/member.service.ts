@@ -25,6 +25,7 @@ import type {
   MemberCouponRow,
   MemberRow,
   OrderRow,
+  OutboxRow,
   PointsLedgerRow,
   RedemptionRow,
   RefundRow,
@@ -33,6 +34,7 @@ import type {
   ShareRewardRow,
   ShareRow,
   ShareVisitRow,
+  SubscriptionCreditRow,
   TierHistoryRow,
 } from '../db/entities';
 import type { Repositories } from '../db/repositories';
@@ -68,6 +70,8 @@ export interface PersonalData {
   shareVisits: ShareVisitRow[];
   shareRewards: ShareRewardRow[];
   referrals: ReferralRow[];
+  notifications: OutboxRow[];
+  subscriptions: SubscriptionCreditRow[];
   exportedAt: Date;
 }
 
@@ -119,7 +123,7 @@ export class MemberService {
 
   constructor(
     private readonly db: Db,
-    private readonly repos: Pick<Repositories, 'members' | 'points' | 'coupons' | 'orders' | 'mall' | 'engagement' | 'shareReferral'>,
+    private readonly repos: Pick<Repositories, 'members' | 'points' | 'coupons' | 'orders' | 'mall' | 'engagement' | 'shareReferral' | 'notifications'>,
     private readonly points: PointsService,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
@@ -402,22 +406,39 @@ export class MemberService {
 
   async exportData(memberId: string): Promise<PersonalData> {
     const m = await this.registered(memberId);
-    const [pointsLedger, growthLedger, tierHistory, coupons, orders, refunds, redemptions, checkins, reviews, shares, shareVisits, shareRewards, referrals] =
-      await Promise.all([
-        this.repos.points.ledgerOf(memberId),
-        this.repos.members.growthLedgerOf(memberId),
-        this.repos.members.tierHistoryOf(memberId, 'ASC'),
-        this.repos.coupons.allOf(memberId),
-        this.repos.orders.allOfMember(memberId),
-        this.repos.orders.refundsOfMember(memberId),
-        this.repos.mall.allOfMember(memberId),
-        this.repos.engagement.checkinsOf(memberId),
-        this.repos.engagement.reviewsOf(memberId),
-        this.repos.shareReferral.sharesOf(memberId),
-        this.repos.shareReferral.visitsBy(memberId),
-        this.repos.shareReferral.shareRewardsOf(memberId),
-        this.repos.shareReferral.referralsOf(memberId),
-      ]);
+    const [
+      pointsLedger,
+      growthLedger,
+      tierHistory,
+      coupons,
+      orders,
+      refunds,
+      redemptions,
+      checkins,
+      reviews,
+      shares,
+      shareVisits,
+      shareRewards,
+      referrals,
+      notifications,
+      subscriptions,
+    ] = await Promise.all([
+      this.repos.points.ledgerOf(memberId),
+      this.repos.members.growthLedgerOf(memberId),
+      this.repos.members.tierHistoryOf(memberId, 'ASC'),
+      this.repos.coupons.allOf(memberId),
+      this.repos.orders.allOfMember(memberId),
+      this.repos.orders.refundsOfMember(memberId),
+      this.repos.mall.allOfMember(memberId),
+      this.repos.engagement.checkinsOf(memberId),
+      this.repos.engagement.reviewsOf(memberId),
+      this.repos.shareReferral.sharesOf(memberId),
+      this.repos.shareReferral.visitsBy(memberId),
+      this.repos.shareReferral.shareRewardsOf(memberId),
+      this.repos.shareReferral.referralsOf(memberId),
+      this.repos.notifications.ofMember(memberId),
+      this.repos.notifications.creditsOf(memberId),
+    ]);
     const exportedAt = this.clock.now();
     return {
       member: m,
@@ -435,6 +456,8 @@ export class MemberService {
       shareVisits,
       shareRewards,
       referrals,
+      notifications,
+      subscriptions,
       exportedAt,
     };
   }

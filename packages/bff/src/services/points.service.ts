@@ -69,6 +69,9 @@ export interface MoveResult {
 /** Called inside the same transaction when a member moves up a tier (upgrade gifts hook in here). */
 export type TierUpgradeListener = (memberId: string, from: string, to: string) => Promise<void>;
 
+/** Called inside the same transaction when a quarterly review drops a member (the tier-history row's id included). */
+export type TierReviewListener = (memberId: string, tierChangeId: string, from: string, to: string) => Promise<void>;
+
 /**
  * The member's account: points (a ledger over lots) and growth (a ledger of its own), moved only by
  * `post`, inside a transaction, on a member row the caller has locked. Invariants kept:
@@ -81,6 +84,7 @@ export type TierUpgradeListener = (memberId: string, from: string, to: string) =
  */
 export class PointsService {
   private readonly upgradeListeners: TierUpgradeListener[] = [];
+  private readonly reviewListeners: TierReviewListener[] = [];
 
   constructor(
     private readonly db: Db,
@@ -92,6 +96,10 @@ export class PointsService {
 
   onTierUpgrade(listener: TierUpgradeListener): void {
     this.upgradeListeners.push(listener);
+  }
+
+  onTierReviewed(listener: TierReviewListener): void {
+    this.reviewListeners.push(listener);
   }
 
   /** Locks a member (with their live lots when a debit will follow) and settles expiry that is due. */
@@ -405,8 +413,10 @@ export class PointsService {
         await this.settleAging(m, now);
         const to = tierAfterReview(this.loyalty.tiers, m.tier, m.qualifyingGrowth, this.loyalty.tierReview.maxDropPerReview).code;
         if (to === m.tier) return null;
-        await this.members.insertTierChange({ id: newId(), memberId, fromTier: m.tier, toTier: to, reason: 'review', reviewPeriod: period, createdAt: now });
+        const changeId = newId();
+        await this.members.insertTierChange({ id: changeId, memberId, fromTier: m.tier, toTier: to, reason: 'review', reviewPeriod: period, createdAt: now });
         await this.members.applyChange(memberId, { tier: to }, now);
+        for (const l of this.reviewListeners) await l(memberId, changeId, m.tier, to);
         return { from: m.tier, to };
       });
     } catch (e) {

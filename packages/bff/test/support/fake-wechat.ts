@@ -66,6 +66,15 @@ export interface MadeCode {
   image: Buffer;
 }
 
+/** A subscribe message WeChat delivered. */
+export interface Delivery {
+  openid: string;
+  templateId: string;
+  page: string;
+  data: Record<string, string>;
+  miniprogramState: string;
+}
+
 /** The visible characters WeChat allows in a scene. */
 const SCENE = /^[A-Za-z0-9!#$&'()*+,/:;=?@\-._~]{1,32}$/;
 
@@ -80,6 +89,14 @@ const SCENE = /^[A-Za-z0-9!#$&'()*+,/:;=?@\-._~]{1,32}$/;
  * token, 40129 a scene of characters WeChat does not allow, 40169 a scene longer than 32, 41030 a
  * page that is not a page of the released build (`pages`) or has a leading "/" or a query, 45009
  * the minute quota (through `failWith`). Every code made is kept in `codes`.
+ *
+ * `/cgi-bin/message/subscribe/send` delivers a subscribe message when the user holds a one-time
+ * subscription of that template (`acceptSubscription`, what the user's tap on 允许 gives WeChat;
+ * each is used by one message), and records it in `deliveries`. Its errors: 40001 invalid token,
+ * 40003 unknown openid, 40037 a template id not in `templateIds` (when set), 47003 data that is not
+ * `{keyword: {value}}`, 43101 no subscription left; and any errcode queued in `subscribeFailures`
+ * answers the next calls, one each (-1 busy, 45009 quota…). `subscribeHang` leaves the next calls
+ * unanswered (the client times out) though the message is delivered, as a slow WeChat might.
  */
 export class FakeWechat {
   private server: Server | null = null;
@@ -100,6 +117,16 @@ export class FakeWechat {
   readonly pages = new Set(['pages/index/index', 'pages/code/index', 'pages/coupons/index', 'pages/mall/index', 'pages/points/index', 'pages/register/index']);
   /** Every mini-program code made, in order. */
   readonly codes: MadeCode[] = [];
+  /** Subscribe messages delivered, in order. */
+  readonly deliveries: Delivery[] = [];
+  /** Errcodes the next subscribe sends answer with, one per call, before anything else is checked. */
+  readonly subscribeFailures: number[] = [];
+  /** How many of the next subscribe sends deliver but never answer. */
+  subscribeHang = 0;
+  /** The template ids of the mini-program (null: any id is one). */
+  templateIds: Set<string> | null = null;
+  /** One-time subscriptions users hold, by `openid template`. */
+  private readonly subscriptions = new Map<string, number>();
   baseUrl = '';
   readonly appId = 'wx-test-appid';
   readonly secret = 'test-app-secret';
@@ -122,6 +149,17 @@ export class FakeWechat {
     const code = `pc_${randomBytes(8).toString('hex')}`;
     this.phoneCodes.set(code, { phone, used: false });
     return code;
+  }
+
+  /** The user tapped 允许 for this template in the subscribe dialog: one message may be sent. */
+  acceptSubscription(openid: string, templateId: string): void {
+    const key = `${openid} ${templateId}`;
+    this.subscriptions.set(key, (this.subscriptions.get(key) ?? 0) + 1);
+  }
+
+  /** Deliveries to one user. */
+  deliveriesTo(openid: string): Delivery[] {
+    return this.deliveries.filter((d) => d.openid === openid);
   }
 
   async start(): Promise<void> {
@@ -204,6 +242,33 @@ export class FakeWechat {
       const image = qrPng(b.scene, width);
       this.codes.push({ scene: b.scene, page, checkPath, envVersion, width, image });
       return new Image('image/png', image);
+    }
+    if (url.pathname === '/cgi-bin/message/subscribe/send') {
+      if (req.method !== 'POST') return { errcode: 43302, errmsg: 'use post' };
+      const injected = this.subscribeFailures.shift();
+      if (injected !== undefined) return { errcode: injected, errmsg: 'simulated' };
+      if (query.access_token !== this.accessToken) return { errcode: 40001, errmsg: 'invalid credential' };
+      const b = (body ?? {}) as { touser?: string; template_id?: string; page?: string; data?: unknown; miniprogram_state?: string };
+      if (!b.touser || !this.knownOpenids.has(b.touser)) return { errcode: 40003, errmsg: 'invalid openid' };
+      if (!b.template_id || (this.templateIds && !this.templateIds.has(b.template_id))) return { errcode: 40037, errmsg: 'invalid template_id' };
+      const entries = typeof b.data === 'object' && b.data !== null ? Object.entries(b.data as Record<string, unknown>) : [];
+      const data: Record<string, string> = {};
+      for (const [k, v] of entries) {
+        const value = (v as { value?: unknown } | null)?.value;
+        if (typeof value !== 'string') return { errcode: 47003, errmsg: 'argument invalid! data.value' };
+        data[k] = value;
+      }
+      if (entries.length === 0) return { errcode: 47003, errmsg: 'argument invalid! data' };
+      const key = `${b.touser} ${b.template_id}`;
+      const left = this.subscriptions.get(key) ?? 0;
+      if (left <= 0) return { errcode: 43101, errmsg: 'user refuse to accept the msg' };
+      this.subscriptions.set(key, left - 1);
+      this.deliveries.push({ openid: b.touser, templateId: b.template_id, page: b.page ?? '', data, miniprogramState: b.miniprogram_state ?? 'formal' });
+      if (this.subscribeHang > 0) {
+        this.subscribeHang--;
+        await new Promise((resolve) => setTimeout(resolve, 60_000).unref());
+      }
+      return { errcode: 0, errmsg: 'ok' };
     }
     return { errcode: 404, errmsg: 'not found' };
   }

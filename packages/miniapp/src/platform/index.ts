@@ -88,3 +88,21 @@ export interface DataFilePlatform {
    */
   save(name: string, json: string): Promise<'downloaded' | 'sent' | 'copied' | 'failed'>;
 }
+
+/** A template to ask for in WeChat's one-time subscribe dialog, by notification kind. */
+export interface SubscribeTemplate<K extends string = string> {
+  kind: K;
+  templateId: string;
+}
+
+/** WeChat's one-time subscribe messages (`requestSubscribeMessage`); browsers have none. */
+export interface SubscribePlatform {
+  /** Whether messages can be allowed here (WeChat). On H5 the page says where they are. */
+  readonly available: boolean;
+  /**
+   * Opens WeChat's dialog for these templates (at most three; it must run from a tap) and resolves
+   * to the kinds the member allowed, or `failed` when the dialog could not open (the member
+   * switched subscribe messages off in the settings, or the platform has none). Never rejects.
+   */
+  request<K extends string>(templates: readonly SubscribeTemplate<K>[]): Promise<{ accepted: K[]; failed: boolean }>;
+}

@@ -22,8 +22,9 @@ import type {
   RegisterBody,
   Review,
   ReviewBody,
+  Subscriptions,
 } from '@member/shared/api';
-import type { CouponView } from '@member/shared/vocabulary';
+import type { CouponView, NotificationKind } from '@member/shared/vocabulary';
 import { pathTo } from '@member/shared/api/paths';
 import { download, request } from './request';
 import { markRegistered } from './session';
@@ -31,6 +32,11 @@ import { markRegistered } from './session';
 export const api = {
   rules: () => request<{ data: PublicRules }>('GET', pathTo('rules'), { auth: false }).then((r) => r.data),
   me: () => request<{ data: MemberCard }>('GET', pathTo('me')).then((r) => r.data),
+  /** The notification kinds: the WeChat template of each and how many messages the member allowed. */
+  subscriptions: () => request<{ data: Subscriptions }>('GET', pathTo('meSubscriptions')).then((r) => r.data),
+  /** Reports what the member allowed in WeChat's subscribe dialog (one message per kind). */
+  reportSubscriptions: (accepted: NotificationKind[]) =>
+    request<{ data: Subscriptions }>('POST', pathTo('meSubscriptions'), { body: { accepted } }).then((r) => r.data),
   /** Changes the nickname or the birthday (the birthday at most once per `profile.birthdayChangeDays`). */
   updateMe: (body: PatchMeBody) => request<{ data: Member }>('PATCH', pathTo('me'), { body }).then((r) => r.data),
   /** Everything the member center holds about the member (PIPL). */

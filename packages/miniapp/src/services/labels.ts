@@ -1,4 +1,13 @@
-import type { CouponView, InviteRefusal, PointsReason, RedemptionStatus, ReferralStatus, RefundCouponOutcome, ReviewTag } from '@member/shared/vocabulary';
+import type {
+  CouponView,
+  InviteRefusal,
+  NotificationKind,
+  PointsReason,
+  RedemptionStatus,
+  ReferralStatus,
+  RefundCouponOutcome,
+  ReviewTag,
+} from '@member/shared/vocabulary';
 
 /**
  * Chinese labels of the shared vocabulary. Each table is a Record over the vocabulary's type, so a
@@ -118,4 +127,12 @@ export const INVITE_REFUSAL_TEXT: Record<InviteRefusal, string> = {
   cycle: '不能邀请邀请过你的人',
   'existing-member': '您已是会员，不能再被邀请',
   'former-member': '该微信或手机号曾是会员，不能再被邀请',
+};
+
+/** The notification kinds as the 消息通知 setting names them. */
+export const NOTIFICATION_KIND_TEXT: Record<NotificationKind, string> = {
+  points_expiring: '积分到期提醒',
+  coupon_expiring: '优惠券到期提醒',
+  tier_changed: '会员等级变动',
+  points_changed: '消费积分变动',
 };

@@ -162,6 +162,8 @@ describe('personal data export', () => {
     reviews: [],
     shares: [],
     invitations: [],
+    notifications: [1],
+    subscriptions: [],
     consent: { version: '2026-11-01', consentedAt: null },
   } as unknown as PersonalDataExport;
 
@@ -171,6 +173,7 @@ describe('personal data export', () => {
       '积分记录 3 条，成长值记录 1 条，等级变化 1 条',
       '优惠券 2 张，消费 1 笔，退款 0 笔，积分兑换 0 次',
       '签到 2 天，评价 0 条，分享 0 次，邀请 0 条',
+      '消息通知 1 条',
       '同意的隐私保护指引：版本 2026-11-01',
     ]);
   });

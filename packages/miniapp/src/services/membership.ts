@@ -208,6 +208,7 @@ export function exportSummary(d: PersonalDataExport): string[] {
     `积分记录 ${n(d.pointsLedger)} 条，成长值记录 ${n(d.growthLedger)} 条，等级变化 ${n(d.tierHistory)} 条`,
     `优惠券 ${n(d.coupons)} 张，消费 ${n(d.orders)} 笔，退款 ${n(d.refunds)} 笔，积分兑换 ${n(d.redemptions)} 次`,
     `签到 ${n(d.checkins)} 天，评价 ${n(d.reviews)} 条，分享 ${n(d.shares)} 次，邀请 ${n(d.invitations)} 条`,
+    `消息通知 ${n(d.notifications)} 条`,
     `同意的隐私保护指引：版本 ${d.consent.version}`,
   ];
 }

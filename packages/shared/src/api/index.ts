@@ -9,3 +9,4 @@ export * from './admin';
 export * from './admin-jobs';
 export * from './engagement';
 export * from './share';
+export * from './notifications';

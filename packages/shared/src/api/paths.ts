@@ -24,6 +24,7 @@ export const Paths = {
   meOrderReview: '/api/v1/me/orders/:orderId/review',
   meInvitation: '/api/v1/me/invitation',
   meInvitationQrcode: '/api/v1/me/invitation/qrcode',
+  meSubscriptions: '/api/v1/me/subscriptions',
 
   shares: '/api/v1/shares',
   shareVisits: '/api/v1/shares/:token/visits',

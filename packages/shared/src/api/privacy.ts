@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ReferralStatus, RewardHoldStatus, ShareAction, SharePage } from '../vocabulary';
+import { NotificationKind, NotificationStatus, ReferralStatus, RewardHoldStatus, ShareAction, SharePage } from '../vocabulary';
 import { Id, IsoDateTime } from './common';
 import { Coupon, Order, Refund } from './counter';
 import { Redemption } from './mall';
@@ -68,6 +68,18 @@ export const PersonalDataExport = z.object({
   shareVisits: z.array(z.object({ shareId: Id, visitedAt: IsoDateTime })),
   shareRewards: z.array(ExportedShareReward),
   invitations: z.array(ExportedInvitation),
+  /** The notifications queued for the member (WeChat subscribe messages): what they said and what became of them. */
+  notifications: z.array(
+    z.object({
+      kind: NotificationKind,
+      fields: z.record(z.string(), z.string()),
+      status: NotificationStatus,
+      createdAt: IsoDateTime,
+      sentAt: IsoDateTime.nullable(),
+    }),
+  ),
+  /** Messages the member allowed per kind and has not received. */
+  subscriptions: z.array(z.object({ kind: NotificationKind, credits: z.number().int() })),
   /** The privacy notice the member agreed to, and when. */
   consent: z.object({ version: z.string(), consentedAt: IsoDateTime.nullable() }),
 });

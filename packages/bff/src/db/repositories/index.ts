@@ -5,6 +5,8 @@ import { EngagementRepository } from './engagement.repository';
 import { MallRepository } from './mall.repository';
 import { ShareReferralRepository } from './share-referral.repository';
 import { MemberRepository } from './member.repository';
+import { NotificationRepository } from './notification.repository';
+import { OccasionRepository } from './occasion.repository';
 import { OrderRepository } from './order.repository';
 import { PointsRepository } from './points.repository';
 import { StaffRepository } from './staff.repository';
@@ -29,6 +31,8 @@ export function createRepositories(db: Db) {
     reports: new ReportRepository(db),
     jobRuns: new JobRunRepository(db),
     ledgerCheck: new LedgerCheckRepository(db),
+    notifications: new NotificationRepository(db),
+    occasions: new OccasionRepository(db),
   };
 }
 
@@ -49,4 +53,6 @@ export type {
   JobLeaseRepository,
   JobRunRepository,
   LedgerCheckRepository,
+  NotificationRepository,
+  OccasionRepository,
 };

@@ -22,6 +22,8 @@ import {
   Review,
   ReviewBody,
   ReviewParams,
+  Subscriptions,
+  SubscriptionsBody,
   TierHistoryEntry,
   type LoyaltyConfig,
 } from '@member/shared';
@@ -47,6 +49,7 @@ import type { CounterService } from '../../services/counter.service';
 import type { CouponService } from '../../services/coupon.service';
 import type { MallService } from '../../services/mall.service';
 import type { MemberService } from '../../services/member.service';
+import type { NotificationService } from '../../services/notification.service';
 
 export interface MeRouteDeps {
   members: MemberService;
@@ -55,6 +58,7 @@ export interface MeRouteDeps {
   mall: MallService;
   checkins: CheckinService;
   reviews: ReviewService;
+  notifications: NotificationService;
   loyalty: LoyaltyConfig;
   clock: Clock;
 }
@@ -236,6 +240,25 @@ export function meRoutes(d: MeRouteDeps): AnyRoute[] {
       response: CheckinMonth,
       errors: ['NOT_FOUND'],
       handler: async ({ caller, query }) => d.checkins.month(caller.memberId, query.month),
+    }),
+    defineRoute({
+      method: 'get',
+      path: Paths.meSubscriptions,
+      tag,
+      summary: 'Notification kinds: the WeChat template to ask for and how many messages of each the member has allowed and not yet received',
+      auth: member,
+      response: Subscriptions,
+      handler: ({ caller }) => d.notifications.subscriptions(caller.memberId),
+    }),
+    defineRoute({
+      method: 'post',
+      path: Paths.meSubscriptions,
+      tag,
+      summary: 'Report what the member accepted in WeChat’s one-time subscribe dialog: one message allowed per accepted kind',
+      auth: member,
+      body: SubscriptionsBody,
+      response: Subscriptions,
+      handler: ({ caller, body }) => d.notifications.accept(caller.memberId, body.accepted),
     }),
     defineRoute({
       method: 'get',

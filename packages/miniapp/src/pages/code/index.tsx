@@ -15,6 +15,7 @@ import { useAsync } from '../../hooks/use-async';
 import { usePageReload } from '../../hooks/use-page-reload';
 import { useBrightness } from '../../hooks/use-brightness';
 import { ErrorState, LoadingState } from '../../components/states';
+import { PointsChangeSubscribe } from '../../components/notification-setting';
 import './index.css';
 
 /** How often, while the page is open and online, it asks whether its secret is still the current one and for the latest order. */
@@ -185,6 +186,7 @@ export default function MemberCode() {
         </View>
       ) : null}
       <View className='muted code-note'>会员码每 {session.periodSeconds} 秒更新一次，截图无效；无网络时也可使用。</View>
+      <PointsChangeSubscribe />
     </View>
   );
 }

@@ -84,7 +84,7 @@ export default function MemberCenter() {
           <Text>{memberDayText(memberDay)}</Text>
         </View>
       ) : null}
-      {birthdayGift ? <BirthdayGift gift={birthdayGift} timeZone={rules.businessTimeZone} /> : null}
+      {birthdayGift ? <BirthdayGift gift={birthdayGift} timeZone={rules.businessTimeZone} today={me.today} /> : null}
 
       <View className='panel checkin-entry' data-testid='checkin-entry' onClick={() => void Taro.navigateTo({ url: CHECKIN_URL })}>
         <View>
@@ -202,19 +202,28 @@ export default function MemberCenter() {
 
 /**
  * The birthday month's gift: the coupon when it is in the wallet (its title matches the birthday
- * template's), otherwise when it will arrive. It is issued by a scheduled job within the birthday
- * month, so the card promises the month, never a day.
+ * template's), the coupon already used when it was issued this business month, otherwise that it
+ * will arrive. The `birthday-coupons` job issues it within the birthday month (it runs every hour,
+ * once per member per year), so the card promises the month, never a day.
  */
-function BirthdayGift({ gift, timeZone }: { gift: NonNullable<PublicRules['birthdayGift']>; timeZone: string }) {
-  const wallet = useAsync(() => api.coupons('available'), []);
-  const coupon = wallet.data?.find((c) => c.title === gift.title) ?? null;
+function BirthdayGift({ gift, timeZone, today }: { gift: NonNullable<PublicRules['birthdayGift']>; timeZone: string; today: string }) {
+  const wallet = useAsync(async () => {
+    const available = (await api.coupons('available')).find((c) => c.title === gift.title) ?? null;
+    if (available) return { coupon: available, used: false };
+    const month = today.slice(0, 7);
+    const used = (await api.coupons('used')).find((c) => c.title === gift.title && businessDate(new Date(c.validFrom), timeZone).startsWith(month)) ?? null;
+    return { coupon: used, used: Boolean(used) };
+  }, []);
+  const coupon = wallet.data?.coupon ?? null;
   return (
     <View className='banner birthday' data-testid='birthday-gift' onClick={() => void Taro.switchTab({ url: '/pages/coupons/index' })}>
       <Text className='banner-badge'>生日</Text>
       <Text>
-        {coupon
-          ? `生日快乐！${birthdayGiftText(gift)}已在券包，${chineseDate(businessDate(new Date(coupon.validTo), timeZone))}前有效`
-          : `生日快乐！本月将发放${birthdayGiftText(gift)}，到账后在券包查看`}
+        {coupon && wallet.data?.used
+          ? `生日快乐！本月的${birthdayGiftText(gift)}已使用`
+          : coupon
+            ? `生日快乐！${birthdayGiftText(gift)}已在券包，${chineseDate(businessDate(new Date(coupon.validTo), timeZone))}前有效`
+            : `生日快乐！本月将发放${birthdayGiftText(gift)}，到账后在券包查看`}
       </Text>
     </View>
   );

@@ -12,6 +12,7 @@ import { dataFile } from '../../../platform/data-file';
 import { useMember } from '../../../hooks/use-member';
 import { useAction } from '../../../hooks/use-action';
 import { ErrorState, LoadingState } from '../../../components/states';
+import { NotificationSetting } from '../../../components/notification-setting';
 import '../profile.css';
 
 async function load(): Promise<{ me: MemberCard; rules: PublicRules }> {
@@ -26,7 +27,7 @@ const SAVED_TEXT = {
   failed: '保存失败，请重试',
 } as const;
 
-/** 我的: profile (nickname, birthday, masked phone), the privacy centre, and the staff entrance. */
+/** 我的: profile (nickname, birthday, masked phone), the privacy centre, notifications, and the staff entrance. */
 export default function Me() {
   const state = useMember(load);
   const [editing, setEditing] = useState<'nickname' | null>(null);
@@ -217,7 +218,7 @@ export default function Me() {
 
       <View className='panel'>
         <View className='panel-title'>消息通知</View>
-        <View className='muted'>暂不发送消息通知。</View>
+        <NotificationSetting />
       </View>
 
       <View className='staff-link' data-testid='staff-entry' onClick={() => void Taro.navigateTo({ url: '/subpackages/counter/login/index' })}>
