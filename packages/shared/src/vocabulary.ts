@@ -15,6 +15,13 @@ export const CouponStatus = z.enum(['available', 'locked', 'used', 'expired']);
 export type CouponStatus = z.infer<typeof CouponStatus>;
 
 /** A coupon as the wallet shows it: locked counts as available, lapsed as expired. */
+/**
+ * Why a member holds a coupon: a welcome or first-order event, a tier upgrade, the birthday month,
+ * a wake-up after dormancy, a referral milestone, the points mall, or an operator's grant.
+ */
+export const CouponOccasion = z.enum(['event', 'upgrade', 'birthday', 'dormant', 'referral', 'mall', 'grant']);
+export type CouponOccasion = z.infer<typeof CouponOccasion>;
+
 export const CouponView = z.enum(['available', 'used', 'expired']);
 export type CouponView = z.infer<typeof CouponView>;
 

@@ -17,6 +17,7 @@ import {
   type RedemptionResult,
   type StaffSession,
   type Coupon,
+  type CouponOccasion,
   type CouponTemplate,
   type MallItem,
   type Redemption,
@@ -150,6 +151,22 @@ export function presentRules(c: LoyaltyConfig, campaigns: readonly CampaignRule[
   };
 }
 
+/** Source-key prefixes of the coupon issuers (services/index.ts, occasion-coupons, mall, referral, admin). */
+const OCCASION_OF_PREFIX: Record<string, CouponOccasion> = {
+  event: 'event',
+  'upgrade-gift': 'upgrade',
+  birthday: 'birthday',
+  dormant: 'dormant',
+  'referral-milestone': 'referral',
+  redemption: 'mall',
+  'admin-grant': 'grant',
+};
+
+/** Why a member holds a coupon, from the event key it was issued under (`birthday:2027` → birthday). */
+export function couponOccasion(sourceKey: string): CouponOccasion | null {
+  return OCCASION_OF_PREFIX[sourceKey.split(':', 1)[0]] ?? null;
+}
+
 export function presentCoupon(c: MemberCouponRow, now: Date): Coupon {
   const lapsed = c.validTo.getTime() <= now.getTime();
   const status: Coupon['status'] = c.status === 'used' ? 'used' : c.status === 'expired' || lapsed ? 'expired' : 'available';
@@ -166,6 +183,7 @@ export function presentCoupon(c: MemberCouponRow, now: Date): Coupon {
     validFrom: c.validFrom.toISOString(),
     validTo: c.validTo.toISOString(),
     status,
+    occasion: couponOccasion(c.sourceKey),
   };
 }
 

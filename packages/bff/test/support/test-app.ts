@@ -88,7 +88,9 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     registrationWithInvite: { perMember: generous, perAddress: generous },
     inviteQrcode: { perMember: generous },
   });
-  config.runtime.wechat.timeoutMs = 1000;
+  // Short, so the tests of a hanging WeChat finish quickly, but not so short that a loaded 2-core
+  // machine misses it on a real answer (1 s did: a fresh access token plus a code image under load).
+  config.runtime.wechat.timeoutMs = 3000;
   // The cheapest scrypt cost the settings allow: hashing speed is not what these tests measure.
   config.runtime.staffAuth.scryptCost = 1024;
   opts.tweak?.(config);

@@ -67,9 +67,11 @@ describe('birthday month', () => {
     expect(isBirthdayMonth('2026-11-30', null)).toBe(false);
   });
 
-  it('describes the gift by its terms', () => {
+  it('describes the gift by its terms, once', () => {
     const gift = { title: '生日满200减50', kind: 'threshold' as const, thresholdCents: 20000, valueCents: 5000 };
-    expect(birthdayGiftText(gift)).toBe(`生日满200减50（${couponText(gift)}）`); // the money format is the app's one formatter
+    expect(birthdayGiftText(gift)).toBe('生日满200减50'); // the title already says it (it read 生日满200减50（满¥200.00减¥50.00）)
+    const named = { ...gift, title: '生日礼券' };
+    expect(birthdayGiftText(named)).toBe(`生日礼券（${couponText(named)}）`); // the money format is the app's one formatter
   });
 
   it('says from which business day the birthday may change again', () => {

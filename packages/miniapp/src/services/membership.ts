@@ -53,7 +53,10 @@ export function isBirthdayMonth(today: string, birthday: string | null): boolean
 
 /** The birthday gift's terms in one line: "生日满200减50（满¥200减¥50）". */
 export function birthdayGiftText(gift: NonNullable<PublicRules['birthdayGift']>): string {
-  return `${gift.title}（${couponText(gift)}）`;
+  // A title that already names every figure ("生日满200减50") is said once, not "生日满200减50（满¥200.00减¥50.00）".
+  const figures = [gift.thresholdCents, gift.valueCents, gift.capCents].filter((c): c is number => c !== undefined && c > 0).map((c) => String(c / 100));
+  if (gift.discountPercent !== undefined) figures.push(String(gift.discountPercent / 10));
+  return figures.length > 0 && figures.every((f) => gift.title.includes(f)) ? gift.title : `${gift.title}（${couponText(gift)}）`;
 }
 
 export type TierPosition = 'current' | 'passed' | 'next' | 'ahead';

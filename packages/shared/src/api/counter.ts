@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CouponKind, CouponView, RefundCouponOutcome, StaffRole } from '../vocabulary';
+import { CouponKind, CouponOccasion, CouponView, RefundCouponOutcome, StaffRole } from '../vocabulary';
 import { Id, IsoDateTime } from './common';
 import { TierSummary } from './member';
 import { Review } from './engagement';
@@ -46,6 +46,8 @@ export const Coupon = z.object({
   validFrom: IsoDateTime,
   validTo: IsoDateTime,
   status: CouponView,
+  /** Why the member holds it (null when issued some other way): the card finds the birthday gift by it. */
+  occasion: CouponOccasion.nullable(),
 });
 export type Coupon = z.infer<typeof Coupon>;
 

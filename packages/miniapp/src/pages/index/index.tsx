@@ -201,17 +201,18 @@ export default function MemberCenter() {
 }
 
 /**
- * The birthday month's gift: the coupon when it is in the wallet (its title matches the birthday
- * template's), the coupon already used when it was issued this business month, otherwise that it
+ * The birthday month's gift: the coupon when it is in the wallet (issued for the birthday:
+ * `occasion`), the coupon already used when it was issued this business month, otherwise that it
  * will arrive. The `birthday-coupons` job issues it within the birthday month (it runs every hour,
  * once per member per year), so the card promises the month, never a day.
  */
 function BirthdayGift({ gift, timeZone, today }: { gift: NonNullable<PublicRules['birthdayGift']>; timeZone: string; today: string }) {
   const wallet = useAsync(async () => {
-    const available = (await api.coupons('available')).find((c) => c.title === gift.title) ?? null;
+    // Found by why it was issued (occasion), not by a title an operator may share with another template.
+    const available = (await api.coupons('available')).find((c) => c.occasion === 'birthday') ?? null;
     if (available) return { coupon: available, used: false };
     const month = today.slice(0, 7);
-    const used = (await api.coupons('used')).find((c) => c.title === gift.title && businessDate(new Date(c.validFrom), timeZone).startsWith(month)) ?? null;
+    const used = (await api.coupons('used')).find((c) => c.occasion === 'birthday' && businessDate(new Date(c.validFrom), timeZone).startsWith(month)) ?? null;
     return { coupon: used, used: Boolean(used) };
   }, []);
   const coupon = wallet.data?.coupon ?? null;
