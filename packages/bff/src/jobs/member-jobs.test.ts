@@ -81,10 +81,12 @@ describe('birthday coupons', () => {
     expect(first[0].title).toBe(t.config.loyalty.couponTemplates.find((x) => x.code === t.config.loyalty.couponEvents.birthday)?.title);
     expect(await couponsOf(june.id, 'birthday:')).toHaveLength(0);
     // The wallet says why each coupon is there: the card finds the birthday gift by it, not by its title.
-    const wallet = (await t.http.get('/api/v1/me/coupons').set(march.auth).expect(200)).body.data as { id: string; occasion: string | null }[];
+    const walletRes = await t.http.get('/api/v1/me/coupons').set(march.auth).expect(200);
+    const wallet = (walletRes.body as { data: { id: string; occasion: string | null }[] }).data;
     expect(wallet.map((c) => [c.id, c.occasion])).toEqual([[first[0].id, 'birthday']]);
     // The welcome gifts (lapsed by now) came with an event.
-    const lapsed = (await t.http.get('/api/v1/me/coupons?status=expired').set(march.auth).expect(200)).body.data as { occasion: string | null }[];
+    const lapsedRes = await t.http.get('/api/v1/me/coupons?status=expired').set(march.auth).expect(200);
+    const lapsed = (lapsedRes.body as { data: { occasion: string | null }[] }).data;
     expect(lapsed.length).toBeGreaterThan(0);
     expect(new Set(lapsed.map((c) => c.occasion))).toEqual(new Set(['event']));
 

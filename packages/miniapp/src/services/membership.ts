@@ -6,7 +6,7 @@
 import type { MemberCard, PersonalDataExport, PublicRules } from '@member/shared/api';
 import { addBusinessDays, businessDate } from '@member/shared/rules/time';
 import { NICKNAME_MAX_CHARS, charCount, cleanText, nicknameProblem, type NicknameProblem } from '@member/shared/text/text';
-import { chineseDate, couponText, thousands } from './format';
+import { chineseDate, couponText, thousands, yuanInput } from './format';
 
 type Campaign = PublicRules['campaigns'][number];
 type Tier = PublicRules['tiers'][number];
@@ -54,7 +54,9 @@ export function isBirthdayMonth(today: string, birthday: string | null): boolean
 /** The birthday gift's terms in one line: "生日满200减50（满¥200减¥50）". */
 export function birthdayGiftText(gift: NonNullable<PublicRules['birthdayGift']>): string {
   // A title that already names every figure ("生日满200减50") is said once, not "生日满200减50（满¥200.00减¥50.00）".
-  const figures = [gift.thresholdCents, gift.valueCents, gift.capCents].filter((c): c is number => c !== undefined && c > 0).map((c) => String(c / 100));
+  const figures = [gift.thresholdCents, gift.valueCents, gift.capCents]
+    .filter((c): c is number => c !== undefined && c > 0)
+    .map((c) => yuanInput(c).replace(/\.00$/, ''));
   if (gift.discountPercent !== undefined) figures.push(String(gift.discountPercent / 10));
   return figures.length > 0 && figures.every((f) => gift.title.includes(f)) ? gift.title : `${gift.title}（${couponText(gift)}）`;
 }
