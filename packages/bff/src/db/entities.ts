@@ -393,6 +393,8 @@ export interface StaffRow {
   passwordHash: string;
   role: StaffRole;
   disabledAt: Date | null;
+  /** Tokens issued before this are refused (set by an operator's change to the account). */
+  sessionsValidFrom: Date | null;
   createdAt: Date;
 }
 
@@ -406,6 +408,7 @@ export const StaffEntity = new EntitySchema<StaffRow>({
     passwordHash: { type: 'varchar', length: 255, name: 'password_hash' },
     role: { type: 'varchar', length: 16 },
     disabledAt: at('disabled_at', true),
+    sessionsValidFrom: at('sessions_valid_from', true),
     createdAt: at('created_at'),
   },
   indices: [{ name: 'uq_staff_username', columns: ['username'], unique: true }],

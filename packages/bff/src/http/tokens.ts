@@ -4,7 +4,11 @@ import jwt from 'jsonwebtoken';
 
 export type Audience = 'member' | 'staff' | 'admin';
 
-export type TokenClaims = { aud: 'member'; sub: string } | { aud: 'staff' | 'admin'; sub: string; store: string; role: StaffRole };
+type StaffClaims = { aud: 'staff' | 'admin'; sub: string; store: string; role: StaffRole };
+/** What a token is issued for. */
+export type TokenRequest = { aud: 'member'; sub: string } | StaffClaims;
+/** What a verified token says: staff tokens also when they were issued (epoch milliseconds). */
+export type TokenClaims = { aud: 'member'; sub: string } | (StaffClaims & { issuedAt: number });
 
 const ISSUER = 'member-center';
 
@@ -24,8 +28,10 @@ export class TokenService {
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
-  issue(claims: TokenClaims, ttlSeconds: number): { token: string; expiresAt: Date } {
-    const payload = claims.aud === 'member' ? {} : { store: claims.store, role: claims.role };
+  issue(claims: TokenRequest, ttlSeconds: number): { token: string; expiresAt: Date } {
+    // Staff tokens carry their issue time to the millisecond (`ist`; `iat` has whole seconds): an
+    // operator's change to the account refuses every token issued before it, even in the same second.
+    const payload = claims.aud === 'member' ? {} : { store: claims.store, role: claims.role, ist: Date.now() };
     const token = jwt.sign(payload, this.key, { algorithm: 'HS256', subject: claims.sub, audience: claims.aud, expiresIn: ttlSeconds, issuer: ISSUER });
     return { token, expiresAt: new Date(Date.now() + ttlSeconds * 1000) };
   }
@@ -43,8 +49,9 @@ export class TokenService {
     if (typeof claims.exp !== 'number') throw new DomainError('UNAUTHENTICATED', 'invalid or expired token');
     if (typeof sub === 'string' && aud === 'member') return { aud, sub };
     const role = StaffRole.safeParse(claims.role);
-    if (typeof sub === 'string' && (aud === 'staff' || aud === 'admin') && typeof claims.store === 'string' && role.success) {
-      return { aud, sub, store: claims.store, role: role.data };
+    const issuedAt = typeof claims.ist === 'number' ? claims.ist : typeof claims.iat === 'number' ? claims.iat * 1000 : null;
+    if (typeof sub === 'string' && (aud === 'staff' || aud === 'admin') && typeof claims.store === 'string' && role.success && issuedAt !== null) {
+      return { aud, sub, store: claims.store, role: role.data, issuedAt };
     }
     throw new DomainError('UNAUTHENTICATED', 'invalid or expired token');
   }

@@ -366,11 +366,14 @@ export class AdminService {
     const updated = await this.db.transaction(async () => {
       const current = await this.staffMember(id);
       if (p.storeId !== undefined) await this.checkStore(p.storeId);
-      const changes: Partial<Pick<StaffRow, 'storeId' | 'role' | 'passwordHash' | 'disabledAt'>> = {};
+      const changes: Partial<Pick<StaffRow, 'storeId' | 'role' | 'passwordHash' | 'disabledAt' | 'sessionsValidFrom'>> = {};
       if (p.storeId !== undefined) changes.storeId = p.storeId;
       if (p.role !== undefined) changes.role = p.role;
       if (passwordHash !== undefined) changes.passwordHash = passwordHash;
       if (p.active !== undefined) changes.disabledAt = p.active ? null : (current.disabledAt ?? this.clock.now());
+      // Any change to who the account is (or its password) ends the sessions signed in before it:
+      // a token revoked by a deactivation or a demotion stays dead when the change is undone.
+      if (Object.keys(changes).length > 0) changes.sessionsValidFrom = new Date();
       await this.repos.staff.update(id, changes);
       const { password, ...rest } = p;
       await this.audit(actorId, 'staff.update', 'staff', id, { ...rest, ...(password !== undefined ? { passwordChanged: true } : {}) });

@@ -1,10 +1,11 @@
 import { DomainError } from '@member/shared';
 import type { RuntimeConfig } from '../config/config';
 import type { JobLeaseRow, JobRunRow } from '../db/entities';
-import type { JobLeaseRepository, JobRunRepository } from '../db/repositories';
+import type { AuditRepository, JobLeaseRepository, JobRunRepository } from '../db/repositories';
 import type { JobRunner } from '../jobs/runner';
 import { nextRunOf } from '../jobs/scheduler';
 import type { Clock } from '../lib/clock';
+import { newId } from '../lib/ids';
 
 /** How many recent runs the list shows per job. */
 const RUNS_LISTED = 5;
@@ -23,7 +24,7 @@ export interface JobOverview {
 export class JobsService {
   constructor(
     private readonly runner: JobRunner,
-    private readonly repos: { jobLeases: JobLeaseRepository; jobRuns: JobRunRepository },
+    private readonly repos: { jobLeases: JobLeaseRepository; jobRuns: JobRunRepository; audit: AuditRepository },
     private readonly settings: RuntimeConfig['jobs'],
     private readonly timeZone: string,
     private readonly clock: Clock,
@@ -50,14 +51,28 @@ export class JobsService {
     );
   }
 
-  /** Runs a job now, under its lease like a scheduled tick; JOB_RUNNING while another instance runs it. */
-  async runNow(name: string, asOf: Date | undefined): Promise<JobRunRow> {
+  /**
+   * Runs a job now, under its lease like a scheduled tick; JOB_RUNNING while another instance runs
+   * it. The audit log says who ran it, as of when, and how it went: a run as of another date moves
+   * value (expiry, reviews) and must be traceable to the operator.
+   */
+  async runNow(name: string, asOf: Date | undefined, actorId: string): Promise<JobRunRow> {
     if (!this.runner.has(name)) throw new DomainError('NOT_FOUND', `no job named ${name}`);
     if (asOf && !this.asOfAllowed) {
       throw new DomainError('VALIDATION_FAILED', 'asOf is not accepted in production: jobs run as of now', {
         issues: [{ path: ['asOf'], message: 'not accepted in production' }],
       });
     }
-    return this.runner.run(name, { trigger: 'manual', asOf });
+    const run = await this.runner.run(name, { trigger: 'manual', asOf });
+    await this.repos.audit.insert({
+      id: newId(),
+      actorId,
+      action: 'job.run',
+      targetType: 'job',
+      targetId: name,
+      details: JSON.stringify({ runId: run.id, asOf: asOf?.toISOString() ?? null, outcome: run.outcome }),
+      createdAt: this.clock.now(),
+    });
+    return run;
   }
 }

@@ -1,3 +1,4 @@
+import { DomainError } from '@member/shared';
 import { businessDate, NotificationKind, type LoyaltyConfig, type Subscriptions, type TierChangeReason } from '@member/shared';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config/config';
@@ -141,7 +142,13 @@ export class NotificationService {
 
   // ── Subscriptions ──────────────────────────────────────────────────────────────────────────
 
+  private async registered(memberId: string): Promise<void> {
+    const m = await this.members.byId(memberId);
+    if (m?.status !== 'active') throw new DomainError('NOT_FOUND', 'not registered yet');
+  }
+
   async subscriptions(memberId: string): Promise<Subscriptions> {
+    await this.registered(memberId);
     const held = new Map((await this.repo.creditsOf(memberId)).map((c) => [c.kind, c.credits]));
     return {
       kinds: NotificationKind.options.map((kind) => ({ kind, templateId: this.cfg.templates[kind].id, credits: held.get(kind) ?? 0 })),
@@ -150,6 +157,8 @@ export class NotificationService {
 
   /** The member accepted these kinds in WeChat's dialog: one credit each (capped per kind). */
   async accept(memberId: string, kinds: readonly NotificationKind[]): Promise<Subscriptions> {
+    // Someone signed in but not (or no longer) a member holds no subscriptions: 404, like every /me route.
+    await this.registered(memberId);
     await this.db.transaction(() => this.repo.addCredits(memberId, kinds, this.cfg.maxCreditsPerKind, this.clock.now(), newId));
     return this.subscriptions(memberId);
   }

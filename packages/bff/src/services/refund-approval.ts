@@ -57,7 +57,7 @@ export class ManagerApproval implements RefundApprover {
       const claims = this.tokens.verify(token);
       if (claims.aud === 'member') return null;
       const approver = { staffId: claims.sub, storeId: claims.store, role: claims.role };
-      await this.staff.assertStillValid(approver);
+      await this.staff.assertStillValid({ ...approver, issuedAt: claims.issuedAt });
       return approver;
     } catch (e) {
       if (e instanceof DomainError && e.code === 'UNAUTHENTICATED') return null;

@@ -22,6 +22,8 @@ interface Known {
   active: boolean;
   storeId: string;
   role: StaffRole;
+  /** Tokens issued before this instant (epoch ms) are refused. */
+  sessionsFrom: number;
   checkedAt: number;
 }
 
@@ -73,6 +75,7 @@ export class StaffService {
       passwordHash: await hashPassword(input.password, this.config.staffAuth.scryptCost),
       role: input.role,
       disabledAt: null,
+      sessionsValidFrom: null,
       createdAt: this.clock.now(),
     };
     try {
@@ -120,16 +123,22 @@ export class StaffService {
   }
 
   private remember(staff: StaffRow): Known {
-    const known = { active: !staff.disabledAt, storeId: staff.storeId, role: staff.role, checkedAt: Date.now() };
+    const known = {
+      active: !staff.disabledAt,
+      storeId: staff.storeId,
+      role: staff.role,
+      sessionsFrom: staff.sessionsValidFrom ? staff.sessionsValidFrom.getTime() : 0,
+      checkedAt: Date.now(),
+    };
     this.known.set(staff.id, known);
     return known;
   }
 
   /**
    * Refuses a token whose account was disabled, or moved to another store or role after the token
-   * was issued (401: sign in again). Reads the account at most once per cache period.
+   * was issued, or issued before an operator last changed the account (401: sign in again). Reads the account at most once per cache period.
    */
-  async assertStillValid(claims: { staffId: string; storeId: string; role: StaffRole }): Promise<void> {
+  async assertStillValid(claims: { staffId: string; storeId: string; role: StaffRole; issuedAt: number }): Promise<void> {
     let known = this.known.get(claims.staffId);
     if (!known || Date.now() - known.checkedAt > this.config.revocationCacheSeconds * 1000) {
       const row = await this.staff.byId(claims.staffId);
@@ -139,7 +148,7 @@ export class StaffService {
       }
       known = this.remember(row);
     }
-    if (!known.active || known.storeId !== claims.storeId || known.role !== claims.role) {
+    if (!known.active || known.storeId !== claims.storeId || known.role !== claims.role || claims.issuedAt < known.sessionsFrom) {
       throw new DomainError('UNAUTHENTICATED', 'staff account no longer active');
     }
   }

@@ -26,8 +26,12 @@ export const ImageUrl = z
   .max(255)
   .regex(/^(\/(?![/\\])|https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/|$))[^\s\\]*$/, 'a path on this site (/assets/…) or an https:// URL');
 
-/** A business day in the business time zone. */
-export const BusinessDay = z.iso.date();
+/**
+ * A business day, `YYYY-MM-DD`, between 1900-01-01 (birthdays) and 9999-12-30 (a range ending on it
+ * still has a next day to end at). Years 0000–0099 are refused: JavaScript's Date reads them as
+ * 1900–1999, and a report or campaign over one must be a 400, never a wrong answer or a hang.
+ */
+export const BusinessDay = z.iso.date().refine((d) => d >= '1900-01-01' && d <= '9999-12-30', 'date must fall between 1900-01-01 and 9999-12-30');
 
 export const ErrorBody = z.object({
   error: z.object({

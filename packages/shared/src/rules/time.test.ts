@@ -5,6 +5,9 @@ describe('business days in a zone', () => {
   it('starts a Shanghai day at 16:00 UTC the evening before', () => {
     expect(startOfBusinessDay('2026-11-25', 'Asia/Shanghai').toISOString()).toBe('2026-11-24T16:00:00.000Z');
     expect(startOfBusinessDay('2026-01-01', 'Asia/Shanghai').toISOString()).toBe('2025-12-31T16:00:00.000Z');
+    // Years 0–99 are not read as 1900–1999 (that looped for ever, hanging the BFF on a report for 0026-11-23).
+    expect(() => startOfBusinessDay('0026-11-23', 'Asia/Shanghai')).toThrow(RangeError);
+    expect(startOfBusinessDay('9999-12-30', 'Asia/Shanghai').toISOString()).toBe('9999-12-29T16:00:00.000Z');
     expect(startOfBusinessDay('2026-11-25', 'UTC').toISOString()).toBe('2026-11-25T00:00:00.000Z');
   });
 

@@ -61,12 +61,20 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
  */
 export function startOfBusinessDay(day: string, timeZone: string): Date {
   const [y, m, d] = day.split('-').map(Number);
-  const midnightAsUtc = Date.UTC(y, m - 1, d);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
+  const midnight = new Date(0);
+  midnight.setUTCFullYear(y, m - 1, d);
+  const midnightAsUtc = midnight.getTime();
+  if (Number.isNaN(midnightAsUtc)) throw new RangeError(`not a business day: ${day}`);
   // Two rounds settle a zone whose offset differs between UTC midnight and local midnight.
   let guess = midnightAsUtc - zoneOffsetMs(midnightAsUtc, timeZone);
   guess = midnightAsUtc - zoneOffsetMs(guess, timeZone);
-  // A DST gap at midnight: local midnight does not exist; the day starts at the first instant that is on it.
-  while (businessDate(new Date(guess), timeZone) !== day) guess += 15 * 60_000;
+  // A DST gap at midnight: local midnight does not exist; the day starts at the first instant that
+  // is on it. A gap is at most a day long: never walk further (a day that cannot be found throws).
+  for (let step = 0; businessDate(new Date(guess), timeZone) !== day; step++) {
+    if (step >= 96) throw new RangeError(`cannot find the start of ${day} in ${timeZone}`);
+    guess += 15 * 60_000;
+  }
   return new Date(guess);
 }
 

@@ -54,7 +54,7 @@ export class StaffRepository {
     return storeId === undefined ? pageById(this.db, staff, '1 = 1', [], cursor, limit) : pageById(this.db, staff, 'store_id = ?', [storeId], cursor, limit);
   }
 
-  async update(id: string, changes: Partial<Pick<StaffRow, 'storeId' | 'role' | 'passwordHash' | 'disabledAt'>>): Promise<void> {
+  async update(id: string, changes: Partial<Pick<StaffRow, 'storeId' | 'role' | 'passwordHash' | 'disabledAt' | 'sessionsValidFrom'>>): Promise<void> {
     const keys = Object.keys(changes) as (keyof typeof changes)[];
     if (keys.length === 0) return;
     await this.db.execute(`UPDATE staff SET ${keys.map((k) => `${staff.col(k)} = ?`).join(', ')} WHERE id = ?`, [...keys.map((k) => changes[k]), id]);

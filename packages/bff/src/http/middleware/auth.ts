@@ -7,7 +7,7 @@ import { routeState } from './state';
 export interface AuthDeps {
   tokens: TokenService;
   /** Refuses a staff token whose account was disabled or changed since it was issued. */
-  staffAccess: { assertStillValid(claims: { staffId: string; storeId: string; role: StaffRole }): Promise<void> };
+  staffAccess: { assertStillValid(claims: { staffId: string; storeId: string; role: StaffRole; issuedAt: number }): Promise<void> };
 }
 
 const BEARER = /^bearer ([A-Za-z0-9._-]+)$/i; // the scheme is case-insensitive (RFC 9110)
@@ -32,7 +32,7 @@ async function callerOf(header: string, auth: Exclude<AuthSpec, 'public'>, deps:
   if (claims.aud !== auth.audience) throw new DomainError('FORBIDDEN', `this route needs ${auth.audience === 'admin' ? 'an' : 'a'} ${auth.audience} token`);
   if (claims.aud === 'member') return { audience: 'member', memberId: claims.sub };
   const caller = { audience: claims.aud, staffId: claims.sub, storeId: claims.store, role: claims.role } as const;
-  await deps.staffAccess.assertStillValid(caller);
+  await deps.staffAccess.assertStillValid({ ...caller, issuedAt: claims.issuedAt });
   if (auth.audience === 'staff' && auth.roles && !auth.roles.includes(caller.role)) {
     throw new DomainError('FORBIDDEN', `needs role ${auth.roles.join(' or ')}`);
   }

@@ -29,7 +29,7 @@ export function adminJobsRoutes(d: { jobs: JobsService }): AnyRoute[] {
       body: JobRunBody,
       response: JobRun,
       errors: ['NOT_FOUND', 'JOB_RUNNING'],
-      handler: async ({ params, body }) => presentJobRun(await d.jobs.runNow(params.name, body.asOf ? new Date(body.asOf) : undefined)),
+      handler: async ({ caller, params, body }) => presentJobRun(await d.jobs.runNow(params.name, body.asOf ? new Date(body.asOf) : undefined, caller.staffId)),
     }),
   ];
 }

@@ -46,6 +46,13 @@ describe('POST /api/v1/admin/jobs/{name}/run and GET /api/v1/admin/jobs', () => 
     expect(run.result).toEqual({ members: 1, points: 40 });
     expect(run.finishedAt).not.toBeNull();
     expect((await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data.points.balance).toBe(0);
+    // Who ran it, as of when, and how it went: in the audit log (a run as of another date moves value).
+    const log = (await t.http.get('/api/v1/admin/audit-log').query({ action: 'job.run' }).set(admin.auth).expect(200)).body.data as {
+      actorId: string;
+      targetId: string;
+      details: Record<string, unknown>;
+    }[];
+    expect(log.find((e) => e.details.runId === run.id)).toMatchObject({ actorId: admin.id, targetId: 'points-expiry', details: { asOf, outcome: 'ok' } });
 
     const list = (await t.http.get('/api/v1/admin/jobs').set(admin.auth).expect(200)).body.data as {
       name: string;

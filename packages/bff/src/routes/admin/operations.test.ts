@@ -101,6 +101,37 @@ describe('/api/v1/admin/stores and /api/v1/admin/staff', () => {
     expect(log[0].details).toMatchObject({ active: true, passwordChanged: true });
   });
 
+  it('a token ended by a change stays ended when the change is undone, and a password reset ends old sessions', async () => {
+    const m = await t.member();
+    const lookup = (auth: Record<string, string>) =>
+      t.http
+        .post('/api/v1/counter/lookup')
+        .set(auth)
+        .send({ code: t.codeOf(m) });
+    const worker = await t.staff('cashier');
+    await lookup(worker.auth).expect(200);
+    await t.http.delete(`/api/v1/admin/staff/${worker.id}`).set(admin.auth).expect(200);
+    await lookup(worker.auth).expect(401);
+    // Reactivated: the account works again, but only with a new sign-in (the old token was accepted again).
+    await t.http.patch(`/api/v1/admin/staff/${worker.id}`).set(admin.auth).send({ active: true }).expect(200);
+    await lookup(worker.auth).expect(401);
+    const fresh = await signIn(worker.username).expect(200);
+    await lookup({ Authorization: `Bearer ${fresh.body.data.token as string}` }).expect(200);
+
+    // An admin demoted and promoted back: the admin token from before stays dead.
+    const other = await t.staff('admin');
+    await t.http.get('/api/v1/admin/stores').set(other.auth).expect(200);
+    await t.http.patch(`/api/v1/admin/staff/${other.id}`).set(admin.auth).send({ role: 'manager' }).expect(200);
+    await t.http.patch(`/api/v1/admin/staff/${other.id}`).set(admin.auth).send({ role: 'admin' }).expect(200);
+    await t.http.get('/api/v1/admin/stores').set(other.auth).expect(401);
+
+    // A password reset (a compromised account) ends the sessions signed in with the old one.
+    const reset = await t.staff('manager');
+    await lookup(reset.auth).expect(200);
+    await t.http.patch(`/api/v1/admin/staff/${reset.id}`).set(admin.auth).send({ password: 'another long password' }).expect(200);
+    await lookup(reset.auth).expect(401);
+  });
+
   it('moving or re-roling an account stops its old token', async () => {
     const store = (await t.http.post('/api/v1/admin/stores').set(admin.auth).send({ name: '滨江店' }).expect(201)).body.data.id as string;
     const mover = await t.staff('manager');
@@ -307,8 +338,18 @@ describe('GET /api/v1/admin/reports/summary', () => {
   it('refuses other tokens and bad periods', async () => {
     for (const auth of [cashier.auth, manager.auth])
       await t.http.get('/api/v1/admin/reports/summary').query({ from: '2031-01-01', to: '2031-01-02' }).set(auth).expect(403);
-    for (const query of [{}, { from: '2031-01-02', to: '2031-01-01' }, { from: '2030-01-01', to: '2031-12-31' }, { from: '2031-1-1', to: '2031-01-02' }]) {
+    for (const query of [
+      {},
+      { from: '2031-01-02', to: '2031-01-01' },
+      { from: '2030-01-01', to: '2031-12-31' },
+      { from: '2031-1-1', to: '2031-01-02' },
+      // Year 0001 hung the whole BFF (read as 1901, the day was never found); 9999-12-31 was a 500.
+      { from: '0001-01-01', to: '0001-01-01' },
+      { from: '0026-11-23', to: '0026-11-23' },
+      { from: '9999-12-31', to: '9999-12-31' },
+    ]) {
       badRequest(await t.http.get('/api/v1/admin/reports/summary').query(query).set(admin.auth));
     }
+    await t.http.get('/api/v1/admin/reports/summary').query({ from: '9999-12-30', to: '9999-12-30' }).set(admin.auth).expect(200);
   });
 });

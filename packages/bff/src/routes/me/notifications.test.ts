@@ -58,6 +58,19 @@ describe('subscriptions (/api/v1/me/subscriptions)', () => {
     });
   });
 
+  it('is for registered members: someone signed in but not registered holds no credits (404)', async () => {
+    const session = await t.login();
+    const auth = { Authorization: `Bearer ${session.token}` };
+    const before = await t.dataSource.manager.countBy(SubscriptionCreditEntity, {});
+    await t.http.get('/api/v1/me/subscriptions').set(auth).expect(404);
+    await t.http
+      .post('/api/v1/me/subscriptions')
+      .set(auth)
+      .send({ accepted: ['tier_changed'] })
+      .expect(404);
+    expect(await t.dataSource.manager.countBy(SubscriptionCreditEntity, {})).toBe(before);
+  });
+
   it('refuses a kind twice in one answer, an unknown kind, and caps what a member can hold', async () => {
     const m = await t.member();
     await t.http
