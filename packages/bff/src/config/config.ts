@@ -163,6 +163,21 @@ export const RuntimeConfig = z.object({
     schedules: z.record(z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'a job name (kebab-case)'), cronPattern),
   }),
   /**
+   * The KPI summary's daily rollups (see docs/guide.md, Reports): a business day is closed, and
+   * read from its rollup once the `report-rollup` job wrote it, when it ended at least
+   * `closeAfterMinutes` ago; each run computes the last `recomputeDays` closed days again and fills
+   * missing days at most `backfillDays` back.
+   */
+  reports: z.object({
+    closeAfterMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60),
+    recomputeDays: z.number().int().min(0).max(366),
+    backfillDays: z.number().int().min(1).max(3660),
+  }),
+  /**
    * WeChat subscribe messages (see docs/guide.md, Notifications). The sender takes `batch` due
    * notifications at a time; a notification WeChat could not take (busy, throttled) is tried again
    * `retryBaseSeconds` × 2^(attempt − 1) later (at most `retryMaxSeconds`), `maxAttempts` times in

@@ -15,6 +15,7 @@ import { Admin1732720000000 } from './migrations/1732720000000-admin';
 import { JobRuns1732710000000 } from './migrations/1732710000000-job-runs';
 import { Notifications1732730000000 } from './migrations/1732730000000-notifications';
 import { ShareLinkReuse1732740000000 } from './migrations/1732740000000-share-link-reuse';
+import { ReportDays1732750000000 } from './migrations/1732750000000-report-days';
 import { StaffSessions1732760000000 } from './migrations/1732760000000-staff-sessions';
 
 export const migrations = [
@@ -31,6 +32,7 @@ export const migrations = [
   Admin1732720000000,
   Notifications1732730000000,
   ShareLinkReuse1732740000000,
+  ReportDays1732750000000,
   StaffSessions1732760000000,
 ];
 

@@ -513,6 +513,7 @@ export const MemberCouponEntity = new EntitySchema<MemberCouponRow>({
     { name: 'ix_member_coupons_template_member', columns: ['templateId', 'memberId'] },
     { name: 'ix_member_coupons_created', columns: ['createdAt', 'status'] },
     { name: 'ix_member_coupons_status_valid_to', columns: ['status', 'validTo'] },
+    { name: 'ix_member_coupons_status_created', columns: ['status', 'createdAt'] },
   ],
 });
 
@@ -699,6 +700,7 @@ export const RedemptionEntity = new EntitySchema<RedemptionRow>({
     { name: 'ix_redemptions_member', columns: ['memberId', 'itemId', 'status'] },
     { name: 'uq_redemptions_pickup_code', columns: ['pickupCode'], unique: true },
     { name: 'ix_redemptions_created', columns: ['createdAt', 'status', 'pointsSpent'] },
+    { name: 'ix_redemptions_status_created', columns: ['status', 'createdAt', 'pointsSpent'] },
   ],
 });
 
@@ -973,6 +975,7 @@ export const ReferralEntity = new EntitySchema<ReferralRow>({
     { name: 'ix_referrals_inviter', columns: ['inviterId', 'registeredAt'] },
     { name: 'ix_referrals_status', columns: ['status', 'orderedAt'] },
     { name: 'ix_referrals_registered', columns: ['registeredAt', 'status'] },
+    { name: 'ix_referrals_status_registered', columns: ['status', 'registeredAt'] },
   ],
 });
 
@@ -1086,6 +1089,43 @@ export const SubscriptionCreditEntity = new EntitySchema<SubscriptionCreditRow>(
   indices: [{ name: 'uq_subscription_credits_member_kind', columns: ['memberId', 'kind'], unique: true }],
 });
 
+// ── Reports ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The figures of one closed business day that never change once the day is over (rows only ever
+ * added, their counted columns never updated), as the `report-rollup` job computed them.
+ */
+export interface ReportDayRow {
+  day: string;
+  pointsIssued: number;
+  pointsSpent: number;
+  pointsExpired: number;
+  couponsIssued: number;
+  checkins: number;
+  referralsInvited: number;
+  redemptions: number;
+  /** Points spent by every redemption of the day, cancelled ones included. */
+  redemptionPoints: number;
+  computedAt: Date;
+}
+
+export const ReportDayEntity = new EntitySchema<ReportDayRow>({
+  name: 'ReportDay',
+  tableName: 'report_days',
+  columns: {
+    day: { type: 'varchar', length: 10, primary: true },
+    pointsIssued: { type: 'int', name: 'points_issued' },
+    pointsSpent: { type: 'int', name: 'points_spent' },
+    pointsExpired: { type: 'int', name: 'points_expired' },
+    couponsIssued: { type: 'int', name: 'coupons_issued' },
+    checkins: { type: 'int' },
+    referralsInvited: { type: 'int', name: 'referrals_invited' },
+    redemptions: { type: 'int' },
+    redemptionPoints: { type: 'int', name: 'redemption_points' },
+    computedAt: at('computed_at'),
+  },
+});
+
 export const entities = [
   MemberEntity,
   TierReviewEntity,
@@ -1116,4 +1156,5 @@ export const entities = [
   CampaignEntity,
   OutboxEntity,
   SubscriptionCreditEntity,
+  ReportDayEntity,
 ];

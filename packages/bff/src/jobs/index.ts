@@ -6,6 +6,7 @@ import { runCouponExpiryWarnings } from './coupon-expiry-warnings';
 import { runDormantCoupons } from './dormant-coupons';
 import { runNotifications } from './notifications';
 import { runPointsExpiryWarnings } from './points-expiry-warnings';
+import { runReportRollup } from './report-rollup';
 
 /** What a job reports: counts only (rows seen, rows changed…), kept in its run record. */
 export type JobResult = Record<string, number>;
@@ -128,4 +129,5 @@ export const jobs: Record<string, Job> = {
   'coupon-expiry-warnings': runCouponExpiryWarnings,
   'birthday-coupons': runBirthdayCoupons,
   'dormant-coupons': runDormantCoupons,
+  'report-rollup': runReportRollup,
 };

@@ -1,9 +1,6 @@
 import {
-  addBusinessDays,
-  addDays,
   DomainError,
   MAX_STOCK,
-  startOfBusinessDay,
   type AuditQuery,
   type PointsAdjustmentBody,
   type ReportSummary,
@@ -26,6 +23,7 @@ import { hashPassword } from '../lib/passwords';
 import type { CouponService } from './coupon.service';
 import type { PointsService } from './points.service';
 import type { StaffService } from './staff.service';
+import type { ReportService } from './report.service';
 
 /** A member as an operator sees them: the row and the phone number (decrypted, to be masked when shown). */
 export interface MemberView {
@@ -55,6 +53,7 @@ export class AdminService {
     private readonly crypto: FieldCrypto,
     private readonly staff: StaffService,
     private readonly scryptCost: number,
+    private readonly reports: ReportService,
   ) {}
 
   private audit(actorId: string, action: string, targetType: string, targetId: string, details: unknown): Promise<void> {
@@ -387,10 +386,7 @@ export class AdminService {
 
   /** The KPI summary over business days `from`…`to` (inclusive), in the business time zone. */
   async summary(fromDay: string, toDay: string): Promise<ReportSummary> {
-    const tz = this.loyalty.businessTimeZone;
-    const from = startOfBusinessDay(fromDay, tz);
-    const to = startOfBusinessDay(addBusinessDays(toDay, 1), tz);
-    const f = await this.repos.reports.summary({ from, to, fromDay, toDay, activeSince: addDays(to, -30) });
+    const f = await this.reports.figures(fromDay, toDay, this.clock.now());
     const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
     const counts = new Map(f.tiers.map((t) => [t.code, t.members]));
     return {

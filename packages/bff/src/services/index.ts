@@ -21,6 +21,7 @@ import { MemberService } from './member.service';
 import { NotificationService } from './notification.service';
 import { OccasionCouponService } from './occasion-coupons.service';
 import { PointsService } from './points.service';
+import { ReportService } from './report.service';
 import { ReviewService } from './review.service';
 import { ReferralService } from './referral.service';
 import { RiskCheck } from './risk-check';
@@ -99,7 +100,8 @@ export function createServices(d: ServiceDeps) {
     campaigns,
   );
   const mall = new MallService(d.db, repos, points, coupons, d.loyalty, d.clock);
-  const admin = new AdminService(d.db, repos, points, coupons, d.loyalty, d.clock, crypto, staff, d.runtime.staffAuth.scryptCost);
+  const reports = new ReportService(repos.reports, d.loyalty.businessTimeZone, d.runtime.reports);
+  const admin = new AdminService(d.db, repos, points, coupons, d.loyalty, d.clock, crypto, staff, d.runtime.staffAuth.scryptCost, reports);
   d.db.afterCommitFailed = (err) => d.logger.error({ err }, 'work after a commit failed');
   const checkins = new CheckinService(d.db, repos.engagement, points, interactionRewards, members, d.loyalty, d.clock, {
     perMember: limits.checkinPerMember,
@@ -219,6 +221,7 @@ export function createServices(d: ServiceDeps) {
     counter,
     mall,
     admin,
+    reports,
     campaigns,
     checkins,
     reviews,

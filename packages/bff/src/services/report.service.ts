@@ -1,0 +1,145 @@
+import { addBusinessDays, businessDate, startOfBusinessDay } from '@member/shared';
+import type { DayFigures, ReportPeriod, ReportRepository } from '../db/repositories/admin.repository';
+
+/** `reports` in config/runtime.json: when a day counts as closed, and what the rollup job covers. */
+export interface ReportSettings {
+  /** A business day is closed (rolled up, then read from its rollup) once it ended at least this many minutes ago. */
+  closeAfterMinutes: number;
+  /** Each rollup run computes the last this many closed days again, whether rolled up or not. */
+  recomputeDays: number;
+  /** The rollup job fills missing days at most this many days back from the last closed day. */
+  backfillDays: number;
+}
+
+/** The summary's figures before ratios and tier names are added (the response's numbers). */
+export interface ReportFigures {
+  members: { total: number; new: number; active30d: number };
+  tiers: { code: string; members: number }[];
+  points: { issued: number; spent: number; expired: number };
+  coupons: { issued: number; used: number };
+  checkins: { checkins: number; members: number };
+  referrals: { invited: number; converted: number };
+  mall: { redemptions: number; cancelled: number; pointsSpent: number };
+}
+
+const ZERO: DayFigures = {
+  pointsIssued: 0,
+  pointsSpent: 0,
+  pointsExpired: 0,
+  couponsIssued: 0,
+  checkins: 0,
+  referralsInvited: 0,
+  redemptions: 0,
+  redemptionPoints: 0,
+};
+
+function add(a: DayFigures, b: DayFigures): DayFigures {
+  const sum = { ...a };
+  for (const k of Object.keys(ZERO) as (keyof DayFigures)[]) sum[k] = a[k] + b[k];
+  return sum;
+}
+
+/**
+ * The KPI summary over business days, and the daily rollups that keep it fast over a year.
+ *
+ * The figures that only grow with what happens on a day and never change once it is over (points
+ * issued, spent, expired; coupons issued; check-ins; invitations; redemptions and their points)
+ * come from `report_days` for the days rolled up, and from the tables themselves for the rest
+ * (today, days not closed yet, any day missing): the span from the first day not rolled up to the
+ * last is read live as one range, and rollups inside that span are ignored, so no day is ever
+ * counted twice or left out. Only closed days' rollups are read, whatever the job wrote. The
+ * figures that depend on a row's current status (coupons used, invitations converted, redemptions
+ * cancelled, members active) or count distinct members are always read live, over indexes that
+ * read only the rows they count.
+ */
+export class ReportService {
+  constructor(
+    private readonly reports: ReportRepository,
+    private readonly timeZone: string,
+    private readonly settings: ReportSettings,
+  ) {}
+
+  /** The last business day closed at `now`: it ended at least `closeAfterMinutes` before `now`. */
+  lastClosedDay(now: Date): string {
+    return addBusinessDays(businessDate(new Date(now.getTime() - this.settings.closeAfterMinutes * 60_000), this.timeZone), -1);
+  }
+
+  /** Instants [from, to) of the business days `fromDay`…`toDay`. */
+  private span(fromDay: string, toDay: string): { from: Date; to: Date } {
+    return { from: startOfBusinessDay(fromDay, this.timeZone), to: startOfBusinessDay(addBusinessDays(toDay, 1), this.timeZone) };
+  }
+
+  /** The summary's figures over business days `fromDay`…`toDay` (inclusive), as of `now`. */
+  async figures(fromDay: string, toDay: string, now: Date): Promise<ReportFigures> {
+    const { from, to } = this.span(fromDay, toDay);
+    const period: ReportPeriod = { from, to, fromDay, toDay, activeSince: new Date(to.getTime() - 30 * 86_400_000) };
+    const [day, f] = await Promise.all([this.dayFigures(fromDay, toDay, now), this.reports.liveFigures(period)]);
+    return {
+      members: f.members,
+      tiers: f.tiers,
+      points: { issued: day.pointsIssued, spent: day.pointsSpent, expired: day.pointsExpired },
+      coupons: { issued: day.couponsIssued, used: f.couponsUsed },
+      checkins: { checkins: day.checkins, members: f.checkinMembers },
+      referrals: { invited: day.referralsInvited, converted: f.referralsConverted },
+      mall: { redemptions: day.redemptions, cancelled: f.mallCancelled, pointsSpent: day.redemptionPoints - f.mallCancelledPoints },
+    };
+  }
+
+  /**
+   * The day figures of `fromDay`…`toDay`: closed days' rollups, and the span from the first day
+   * without a usable rollup to the last summed live (rollups inside that span are ignored).
+   */
+  private async dayFigures(fromDay: string, toDay: string, now: Date): Promise<DayFigures> {
+    const closedThrough = this.lastClosedDay(now);
+    const rolled = await this.reports.rolledDays(fromDay, closedThrough < toDay ? closedThrough : toDay);
+    const have = new Set(rolled.map((r) => r.day));
+    let firstLive: string | null = null;
+    let lastLive: string | null = null;
+    for (let d = fromDay; d <= toDay; d = addBusinessDays(d, 1)) {
+      if (have.has(d)) continue;
+      firstLive ??= d;
+      lastLive = d;
+    }
+    let sum = ZERO;
+    for (const r of rolled) if (firstLive === null || lastLive === null || r.day < firstLive || r.day > lastLive) sum = add(sum, r);
+    if (firstLive === null || lastLive === null) return sum;
+    const live = this.span(firstLive, lastLive);
+    return add(sum, await this.reports.dayFigures(live.from, live.to, firstLive, lastLive));
+  }
+
+  /** Computes one day's figures from the tables and writes them over its rollup (idempotent). */
+  async rollupDay(day: string, now: Date): Promise<void> {
+    const { from, to } = this.span(day, day);
+    const figures = await this.reports.dayFigures(from, to, day, day);
+    await this.reports.upsertDay({ day, ...figures, computedAt: now });
+  }
+
+  /**
+   * The rollup job's work: every closed day since the first activity (at most `backfillDays` back)
+   * that has no rollup, and the last `recomputeDays` closed days again (a write that landed late in
+   * a closed day is counted by the next run). Each day is computed and upserted on its own, so a
+   * re-run, a concurrent run or a run after a crash half-way writes the same figures.
+   */
+  async rollup(now: Date, signal?: AbortSignal): Promise<{ days: number; filled: number }> {
+    const last = this.lastClosedDay(now);
+    const earliest = await this.reports.earliestActivity();
+    const starts = [earliest.at ? businessDate(earliest.at, this.timeZone) : null, earliest.day].filter((d): d is string => d !== null).sort();
+    if (starts.length === 0) return { days: 0, filled: 0 };
+    const floor = addBusinessDays(last, -(this.settings.backfillDays - 1));
+    const first = starts[0] < floor ? floor : starts[0];
+    if (first > last) return { days: 0, filled: 0 };
+    const have = await this.reports.rolledDayNames(first, last);
+    const recomputeFrom = addBusinessDays(last, -this.settings.recomputeDays + 1);
+    let days = 0;
+    let filled = 0;
+    for (let d = first; d <= last; d = addBusinessDays(d, 1)) {
+      const missing = !have.has(d);
+      if (!missing && d < recomputeFrom) continue;
+      signal?.throwIfAborted();
+      await this.rollupDay(d, now);
+      days++;
+      if (missing) filled++;
+    }
+    return { days, filled };
+  }
+}
