@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it, jest } from '@jest/globals';
+import { Cron } from 'croner';
 import { createApp } from '../src/app';
 import { createDataSource, openDataSource } from '../src/db/data-source';
 import { Db } from '../src/db/db';
@@ -8,7 +9,7 @@ import { createLogger } from '../src/http/logging';
 import { HttpWechatClient } from '../src/integrations/wechat';
 import { jobs, runPointsExpiry, type Job } from '../src/jobs';
 import { JobRunner } from '../src/jobs/runner';
-import { startScheduler, tick } from '../src/jobs/scheduler';
+import { periodOf, startScheduler, tick } from '../src/jobs/scheduler';
 import { startTestApp, useTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -136,6 +137,51 @@ describe('leases: two instances on one database', () => {
       expect(await tick(b, 'race-job', other.logger)).toMatchObject({ outcome: 'ok', holder: b.holder });
     } finally {
       await other.close();
+    }
+  });
+
+  it('run each period of a schedule once, even when the second tick comes after the first run ended', async () => {
+    const other = await secondInstance(t);
+    try {
+      let runs = 0;
+      const job: Job = () => Promise.resolve({ run: ++runs });
+      const a = new JobRunner(t.services, { 'period-job': job });
+      const b = new JobRunner(other.services, { 'period-job': job });
+      t.clock.set('2026-02-01T00:00:00.040Z');
+      const period = new Date('2026-02-01T00:00:00Z');
+      expect(await tick(a, 'period-job', t.services.logger, period)).toMatchObject({ outcome: 'ok', holder: a.holder });
+      // B's tick for the same period, late (A's run is over and its lease released): skipped, the lease left free.
+      t.clock.set('2026-02-01T00:00:03Z');
+      const lastRun = (await t.services.repos.jobLeases.all()).find((l) => l.name === 'period-job')!.lastRunAt;
+      expect(await tick(b, 'period-job', other.logger, period)).toBeNull();
+      expect((await t.services.repos.jobLeases.all()).find((l) => l.name === 'period-job')!.lastRunAt).toEqual(lastRun);
+      // An operator's run in the period is no scheduled run: it neither counts nor is refused.
+      expect(await b.run('period-job', { trigger: 'manual' })).toMatchObject({ outcome: 'ok' });
+      expect(await tick(a, 'period-job', t.services.logger, period)).toBeNull();
+      // The next period runs again, on whichever instance asks first.
+      t.clock.set('2026-02-01T00:00:05.030Z');
+      const next = new Date('2026-02-01T00:00:05Z');
+      expect(await tick(b, 'period-job', other.logger, next)).toMatchObject({ outcome: 'ok', holder: b.holder });
+      expect(await tick(a, 'period-job', t.services.logger, next)).toBeNull();
+      expect(runs).toBe(3);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('count a late tick in the period its schedule fired for', () => {
+    const cron = new Cron('*/5 * * * * *', { paused: true, timezone: 'Asia/Shanghai' });
+    const daily = new Cron('30 3 * * *', { paused: true, timezone: 'Asia/Shanghai' });
+    try {
+      expect(periodOf(cron, new Date('2026-02-01T00:00:05.000Z'))).toEqual(new Date('2026-02-01T00:00:05Z'));
+      expect(periodOf(cron, new Date('2026-02-01T00:00:05.003Z'))).toEqual(new Date('2026-02-01T00:00:05Z'));
+      expect(periodOf(cron, new Date('2026-02-01T00:00:09.999Z'))).toEqual(new Date('2026-02-01T00:00:05Z'));
+      // 03:30 in Shanghai is 19:30 UTC the day before.
+      expect(periodOf(daily, new Date('2026-02-01T19:30:00.400Z'))).toEqual(new Date('2026-02-01T19:30:00Z'));
+      expect(periodOf(daily, new Date('2026-02-01T19:29:59.999Z'))).toEqual(new Date('2026-01-31T19:30:00Z'));
+    } finally {
+      cron.stop();
+      daily.stop();
     }
   });
 
