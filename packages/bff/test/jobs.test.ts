@@ -388,13 +388,26 @@ describe('the ledger invariant check', () => {
     t.config.runtime.jobs.batchSize = 2; // several pages, whatever the members of earlier tests
     try {
       const clean = await runner.run('ledger-check', { trigger: 'manual' });
-      expect(JSON.parse(clean.result!)).toMatchObject({ wrongMembers: 0, pointsLedgerMismatches: 0, lotMismatches: 0, growthMismatches: 0 });
+      expect(JSON.parse(clean.result!)).toMatchObject({
+        wrongMembers: 0,
+        pointsLedgerMismatches: 0,
+        lotMismatches: 0,
+        growthMismatches: 0,
+        qualifyingGrowthMismatches: 0,
+      });
       expect(clean.details).toBeNull();
 
       await t.dataSource.query('UPDATE members SET points_balance = points_balance + 1 WHERE id = ?', [victim.id]);
       const dirty = await runner.run('ledger-check', { trigger: 'manual' });
       const counted = JSON.parse(dirty.result!) as Record<string, number>;
-      expect(counted).toEqual({ members: counted.members, wrongMembers: 1, pointsLedgerMismatches: 1, lotMismatches: 1, growthMismatches: 0 });
+      expect(counted).toEqual({
+        members: counted.members,
+        wrongMembers: 1,
+        pointsLedgerMismatches: 1,
+        lotMismatches: 1,
+        growthMismatches: 0,
+        qualifyingGrowthMismatches: 0,
+      });
       expect(counted.members).toBeGreaterThanOrEqual(5);
       expect(JSON.parse(dirty.details!)).toEqual({ pointsLedger: [victim.id], lots: [victim.id] });
       expect(dirty.outcome).toBe('ok');
@@ -405,6 +418,59 @@ describe('the ledger invariant check', () => {
     } finally {
       t.config.runtime.jobs.batchSize = 500;
       await t.dataSource.query('UPDATE members SET growth = growth - 3 WHERE id = ? AND growth >= 3', [victim.id]);
+    }
+  });
+
+  it('finds a member whose qualifying growth is wrong or was never given its aging point, and nobody else (aged-out growth is no mismatch)', async () => {
+    // Growth earned over a year ago and aged out: still in growth, no longer in qualifying growth. That is right.
+    t.clock.set(new Date(Date.now() - (t.config.loyalty.tierReview.trailingDays + 30) * 86_400_000));
+    const aged = await t.memberWith('silver', 10);
+    t.clock.real();
+    const runner = new JobRunner(t.services);
+    expect(await runner.run('growth-aging', { trigger: 'manual' })).toMatchObject({ outcome: 'ok' });
+    const figures = async (id: string) =>
+      (await t.dataSource.query('SELECT growth, qualifying_growth AS qualifying, qualifying_aged_to AS agedTo FROM members WHERE id = ?', [id]))[0] as {
+        growth: number;
+        qualifying: number;
+        agedTo: Date;
+      };
+    expect(await figures(aged.id)).toMatchObject({ growth: 1000, qualifying: 0 });
+    const members = [aged];
+    for (let i = 0; i < 4; i++) members.push(await t.memberWith(i % 2 ? 'gold' : 'normal', 20 + i));
+    const victim = members[2];
+    const agedTo = (await figures(aged.id)).agedTo;
+    const corrupt = (by: number) => t.dataSource.query('UPDATE members SET qualifying_growth = qualifying_growth + ? WHERE id = ?', [by, victim.id]);
+    let corrupted = false;
+    t.config.runtime.jobs.batchSize = 2; // several pages, whatever the members of earlier tests
+    try {
+      const clean = await runner.run('ledger-check', { trigger: 'manual' });
+      expect(JSON.parse(clean.result!)).toMatchObject({ wrongMembers: 0, growthMismatches: 0, qualifyingGrowthMismatches: 0 });
+      expect(clean.details).toBeNull();
+
+      await corrupt(7);
+      corrupted = true;
+      const dirty = await runner.run('ledger-check', { trigger: 'manual' });
+      const counted = JSON.parse(dirty.result!) as Record<string, number>;
+      expect(counted).toEqual({
+        members: counted.members,
+        wrongMembers: 1,
+        pointsLedgerMismatches: 0,
+        lotMismatches: 0,
+        growthMismatches: 0,
+        qualifyingGrowthMismatches: 1,
+      });
+      expect(JSON.parse(dirty.details!)).toEqual({ qualifyingGrowth: [victim.id] });
+      expect(t.logLines.join('')).toContain(victim.id);
+
+      await corrupt(-7);
+      corrupted = false;
+      await t.dataSource.query('UPDATE members SET qualifying_aged_to = NULL WHERE id = ?', [aged.id]);
+      const unset = await runner.run('ledger-check', { trigger: 'manual' });
+      expect(JSON.parse(unset.details!)).toEqual({ qualifyingGrowth: [aged.id] });
+    } finally {
+      t.config.runtime.jobs.batchSize = 500;
+      if (corrupted) await corrupt(-7);
+      await t.dataSource.query('UPDATE members SET qualifying_aged_to = ? WHERE id = ?', [agedTo, aged.id]);
     }
   });
 });
