@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it, jest } from '@jest/globals';
+import { Cron } from 'croner';
 import { createApp } from '../src/app';
 import { createDataSource, openDataSource } from '../src/db/data-source';
 import { Db } from '../src/db/db';
@@ -8,7 +9,7 @@ import { createLogger } from '../src/http/logging';
 import { HttpWechatClient } from '../src/integrations/wechat';
 import { jobs, runPointsExpiry, type Job } from '../src/jobs';
 import { JobRunner } from '../src/jobs/runner';
-import { startScheduler, tick } from '../src/jobs/scheduler';
+import { periodOf, startScheduler, tick } from '../src/jobs/scheduler';
 import { startTestApp, useTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -136,6 +137,51 @@ describe('leases: two instances on one database', () => {
       expect(await tick(b, 'race-job', other.logger)).toMatchObject({ outcome: 'ok', holder: b.holder });
     } finally {
       await other.close();
+    }
+  });
+
+  it('run each period of a schedule once, even when the second tick comes after the first run ended', async () => {
+    const other = await secondInstance(t);
+    try {
+      let runs = 0;
+      const job: Job = () => Promise.resolve({ run: ++runs });
+      const a = new JobRunner(t.services, { 'period-job': job });
+      const b = new JobRunner(other.services, { 'period-job': job });
+      t.clock.set('2026-02-01T00:00:00.040Z');
+      const period = new Date('2026-02-01T00:00:00Z');
+      expect(await tick(a, 'period-job', t.services.logger, period)).toMatchObject({ outcome: 'ok', holder: a.holder });
+      // B's tick for the same period, late (A's run is over and its lease released): skipped, the lease left free.
+      t.clock.set('2026-02-01T00:00:03Z');
+      const lastRun = (await t.services.repos.jobLeases.all()).find((l) => l.name === 'period-job')!.lastRunAt;
+      expect(await tick(b, 'period-job', other.logger, period)).toBeNull();
+      expect((await t.services.repos.jobLeases.all()).find((l) => l.name === 'period-job')!.lastRunAt).toEqual(lastRun);
+      // An operator's run in the period is no scheduled run: it neither counts nor is refused.
+      expect(await b.run('period-job', { trigger: 'manual' })).toMatchObject({ outcome: 'ok' });
+      expect(await tick(a, 'period-job', t.services.logger, period)).toBeNull();
+      // The next period runs again, on whichever instance asks first.
+      t.clock.set('2026-02-01T00:00:05.030Z');
+      const next = new Date('2026-02-01T00:00:05Z');
+      expect(await tick(b, 'period-job', other.logger, next)).toMatchObject({ outcome: 'ok', holder: b.holder });
+      expect(await tick(a, 'period-job', t.services.logger, next)).toBeNull();
+      expect(runs).toBe(3);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('count a late tick in the period its schedule fired for', () => {
+    const cron = new Cron('*/5 * * * * *', { paused: true, timezone: 'Asia/Shanghai' });
+    const daily = new Cron('30 3 * * *', { paused: true, timezone: 'Asia/Shanghai' });
+    try {
+      expect(periodOf(cron, new Date('2026-02-01T00:00:05.000Z'))).toEqual(new Date('2026-02-01T00:00:05Z'));
+      expect(periodOf(cron, new Date('2026-02-01T00:00:05.003Z'))).toEqual(new Date('2026-02-01T00:00:05Z'));
+      expect(periodOf(cron, new Date('2026-02-01T00:00:09.999Z'))).toEqual(new Date('2026-02-01T00:00:05Z'));
+      // 03:30 in Shanghai is 19:30 UTC the day before.
+      expect(periodOf(daily, new Date('2026-02-01T19:30:00.400Z'))).toEqual(new Date('2026-02-01T19:30:00Z'));
+      expect(periodOf(daily, new Date('2026-02-01T19:29:59.999Z'))).toEqual(new Date('2026-01-31T19:30:00Z'));
+    } finally {
+      cron.stop();
+      daily.stop();
     }
   });
 
@@ -342,13 +388,26 @@ describe('the ledger invariant check', () => {
     t.config.runtime.jobs.batchSize = 2; // several pages, whatever the members of earlier tests
     try {
       const clean = await runner.run('ledger-check', { trigger: 'manual' });
-      expect(JSON.parse(clean.result!)).toMatchObject({ wrongMembers: 0, pointsLedgerMismatches: 0, lotMismatches: 0, growthMismatches: 0 });
+      expect(JSON.parse(clean.result!)).toMatchObject({
+        wrongMembers: 0,
+        pointsLedgerMismatches: 0,
+        lotMismatches: 0,
+        growthMismatches: 0,
+        qualifyingGrowthMismatches: 0,
+      });
       expect(clean.details).toBeNull();
 
       await t.dataSource.query('UPDATE members SET points_balance = points_balance + 1 WHERE id = ?', [victim.id]);
       const dirty = await runner.run('ledger-check', { trigger: 'manual' });
       const counted = JSON.parse(dirty.result!) as Record<string, number>;
-      expect(counted).toEqual({ members: counted.members, wrongMembers: 1, pointsLedgerMismatches: 1, lotMismatches: 1, growthMismatches: 0 });
+      expect(counted).toEqual({
+        members: counted.members,
+        wrongMembers: 1,
+        pointsLedgerMismatches: 1,
+        lotMismatches: 1,
+        growthMismatches: 0,
+        qualifyingGrowthMismatches: 0,
+      });
       expect(counted.members).toBeGreaterThanOrEqual(5);
       expect(JSON.parse(dirty.details!)).toEqual({ pointsLedger: [victim.id], lots: [victim.id] });
       expect(dirty.outcome).toBe('ok');
@@ -359,6 +418,59 @@ describe('the ledger invariant check', () => {
     } finally {
       t.config.runtime.jobs.batchSize = 500;
       await t.dataSource.query('UPDATE members SET growth = growth - 3 WHERE id = ? AND growth >= 3', [victim.id]);
+    }
+  });
+
+  it('finds a member whose qualifying growth is wrong or was never given its aging point, and nobody else (aged-out growth is no mismatch)', async () => {
+    // Growth earned over a year ago and aged out: still in growth, no longer in qualifying growth. That is right.
+    t.clock.set(new Date(Date.now() - (t.config.loyalty.tierReview.trailingDays + 30) * 86_400_000));
+    const aged = await t.memberWith('silver', 10);
+    t.clock.real();
+    const runner = new JobRunner(t.services);
+    expect(await runner.run('growth-aging', { trigger: 'manual' })).toMatchObject({ outcome: 'ok' });
+    const figures = async (id: string) =>
+      (await t.dataSource.query('SELECT growth, qualifying_growth AS qualifying, qualifying_aged_to AS agedTo FROM members WHERE id = ?', [id]))[0] as {
+        growth: number;
+        qualifying: number;
+        agedTo: Date;
+      };
+    expect(await figures(aged.id)).toMatchObject({ growth: 1000, qualifying: 0 });
+    const members = [aged];
+    for (let i = 0; i < 4; i++) members.push(await t.memberWith(i % 2 ? 'gold' : 'normal', 20 + i));
+    const victim = members[2];
+    const agedTo = (await figures(aged.id)).agedTo;
+    const corrupt = (by: number) => t.dataSource.query('UPDATE members SET qualifying_growth = qualifying_growth + ? WHERE id = ?', [by, victim.id]);
+    let corrupted = false;
+    t.config.runtime.jobs.batchSize = 2; // several pages, whatever the members of earlier tests
+    try {
+      const clean = await runner.run('ledger-check', { trigger: 'manual' });
+      expect(JSON.parse(clean.result!)).toMatchObject({ wrongMembers: 0, growthMismatches: 0, qualifyingGrowthMismatches: 0 });
+      expect(clean.details).toBeNull();
+
+      await corrupt(7);
+      corrupted = true;
+      const dirty = await runner.run('ledger-check', { trigger: 'manual' });
+      const counted = JSON.parse(dirty.result!) as Record<string, number>;
+      expect(counted).toEqual({
+        members: counted.members,
+        wrongMembers: 1,
+        pointsLedgerMismatches: 0,
+        lotMismatches: 0,
+        growthMismatches: 0,
+        qualifyingGrowthMismatches: 1,
+      });
+      expect(JSON.parse(dirty.details!)).toEqual({ qualifyingGrowth: [victim.id] });
+      expect(t.logLines.join('')).toContain(victim.id);
+
+      await corrupt(-7);
+      corrupted = false;
+      await t.dataSource.query('UPDATE members SET qualifying_aged_to = NULL WHERE id = ?', [aged.id]);
+      const unset = await runner.run('ledger-check', { trigger: 'manual' });
+      expect(JSON.parse(unset.details!)).toEqual({ qualifyingGrowth: [aged.id] });
+    } finally {
+      t.config.runtime.jobs.batchSize = 500;
+      if (corrupted) await corrupt(-7);
+      await t.dataSource.query('UPDATE members SET qualifying_aged_to = ? WHERE id = ?', [agedTo, aged.id]);
     }
   });
 });

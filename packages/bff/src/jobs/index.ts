@@ -80,12 +80,14 @@ export async function runReferralRewards(s: Services, ctx: JobContext): Promise<
 
 /**
  * The ledger invariant check: every member's points balance against the sum of their points
- * ledger and (when not negative) the remainders of their lots, and their growth against the sum of
- * their growth ledger. Reads members a page at a time by id; changes nothing. The run record keeps
- * the counts and the ids of the members found wrong.
+ * ledger and (when not negative) the remainders of their lots, their growth against the sum of
+ * their growth ledger, and their qualifying growth against the sum of their growth entries created
+ * after qualifying_aged_to (which must be set). Reads members a page at a time by id, one
+ * statement a page; changes nothing. The run record keeps the counts and the ids of the members
+ * found wrong.
  */
 export async function runLedgerCheck(s: Services, ctx: JobContext): Promise<JobResult> {
-  const found = { pointsLedger: [] as string[], lots: [] as string[], growth: [] as string[] };
+  const found = { pointsLedger: [] as string[], lots: [] as string[], growth: [] as string[], qualifyingGrowth: [] as string[] };
   let members = 0;
   let after = '';
   for (;;) {
@@ -96,11 +98,12 @@ export async function runLedgerCheck(s: Services, ctx: JobContext): Promise<JobR
       if (m.ledgerSum !== m.balance) found.pointsLedger.push(m.id);
       if (m.lotSum !== Math.max(m.balance, 0) || m.negativeLots > 0) found.lots.push(m.id);
       if (m.growthSum !== m.growth) found.growth.push(m.id);
+      if (m.agedToMissing || m.qualifyingSum !== m.qualifying) found.qualifyingGrowth.push(m.id);
     }
     members += page.length;
     after = page[page.length - 1].id;
   }
-  const wrong = new Set([...found.pointsLedger, ...found.lots, ...found.growth]);
+  const wrong = new Set(Object.values(found).flat());
   for (const [kind, ids] of Object.entries(found)) if (ids.length) ctx.report?.(kind, ids.slice(0, MAX_REPORTED_IDS));
   if (wrong.size) s.logger.warn({ job: 'ledger-check', members: [...wrong].slice(0, MAX_REPORTED_IDS) }, 'ledger invariant broken');
   return {
@@ -109,6 +112,7 @@ export async function runLedgerCheck(s: Services, ctx: JobContext): Promise<JobR
     pointsLedgerMismatches: found.pointsLedger.length,
     lotMismatches: found.lots.length,
     growthMismatches: found.growth.length,
+    qualifyingGrowthMismatches: found.qualifyingGrowth.length,
   };
 }
 

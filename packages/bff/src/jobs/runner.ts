@@ -39,6 +39,12 @@ export interface RunOptions {
   trigger: JobTrigger;
   /** Work as of this instant instead of the clock's now (refused in production by the caller's service). */
   asOf?: Date;
+  /**
+   * A scheduled tick: the instant its schedule fired for, which starts the period the tick stands
+   * for. The run is skipped (`null`) when a scheduled run of the job started at or after it, on
+   * any instance: each period runs once, however late another instance's tick comes.
+   */
+  period?: Date;
 }
 
 /**
@@ -71,7 +77,24 @@ export class JobRunner {
   }
 
   /** Runs a job now under its lease and returns its run record (outcome 'ok' or 'failed'). */
-  async run(name: string, opts: RunOptions): Promise<JobRunRow> {
+  async run(name: string, opts: Omit<RunOptions, 'period'>): Promise<JobRunRow> {
+    const row = await this.runOnce(name, opts);
+    // Only a scheduled tick (with a period) is ever skipped.
+    if (!row) throw new Error(`job ${name} was skipped without a period`);
+    return row;
+  }
+
+  /**
+   * Runs the tick of a schedule that fired for `period` under the job's lease, unless a scheduled
+   * run of the job already started in that period (on this instance or another: null). The check
+   * is made while holding the lease, so two instances whose ticks come one after the other (the
+   * first run over and its lease released before the second tick) still run the period once.
+   */
+  async runScheduled(name: string, period: Date): Promise<JobRunRow | null> {
+    return this.runOnce(name, { trigger: 'schedule', period });
+  }
+
+  private async runOnce(name: string, opts: RunOptions): Promise<JobRunRow | null> {
     if (!this.has(name)) throw new DomainError('NOT_FOUND', `no job named ${name}`);
     const job = this.registry[name];
     const { repos, clock, logger } = this.s;
@@ -87,6 +110,7 @@ export class JobRunner {
       throw e;
     }
     if (!taken) throw new DomainError('JOB_RUNNING', `job ${name} is running on another instance`, { job: name });
+    if (opts.period && (await this.ranInPeriod(name, opts.period, now))) return null;
 
     const controller = new AbortController();
     let ended: () => void = () => undefined;
@@ -169,6 +193,20 @@ export class JobRunner {
       // The next beat tries again; if the database stays away, the lease lapses as it would on a crash.
       this.s.logger.error({ err: e, job: name }, 'job lease could not be renewed');
     }
+  }
+
+  /** Whether a scheduled run of the job started in the period; if so the lease just taken is given back (no run noted). */
+  private async ranInPeriod(name: string, period: Date, now: Date): Promise<boolean> {
+    const { repos } = this.s;
+    try {
+      if (!(await repos.jobRuns.scheduledSince(name, period))) return false;
+    } catch (e) {
+      await repos.jobLeases.renew(name, this.holder, now).catch(() => undefined);
+      throw e;
+    }
+    // Ending the lease now (a renewal to this instant) frees it at once and leaves last_run_at alone.
+    await repos.jobLeases.renew(name, this.holder, now);
+    return true;
   }
 
   /** Keeps `jobs.keepRunsDays` of a job's run records: a bounded batch per run, so a backlog clears over a few runs. */

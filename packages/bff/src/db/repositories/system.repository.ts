@@ -140,6 +140,12 @@ export class JobRunRepository {
     return await this.db.execute("UPDATE job_runs SET outcome = 'failed', finished_at = ?, error = ? WHERE job = ? AND outcome = 'running'", [at, error, job]);
   }
 
+  /** Whether a scheduled run of a job started at or after `since` (whatever its outcome). */
+  async scheduledSince(job: string, since: Date): Promise<boolean> {
+    const row = await this.db.row("SELECT id FROM job_runs WHERE job = ? AND started_at >= ? AND triggered_by = 'schedule' LIMIT 1", [job, since]);
+    return row !== null;
+  }
+
   async byId(id: string): Promise<JobRunRow | null> {
     const raw = await this.db.row(`SELECT ${runs.select()} FROM job_runs WHERE id = ?`, [id]);
     return raw ? runs.map(raw) : null;
