@@ -56,8 +56,10 @@ export function monthRanges(today: string, count: number): MonthRange[] {
  */
 export function percent(rate: number | null | undefined): string {
   if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
-  const text = (Math.round(rate * 1000) / 10).toFixed(1).replace(/\.0$/, '');
-  return `${text}%`;
+  // Whole tenths of a percent, printed with integer arithmetic (no binary-fraction digits).
+  const tenths = Math.round(rate * 1000);
+  const rest = tenths % 10;
+  return `${Math.floor(tenths / 10)}${rest ? `.${rest}` : ''}%`;
 }
 
 /**
