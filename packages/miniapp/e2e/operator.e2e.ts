@@ -90,7 +90,7 @@ describe('the operator area', () => {
   });
 
   it('the operator creates a mall item (the API’s validation shown on the field first) and members see it in the mall', async () => {
-    await on(desk, 'op-nav-mall').click();
+    await desk.locator('[data-testid="op-nav-mall"]:visible').click();
     await on(desk, 'mall-new').click();
     await on(desk, 'mall-form').waitFor();
     // No name: the API refuses, and the form says so under the field.
@@ -117,7 +117,7 @@ describe('the operator area', () => {
   });
 
   it('the operator finds the member, adjusts points with a reason (a double tap applies once) and reads it in the audit log', async () => {
-    await on(desk, 'op-nav-members').click();
+    await desk.locator('[data-testid="op-nav-members"]:visible').click();
     await desk.locator('.f-member-query input').fill('运营测试');
     await on(desk, 'member-search').click();
     await on(desk, 'op-member').click();
@@ -139,6 +139,21 @@ describe('the operator area', () => {
     expect(await entry.count()).toBe(1);
     expect(await entry.first().innerText()).toContain('积分 +250 · 原因 客诉补偿：门店缺货');
     await snap(desk, 'operator-audit-log');
+  });
+
+  it('the operator runs the ledger check now and reads its report', async () => {
+    await desk.locator('[data-testid="op-nav-jobs"]:visible').click();
+    const job = desk.locator('[data-testid="job"][data-name="ledger-check"]');
+    await job.waitFor();
+    const runsBefore = await job.locator('[data-testid="job-run"]').count();
+    await job.locator('[data-testid="job-run-now"]').click();
+    await desk.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="job"][data-name="ledger-check"] [data-testid="job-run"]').length === n,
+      Math.min(runsBefore + 1, 3),
+    );
+    const lines = (await desk.locator('[data-testid="ledger-line"]').allInnerTexts()).map((l) => l.replace(/\s+/g, ' ').trim());
+    // One member, whose balance (1,250 after the gift and the adjustment) matches the ledger.
+    expect(lines).toEqual(['核对会员数 1', '账目异常会员 0', '积分余额与流水不符 0', '积分余额与批次不符 0', '成长值与流水不符 0']);
   });
 
   it('a cashier opening the operator URL is told it needs an admin account', async () => {

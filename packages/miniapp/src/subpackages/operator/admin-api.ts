@@ -1,6 +1,13 @@
 import Taro from '@tarojs/taro';
 import type {
+  AdminCampaign,
   AdminMallItem,
+  AdminStaff,
+  AdminStore,
+  CampaignBody,
+  CampaignPatch,
+  StaffBody,
+  StaffPatch,
   AdminMember,
   AdminMemberDetail,
   AuditEntry,
@@ -73,6 +80,17 @@ export const adminApi = {
     const query = Object.fromEntries(Object.entries(filter).filter(([, v]) => v)) as Record<string, string>;
     return adminSend<Paged<AuditEntry>>('GET', pathTo('adminAuditLog', undefined, query));
   },
+
+  campaigns: () => data<AdminCampaign[]>('GET', pathTo('adminCampaigns')),
+  createCampaign: (body: CampaignBody) => data<AdminCampaign>('POST', pathTo('adminCampaigns'), { body }),
+  updateCampaign: (id: string, body: CampaignPatch) => data<AdminCampaign>('PATCH', pathTo('adminCampaign', { id }), { body }),
+
+  stores: () => data<AdminStore[]>('GET', pathTo('adminStores')),
+  createStore: (name: string) => data<AdminStore>('POST', pathTo('adminStores'), { body: { name } }),
+  renameStore: (id: string, name: string) => data<AdminStore>('PATCH', pathTo('adminStore', { id }), { body: { name } }),
+  staff: (cursor?: string) => adminSend<Paged<AdminStaff>>('GET', pathTo('adminStaff', undefined, { cursor, limit: 100 })),
+  createStaff: (body: StaffBody) => data<AdminStaff>('POST', pathTo('adminStaff'), { body }),
+  updateStaff: (id: string, body: StaffPatch) => data<AdminStaff>('PATCH', pathTo('adminStaffMember', { id }), { body }),
 
   jobs: () => data<JobSummary[]>('GET', pathTo('adminJobs')),
   runJob: (name: string) => data<JobRun>('POST', pathTo('adminJobRun', { name }), { body: {} }),

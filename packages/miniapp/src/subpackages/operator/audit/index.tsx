@@ -82,7 +82,13 @@ export default function AuditPage() {
   return (
     <OperatorShell section='audit'>
       {() =>
-        rules.error ? <ErrorState error={rules.error} onRetry={rules.reload} /> : rules.data ? <AuditLog timeZone={rules.data.businessTimeZone} filter={filter} /> : <LoadingState />
+        rules.error ? (
+          <ErrorState error={rules.error} onRetry={rules.reload} />
+        ) : rules.data ? (
+          <AuditLog timeZone={rules.data.businessTimeZone} filter={filter} />
+        ) : (
+          <LoadingState />
+        )
       }
     </OperatorShell>
   );

@@ -25,7 +25,13 @@ export function Field(props: {
 }
 
 /** One choice out of a few (a kind, yes/no), as tappable chips. */
-export function Choice<T extends string>(props: { name: string; label: string; value: T; options: readonly { value: T; text: string }[]; onChange: (v: T) => void }) {
+export function Choice<T extends string>(props: {
+  name: string;
+  label: string;
+  value: T;
+  options: readonly { value: T; text: string }[];
+  onChange: (v: T) => void;
+}) {
   return (
     <View className={`op-field f-${props.name}`}>
       <Text className='op-field-label'>{props.label}</Text>

@@ -6,17 +6,17 @@ import type { StaffSession } from '@member/shared/api';
 import { signOut, staffSession } from '../../../services/staff';
 import { OPERATOR_LOGIN_URL } from '../admin-api';
 
-const ALL_SECTIONS = [
+const SECTIONS = [
   { key: 'dashboard', text: '运营看板', url: '/subpackages/operator/dashboard/index' },
   { key: 'mall', text: '商城商品', url: '/subpackages/operator/mall/index' },
   { key: 'templates', text: '优惠券模板', url: '/subpackages/operator/templates/index' },
   { key: 'members', text: '会员查询', url: '/subpackages/operator/members/index' },
   { key: 'audit', text: '审计日志', url: '/subpackages/operator/audit/index' },
+  { key: 'campaigns', text: '活动', url: '/subpackages/operator/campaigns/index' },
+  { key: 'stores', text: '门店与员工', url: '/subpackages/operator/stores/index' },
   { key: 'jobs', text: '任务', url: '/subpackages/operator/jobs/index' },
 ] as const;
-export type Section = (typeof ALL_SECTIONS)[number]['key'];
-/** The sections built so far (the others follow in later slices). */
-const SECTIONS = ALL_SECTIONS.filter((s) => (['dashboard', 'mall', 'templates', 'members', 'audit'] as Section[]).includes(s.key));
+export type Section = (typeof SECTIONS)[number]['key'];
 
 /** Signs out and comes back to the operator area after the next sign-in. */
 function switchAccount() {
@@ -64,8 +64,9 @@ export function OperatorShell({ section, children }: { section: Section | null; 
             key={s.key}
             className={`op-nav-item${s.key === section ? ' active' : ''}`}
             data-testid={`op-nav-${s.key}`}
+            // Sections are top-level: a fresh start, not a deeper stack of hidden pages.
             onClick={() => {
-              if (s.key !== section) void Taro.redirectTo({ url: s.url });
+              if (s.key !== section) void Taro.reLaunch({ url: s.url });
             }}
           >
             {s.text}

@@ -138,7 +138,13 @@ export default function MemberPage() {
   return (
     <OperatorShell section={null}>
       {() =>
-        rules.error ? <ErrorState error={rules.error} onRetry={rules.reload} /> : rules.data ? <MemberDetail id={id} timeZone={rules.data.businessTimeZone} /> : <LoadingState />
+        rules.error ? (
+          <ErrorState error={rules.error} onRetry={rules.reload} />
+        ) : rules.data ? (
+          <MemberDetail id={id} timeZone={rules.data.businessTimeZone} />
+        ) : (
+          <LoadingState />
+        )
       }
     </OperatorShell>
   );

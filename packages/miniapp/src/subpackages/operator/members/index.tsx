@@ -51,12 +51,22 @@ function MemberSearch() {
         <Text className='op-field-label'>会员编号、手机号或昵称开头</Text>
         <Input value={query} onChange={setQuery} confirmType='search' onConfirm={() => void search.run(false)} placeholder='输入后搜索' />
       </View>
-      <Button className='wide' type='primary' block data-testid='member-search' loading={search.busy} disabled={!query.trim()} onClick={() => void search.run(false)}>
+      <Button
+        className='wide'
+        type='primary'
+        block
+        data-testid='member-search'
+        loading={search.busy}
+        disabled={!query.trim()}
+        onClick={() => void search.run(false)}
+      >
         搜索
       </Button>
       {search.error ? <View className='form-error'>{search.error}</View> : null}
       {rows && rows.length === 0 ? <EmptyState title='没有找到会员' hint='手机号需输入完整的 11 位号码' /> : null}
-      {rows?.map((m) => <MemberRow key={m.id} m={m} />)}
+      {rows?.map((m) => (
+        <MemberRow key={m.id} m={m} />
+      ))}
       {cursor ? (
         <Button className='wide' block onClick={() => void search.run(true)}>
           加载更多
