@@ -116,6 +116,33 @@ describe('the operator area', () => {
     expect(await tile.innerText()).toContain('500');
   });
 
+  it('the operator creates a coupon template (a refused term shown on its field), then stops its issue', async () => {
+    await desk.locator('[data-testid="op-nav-templates"]:visible').click();
+    await on(desk, 'template-new').click();
+    await desk.locator('.f-code input').fill('ops-e2e-threshold');
+    await on(desk, 'choice-kind-threshold').click();
+    await desk.locator('.f-title input').fill('运营满减券');
+    await desk.locator('.f-value input').fill('150');
+    await desk.locator('.f-threshold input').fill('100');
+    await on(desk, 'template-save').click();
+    // The API refuses a value above the threshold; its message sits under the value field.
+    await on(desk, 'issue-value').waitFor();
+    expect(await on(desk, 'issue-value').innerText()).toBe('value must not exceed the threshold');
+    await desk.locator('.f-value input').fill('20');
+    await on(desk, 'template-save').click();
+    const row = desk.locator('[data-testid="op-template"][data-code="ops-e2e-threshold"]');
+    await row.waitFor();
+    expect(await row.innerText()).toContain('满¥100.00减¥20.00 · 领取后 30 天有效');
+    expect(await row.innerText()).toContain('发放中');
+    await row.locator('[data-testid="template-pause"]').click();
+    await desk.waitForFunction(() =>
+      document.querySelector('[data-testid="op-template"][data-code="ops-e2e-threshold"]')?.textContent.includes('已发放 0 / 0'),
+    );
+    // Its total is now what was issued: the badge says so and the stop link is gone.
+    expect(await row.locator('.op-badge').innerText()).toBe('停止发放');
+    expect(await row.locator('[data-testid="template-pause"]').count()).toBe(0);
+  });
+
   it('the operator finds the member, adjusts points with a reason (a double tap applies once) and reads it in the audit log', async () => {
     await desk.locator('[data-testid="op-nav-members"]:visible').click();
     await desk.locator('.f-member-query input').fill('运营测试');
