@@ -7,6 +7,21 @@ export default defineAppConfig({
     { root: 'subpackages/mall', pages: ['item/index', 'redemptions/index'] },
     { root: 'subpackages/engage', pages: ['checkin/index', 'invite/index'] },
     { root: 'subpackages/profile', pages: ['benefits/index', 'me/index'] },
+    // Operators (admin staff) work in a browser; the whole area stays out of the member's main package.
+    {
+      root: 'subpackages/operator',
+      pages: [
+        'dashboard/index',
+        'mall/index',
+        'templates/index',
+        'members/index',
+        'member/index',
+        'audit/index',
+        'campaigns/index',
+        'stores/index',
+        'jobs/index',
+      ],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

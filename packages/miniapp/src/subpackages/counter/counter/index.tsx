@@ -114,6 +114,11 @@ export default function CounterPage() {
               积分商城提货
             </Text>
           ) : null}
+          {session.staff.role === 'admin' ? (
+            <Text className='link' data-testid='open-operator' onClick={() => void Taro.navigateTo({ url: '/subpackages/operator/dashboard/index' })}>
+              运营后台
+            </Text>
+          ) : null}
         </View>
       </View>
     );
