@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import type { Services } from '../src/services';
+import { runBirthdayCoupons } from '../src/jobs/birthday-coupons';
 
 /** The MySQL-compatible server the tests use (MariaDB on these machines); override with TEST_DB_URL. */
 export const TEST_DB_URL = process.env.TEST_DB_URL ?? 'mariadb://root@127.0.0.1:3306';
@@ -62,6 +63,11 @@ export const scenes = {
   async earn(s: Services, memberId: string, yuan: number, key: string): Promise<void> {
     await s.points.credit(memberId, { amount: yuan, reason: 'order', sourceKey: `${key}:points` });
     await s.points.addGrowth(memberId, { delta: yuan, reason: 'order', sourceKey: `${key}:growth` });
+  },
+
+  /** The birthday-coupons job, run now: this business month's birthday gifts, as the scheduler issues them. */
+  async birthdayCoupons(s: Services): Promise<void> {
+    await runBirthdayCoupons(s, { now: s.clock.now() });
   },
 
   /** A points gift (an operator's adjustment). */
