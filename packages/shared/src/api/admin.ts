@@ -2,6 +2,21 @@ import { z } from 'zod';
 import { CouponKind, MallItemKind, MemberStatus, PointsReason, StaffRole, TemplateSource } from '../vocabulary';
 import { BusinessDay, Id, ImageUrl, IsoDateTime, PageQuery, StoredDateTime } from './common';
 import { TierSummary } from './member';
+import { cleanText } from '../text/text';
+
+/**
+ * Text an operator writes: invisible and control characters removed (NUL, bidi overrides,
+ * zero-width), trimmed, then 1–`max` characters. With `shown`, it is shown to members (titles,
+ * store and campaign names) and may not hold `<` or `>`, like a nickname.
+ */
+function operatorText(max: number, shown: boolean) {
+  const text = z
+    .string()
+    .max(max)
+    .transform(cleanText)
+    .refine((s) => s.length > 0, 'must not be empty once invisible characters are removed');
+  return shown ? text.refine((s) => !/[<>]/.test(s), 'must not contain < or >') : text;
+}
 
 const int = z.number().int();
 const templateCode = z.string().regex(/^[a-z0-9-]{2,64}$/, 'kebab-case, 2–64 characters');
@@ -17,7 +32,7 @@ const Validity = z.union([
 ]);
 
 const templateTerms = {
-  title: z.string().trim().min(1).max(40),
+  title: operatorText(40, true),
   valueCents: int.positive().max(100_000_00).optional(),
   thresholdCents: int.positive().max(100_000_00).optional(),
   discountPercent: int.min(1).max(99).optional(),
@@ -81,7 +96,7 @@ export const CouponTemplate = z.object({
 export type CouponTemplate = z.infer<typeof CouponTemplate>;
 
 const itemFields = {
-  title: z.string().trim().min(1).max(40),
+  title: operatorText(40, true),
   description: z.string().trim().max(500).default(''),
   imageUrl: ImageUrl.nullable().optional(),
   pointsCost: int.positive().max(100_000_000),
@@ -154,14 +169,14 @@ export const AuditEntry = z.object({
 
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-export const CouponGrantBody = z.object({ templateCode: templateCode, reason: z.string().trim().min(1).max(200) }).strict();
+export const CouponGrantBody = z.object({ templateCode: templateCode, reason: operatorText(200, false) }).strict();
 export type CouponGrantBody = z.infer<typeof CouponGrantBody>;
 
 // ── Members: manual points adjustments and lookup ──────────────────────────────────────────────
 
 /** Most points one manual adjustment may move either way. */
 export const MAX_ADJUSTMENT_POINTS = 1_000_000;
-const Reason = z.string().trim().min(1).max(200);
+const Reason = operatorText(200, false);
 
 /** A manual points adjustment: positive credits a new lot, negative spends lots (never below zero). */
 export const PointsAdjustmentBody = z
@@ -239,7 +254,7 @@ export type AuditQuery = z.infer<typeof AuditQuery>;
 
 // ── Stores and staff ───────────────────────────────────────────────────────────────────────────
 
-const StoreName = z.string().trim().min(1).max(64);
+const StoreName = operatorText(64, true);
 export const StoreBody = z.object({ name: StoreName }).strict();
 export type StoreBody = z.infer<typeof StoreBody>;
 export const StorePatch = z.object({ name: StoreName }).strict();
@@ -277,7 +292,7 @@ export const MAX_CAMPAIGN_MULTIPLIER = 10;
 /** Most tiers one campaign may name (kept JSON-joined in a 255-character column). */
 export const MAX_CAMPAIGN_TIERS = 6;
 const campaignFields = {
-  name: z.string().trim().min(1).max(40),
+  name: operatorText(40, true),
   /** The day of the month (business time zone) it runs on; null runs every day of its window. */
   dayOfMonth: int.min(1).max(31).nullable().optional(),
   /** Points multiplier, in hundredths at most (1.5 = ×1.5); the highest applicable one wins. */

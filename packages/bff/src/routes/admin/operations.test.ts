@@ -132,6 +132,30 @@ describe('/api/v1/admin/stores and /api/v1/admin/staff', () => {
     await lookup(reset.auth).expect(401);
   });
 
+  it('cleans what operators write: invisible and control characters go, names shown to members hold no < or >', async () => {
+    // Names members read on their e-receipts and in /rules: a NUL or a bidi override was stored as sent.
+    const store = await t.http.post('/api/v1/admin/stores').set(admin.auth).send({ name: ' 西湖\u202e\u200b店 ' }).expect(201);
+    expect(store.body.data.name).toBe('西湖店');
+    for (const name of ['\u0000', '\u202e\u200b', '<b>店</b>']) {
+      expect((await t.http.post('/api/v1/admin/stores').set(admin.auth).send({ name }).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+    }
+    await t.http
+      .post('/api/v1/admin/campaigns')
+      .set(admin.auth)
+      .send({ code: 'clean-name', name: '<script>alert(1)</script>', multiplier: 2, from: '2031-01-01', to: '2031-01-02' })
+      .expect(400);
+    const m = await t.member();
+    const adj = await t.http
+      .post(`/api/v1/admin/members/${m.id}/adjustments`)
+      .set(admin.auth)
+      .set('Idempotency-Key', 'clean-reason')
+      .send({ points: 5, reason: '\u202e\u0000补发' })
+      .expect(201);
+    const log = (await t.http.get('/api/v1/admin/audit-log').query({ targetId: m.id, action: 'points.adjust' }).set(admin.auth).expect(200)).body.data;
+    expect(log[0].details).toMatchObject({ reason: '补发' });
+    expect(adj.status).toBe(201);
+  });
+
   it('moving or re-roling an account stops its old token', async () => {
     const store = (await t.http.post('/api/v1/admin/stores').set(admin.auth).send({ name: '滨江店' }).expect(201)).body.data.id as string;
     const mover = await t.staff('manager');
