@@ -3,7 +3,7 @@ import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { loggableError } from './logging';
 
-/** The one table from domain error codes to HTTP statuses (API.md, "Common error codes"). */
+/** The one table from domain error codes to HTTP statuses (the contract's common error codes, docs/api.md). */
 export const STATUS_OF: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,

@@ -17,7 +17,7 @@ import { staffRoutes } from './staff/staff.routes';
 import { systemRoutes } from './system/system.routes';
 
 /**
- * The contract's routes, grouped as API.md groups them. Each group receives only the services it
+ * The contract's routes, grouped as the contract groups them (docs/api.md). Each group receives only the services it
  * calls.
  */
 export function allRoutes(s: Services, x: { tokens: TokenService; wechat: WechatClient; config: Pick<AppConfig, 'devLogin'>; jobs: JobsService }): AnyRoute[] {
