@@ -6,7 +6,7 @@ type RawConfig = typeof raw;
 const clone = () => JSON.parse(JSON.stringify(raw)) as RawConfig;
 
 describe('parseLoyaltyConfig', () => {
-  it('accepts the shipped defaults (the product's default rules)', () => {
+  it('accepts the shipped defaults (the product default rules)', () => {
     const c = parseLoyaltyConfig(raw);
     expect(c.tiers.map((t) => [t.code, t.growthMin, t.discountPercent])).toEqual([
       ['normal', 0, 100],
