@@ -28,6 +28,8 @@ import {
   type AdminCampaign,
   type AdminLedgerEntry,
   type AdminMember,
+  type AdminMemberDetail,
+  type PointsAdjustment,
   type AdminStaff,
   type AdminStore,
   type Member,
@@ -580,6 +582,25 @@ export function presentAdminLedgerEntry(e: PointsLedgerRow): AdminLedgerEntry {
     createdAt: e.createdAt.toISOString(),
     expiresAt: e.delta > 0 && e.expiresAt ? e.expiresAt.toISOString() : null,
   };
+}
+
+/** One member for an operator: the lookup row plus birthday, next expiry and the recent ledger. */
+export function presentAdminMemberDetail(
+  v: { member: MemberRow; phone: string | null; recentLedger: PointsLedgerRow[] },
+  loyalty: LoyaltyConfig,
+): AdminMemberDetail {
+  return {
+    ...presentAdminMember(v.member, loyalty, v.phone),
+    birthday: v.member.birthday,
+    nextExpiryAt: v.member.nextExpiryAt ? v.member.nextExpiryAt.toISOString() : null,
+    recentLedger: v.recentLedger.map(presentAdminLedgerEntry),
+  };
+}
+
+/** A manual adjustment as recorded: its ledger entry and the operator's reason. */
+export function presentPointsAdjustment(e: PointsLedgerRow, reason: string): PointsAdjustment {
+  const { id, delta, balanceAfter, createdAt, expiresAt } = presentAdminLedgerEntry(e);
+  return { entryId: id, memberId: e.memberId, points: delta, balanceAfter, reason, createdAt, expiresAt };
 }
 
 export function presentStore(s: StoreRow): AdminStore {

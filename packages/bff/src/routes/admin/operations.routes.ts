@@ -22,7 +22,7 @@ import {
 } from '@member/shared';
 import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../../http/route';
-import { presentAdminLedgerEntry, presentAdminMember, presentCampaign, presentStaff, presentStore } from '../../presenters';
+import { presentAdminMember, presentAdminMemberDetail, presentCampaign, presentPointsAdjustment, presentStaff, presentStore } from '../../presenters';
 import type { AdminService } from '../../services/admin.service';
 import type { CampaignService } from '../../services/campaign.service';
 
@@ -44,18 +44,8 @@ export function operationsRoutes(d: { admin: AdminService; campaigns: CampaignSe
       status: 201,
       idempotent: 'required',
       errors: ['NOT_FOUND', 'POINTS_INSUFFICIENT', 'IDEMPOTENCY_MISMATCH'],
-      handler: async ({ caller, params, body, idempotencyKey }) => {
-        const e = await d.admin.adjustPoints(caller.staffId, params.id, body, idempotencyKey ?? '');
-        return {
-          entryId: e.id,
-          memberId: e.memberId,
-          points: e.delta,
-          balanceAfter: e.balanceAfter,
-          reason: body.reason,
-          createdAt: e.createdAt.toISOString(),
-          expiresAt: e.delta > 0 && e.expiresAt ? e.expiresAt.toISOString() : null,
-        };
-      },
+      handler: async ({ caller, params, body, idempotencyKey }) =>
+        presentPointsAdjustment(await d.admin.adjustPoints(caller.staffId, params.id, body, idempotencyKey ?? ''), body.reason),
     }),
     defineRoute({
       method: 'get',
@@ -80,15 +70,7 @@ export function operationsRoutes(d: { admin: AdminService; campaigns: CampaignSe
       params: AdminIdParams,
       response: AdminMemberDetail,
       errors: ['NOT_FOUND'],
-      handler: async ({ caller, params }) => {
-        const v = await d.admin.member(caller.staffId, params.id);
-        return {
-          ...presentAdminMember(v.member, d.loyalty, v.phone),
-          birthday: v.member.birthday,
-          nextExpiryAt: v.member.nextExpiryAt ? v.member.nextExpiryAt.toISOString() : null,
-          recentLedger: v.recentLedger.map(presentAdminLedgerEntry),
-        };
-      },
+      handler: async ({ caller, params }) => presentAdminMemberDetail(await d.admin.member(caller.staffId, params.id), d.loyalty),
     }),
 
     defineRoute({

@@ -59,61 +59,49 @@ function Tiles({ s }: { s: ReportSummary }) {
   );
 }
 
+/** A bar of a count: its label, its length and its figure. */
+const count = (label: string, value: number) => ({ label, value, text: thousands(value) });
+
 function Charts({ s }: { s: ReportSummary }) {
   const tierTotal = s.tiers.reduce((n, t) => n + t.members, 0);
+  const charts = [
+    {
+      id: 'chart-tiers',
+      title: '会员等级分布',
+      rows: s.tiers.map((t) => ({ ...count(t.name, t.members), text: `${thousands(t.members)}（${percent(share(t.members, tierTotal))}）` })),
+    },
+    {
+      id: 'chart-points',
+      title: '积分发放 / 消耗 / 过期',
+      rows: [count('发放', s.points.issued), count('消耗', s.points.spent), count('过期', s.points.expired)],
+    },
+    {
+      id: 'chart-coupons',
+      title: `优惠券使用（使用率 ${percent(s.coupons.useRate)}）`,
+      tone: 'blue' as const,
+      rows: [count('发放', s.coupons.issued), count('已使用', s.coupons.used)],
+    },
+    {
+      id: 'chart-checkins',
+      title: `签到参与（参与率 ${percent(s.checkins.participationRate)}）`,
+      tone: 'green' as const,
+      rows: [count('会员总数', s.members.total), count('签到会员', s.checkins.members)],
+    },
+    {
+      id: 'chart-referrals',
+      title: `邀请漏斗（转化率 ${percent(s.referrals.conversionRate)}）`,
+      tone: 'blue' as const,
+      rows: [count('受邀注册', s.referrals.invited), count('完成首单', s.referrals.converted)],
+    },
+  ];
   return (
     <>
-      <View className='panel'>
-        <View className='panel-title'>会员等级分布</View>
-        <BarChart
-          testId='chart-tiers'
-          rows={s.tiers.map((t) => ({ label: t.name, value: t.members, text: `${thousands(t.members)}（${percent(share(t.members, tierTotal))}）` }))}
-        />
-      </View>
-      <View className='panel'>
-        <View className='panel-title'>积分发放 / 消耗 / 过期</View>
-        <BarChart
-          testId='chart-points'
-          rows={[
-            { label: '发放', value: s.points.issued, text: thousands(s.points.issued) },
-            { label: '消耗', value: s.points.spent, text: thousands(s.points.spent) },
-            { label: '过期', value: s.points.expired, text: thousands(s.points.expired) },
-          ]}
-        />
-      </View>
-      <View className='panel'>
-        <View className='panel-title'>优惠券使用（使用率 {percent(s.coupons.useRate)}）</View>
-        <BarChart
-          testId='chart-coupons'
-          tone='blue'
-          rows={[
-            { label: '发放', value: s.coupons.issued, text: thousands(s.coupons.issued) },
-            { label: '已使用', value: s.coupons.used, text: thousands(s.coupons.used) },
-          ]}
-        />
-      </View>
-      <View className='panel'>
-        <View className='panel-title'>签到参与（参与率 {percent(s.checkins.participationRate)}）</View>
-        <BarChart
-          testId='chart-checkins'
-          tone='green'
-          rows={[
-            { label: '会员总数', value: s.members.total, text: thousands(s.members.total) },
-            { label: '签到会员', value: s.checkins.members, text: thousands(s.checkins.members) },
-          ]}
-        />
-      </View>
-      <View className='panel'>
-        <View className='panel-title'>邀请漏斗（转化率 {percent(s.referrals.conversionRate)}）</View>
-        <BarChart
-          testId='chart-referrals'
-          tone='blue'
-          rows={[
-            { label: '受邀注册', value: s.referrals.invited, text: thousands(s.referrals.invited) },
-            { label: '完成首单', value: s.referrals.converted, text: thousands(s.referrals.converted) },
-          ]}
-        />
-      </View>
+      {charts.map((c) => (
+        <View key={c.id} className='panel'>
+          <View className='panel-title'>{c.title}</View>
+          <BarChart testId={c.id} tone={c.tone} rows={c.rows} />
+        </View>
+      ))}
     </>
   );
 }
@@ -130,12 +118,7 @@ function MembersTrend({ today }: { today: string }) {
       <View className='panel-title'>近 {TREND_MONTHS} 个月新增会员</View>
       {trend.error ? <ErrorState error={trend.error} onRetry={trend.reload} /> : null}
       {!trend.data && !trend.error ? <LoadingState /> : null}
-      {trend.data ? (
-        <ColumnChart
-          testId='chart-members-trend'
-          rows={trend.data.map((s, i) => ({ label: months[i].label, value: s.members.new, text: thousands(s.members.new) }))}
-        />
-      ) : null}
+      {trend.data ? <ColumnChart testId='chart-members-trend' rows={trend.data.map((s, i) => count(months[i].label, s.members.new))} /> : null}
     </View>
   );
 }
