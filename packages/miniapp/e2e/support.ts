@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { createTestDatabase, withServices as withBffServices } from '@member/bff/testing';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -18,6 +19,14 @@ function freePort(): Promise<number> {
     });
     srv.on('error', reject);
   });
+}
+
+/** The fields of the BFF's JSON log lines the 5xx gate reads. */
+interface LogEntry {
+  level?: number;
+  status?: number;
+  method?: string;
+  route?: string;
 }
 
 export interface RunningBff {
@@ -42,11 +51,24 @@ export async function startBff(): Promise<RunningBff> {
     APP_SECRET: randomBytes(32).toString('hex'),
     DATA_KEY: randomBytes(32).toString('hex'),
     DEV_LOGIN: 'true',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
   };
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'packages/bff/dist/main.js')], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // The 5xx gate: the BFF logs every request with its status; any answer of 500 or above fails
+  // the file when the BFF stops. Only warnings and errors reach the console, as before.
+  const serverErrors: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    let entry: LogEntry | null = null;
+    try {
+      entry = JSON.parse(line) as LogEntry;
+    } catch {
+      /* not a log line */
+    }
+    if (entry && typeof entry.status === 'number' && entry.status >= 500) serverErrors.push(`${entry.method ?? '?'} ${entry.route ?? '?'} → ${entry.status}`);
+    if (!entry || (entry.level ?? 0) >= 40) process.stdout.write(`${line}\n`);
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
@@ -65,6 +87,7 @@ export async function startBff(): Promise<RunningBff> {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
       await database.drop();
+      if (serverErrors.length) throw new Error(`the BFF answered with server errors (5xx):\n${serverErrors.join('\n')}`);
     },
   };
 }

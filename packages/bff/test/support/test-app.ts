@@ -23,6 +23,9 @@ import { TestClock } from './clock';
 import { FakeWechat } from './fake-wechat';
 import { factories } from './factories';
 import { checkInvariants } from './invariants';
+import { recordServerError } from './server-errors';
+
+export { allowServerErrors } from './server-errors';
 
 export interface TestAppOptions {
   dialect?: 'mysql' | 'sqlite';
@@ -129,6 +132,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     await next();
     const route = (routeState(ctx) as { route?: AnyRoute }).route;
     const where = `${ctx.method} ${ctx.path} → ${ctx.status}`;
+    if (ctx.status >= 500) recordServerError(ctx.status, `${where} ${JSON.stringify(ctx.body)}`);
     if (ctx.status >= 200 && ctx.status < 300 && route) {
       const r = successBodySchema(route).safeParse(ctx.body);
       if (!r.success) contractViolations.push(`${where}: ${r.error.message}`);

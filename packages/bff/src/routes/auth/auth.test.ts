@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
-import { startTestApp, useTestApp } from '../../../test/support/test-app';
+import { allowServerErrors, startTestApp, useTestApp } from '../../../test/support/test-app';
 
 /** The subject of a token the BFF issued (its payload is a JSON object, never a bare string). */
 const subjectOf = (token: string) => (jwt.decode(token) as jwt.JwtPayload).sub as string;
@@ -61,6 +61,7 @@ describe('POST /api/v1/auth/wechat', () => {
   });
 
   it('maps WeChat throttling to 429 and outages to 503', async () => {
+    allowServerErrors(503);
     t.wechat.failWith = 45011;
     const limited = await t.http.post('/api/v1/auth/wechat').send({ code: 'x' }).expect(429);
     expect(limited.body.error.code).toBe('RATE_LIMITED');
@@ -77,6 +78,7 @@ describe('POST /api/v1/auth/wechat', () => {
   });
 
   it('answers 503 when WeChat does not answer in time', async () => {
+    allowServerErrors(503);
     t.wechat.hang = true;
     const res = await t.http
       .post('/api/v1/auth/wechat')

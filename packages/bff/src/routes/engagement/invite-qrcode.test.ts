@@ -1,7 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { landingParams } from '@member/shared';
 import { MemberEntity } from '../../db/entities';
-import { startTestApp, useTestApp, type TestApp } from '../../../test/support/test-app';
+import { allowServerErrors, startTestApp, useTestApp, type TestApp } from '../../../test/support/test-app';
 
 /**
  * The invite poster's mini-program code on WeChat (`GET /me/invitation/qrcode`): WeChat's
@@ -98,6 +98,8 @@ describe('the OpenAPI document', () => {
 });
 
 describe('WeChat failures', () => {
+  // Each of these provokes WeChat's failure on purpose: the contract's answer is 503.
+  beforeEach(() => allowServerErrors(503));
   const warm = async () => {
     // The client holds an access token from an earlier call, so the failure is the code API's own.
     await t.http

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { testRoute } from '../../../test/support/test-route';
-import { useTestApp } from '../../../test/support/test-app';
+import { allowServerErrors, useTestApp } from '../../../test/support/test-app';
 
 const t = useTestApp({
   extraRoutes: (s) => [
@@ -151,6 +151,7 @@ describe('GET /api/v1/rules', () => {
 
 describe('errors', () => {
   it('logs neither a raw path nor the values of a failed query (a phone number in either stays out)', async () => {
+    allowServerErrors(500);
     const before = t.logLines.length;
     await t.http.get('/api/v1/lookup/13912345678').expect(404);
     await t.http.get('/api/v1/test/failing-query').expect(500);
@@ -191,6 +192,7 @@ describe('errors', () => {
   });
 
   it('an unexpected failure is a masked 500 INTERNAL with a request id, logged but never leaked', async () => {
+    allowServerErrors(500);
     const res = await t.http.get('/api/v1/test/explode').expect(500);
     expect(res.body).toEqual({ error: { code: 'INTERNAL', message: 'internal error', details: { requestId: expect.any(String) } } });
     expect(JSON.stringify(res.body)).not.toMatch(/SELECT|srv|stack/);
@@ -217,6 +219,7 @@ describe('list responses', () => {
 
 describe('GET /readyz without a database', () => {
   it('answers 503 once the database is gone', async () => {
+    allowServerErrors(503);
     await t.dataSource.destroy();
     const res = await t.http.get('/readyz').expect(503);
     expect(res.body.status).toBe('unavailable');
