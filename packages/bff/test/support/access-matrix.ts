@@ -342,7 +342,13 @@ async function send(http: TestAgent<Test>, x: Case): Promise<Response> {
 }
 
 /** Runs the matrix and returns every failure (an empty list when the API keeps the contract). */
-export async function checkAccess(http: TestAgent<Test>, doc: OpenApiDoc, fx: MatrixFixtures): Promise<{ failures: string[]; calls: number }> {
+export async function checkAccess(
+  http: TestAgent<Test>,
+  doc: OpenApiDoc,
+  fx: MatrixFixtures,
+  /** A fingerprint of the stored data: the refusals must leave it as it was. */
+  snapshot?: () => Promise<Record<string, unknown>>,
+): Promise<{ failures: string[]; calls: number }> {
   const plan = planMatrix(doc, fx);
   const failures = [...plan.problems];
   let calls = 0;
@@ -352,10 +358,16 @@ export async function checkAccess(http: TestAgent<Test>, doc: OpenApiDoc, fx: Ma
     if (!x.ok(res)) failures.push(`${x.op} by ${x.who}: ${res.status}${code ? ` ${code}` : ''}, expected ${x.expected}`);
   };
   // Refusals change nothing, so they run a few at a time; the rest in document order.
+  const before = (await snapshot?.()) ?? {};
   for (let i = 0; i < plan.refusals.length; i += 8) {
     const batch = plan.refusals.slice(i, i + 8);
     const answers = await Promise.all(batch.map((x) => send(http, x)));
     batch.forEach((x, k) => judge(x, answers[k]));
+  }
+  if (snapshot) {
+    const after = await snapshot();
+    const changed = Object.keys({ ...before, ...after }).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+    if (changed.length) failures.push(`the refused calls changed stored data: ${changed.join(', ')}`);
   }
   for (const x of [...plan.crossServed, ...plan.ownerReads, ...plan.ownerWrites]) judge(x, await send(http, x));
   return { failures, calls };
