@@ -81,8 +81,10 @@ export function openApiDocument(routes: readonly AnyRoute[], info: { title: stri
       operationId: operationIdOf(r.method, path),
       summary: r.summary,
       tags: [r.tag],
-      // Public operations say so (an empty requirement), rather than leaving it unsaid.
-      security: r.auth !== 'public' ? [{ [`${r.auth.audience}Token`]: [] }] : [],
+      // Public operations say so (an empty requirement), rather than leaving it unsaid. A staff
+      // route narrowed to roles lists them as the requirement's role names (OpenAPI 3.1 allows role
+      // names there for non-OAuth schemes), so clients and the access-matrix tests can read them.
+      security: r.auth !== 'public' ? [{ [`${r.auth.audience}Token`]: r.auth.audience === 'staff' ? [...(r.auth.roles ?? [])] : [] }] : [],
       ...(parameters.length ? { parameters } : {}),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(r.body, 'input') } } } } : {}),
       responses,

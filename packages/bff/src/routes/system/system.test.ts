@@ -118,6 +118,9 @@ describe('health and docs', () => {
     expect(byKey['POST /api/v1/me/orders/{orderId}/review'].operationId).toBe('postMeOrdersByOrderIdReview');
     expect(byKey['GET /api/v1/rules'].security).toEqual([]);
     expect(byKey['GET /api/v1/me'].security).toEqual([{ memberToken: [] }]);
+    // A staff operation narrowed to roles names them in its requirement; the others take any staff token.
+    expect(byKey['POST /api/v1/counter/pickups/{pickupCode}/fulfil'].security).toEqual([{ staffToken: ['manager'] }]);
+    expect(byKey['POST /api/v1/counter/orders'].security).toEqual([{ staffToken: [] }]);
     expect(res.body.servers).toEqual([{ url: '/', description: 'this BFF' }]);
   });
 
