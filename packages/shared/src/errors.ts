@@ -28,6 +28,7 @@ export const ErrorCodes = [
   'NOT_ELIGIBLE',
   'RATE_LIMITED',
   'WECHAT_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];

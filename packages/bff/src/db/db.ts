@@ -206,3 +206,33 @@ export function isDuplicateKey(e: unknown): boolean {
   const code = driverCode(e);
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+/**
+ * The database is away (refused, reset, closed mid-query, shutting down, out of connections):
+ * the request can be retried once it is back, so the caller hears 503, not a 500 of ours.
+ */
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+  'PROTOCOL_ENQUEUE_AFTER_QUIT',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  'ER_CONNECTION_KILLED',
+]);
+
+export function isDatabaseUnavailable(e: unknown): boolean {
+  const code = driverCode(e);
+  if (code !== undefined && UNAVAILABLE.has(code)) return true;
+  // MariaDB's own numbers where the driver has no name for them: 1927 the connection was killed (a
+  // server going down ends its connections so), 1053 shutting down, 1040 out of connections.
+  const err = e as { fatal?: boolean; errno?: number; driverError?: { fatal?: boolean; errno?: number } } | null;
+  const errno = err?.driverError?.errno ?? err?.errno;
+  if (errno === 1927 || errno === 1053 || errno === 1040) return true;
+  // mysql2 marks errors that end a connection as fatal ("connection is in closed state" has no code).
+  return err?.fatal === true || err?.driverError?.fatal === true;
+}

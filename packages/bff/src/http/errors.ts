@@ -1,6 +1,7 @@
 import { DomainError, type ErrorCode } from '@member/shared';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../db/db';
 import { loggableError } from './logging';
 
 /** The one table from domain error codes to HTTP statuses (the contract's common error codes, docs/api.md). */
@@ -30,8 +31,12 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   NOT_ELIGIBLE: 422,
   RATE_LIMITED: 429,
   WECHAT_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
+
+/** What a caller is told to wait before retrying while the database is away. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Errors Koa or its body parser raise themselves (bad JSON, too large, wrong type). */
 function fromHttpError(e: unknown): { status: number; message: string } | null {
@@ -73,6 +78,14 @@ export function errorMiddleware(logger: Logger): Middleware {
         return;
       }
       const requestId = ctx.state.requestId as string | undefined;
+      // The database is away (restarting, failing over): retryable, and not a bug of ours to page about.
+      if (isDatabaseUnavailable(e)) {
+        logger.warn({ err: loggableError(e), requestId }, 'database unavailable');
+        ctx.status = 503;
+        ctx.set('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+        ctx.body = { error: { code: 'SERVICE_UNAVAILABLE', message: 'the service is briefly unavailable, please retry', details: { requestId } } };
+        return;
+      }
       logger.error({ err: loggableError(e), requestId }, 'unhandled error');
       ctx.status = 500;
       ctx.body = { error: { code: 'INTERNAL', message: 'internal error', details: { requestId } } };

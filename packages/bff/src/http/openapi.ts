@@ -67,6 +67,8 @@ export function openApiDocument(routes: readonly AnyRoute[], info: { title: stri
       'VALIDATION_FAILED',
       ...(r.auth !== 'public' ? (['UNAUTHENTICATED', 'FORBIDDEN'] as const) : []),
       ...(r.errors ?? []),
+      // Any route may find the database away for a moment (a restart, a failover): retry later.
+      'SERVICE_UNAVAILABLE',
     ]);
     for (const code of errorCodes) {
       const s = String(STATUS_OF[code]);

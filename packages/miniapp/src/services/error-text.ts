@@ -11,6 +11,7 @@ const TEXT: Record<ClientErrorCode, string> = {
   NETWORK: '网络不可用，请检查网络后重试',
   RATE_LIMITED: '操作太频繁，请稍后再试',
   WECHAT_UNAVAILABLE: '微信服务繁忙，请稍后重试',
+  SERVICE_UNAVAILABLE: '服务暂时不可用，请稍后重试',
   ALREADY_REGISTERED: '您已经是会员了',
   VALIDATION_FAILED: '填写的信息有误，请检查后重试',
   LIMIT_REACHED: '已达到次数上限',

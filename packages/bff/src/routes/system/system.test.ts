@@ -26,6 +26,20 @@ const t = useTestApp({
         return {};
       },
     }),
+    testRoute({
+      method: 'get',
+      path: '/api/v1/test/connection-killed',
+      tag: 'test',
+      summary: 'the database server ends the connection in the middle of a transaction',
+      auth: 'public',
+      response: z.object({}),
+      handler: () =>
+        s.db.transaction(async () => {
+          const [{ id }] = await s.db.rows<{ id: number }>('SELECT CONNECTION_ID() AS id');
+          await s.db.rows(`KILL ${id}`);
+          return {};
+        }),
+    }),
   ],
 });
 
@@ -217,6 +231,20 @@ describe('list responses', () => {
     }
     const items = await t.http.get('/api/v1/mall/items').expect(200);
     expect(items.body).toEqual({ data: [], nextCursor: null });
+  });
+});
+
+describe('the database away for a moment', () => {
+  it('is a retryable 503 SERVICE_UNAVAILABLE with Retry-After, not a 500, and the next request gets a fresh connection', async () => {
+    const logged = t.logLines.length;
+    const res = await t.http.get('/api/v1/test/connection-killed').expect(503);
+    expect(res.body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: 'the service is briefly unavailable, please retry' });
+    expect(res.headers['retry-after']).toBe('5');
+    expect(JSON.stringify(res.body)).not.toMatch(/KILL|killed|SELECT/i);
+    const log = t.logLines.slice(logged);
+    expect([log.some((l) => l.includes('"msg":"database unavailable"')), log.some((l) => l.includes('"msg":"unhandled error"'))]).toEqual([true, false]);
+    await t.http.get('/readyz').expect(200);
+    await t.http.get('/api/v1/mall/items').expect(200);
   });
 });
 
