@@ -16,7 +16,7 @@ import { testRoute } from './support/test-route';
  * sets the requests per route.
  */
 const seed = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : Math.floor(Math.random() * 2 ** 31);
-const runsPerRoute = process.env.PROPERTY_RUNS ? Number(process.env.PROPERTY_RUNS) : 30;
+const runsPerRoute = process.env.PROPERTY_RUNS ? Number(process.env.PROPERTY_RUNS) : 50;
 
 /**
  * Two deliberately broken routes, mounted beside the real ones, for the test of the test: a schema
@@ -36,15 +36,11 @@ const t = useTestApp({
       testRoute({
         method: 'post',
         path: broken.throws,
-        summary: 'broken: its schema parses a JSON string with JSON.parse, which throws',
+        summary: 'broken: its schema normalizes the body before validating it, and throws on a wrong shape',
         tag: 'test',
         auth: { audience: 'member' },
-        body: z.object({
-          note: z
-            .string()
-            .max(200)
-            .transform((s) => JSON.parse(s) as unknown),
-        }),
+        // Trims the note before checking it is one: a TypeError (a 500) when it is missing or not a string.
+        body: z.preprocess((b) => ({ ...(b as object), note: (b as { note: string }).note.trim() }), z.object({ note: z.string().max(200) })),
         response: z.object({ ok: z.boolean() }),
         handler: () => Promise.resolve({ ok: true }),
       }),
@@ -183,7 +179,8 @@ describe('property-based bad input', () => {
 
   it('catches a route whose schema throws (a 5xx) and one that writes before validating (the test of the test)', async () => {
     expect(brokenRoutes.map((r) => r.path)).toEqual(Object.values(broken));
-    const report = await checkBadInput(brokenRoutes, { ...options, runsPerRoute: 100 });
+    // A fixed seed: whether the checker can catch them must not depend on the run's luck.
+    const report = await checkBadInput(brokenRoutes, { ...options, seed: 20261123, runsPerRoute: 200 });
     const found = report.failures.map((f) => [f.route, f.kind]);
     expect(found).toContainEqual([`POST ${broken.throws}`, '5xx']);
     expect(found).toContainEqual([`POST ${broken.writes}`, 'state changed']);
