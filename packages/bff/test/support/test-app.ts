@@ -185,6 +185,8 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     db,
     dataSource,
     services: built.services,
+    /** The app's route table (what is mounted, besides `extraRoutes`). */
+    routes: built.routes,
     tokens: built.tokens,
     app: built.app,
     wechat,
