@@ -17,13 +17,17 @@
  *   KPI summary    GET …/admin/reports/summary's statements over 100 000 members and 1 000 000 ledger
  *                  rows seeded in bulk into a scratch database, timed and EXPLAINed (bench/report.ts)
  *
- * BENCH_PATHS=card,credit,order,report picks the paths; BENCH_PROFILE=<dir> writes a CPU profile of the BFF process there (open it in Chrome DevTools).
+ *   data volume    the member card, counter orders and the KPI summary on 1 000 000 members and
+ *                  10 000 000 ledger rows beside the same on 25 000 members, seeded by one generator
+ *                  (bench/volume.ts): no path may answer more than 2× slower on the large database
+ *
+ * BENCH_PATHS=card,credit,order,report,volume picks the paths (all but report by default: the volume bench
+ * times the KPI summary on ten times report's data); `--volume` runs the
+ * data-volume bench alone. BENCH_PROFILE=<dir> writes a CPU profile of the BFF process there (open it in Chrome DevTools).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { generateMemberCode } from '@member/shared';
-import autocannon from 'autocannon';
 import mysql from 'mysql2/promise';
 import { loadConfig } from '../src/config/config';
 import { createDataSource, openDataSource } from '../src/db/data-source';
@@ -36,11 +40,12 @@ import { systemClock } from '../src/lib/clock';
 import { LimiterStore } from '../src/lib/rate-limit';
 import { newCodeSecret, newId, randomDigits } from '../src/lib/ids';
 import { createServices } from '../src/services';
+import { CONNECTIONS, load, median, rssOf, start, stop, type Measured } from './harness';
 import { benchReport } from './report';
+import { benchVolume } from './volume';
 
 const DB_URL = process.env.BENCH_DB_URL ?? 'mariadb://root@127.0.0.1:3306';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = 2;
 /** Enough payers for every counter round at up to 2 000 orders/s (each pays once per code window). */
@@ -58,12 +63,6 @@ interface Fixtures {
   cashierToken: string;
   payers: { ref: string; secret: string }[];
   periodSeconds: number;
-}
-
-interface Measured {
-  rps: number;
-  p99: number;
-  errors: number;
 }
 
 const noWechat: WechatClient = {
@@ -161,49 +160,6 @@ async function prepare(dbUrl: string, secrets: { APP_SECRET: string; DATA_KEY: s
   }
 }
 
-function start(mode: 'bff' | 'bare', env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  // Compiled JavaScript, as the BFF runs in production (a TypeScript loader alone adds ≈ 60 MB of RSS).
-  const child = fork(path.join(__dirname, '../dist-bench/servers.js'), [mode], { execArgv: [], env: { ...process.env, ...env }, stdio: 'inherit' });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve({ child, url: (m as { url: string }).url }));
-    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${String(code)}`)));
-  });
-}
-
-function rssOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    child.once('message', (m) => resolve((m as { rss: number }).rss));
-    child.send({ cmd: 'rss' });
-  });
-}
-
-async function load(
-  url: string,
-  opts: { method?: 'GET' | 'POST'; tokens?: string[]; body?: () => string; seconds: number; maxRequests?: number },
-): Promise<Measured> {
-  let i = 0;
-  const result = await autocannon({
-    url,
-    method: opts.method ?? 'GET',
-    connections: CONNECTIONS,
-    duration: opts.seconds,
-    ...(opts.maxRequests ? { amount: opts.maxRequests } : {}),
-    headers: { 'content-type': 'application/json' },
-    requests: [
-      {
-        setupRequest: (req) => ({
-          ...req,
-          ...(opts.body ? { body: opts.body() } : {}),
-          headers: { ...req.headers, ...(opts.tokens ? { authorization: `Bearer ${opts.tokens[i++ % opts.tokens.length]}` } : {}) },
-        }),
-      },
-    ],
-  });
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 interface Row {
   name: string;
   baselineName: string;
@@ -246,7 +202,8 @@ function print(rows: Row[], rss: number): void {
   console.log(`\nBFF peak RSS ${rss} MB (target ≤ ${RSS_TARGET_MB} MB) ${rss <= RSS_TARGET_MB ? '✓' : '✗'}`);
 }
 
-async function main(): Promise<void> {
+/** The hot paths beside their bare baselines, in a scratch database of their own. */
+async function hotPaths(only: string[]): Promise<void> {
   const dbName = `mc_bench_${randomBytes(4).toString('hex')}`;
   const admin = await mysql.createConnection(DB_URL);
   await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4`);
@@ -262,7 +219,6 @@ async function main(): Promise<void> {
     const bare = await start('bare', { ...env, BENCH_MEMBER_IDS: JSON.stringify(f.memberIds) });
     children.push(bare.child);
 
-    const only = (process.env.BENCH_PATHS ?? 'card,credit,order,report').split(',');
     const rows: Row[] = [];
     if (only.includes('card'))
       rows.push(
@@ -309,14 +265,22 @@ async function main(): Promise<void> {
           bareWrite,
         ),
       );
-    if (rows.length > 0) print(rows, await rssOf(bff.child));
-    if (only.includes('report')) await benchReport();
+    print(rows, await rssOf(bff.child));
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+    await stop(children);
     await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
     await admin.end();
   }
+}
+
+/** `--volume` runs the data-volume bench alone; otherwise BENCH_PATHS (every path by default). */
+async function main(): Promise<void> {
+  const only = process.argv.includes('--volume') ? ['volume'] : (process.env.BENCH_PATHS ?? 'card,credit,order,volume').split(',');
+  const started = Date.now();
+  if (['card', 'credit', 'order'].some((p) => only.includes(p))) await hotPaths(only);
+  if (only.includes('report')) await benchReport();
+  if (only.includes('volume') && !(await benchVolume())) process.exitCode = 1;
+  console.log(`\nBFF bench (${only.join(', ')}) took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 main().catch((e: unknown) => {
