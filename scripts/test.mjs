@@ -1,5 +1,5 @@
 // `pnpm test`: every test of the project, in the order a failure is cheapest to read:
-// types, lint, shared rules, BFF integration (MariaDB + SQLite), mini-program units, weapp build size,
+// types, lint, shared rules, BFF integration (MariaDB + SQLite), mini-program units, weapp build size and runtime check,
 // then the browser tests over the H5 build against a real BFF. Ends with one summary line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -38,7 +38,7 @@ run('lint (ESLint and Prettier)', 'pnpm', ['lint']);
 run('shared rules', 'pnpm', ['--filter', '@member/shared', 'test']);
 run('BFF integration (MariaDB and SQLite)', 'pnpm', ['--filter', '@member/bff', 'test']);
 run('mini-program units', 'pnpm', ['--filter', '@member/miniapp', 'test']);
-run('weapp build and size', 'pnpm', ['--filter', '@member/miniapp', 'build:weapp']);
+run('weapp build, size and runtime check', 'pnpm', ['--filter', '@member/miniapp', 'build:weapp']);
 run('H5 build', 'pnpm', ['--filter', '@member/miniapp', 'build:h5']);
 run('browser tests (H5 in Chromium against a real BFF)', 'pnpm', ['--filter', '@member/miniapp', 'e2e']);
 finish(0);
