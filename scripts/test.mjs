@@ -39,6 +39,7 @@ run('shared rules', 'pnpm', ['--filter', '@member/shared', 'test']);
 run('BFF integration (MariaDB and SQLite)', 'pnpm', ['--filter', '@member/bff', 'test']);
 run('mini-program units', 'pnpm', ['--filter', '@member/miniapp', 'test']);
 run('weapp build, size and runtime check', 'pnpm', ['--filter', '@member/miniapp', 'build:weapp']);
+run("weapp pages in WeChat's test harness (miniprogram-simulate)", 'pnpm', ['--filter', '@member/miniapp', 'test:weapp']);
 run('H5 build', 'pnpm', ['--filter', '@member/miniapp', 'build:h5']);
 run('browser tests (H5 in Chromium against a real BFF)', 'pnpm', ['--filter', '@member/miniapp', 'e2e']);
 finish(0);
