@@ -1,5 +1,5 @@
-// The compiled weapp bundle in WeChat's component test harness (miniprogram-simulate) against the
-// real BFF. The weapp build must exist (pnpm build:weapp), and so must the BFF build.
+// The compiled weapp bundle in WeChat's component test harness (miniprogram-simulate), its requests
+// answered by contract-checked fixtures (backend.ts). The weapp build must exist (pnpm build:weapp).
 const path = require('path');
 const preset = require('../../../config/jest.preset');
 

@@ -7,9 +7,10 @@
  *   `Component`; a Taro page is `Page(createPageConfig(...))`, so `Page` turns the page's options
  *   into a component whose `attached` runs the page's onLoad → onShow → onReady, as WeChat does
  *   when it opens a page;
- * - the `wx` APIs the pages call: `wx.request` does real HTTP to the BFF the test started,
- *   `wx.login` hands out a login code the test's fake WeChat server will exchange, storage lives
- *   in memory, screen brightness is a number. Everything else is simulate's own `wx`.
+ * - the `wx` APIs the pages call: `wx.request` is answered by the test's `backend` (contract
+ *   fixtures, see backend.ts) or, given `apiBase`, does real HTTP to a server there; `wx.login`
+ *   hands out the test's login code, storage lives in memory, screen brightness is a number.
+ *   Everything else is simulate's own `wx`.
  *
  * Nothing of the bundle is replaced: app.js, the Taro runtime, React, NutUI, our pages and the
  * base.wxml templates all run as they would on the phone.
@@ -43,11 +44,53 @@ function answer<T>(opts: WxCallbacks<T> | undefined, res: T): Promise<T> {
   return Promise.resolve(res);
 }
 
+/** What the phone's `wx.request` asked: the path without its query, the query, the JSON body. */
+export interface BackendRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+}
+
+/** A server in the test's hands: answers each request in memory, as the BFF's HTTP would. */
+export type Backend = (req: BackendRequest) => { status: number; data: unknown };
+
+/**
+ * wx.request answered by `backend`, later (as a network would: never inside the call), with the
+ * JSON round trip and the `Date` header a server sends.
+ */
+function answerInMemory(backend: Backend, o: WxRequestOptions, method: string, url: URL, exchanges: Exchange[]) {
+  let aborted = false;
+  setTimeout(() => {
+    if (aborted) return;
+    const query = Object.fromEntries(url.searchParams);
+    if (method === 'GET' && o.data && typeof o.data === 'object') for (const [k, v] of Object.entries(o.data)) query[k] = String(v);
+    const body: unknown = method === 'GET' || o.data === undefined ? undefined : JSON.parse(JSON.stringify(o.data));
+    const res = backend({ method, path: url.pathname, query, body });
+    exchanges.push({ method, path: url.pathname + url.search, status: res.status });
+    o.success?.({
+      data: JSON.parse(JSON.stringify(res.data)),
+      statusCode: res.status,
+      header: { 'content-type': 'application/json', date: new Date().toUTCString() },
+    });
+    o.complete?.();
+  }, 0);
+  return {
+    abort: () => {
+      aborted = true;
+    },
+    onHeadersReceived: () => undefined,
+    offHeadersReceived: () => undefined,
+  };
+}
+
 export interface PhoneOptions {
-  /** The BFF, as `http://127.0.0.1:port`: where the bundle's relative API paths go. */
-  apiBase: string;
-  /** A fresh login code for each wx.login (from the fake WeChat server). */
-  loginCode: () => string;
+  /** Answers wx.request in memory (takes precedence over `apiBase`). */
+  backend?: Backend;
+  /** A server, as `http://127.0.0.1:port`: where the bundle's relative API paths go by real HTTP. */
+  apiBase?: string;
+  /** A fresh login code for each wx.login (default: none: a page that signs in fails). */
+  loginCode?: () => string;
   /** The bundle to run (default: dist/weapp). */
   dist?: string;
   /** What wx storage holds at start. */
@@ -105,8 +148,10 @@ export function startPhone(opts: PhoneOptions): Phone {
 
   const stubs: Record<string, (o?: never) => unknown> = {
     request: (o: WxRequestOptions) => {
-      const url = new URL(o.url, opts.apiBase);
+      const url = new URL(o.url, opts.apiBase ?? 'http://backend.invalid');
       const method = (o.method ?? 'GET').toUpperCase();
+      const { backend } = opts;
+      if (backend) return answerInMemory(backend, o, method, url, exchanges);
       let body: string | undefined;
       if (o.data !== undefined && o.data !== null) {
         if (method === 'GET') {
@@ -145,7 +190,14 @@ export function startPhone(opts: PhoneOptions): Phone {
       req.end();
       return { abort: () => req.destroy(), onHeadersReceived: () => undefined, offHeadersReceived: () => undefined };
     },
-    login: (o?: WxCallbacks<{ code: string; errMsg: string }>) => answer(o, { code: opts.loginCode(), errMsg: 'login:ok' }),
+    login: (o?: WxCallbacks<{ code: string; errMsg: string }>) => {
+      if (!opts.loginCode) {
+        o?.fail?.({ errMsg: 'login:fail this test gives no login code' });
+        o?.complete?.();
+        return Promise.reject(new Error('login:fail'));
+      }
+      return answer(o, { code: opts.loginCode(), errMsg: 'login:ok' });
+    },
     getStorageSync: (key = '') => (storage.has(key) ? storage.get(key) : ''),
     setStorageSync: (key = '', value?: unknown) => void storage.set(key, value),
     removeStorageSync: (key = '') => void storage.delete(key),
