@@ -125,14 +125,33 @@ function checkExchanges(server: ContractBackend): void {
   expect(server.offContract).toEqual([]);
 }
 
+/** The rows of a list once the page has drawn the first (`name`: the row's class). */
+function renderedList(page: OpenedPage, name: string): Promise<Element[]> {
+  return waitFor(`the ${name} rows`, () => {
+    const found = allByClass(page.root, name);
+    return found.length > 0 && found;
+  });
+}
+
+/** What the suite demands of the wallet: every available coupon (the page asks for that view), by title, in order. */
+function checkWallet(cards: Element[]): void {
+  expect(cards.map((c) => text(byClass(c, 'coupon-title')))).toEqual(couponsOf(COUPONS, 'available').map((c) => c.title));
+}
+
+/** What the suite demands of the mall: every item, with its title and its points cost. */
+function checkMall(tiles: Element[]): void {
+  expect(tiles.map((t) => text(byClass(t, 'tile-title')))).toEqual(ITEMS.map((i) => i.title));
+  expect(tiles.map((t) => text(byClass(t, 'tile-points')))).toEqual(ITEMS.map((i) => i.pointsCost.toLocaleString('en-US')));
+}
+
 const broken = mkdtempSync(path.join(os.tmpdir(), 'weapp-broken-'));
 afterAll(() => rmSync(broken, { recursive: true, force: true }));
 
-/** A copy of the bundle with one edit to the member centre's compiled script (the edit must apply). */
-function bundleWithCentreEdit(name: string, edit: (js: string) => string): string {
+/** A copy of the bundle with one edit to a page's compiled script (the edit must apply). */
+function bundleWithEdit(name: string, page: string, edit: (js: string) => string): string {
   const dist = path.join(broken, name);
   cpSync(WEAPP_DIST, dist, { recursive: true, filter: (p) => !p.includes(`${path.sep}subpackages`) });
-  const file = path.join(dist, 'pages/index/index.js');
+  const file = path.join(dist, page, 'index.js');
   const js = readFileSync(file, 'utf8');
   const edited = edit(js);
   expect(edited).not.toBe(js);
@@ -161,31 +180,21 @@ describe('the weapp member pages in miniprogram-simulate, answered by contract f
 
   it('coupon wallet: the available coupons are listed, each with its title', async () => {
     const { page, server } = openPage('pages/coupons/index', WEAPP_DIST);
-    const available = couponsOf(COUPONS, 'available');
-    const cards = await waitFor('the coupon cards', () => {
-      const found = allByClass(page.root, 'coupon-card');
-      return found.length > 0 && found;
-    });
-    expect(cards.map((c) => text(byClass(c, 'coupon-title')))).toEqual(available.map((c) => c.title));
+    checkWallet(await renderedList(page, 'coupon-card'));
     checkExchanges(server);
     page.close();
   });
 
   it('mall: the items are listed with their points cost, and the member balance', async () => {
     const { page, server } = openPage('pages/mall/index', WEAPP_DIST);
-    const tiles = await waitFor('the mall items', () => {
-      const found = allByClass(page.root, 'tile');
-      return found.length > 0 && found;
-    });
-    expect(tiles.map((t) => text(byClass(t, 'tile-title')))).toEqual(ITEMS.map((i) => i.title));
-    expect(tiles.map((t) => text(byClass(t, 'tile-points')))).toEqual(ITEMS.map((i) => i.pointsCost.toLocaleString('en-US')));
+    checkMall(await renderedList(page, 'tile'));
     await waitFor('the balance', () => text(byClass(page.root, 'mall-balance')) === ME.points.balance.toLocaleString('en-US'));
     checkExchanges(server);
     page.close();
   });
 
   it('test of the test: a bundle whose bar ignores the growth fails the check', async () => {
-    const dist = bundleWithCentreEdit('bar-full', (js) => js.replace(PROGRESS_PERCENT, 'percent:100,'));
+    const dist = bundleWithEdit('bar-full', 'pages/index', (js) => js.replace(PROGRESS_PERCENT, 'percent:100,'));
     const { page } = openPage('pages/index/index', dist);
     await waitFor('the member card', () => byClass(page.root, 'card-points-value'));
     expect((byClass(page.root, 'nut-progress-inner') as HTMLElement).style.width).toBe('100%');
@@ -195,7 +204,7 @@ describe('the weapp member pages in miniprogram-simulate, answered by contract f
 
   it('test of the test: a bundle without the growth bar fails the check', async () => {
     // The Progress element swapped for nothing: `(0,x.jsx)(Progress,{percent:…})` → `null`.
-    const dist = bundleWithCentreEdit('bar-gone', (js) => js.replace(/\(0,[\w$]+\.jsx\)\([\w$.]+,\{percent:[\w$]+\.percent,[^}]*\}\)/, 'null'));
+    const dist = bundleWithEdit('bar-gone', 'pages/index', (js) => js.replace(/\(0,[\w$]+\.jsx\)\([\w$.]+,\{percent:[\w$]+\.percent,[^}]*\}\)/, 'null'));
     const { page } = openPage('pages/index/index', dist);
     await waitFor('the member card', () => byClass(page.root, 'card-points-value'));
     expect(byClass(page.root, 'nut-progress-inner')).toBeNull();
@@ -217,6 +226,25 @@ describe('the weapp member pages in miniprogram-simulate, answered by contract f
     });
     expect(further.growth.percent).not.toBe(ME.growth.percent);
     expect(() => checkMemberCentre(page.root, further)).toThrow();
+    page.close();
+  });
+
+  it('test of the test: a wallet bundle that lists only the first coupon fails the check', async () => {
+    const dist = bundleWithEdit('wallet-first', 'pages/coupons', (js) => js.replace(/\.coupons\.map\(/, '.coupons.slice(0,1).map('));
+    const { page } = openPage('pages/coupons/index', dist);
+    const cards = await renderedList(page, 'coupon-card');
+    expect(cards).toHaveLength(1);
+    expect(() => checkWallet(cards)).toThrow();
+    page.close();
+  });
+
+  it('test of the test: a mall bundle that drops the first item fails the check', async () => {
+    // The grid's `children: items.map(function (i) {…})` → `items.slice(1).map(…)`.
+    const dist = bundleWithEdit('mall-rest', 'pages/mall', (js) => js.replace(/children:([\w$]+)\.map\(function/, 'children:$1.slice(1).map(function'));
+    const { page } = openPage('pages/mall/index', dist);
+    const tiles = await renderedList(page, 'tile');
+    expect(tiles).toHaveLength(ITEMS.length - 1);
+    expect(() => checkMall(tiles)).toThrow();
     page.close();
   });
 
