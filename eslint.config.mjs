@@ -60,6 +60,7 @@ export default defineConfig(
   typed(['packages/bff/src/**', 'packages/bff/test/**', 'packages/bff/bench/**', 'packages/bff/testing/**'], 'packages/bff/tsconfig.test.json'),
   typed(['packages/miniapp/src/**', 'packages/miniapp/types/**', 'packages/miniapp/config/**'], 'packages/miniapp/tsconfig.json'),
   typed(['packages/miniapp/e2e/**'], 'packages/miniapp/e2e/tsconfig.json'),
+  typed(['packages/miniapp/weapp-test/**'], 'packages/miniapp/weapp-test/tsconfig.json'),
   {
     // TypeORM declares EntitySchema's options bag as a class (EntitySchemaOptions, fields only)
     // and documents passing an object literal to `new EntitySchema({...})`, as every entity here does.

@@ -1,5 +1,6 @@
 // `pnpm test`: every test of the project, in the order a failure is cheapest to read:
-// types, lint, shared rules, BFF integration (MariaDB + SQLite), the same under Node 22 and 24, mini-program units, weapp build size,
+// types, lint, shared rules, BFF integration (MariaDB + SQLite), the same under Node 22 and 24, mini-program units,
+// weapp build size and runtime check, the weapp pages in WeChat's test harness,
 // then the browser tests over the H5 build against a real BFF. Ends with one summary line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -39,7 +40,8 @@ run('shared rules', 'pnpm', ['--filter', '@member/shared', 'test']);
 run('BFF integration (MariaDB and SQLite)', 'pnpm', ['--filter', '@member/bff', 'test']);
 run('Node 22 and 24 (shared rules, BFF on MariaDB, the compiled BFF, SQLite driver)', 'pnpm', ['test:node-versions']);
 run('mini-program units', 'pnpm', ['--filter', '@member/miniapp', 'test']);
-run('weapp build and size', 'pnpm', ['--filter', '@member/miniapp', 'build:weapp']);
+run('weapp build, size and runtime check', 'pnpm', ['--filter', '@member/miniapp', 'build:weapp']);
+run("weapp pages in WeChat's test harness (miniprogram-simulate)", 'pnpm', ['--filter', '@member/miniapp', 'test:weapp']);
 run('H5 build', 'pnpm', ['--filter', '@member/miniapp', 'build:h5']);
 run('browser tests (H5 in Chromium against a real BFF)', 'pnpm', ['--filter', '@member/miniapp', 'e2e']);
 finish(0);
