@@ -1,5 +1,5 @@
 // `pnpm test`: every test of the project, in the order a failure is cheapest to read:
-// types, lint, shared rules, BFF integration (MariaDB + SQLite), the same under Node 22 and 24, mini-program units,
+// types, lint, shared rules, BFF integration (MariaDB + SQLite), crash suites, the same under Node 22 and 24, mini-program units,
 // weapp build size and runtime check, the weapp pages in WeChat's test harness,
 // then the browser tests over the H5 build against a real BFF. Ends with one summary line.
 import { spawnSync } from 'node:child_process';
@@ -38,6 +38,7 @@ run('typecheck and build the BFF', 'pnpm', ['typecheck']);
 run('lint (ESLint and Prettier)', 'pnpm', ['lint']);
 run('shared rules', 'pnpm', ['--filter', '@member/shared', 'test']);
 run('BFF integration (MariaDB and SQLite)', 'pnpm', ['--filter', '@member/bff', 'test']);
+run('crash suites (the compiled BFF and a MariaDB of their own SIGKILLed under load)', 'pnpm', ['test:soak']);
 run('Node 22 and 24 (shared rules, BFF on MariaDB, the compiled BFF, SQLite driver)', 'pnpm', ['test:node-versions']);
 run('mini-program units', 'pnpm', ['--filter', '@member/miniapp', 'test']);
 run('weapp build, size and runtime check', 'pnpm', ['--filter', '@member/miniapp', 'build:weapp']);

@@ -1,5 +1,5 @@
-// `pnpm test:soak`: the crash suites (test/*.soak.ts), which start, kill and restart the compiled BFF
-// and a MariaDB server of their own; one at a time, slower than the CI run.
+// `pnpm test:soak` (a step of `pnpm test`): the crash suites (test/*.soak.ts), which start, kill and restart the compiled BFF
+// and a MariaDB server of their own (free ports, a fresh data directory); one at a time.
 module.exports = require('../../config/jest.preset')({
   name: 'bff-soak',
   testMatch: ['**/*.soak.ts'],

@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/config';
 import { createDataSource, openDataSource } from '../src/db/data-source';
 import { FakeWechat } from './support/fake-wechat';
-import { buildBff, kill, scratchMariadb, startBff, stop, type RunningProcess } from './support/processes';
+import { buildBff, freePort, kill, scratchMariadb, startBff, stop, type RunningProcess } from './support/processes';
 import { findProblems } from './support/reliability-checks';
 import {
   newState,
@@ -26,8 +26,8 @@ import {
 
 /**
  * Crash suites over the compiled BFF (`pnpm test:soak`): the reliability workload over HTTP while
- * the BFF is SIGKILLed and restarted, then while its MariaDB (a server of the suite's own on port
- * 3317) is SIGKILLed and restarted. Afterwards every acknowledged (2xx) write is present and whole,
+ * the BFF is SIGKILLed and restarted, then while its MariaDB (a server of the suite's own on a free
+ * port) is SIGKILLed and restarted. Afterwards every acknowledged (2xx) write is present and whole,
  * nothing is half-applied (`findProblems`), and replaying an unanswered write with its key applies
  * it once or finds it applied. Each has its test of the test: a fabricated acknowledgement and a
  * half-applied order are flagged; a MariaDB started with an unsafe flush setting loses acknowledged
@@ -157,7 +157,8 @@ describe('the compiled BFF killed under load', () => {
     database = await createTestDatabase('mc_crash');
     const env = bffEnv(database.url);
     const rand = prng(workloadSeed('crash-bff'));
-    let bff = await startBff(env, 4110);
+    const port = await freePort();
+    let bff = await startBff(env, port);
     processes.push(bff);
     const w = await workloadEnv(env, bff.url);
     const state = newState();
@@ -170,7 +171,7 @@ describe('the compiled BFF killed under load', () => {
     await kill(bff);
     killed = true;
     await running;
-    bff = await startBff(env, 4110);
+    bff = await startBff(env, port);
     processes.push(bff);
     process.stdout.write(`[crash-bff] ${state.sent.length} writes: ${statusSummary(state)}\n`);
     const ds = await openDataSource(createDataSource({ dbUrl: database.url, sqlitePath: '', poolSize: 4 }));
@@ -200,12 +201,14 @@ describe('the compiled BFF killed under load', () => {
 });
 
 describe('MariaDB killed under load', () => {
-  const datadir = '/tmp/rel-mariadb';
-  const server = scratchMariadb({ port: 3317, datadir, socket: '/tmp/rel-mariadb.sock' });
+  // Its own data directory and (in scratchMariadb) a free port: runs side by side on one machine never meet.
+  const datadir = `/tmp/mc-crash-mariadb-${randomBytes(4).toString('hex')}`;
+  const server = scratchMariadb({ datadir, socket: `${datadir}.sock` });
   afterAll(() => rmSync(datadir, { recursive: true, force: true }));
 
   /** Runs the workload over a BFF on the scratch server, kills the server mid-way and restarts it (with `args`). */
-  async function outage(label: string, args: string[], port: number) {
+  async function outage(label: string, args: string[]) {
+    const port = await freePort();
     let db = await server.start(args);
     processes.push(db);
     const name = `mc_crash_db_${randomBytes(3).toString('hex')}`;
@@ -247,7 +250,7 @@ describe('MariaDB killed under load', () => {
   }
 
   it('the BFF reconnects, /readyz tells the truth meanwhile, answers 503 not 500, and loses no acknowledged write', async () => {
-    const r = await outage('crash-db', [], 4111);
+    const r = await outage('crash-db', []);
     try {
       const fiveHundreds = r.state.serverErrors.filter((e) => !e.endsWith('503 SERVICE_UNAVAILABLE'));
       expect(fiveHundreds).toEqual([]);
@@ -270,7 +273,7 @@ describe('MariaDB killed under load', () => {
   it('test of the test: a server that acknowledges commits before they are durable is caught losing them', async () => {
     // innodb_flush_log_at_trx_commit=0 with a long flush timeout: commits are acknowledged before their redo log is
     // written, so a kill loses the last of them.
-    const r = await outage('crash-db-unsafe', ['--innodb-flush-log-at-trx-commit=0', '--innodb-flush-log-at-timeout=60'], 4112);
+    const r = await outage('crash-db-unsafe', ['--innodb-flush-log-at-trx-commit=0', '--innodb-flush-log-at-timeout=60']);
     try {
       const lost = await missingAcknowledged(r.ds, r.state.sent);
       process.stdout.write(`[crash-db-unsafe] acknowledged writes lost: ${lost.length}\n`);

@@ -1,5 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 
@@ -66,22 +68,38 @@ export async function stop(p: RunningProcess): Promise<void> {
 }
 
 export interface ScratchMariadb {
-  port: number;
-  url: string;
+  /** Known once the server first started (a free port is chosen then and kept for restarts). */
+  readonly url: string;
   start(extraArgs?: string[]): Promise<RunningProcess>;
 }
 
+/** A TCP port nobody listens on now (the OS picks it), so parallel runs on one machine never collide. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 /**
- * A MariaDB server of the suite's own on `port`, its data under `datadir` (created on first use),
+ * A MariaDB server of the suite's own on a free port, its data under `datadir` (created on first use),
  * so killing it disturbs nobody. Grant tables are skipped: root needs no password on this scratch
  * server, which listens on loopback only.
  */
-export function scratchMariadb(opts: { port: number; datadir: string; socket: string }): ScratchMariadb {
-  const url = `mysql://root@127.0.0.1:${opts.port}`;
+export function scratchMariadb(opts: { datadir: string; socket: string }): ScratchMariadb {
+  let port = 0;
   return {
-    port: opts.port,
-    url,
+    get url() {
+      if (!port) throw new Error('the scratch MariaDB has not started yet');
+      return `mysql://root@127.0.0.1:${port}`;
+    },
     async start(extraArgs: string[] = []) {
+      port ||= await freePort();
+      const url = `mysql://root@127.0.0.1:${port}`;
       if (!existsSync(path.join(opts.datadir, 'mysql'))) {
         mkdirSync(opts.datadir, { recursive: true });
         execFileSync(
@@ -97,7 +115,7 @@ export function scratchMariadb(opts: { port: number; datadir: string; socket: st
         [
           '--no-defaults',
           `--datadir=${opts.datadir}`,
-          `--port=${opts.port}`,
+          `--port=${port}`,
           `--socket=${opts.socket}`,
           '--bind-address=127.0.0.1',
           '--user=root',

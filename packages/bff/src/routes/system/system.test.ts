@@ -236,6 +236,7 @@ describe('list responses', () => {
 
 describe('the database away for a moment', () => {
   it('is a retryable 503 SERVICE_UNAVAILABLE with Retry-After, not a 500, and the next request gets a fresh connection', async () => {
+    allowServerErrors(503);
     const logged = t.logLines.length;
     const res = await t.http.get('/api/v1/test/connection-killed').expect(503);
     expect(res.body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: 'the service is briefly unavailable, please retry' });
