@@ -215,6 +215,8 @@ function BirthdayGift({ gift, timeZone, today }: { gift: NonNullable<PublicRules
     const used = (await api.coupons('used')).find((c) => c.occasion === 'birthday' && businessDate(new Date(c.validFrom), timeZone).startsWith(month)) ?? null;
     return { coupon: used, used: Boolean(used) };
   }, []);
+  // Nothing until the wallet has answered: "will arrive" shown for a moment over a gift already in the wallet would be wrong.
+  if (wallet.loading && !wallet.data) return null;
   const coupon = wallet.data?.coupon ?? null;
   return (
     <View className='banner birthday' data-testid='birthday-gift' onClick={() => void Taro.switchTab({ url: '/pages/coupons/index' })}>
