@@ -1,5 +1,5 @@
 import { DomainError } from '@member/shared';
-import { businessDate, NotificationKind, type LoyaltyConfig, type Subscriptions, type TierChangeReason } from '@member/shared';
+import { businessDate, businessTimeOfDay, NotificationKind, type LoyaltyConfig, type Subscriptions, type TierChangeReason } from '@member/shared';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config/config';
 import type { Db } from '../db/db';
@@ -103,7 +103,7 @@ export class NotificationService {
       delta: event.delta > 0 ? `+${event.delta}` : String(event.delta),
       balance: String(member.pointsBalance),
       reason: event.source === 'order' ? '门店消费' : '订单退款',
-      changedAt: `${this.day(at)} ${timeOfDay(at, this.loyalty.businessTimeZone)}`,
+      changedAt: `${this.day(at)} ${businessTimeOfDay(at, this.loyalty.businessTimeZone)}`,
     });
   }
 
@@ -251,8 +251,4 @@ export class NotificationService {
   private backoffMs(attempts: number): number {
     return Math.min(this.cfg.retryBaseSeconds * 2 ** (attempts - 1), this.cfg.retryMaxSeconds) * 1000;
   }
-}
-
-function timeOfDay(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { addBusinessDays, businessDate, businessMonth, businessPeriodStarts, startOfBusinessDay } from './time';
+import { addBusinessDays, businessDate, businessTimeOfDay, businessMonth, businessPeriodStarts, startOfBusinessDay } from './time';
 
 describe('business days in a zone', () => {
   it('starts a Shanghai day at 16:00 UTC the evening before', () => {
@@ -40,5 +40,16 @@ describe('business days in a zone', () => {
     expect(addBusinessDays('2028-03-01', -1)).toBe('2028-02-29');
     expect(addBusinessDays('2026-12-31', 1)).toBe('2027-01-01');
     expect(addBusinessDays('2026-11-25', 0)).toBe('2026-11-25');
+  });
+});
+
+describe('businessTimeOfDay', () => {
+  it('is the 24-hour wall-clock time in the zone, the same from a cached formatter', () => {
+    const at = new Date('2026-03-08T16:05:59Z');
+    expect(businessTimeOfDay(at, 'Asia/Shanghai')).toBe('00:05');
+    expect(businessTimeOfDay(at, 'Asia/Shanghai')).toBe('00:05');
+    expect(businessTimeOfDay(at, 'America/New_York')).toBe('12:05');
+    expect(businessTimeOfDay(new Date('2026-03-08T06:30:00Z'), 'America/New_York')).toBe('01:30');
+    expect(businessTimeOfDay(new Date('2026-03-08T07:30:00Z'), 'America/New_York')).toBe('03:30');
   });
 });
