@@ -57,6 +57,20 @@ describe('statement budgets of the hot paths (MariaDB)', () => {
     expect(card?.points).toEqual({ balance: 566, expiring: { amount: 57, on: '2026-05-15' } });
   });
 
+  it('GET /api/v1/me when next_expiry_at is early (no live lot within the window after all): still one statement, nothing expiring', async () => {
+    const m = await t.memberWith('normal', 40); // its lot lapses in a year
+    // `next_expiry_at` may be early, never late (as after a migration's backfill): here it says a lot lapses in 3 days.
+    await t.dataSource.query('UPDATE members SET next_expiry_at = ? WHERE id = ?', [new Date(Date.now() + 3 * 86_400_000), m.id]);
+    let card: { points: unknown } | undefined;
+    within(
+      await t.statementsOf(async () => {
+        card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
+      }),
+      BUDGET.memberCard,
+    );
+    expect(card?.points).toEqual({ balance: 40, expiring: null });
+  });
+
   it('GET /api/v1/me of a member with a lot that lapsed unsettled: the same statement finds it, the card settles it and shows the rest', async () => {
     t.clock.set('2026-05-10T04:00:00Z');
     const m = await t.memberWith('normal', 0);

@@ -179,11 +179,11 @@ export class MemberRepository {
    * available now, the points earned since `paceSince`, the latest check-in (by the unique index
    * on member and day), the qualifying growth leaving the trailing window and the lots about to
    * expire. Two of those are read only where the member row says they can be non-zero (MariaDB and
-   * SQLite evaluate only the CASE branch taken):
+   * SQLite read nothing for a subquery whose WHERE is false on the member row alone):
    * - growth: `qualifying_ages_at` is never later than the moment the member's oldest counting
    *   entry leaves the window (NULL: no entry counts), so when it is after the review no counting
    *   entry is created at or before `outByReview` (nor `agedBefore`, which is earlier): both sums
-   *   are 0 without a read;
+   *   are 0 without a read (the subquery answers NULL);
    * - lots: `next_expiry_at` is never later than the earliest live lot's expiry, so when it is
    *   after the horizon no lot expires by then.
    * Growth and check-in each take one subquery for their two figures (joined in a string).
@@ -194,21 +194,24 @@ export class MemberRepository {
     // Lots as `id,remaining,earnedAt,expiresAt` joined by ';' (ULIDs, integers and datetimes: none holds either separator),
     // after their count, so a list cut short (group_concat_max_len) is seen and read again.
     const lot = concat('l.id', "','", 'l.remaining', "','", 'l.earned_at', "','", 'l.expires_at');
-    const lots = concat('COUNT(*)', "'|'", mysql ? `GROUP_CONCAT(${lot} SEPARATOR ';')` : `group_concat(${lot}, ';')`);
+    const lots = concat('COUNT(*)', "'|'", `COALESCE(${mysql ? `GROUP_CONCAT(${lot} SEPARATOR ';')` : `group_concat(${lot}, ';')`}, '')`);
     const growthUntil = w.outByReview > w.agedBefore ? w.outByReview : w.agedBefore;
+    // The member-row conditions of growth and lots sit in the subqueries' WHERE, not in a CASE
+    // around them: MariaDB then sees an impossible WHERE before it weighs any index (a CASE skips
+    // only the read, not the planning).
     const raw = await this.db.row(
       `SELECT ${members.select('m', '', CARD_COLUMNS)},
-        CASE WHEN m.qualifying_ages_at <= ? THEN
-          (SELECT ${concat('SUM(CASE WHEN g.created_at <= ? THEN g.delta ELSE 0 END)', "' '", 'SUM(CASE WHEN g.created_at <= ? THEN g.delta ELSE 0 END)')}
-            FROM growth_ledger g WHERE g.member_id = m.id AND g.created_at > m.qualifying_aged_to AND g.created_at <= ?) END AS growthOut,
+        (SELECT ${concat('SUM(CASE WHEN g.created_at <= ? THEN g.delta ELSE 0 END)', "' '", 'SUM(CASE WHEN g.created_at <= ? THEN g.delta ELSE 0 END)')}
+          FROM growth_ledger g
+          WHERE m.qualifying_ages_at <= ? AND g.member_id = m.id AND g.created_at > m.qualifying_aged_to AND g.created_at <= ?) AS growthOut,
         (SELECT COUNT(*) FROM member_coupons c WHERE c.member_id = m.id AND c.status IN ('available', 'locked') AND c.valid_to > ?) AS couponsAvailable,
         (SELECT COALESCE(SUM(e.delta), 0) FROM points_ledger e
           WHERE e.member_id = m.id AND e.delta > 0 AND e.created_at >= ? AND e.reason NOT IN (${Db.placeholders(NOT_EARNED.length)})) AS earnedRecently,
         (SELECT ${concat('k.day', "' '", 'k.streak')} FROM checkins k WHERE k.member_id = m.id ORDER BY k.day DESC LIMIT 1) AS lastCheckin,
-        CASE WHEN m.next_expiry_at <= ? THEN
-          (SELECT ${lots} FROM points_lots l WHERE l.member_id = m.id AND l.remaining > 0 AND l.expires_at <= ?) END AS expiringLots
+        (SELECT ${lots} FROM points_lots l
+          WHERE m.next_expiry_at <= ? AND l.member_id = m.id AND l.remaining > 0 AND l.expires_at <= ?) AS expiringLots
        FROM members m WHERE m.id = ?`,
-      [w.reviewAt, w.agedBefore, w.outByReview, growthUntil, w.now, w.paceSince, ...NOT_EARNED, w.horizon, w.horizon, id],
+      [w.agedBefore, w.outByReview, w.reviewAt, growthUntil, w.now, w.paceSince, ...NOT_EARNED, w.horizon, w.horizon, id],
     );
     if (!raw) return null;
     const member = members.map(raw) as Pick<MemberRow, (typeof CARD_COLUMNS)[number]>;
