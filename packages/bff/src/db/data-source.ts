@@ -63,6 +63,8 @@ export function createDataSource(opts: DbOptions): DataSource {
       supportBigNumbers: true,
       bigNumberStrings: false,
       poolSize: opts.poolSize,
+      // Db sends a transaction's queued writes with its next statement as one query (see Db).
+      multipleStatements: true,
       extra: { connectionLimit: opts.poolSize, decimalNumbers: true },
       ...logging,
     });

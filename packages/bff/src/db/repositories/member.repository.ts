@@ -382,9 +382,10 @@ export class MemberRepository {
 
   // ── growth ledger and tier history ────────────────────────────────────────────────────────
 
+  /** Appends a growth entry (sent with the transaction's next statement, `Db.write`); a repeated (member, sourceKey) fails the transaction. */
   async insertGrowth(entry: GrowthLedgerRow): Promise<void> {
     const [sql, params] = growthLedger.insert([entry]);
-    await this.db.execute(sql, params);
+    await this.db.write(sql, params);
   }
 
   async growthEntryBySource(memberId: string, sourceKey: string): Promise<GrowthLedgerRow | null> {
