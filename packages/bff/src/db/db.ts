@@ -18,6 +18,7 @@ export type RawRow = Record<string, unknown>;
 export class Db {
   private readonly als = new AsyncLocalStorage<EntityManager>();
   private readonly committed = new WeakMap<EntityManager, (() => Promise<void>)[]>();
+  private readonly committing = new WeakMap<EntityManager, (() => Promise<void>)[]>();
   private queue: Promise<unknown> = Promise.resolve();
   readonly dialect: Dialect;
 
@@ -50,7 +51,14 @@ export class Db {
       this.dataSource.transaction((em) => {
         after = [];
         this.committed.set(em, after);
-        return this.als.run(em, fn);
+        const before: (() => Promise<void>)[] = [];
+        this.committing.set(em, before);
+        return this.als.run(em, async () => {
+          const result = await fn();
+          // Work queued by beforeCommit, in the order queued (work it queues itself runs too).
+          for (let i = 0; i < before.length; i++) await before[i]();
+          return result;
+        });
       });
     const committed = this.dialect === 'sqlite' ? this.queued(attempt) : opts.retry === false ? attempt() : this.withDeadlockRetry(attempt);
     return committed.then(async (result) => {
@@ -84,6 +92,19 @@ export class Db {
     } catch (e) {
       this.afterCommitFailed(e);
     }
+  }
+
+  /**
+   * Runs `work` inside the running transaction (the outermost one it joined) once its `fn` has
+   * returned, just before the COMMIT: for writes that gather what a whole use case did into one
+   * statement taking its row locks last (the KPI summary's counters). Dropped with a rollback; a
+   * failure fails the transaction. Only inside a transaction.
+   */
+  beforeCommit(work: () => Promise<void>): void {
+    const em = this.als.getStore();
+    const queue = em ? this.committing.get(em) : undefined;
+    if (!queue) throw new Error('beforeCommit needs a running transaction');
+    queue.push(work);
   }
 
   /** Where failures of after-commit work go (the app sets its logger). */
