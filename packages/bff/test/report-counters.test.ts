@@ -44,14 +44,14 @@ async function liveFigures(ds: DataSource, tiers: string[], fromDay: string, toD
   const from = instant(startOfBusinessDay(fromDay, TZ));
   const to = instant(startOfBusinessDay(addBusinessDays(toDay, 1), TZ));
   const activeSince = instant(startOfBusinessDay(addBusinessDays(toDay, -29), TZ));
-  const one = async (sql: string, params: unknown[] = []) => ((await ds.query(sql, params)) as Record<string, unknown>[])[0];
+  const one = async (sql: string, params: unknown[] = []) => (await ds.query<Record<string, unknown>[]>(sql, params))[0];
   const n = (v: unknown) => Number(v ?? 0);
   const members = await one(
     `SELECT COUNT(*) AS total, SUM(CASE WHEN registered_at >= ? THEN 1 ELSE 0 END) AS fresh FROM members WHERE status = 'active' AND registered_at < ?`,
     [from, to],
   );
   const byTier = new Map(
-    ((await ds.query(`SELECT tier, COUNT(*) AS n FROM members WHERE status = 'active' GROUP BY tier`)) as { tier: string; n: unknown }[]).map((r) => [
+    (await ds.query<{ tier: string; n: unknown }[]>(`SELECT tier, COUNT(*) AS n FROM members WHERE status = 'active' GROUP BY tier`)).map((r) => [
       r.tier,
       n(r.n),
     ]),
