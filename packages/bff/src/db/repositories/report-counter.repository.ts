@@ -156,7 +156,7 @@ export class ReportCounterRepository {
    * stored counters must equal. Reads whole tables (grouped in SQL): for the recount and the ledger
    * check, never for the summary.
    */
-  async recount(timeZone: string): Promise<Map<string, number>> {
+  async recount(timeZone: string, opts: { lastActiveFromMembers?: boolean } = {}): Promise<Map<string, number>> {
     const bucket = (col: string) =>
       this.db.dialect === 'mysql' ? `TIMESTAMPDIFF(MINUTE, '1970-01-01 00:00:00', ${col}) DIV 15` : `CAST(strftime('%s', ${col}) AS INTEGER) / 900`;
     const days = new Map<number, string>();
@@ -184,7 +184,10 @@ export class ReportCounterRepository {
       count(`tier:${String(r.tier)}`, NO_DAY, r.n);
     await byBucket(
       'active_last',
-      `SELECT ${bucket('x.t')} AS b, COUNT(*) AS n FROM (SELECT MAX(created_at) AS t FROM points_ledger WHERE reason <> 'expire' GROUP BY member_id) x GROUP BY b`,
+      opts.lastActiveFromMembers
+        ? // `last_active_at` was just recomputed from the ledger (rebuild): one pass over the members, not another over the ledger.
+          `SELECT ${bucket('last_active_at')} AS b, COUNT(*) AS n FROM members WHERE last_active_at IS NOT NULL GROUP BY b`
+        : `SELECT ${bucket('x.t')} AS b, COUNT(*) AS n FROM (SELECT MAX(created_at) AS t FROM points_ledger WHERE reason <> 'expire' GROUP BY member_id) x GROUP BY b`,
     );
     for (const r of await this.db.rows(`SELECT x.d AS day, COUNT(*) AS n FROM (SELECT MAX(day) AS d FROM checkins GROUP BY member_id) x GROUP BY x.d`))
       count('checkin_last', String(r.day), r.n);
@@ -227,7 +230,7 @@ export class ReportCounterRepository {
                ON x.member_id = m.id SET m.last_active_at = x.t`
           : `UPDATE members SET last_active_at = (SELECT MAX(e.created_at) FROM points_ledger e WHERE e.member_id = members.id AND e.reason <> 'expire')`,
       );
-      const counts = [...(await this.recount(timeZone))].map(([k, n]) => {
+      const counts = [...(await this.recount(timeZone, { lastActiveFromMembers: true }))].map(([k, n]) => {
         const at = k.lastIndexOf('|');
         return { metric: k.slice(0, at), day: k.slice(at + 1), n };
       });
