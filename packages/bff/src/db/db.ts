@@ -21,6 +21,8 @@ interface Tx {
   pending: Pending[];
   /** Whether anything of this transaction reached the server (then a failure must roll back). */
   sent: boolean;
+  /** Work to run inside the transaction once its `fn` returned, just before COMMIT (`beforeCommit`). */
+  before: (() => Promise<void>)[];
   after: (() => Promise<void>)[];
 }
 
@@ -71,6 +73,11 @@ export class Db {
     return this.als.getStore() !== undefined;
   }
 
+  /** An object that stands for the running transaction (the same for everything inside it), or undefined outside one. */
+  get transactionScope(): object | undefined {
+    return this.als.getStore();
+  }
+
   /**
    * Runs `fn` in a transaction (or in the one already running). On MySQL a deadlock victim is run
    * again, so `fn` must be safe to re-run: everything it did was rolled back. `retry: false` is for
@@ -101,9 +108,9 @@ export class Db {
   /** One MySQL attempt on a pooled connection: `START TRANSACTION` goes with the first statement, the last writes with `COMMIT`. */
   private async mysqlAttempt<T>(fn: () => Promise<T>): Promise<{ result: T; after: Tx['after'] }> {
     const runner = this.dataSource.createQueryRunner();
-    const tx: Tx = { runner, pending: [{ sql: 'START TRANSACTION', params: [] }], sent: false, after: [] };
+    const tx: Tx = { runner, pending: [{ sql: 'START TRANSACTION', params: [] }], sent: false, before: [], after: [] };
     try {
-      const result = await this.als.run(tx, fn);
+      const result = await this.als.run(tx, () => this.runThenBeforeCommit(tx, fn));
       if (tx.sent || tx.pending.length > 1) await this.send(tx, 'COMMIT', []);
       return { result, after: tx.after };
     } catch (e) {
@@ -118,10 +125,30 @@ export class Db {
     let tx: Tx | undefined;
     const result = await this.dataSource.transaction((em) => {
       if (!em.queryRunner) throw new Error('a transaction without a query runner');
-      tx = { runner: em.queryRunner, pending: [], sent: true, after: [] };
-      return this.als.run(tx, fn);
+      const t: Tx = { runner: em.queryRunner, pending: [], sent: true, before: [], after: [] };
+      tx = t;
+      return this.als.run(t, () => this.runThenBeforeCommit(t, fn));
     });
     return { result, after: tx?.after ?? [] };
+  }
+
+  /** `fn`, then the work queued by `beforeCommit`, in the order queued (work it queues itself runs too). */
+  private async runThenBeforeCommit<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+    const result = await fn();
+    for (let i = 0; i < tx.before.length; i++) await tx.before[i]();
+    return result;
+  }
+
+  /**
+   * Runs `work` inside the running transaction (the outermost one it joined) once its `fn` has
+   * returned, just before the COMMIT: for writes that gather what a whole use case did into one
+   * statement taking its row locks last (the KPI summary's counters). Dropped with a rollback; a
+   * failure fails the transaction. Only inside a transaction.
+   */
+  beforeCommit(work: () => Promise<void>): void {
+    const tx = this.als.getStore();
+    if (!tx) throw new Error('beforeCommit needs a running transaction');
+    tx.before.push(work);
   }
 
   /**

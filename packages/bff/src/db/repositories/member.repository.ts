@@ -32,6 +32,8 @@ export interface AccountChange {
   nextExpiryAt?: Date | null;
   /** A new lot expiring then: the earliest expiry becomes the earlier of the two. */
   lotExpiringAt?: Date;
+  /** A ledger entry other than an expiry made then: `last_active_at` becomes the later of the two. */
+  activeAt?: Date;
 }
 
 /** A locked member row and, when asked for, their live lots in spending order. */
@@ -202,6 +204,10 @@ export class MemberRepository {
     } else if (change.lotExpiringAt) {
       sets.push('next_expiry_at = CASE WHEN next_expiry_at IS NULL OR next_expiry_at > ? THEN ? ELSE next_expiry_at END');
       params.push(change.lotExpiringAt, change.lotExpiringAt);
+    }
+    if (change.activeAt) {
+      sets.push('last_active_at = CASE WHEN last_active_at IS NULL OR last_active_at < ? THEN ? ELSE last_active_at END');
+      params.push(change.activeAt, change.activeAt);
     }
     let where = 'id = ?';
     params.push(id);
