@@ -1,11 +1,13 @@
 // `pnpm start`: the BFF on the embedded SQLite database, serving the built H5 mini-program at /.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(import.meta.dirname, '..');
+const { bffNodeFlags } = await import(pathToFileURL(path.join(root, 'packages/bff/dist/process-flags.js')).href);
 const port = process.env.PORT ?? '3000';
 const host = process.env.HOST ?? '127.0.0.1';
-const child = spawn(process.execPath, [path.join(root, 'packages/bff/dist/main.js')], {
+const child = spawn(process.execPath, [...bffNodeFlags(), path.join(root, 'packages/bff/dist/main.js')], {
   stdio: 'inherit',
   env: { ...process.env, PORT: port, HOST: host, STATIC_DIR: path.join(root, 'packages/miniapp/dist/h5') },
 });

@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { bffNodeFlags } from '../dist/process-flags';
 
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
@@ -15,8 +16,12 @@ export interface Measured {
 }
 
 export function start(mode: 'bff' | 'bare', env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  // Compiled JavaScript, as the BFF runs in production (a TypeScript loader alone adds ≈ 60 MB of RSS).
-  const child = fork(path.join(__dirname, '../dist-bench/servers.js'), [mode], { execArgv: [], env: { ...process.env, ...env }, stdio: 'inherit' });
+  // Compiled JavaScript with the BFF's Node flags, as it runs in production (a TypeScript loader alone adds ≈ 60 MB of RSS).
+  const child = fork(path.join(__dirname, '../dist-bench/servers.js'), [mode], {
+    execArgv: mode === 'bff' ? bffNodeFlags() : [],
+    env: { ...process.env, ...env },
+    stdio: 'inherit',
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ child, url: (m as { url: string }).url }));
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${String(code)}`)));

@@ -146,6 +146,7 @@ async function prepare(dbUrl: string, secrets: { APP_SECRET: string; DATA_KEY: s
           qualifyingAgesAt: null,
           pointsBalance: 0,
           nextExpiryAt: null,
+          lastActiveAt: null,
           registeredAt: now,
           erasedAt: null,
           createdAt: now,

@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`STATIC_DIR ${dir} has no index.html: build the H5 app first`);
     app.use(serveStatic(dir));
   }
+  // The KPI summary's counters, built from the tables once after the migration that added them.
+  if (await services.reports.ensureCounters()) logger.info('report counters built from the tables');
   // The operators' campaigns, read now so the first counter order need not.
   await services.campaigns.rules();
   // Scheduled jobs on their cron patterns (jobs.scheduler; every instance may run it, leases pick one per tick).

@@ -407,6 +407,8 @@ describe('the ledger invariant check', () => {
         lotMismatches: 1,
         growthMismatches: 0,
         qualifyingGrowthMismatches: 0,
+        reportCounterMismatches: 0,
+        lastActiveMismatches: 0,
       });
       expect(counted.members).toBeGreaterThanOrEqual(5);
       expect(JSON.parse(dirty.details!)).toEqual({ pointsLedger: [victim.id], lots: [victim.id] });
@@ -458,6 +460,8 @@ describe('the ledger invariant check', () => {
         lotMismatches: 0,
         growthMismatches: 0,
         qualifyingGrowthMismatches: 1,
+        reportCounterMismatches: 0,
+        lastActiveMismatches: 0,
       });
       expect(JSON.parse(dirty.details!)).toEqual({ qualifyingGrowth: [victim.id] });
       expect(t.logLines.join('')).toContain(victim.id);
@@ -472,6 +476,41 @@ describe('the ledger invariant check', () => {
       if (corrupted) await corrupt(-7);
       await t.dataSource.query('UPDATE members SET qualifying_aged_to = ? WHERE id = ?', [agedTo, aged.id]);
     }
+  });
+});
+
+describe('the ledger check of the KPI summary counters', () => {
+  it('reports a counter that differs from a recount, and a member whose last activity instant is wrong, and nothing when all is well', async () => {
+    const m = await t.memberWith('silver', 30);
+    await t.http.post('/api/v1/me/checkins').set(m.auth).expect(201);
+    const runner = new JobRunner(t.services);
+    const clean = await runner.run('ledger-check', { trigger: 'manual' });
+    expect(JSON.parse(clean.result!)).toMatchObject({ wrongMembers: 0, reportCounterMismatches: 0, lastActiveMismatches: 0 });
+    expect(clean.details).toBeNull();
+
+    const [{ n }] = await t.dataSource.query<{ n: number | string }[]>("SELECT SUM(n) AS n FROM report_counters WHERE metric = 'tier:silver'");
+    const skew = (by: number) =>
+      t.dataSource.query(
+        "INSERT INTO report_counters (metric, day, shard, n) VALUES ('tier:silver', '0000-00-00', 5, ?) ON DUPLICATE KEY UPDATE n = n + VALUES(n)",
+        [by],
+      );
+    const lastActive = (await t.dataSource.query<{ at: Date }[]>('SELECT last_active_at AS at FROM members WHERE id = ?', [m.id]))[0].at;
+    expect(lastActive).toBeInstanceOf(Date);
+    await skew(2);
+    await t.dataSource.query('UPDATE members SET last_active_at = NULL WHERE id = ?', [m.id]);
+    try {
+      const dirty = await runner.run('ledger-check', { trigger: 'manual' });
+      expect(JSON.parse(dirty.result!)).toMatchObject({ wrongMembers: 0, reportCounterMismatches: 1, lastActiveMismatches: 1 });
+      expect(JSON.parse(dirty.details!)).toEqual({ reportCounters: [`tier:silver|0000-00-00 ${Number(n) + 2}≠${Number(n)}`] });
+      expect(t.logLines.join('')).toContain('report counters differ from a recount');
+    } finally {
+      await skew(-2);
+      await t.dataSource.query('UPDATE members SET last_active_at = ? WHERE id = ?', [lastActive, m.id]);
+    }
+    expect(JSON.parse((await runner.run('ledger-check', { trigger: 'manual' })).result!)).toMatchObject({
+      reportCounterMismatches: 0,
+      lastActiveMismatches: 0,
+    });
   });
 });
 

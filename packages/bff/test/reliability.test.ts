@@ -23,10 +23,11 @@ import {
  * once, rewards stay within their caps; and no request was answered with a 5xx.
  * The seed is printed; `RELIABILITY_SEED=<n>` replays one.
  *
- * The test of the test: the same workload, continued with three bugs injected into the running
+ * The test of the test: the same workload, continued with four bugs injected into the running
  * database (MariaDB triggers: a check-in that adds a point to the balance without a ledger row, a
  * redemption that takes one more from stock than it records, an order that takes a coupon already
- * used by another), must be caught by the same checks.
+ * used by another, a check-in counted twice in the KPI summary's counters), must be caught by the
+ * same checks.
  */
 
 const MEMBERS = 30;
@@ -113,6 +114,10 @@ describe('the reliability workload', () => {
            (SELECT c.id FROM member_coupons c JOIN orders o ON o.id = c.used_order_id
              WHERE c.member_id = NEW.member_id AND c.status = 'used' AND (o.refunded_cents < o.due_cents OR o.due_cents = 0) LIMIT 1))`,
     );
+    await t.dataSource.query(
+      `CREATE TRIGGER rel_break_counter AFTER INSERT ON checkins FOR EACH ROW
+         INSERT INTO report_counters (metric, day, shard, n) VALUES ('checkin_last', NEW.day, 0, 1) ON DUPLICATE KEY UPDATE n = n + 1`,
+    );
     // Stock for the broken round, so redemptions happen (recorded as the initial stock grows).
     for (const item of state.items) {
       await t.http.patch(`/api/v1/admin/mall-items/${item.id}`).set(env.admin).send({ stockDelta: 20 }).expect(200);
@@ -136,5 +141,6 @@ describe('the reliability workload', () => {
     expect(problems.some((p) => /account invariants broken .*ledger sum \d+ ≠ balance/.test(p))).toBe(true);
     expect(problems.some((p) => /^stock: .* ≠ initial/.test(p))).toBe(true);
     expect(problems.some((p) => /^coupon: .* is held by \d+ orders/.test(p))).toBe(true);
+    expect(problems.some((p) => /^counters: checkin_last\|\d{4}-\d\d-\d\d stored \d+ ≠ recounted \d+$/.test(p))).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ import { jobs } from '../src/jobs';
 import { nextRunOf } from '../src/jobs/scheduler';
 import { FakeWechat } from './support/fake-wechat';
 import { checkInvariants } from './support/invariants';
+import { bffNodeFlags } from '../src/process-flags';
 
 /**
  * The operations story: two BFF processes (the compiled dist/main.js, as `pnpm start` runs it) on
@@ -59,7 +60,7 @@ function freePort(): Promise<number> {
 
 async function startBff(name: string, env: Record<string, string>): Promise<RunningBff> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(BFF_ROOT, 'dist/main.js')], {
+  const child = spawn(process.execPath, [...bffNodeFlags(), path.join(BFF_ROOT, 'dist/main.js')], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

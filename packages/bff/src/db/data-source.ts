@@ -17,6 +17,7 @@ import { Notifications1732730000000 } from './migrations/1732730000000-notificat
 import { ShareLinkReuse1732740000000 } from './migrations/1732740000000-share-link-reuse';
 import { ReportDays1732750000000 } from './migrations/1732750000000-report-days';
 import { StaffSessions1732760000000 } from './migrations/1732760000000-staff-sessions';
+import { ReportCounters1732770000000 } from './migrations/1732770000000-report-counters';
 
 export const migrations = [
   Foundation1732000000000,
@@ -34,6 +35,7 @@ export const migrations = [
   ShareLinkReuse1732740000000,
   ReportDays1732750000000,
   StaffSessions1732760000000,
+  ReportCounters1732770000000,
 ];
 
 export interface DbOptions {
@@ -63,6 +65,8 @@ export function createDataSource(opts: DbOptions): DataSource {
       supportBigNumbers: true,
       bigNumberStrings: false,
       poolSize: opts.poolSize,
+      // Db sends a transaction's queued writes with its next statement as one query (see Db).
+      multipleStatements: true,
       extra: { connectionLimit: opts.poolSize, decimalNumbers: true },
       ...logging,
     });

@@ -1,9 +1,39 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 
 export type Dialect = 'mysql' | 'sqlite';
 /** A row as the driver returns it, before a repository maps it. */
 export type RawRow = Record<string, unknown>;
+
+/** A statement and its parameters, waiting to go with the next one. */
+interface Pending {
+  sql: string;
+  params: unknown[];
+}
+
+/** The running transaction: its connection, what waits to be sent, and what runs once it commits. */
+interface Tx {
+  runner: QueryRunner;
+  /**
+   * MySQL: statements held back to travel with the next one, in order (`START TRANSACTION`, then
+   * the writes queued by `write`). Always empty on SQLite.
+   */
+  pending: Pending[];
+  /** Whether anything of this transaction reached the server (then a failure must roll back). */
+  sent: boolean;
+  /** Work to run inside the transaction once its `fn` returned, just before COMMIT (`beforeCommit`). */
+  before: (() => Promise<void>)[];
+  after: (() => Promise<void>)[];
+}
+
+/** What a statement answered: its rows (a SELECT) or how many rows it changed. */
+interface Answer {
+  records: unknown[];
+  affected?: number;
+}
+
+/** Joins a batch into one multi-statement query: `;` then a newline between statements. */
+export const BATCH_SEPARATOR = ';\n';
 
 /**
  * The one way the BFF reaches the database. A use case runs in `transaction(fn)`: the transaction
@@ -14,10 +44,21 @@ export type RawRow = Record<string, unknown>;
  *
  * MySQL runs transactions concurrently and a deadlock victim is retried. SQLite (TypeORM shares
  * one connection) runs them one after another through a queue.
+ *
+ * Round trips (MySQL): a statement costs a round trip to the server, and on these machines the
+ * system calls of a round trip cost more than the statement itself. So a transaction sends
+ * `START TRANSACTION` together with its first statement, and the writes a use case does not need
+ * an answer from (`write`: plain inserts of ledger rows, lots, orders, outbox rows) wait and go
+ * together with the next statement that does, or with `COMMIT`, as one multi-statement query.
+ * Order is kept and nothing is read before the writes queued ahead of it have run, so the
+ * transaction sees exactly what it would statement by statement. A queued write that fails (a
+ * duplicate key, say) fails the statement it travelled with, inside the same transaction, which
+ * then rolls back: callers that turn a duplicate key into an answer catch it around the whole
+ * transaction, never around the write. The mysql2 pool has `multipleStatements` on for this;
+ * every statement is built from fixed SQL with `?` parameters, never from input.
  */
 export class Db {
-  private readonly als = new AsyncLocalStorage<EntityManager>();
-  private readonly committed = new WeakMap<EntityManager, (() => Promise<void>)[]>();
+  private readonly als = new AsyncLocalStorage<Tx>();
   private queue: Promise<unknown> = Promise.resolve();
   readonly dialect: Dialect;
 
@@ -28,13 +69,13 @@ export class Db {
     this.dialect = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb' ? 'mysql' : 'sqlite';
   }
 
-  /** TypeORM's manager of the running transaction, or the plain one outside any: for cold paths in repositories. */
-  get manager(): EntityManager {
-    return this.als.getStore() ?? this.dataSource.manager;
-  }
-
   get inTransaction(): boolean {
     return this.als.getStore() !== undefined;
+  }
+
+  /** An object that stands for the running transaction (the same for everything inside it), or undefined outside one. */
+  get transactionScope(): object | undefined {
+    return this.als.getStore();
   }
 
   /**
@@ -46,12 +87,11 @@ export class Db {
     if (this.als.getStore()) return fn();
     // Work queued by afterCommit during the attempt that commits (a rolled-back attempt's is dropped).
     let after: (() => Promise<void>)[] = [];
-    const attempt = () =>
-      this.dataSource.transaction((em) => {
-        after = [];
-        this.committed.set(em, after);
-        return this.als.run(em, fn);
-      });
+    const attempt = async () => {
+      const r = this.dialect === 'sqlite' ? await this.sqliteAttempt(fn) : await this.mysqlAttempt(fn);
+      after = r.after;
+      return r.result;
+    };
     const committed = this.dialect === 'sqlite' ? this.queued(attempt) : opts.retry === false ? attempt() : this.withDeadlockRetry(attempt);
     return committed.then(async (result) => {
       for (const work of after) {
@@ -65,6 +105,52 @@ export class Db {
     });
   }
 
+  /** One MySQL attempt on a pooled connection: `START TRANSACTION` goes with the first statement, the last writes with `COMMIT`. */
+  private async mysqlAttempt<T>(fn: () => Promise<T>): Promise<{ result: T; after: Tx['after'] }> {
+    const runner = this.dataSource.createQueryRunner();
+    const tx: Tx = { runner, pending: [{ sql: 'START TRANSACTION', params: [] }], sent: false, before: [], after: [] };
+    try {
+      const result = await this.als.run(tx, () => this.runThenBeforeCommit(tx, fn));
+      if (tx.sent || tx.pending.length > 1) await this.send(tx, 'COMMIT', []);
+      return { result, after: tx.after };
+    } catch (e) {
+      if (tx.sent) await runner.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async sqliteAttempt<T>(fn: () => Promise<T>): Promise<{ result: T; after: Tx['after'] }> {
+    let tx: Tx | undefined;
+    const result = await this.dataSource.transaction((em) => {
+      if (!em.queryRunner) throw new Error('a transaction without a query runner');
+      const t: Tx = { runner: em.queryRunner, pending: [], sent: true, before: [], after: [] };
+      tx = t;
+      return this.als.run(t, () => this.runThenBeforeCommit(t, fn));
+    });
+    return { result, after: tx?.after ?? [] };
+  }
+
+  /** `fn`, then the work queued by `beforeCommit`, in the order queued (work it queues itself runs too). */
+  private async runThenBeforeCommit<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+    const result = await fn();
+    for (let i = 0; i < tx.before.length; i++) await tx.before[i]();
+    return result;
+  }
+
+  /**
+   * Runs `work` inside the running transaction (the outermost one it joined) once its `fn` has
+   * returned, just before the COMMIT: for writes that gather what a whole use case did into one
+   * statement taking its row locks last (the KPI summary's counters). Dropped with a rollback; a
+   * failure fails the transaction. Only inside a transaction.
+   */
+  beforeCommit(work: () => Promise<void>): void {
+    const tx = this.als.getStore();
+    if (!tx) throw new Error('beforeCommit needs a running transaction');
+    tx.before.push(work);
+  }
+
   /**
    * Runs `work` once the running transaction (the outermost one it joined) has committed, before
    * that transaction's caller resumes; at once outside a transaction. For consequences that take
@@ -73,10 +159,9 @@ export class Db {
    * caller, whose work is already committed.
    */
   async afterCommit(work: () => Promise<void>): Promise<void> {
-    const em = this.als.getStore();
-    const queue = em ? this.committed.get(em) : undefined;
-    if (queue) {
-      queue.push(work);
+    const tx = this.als.getStore();
+    if (tx) {
+      tx.after.push(work);
       return;
     }
     try {
@@ -136,19 +221,50 @@ export class Db {
     return (await this.run(sql, params)).affected ?? 0;
   }
 
-  private async run(sql: string, params: readonly unknown[]) {
+  /**
+   * A write whose answer nobody needs (an INSERT that can only fail, by a duplicate key or a
+   * broken constraint, which fails the transaction). In a MySQL transaction it is queued and sent
+   * with the transaction's next statement or its COMMIT (one round trip for several statements);
+   * elsewhere it runs at once. Its failure surfaces where it is sent, inside the same transaction.
+   */
+  async write(sql: string, params: readonly unknown[] = []): Promise<void> {
+    const tx = this.als.getStore();
+    if (tx && this.dialect === 'mysql') {
+      tx.pending.push({ sql, params: [...params] });
+      return;
+    }
+    await this.run(sql, params);
+  }
+
+  private async run(sql: string, params: readonly unknown[]): Promise<Answer> {
+    const tx = this.als.getStore();
+    if (tx) return this.send(tx, sql, this.dialect === 'sqlite' ? params.map(toSqlite) : [...params]);
     const bound = this.dialect === 'sqlite' ? params.map(toSqlite) : [...params];
-    const em = this.als.getStore();
-    if (em?.queryRunner) return em.queryRunner.query(sql, bound, true);
     const alone = async () => {
       const runner: QueryRunner = this.dataSource.createQueryRunner();
       try {
-        return await runner.query(sql, bound, true);
+        return answerOf(await runner.query(sql, bound, true));
       } finally {
         await runner.release();
       }
     };
     return this.dialect === 'sqlite' ? this.queued(alone) : alone();
+  }
+
+  /** Sends `sql` on the transaction's connection, after what is pending, as one query; its own answer. */
+  private async send(tx: Tx, sql: string, params: unknown[]): Promise<Answer> {
+    if (tx.pending.length === 0) return answerOf(await tx.runner.query(sql, params, true));
+    const batch = [...tx.pending, { sql, params }];
+    tx.pending = [];
+    tx.sent = true;
+    const r = (await tx.runner.query(
+      batch.map((s) => s.sql).join(BATCH_SEPARATOR),
+      batch.flatMap((s) => s.params),
+      true,
+    )) as { raw: unknown };
+    const answers = r.raw as unknown[];
+    const last = answers[answers.length - 1];
+    return Array.isArray(last) ? { records: last } : { records: [], affected: (last as { affectedRows?: number } | undefined)?.affectedRows };
   }
 
   /** Whether the database answers (readiness). */
@@ -166,6 +282,10 @@ export class Db {
   static placeholders(n: number): string {
     return Array.from({ length: n }, () => '?').join(', ');
   }
+}
+
+function answerOf(r: { records?: unknown[]; affected?: number }): Answer {
+  return { records: r.records ?? [], affected: r.affected };
 }
 
 /** SQLite has no date type: TypeORM stores UTC `YYYY-MM-DD HH:MM:SS.SSS` text, and so must raw SQL. */

@@ -60,6 +60,11 @@ export interface MemberRow {
   nextExpiryAt: Date | null;
   registeredAt: Date | null;
   erasedAt: Date | null;
+  /**
+   * The instant of the member's latest points ledger entry other than an expiry (NULL: none): the
+   * KPI summary's `active_last` counter keys each member on its business day (see ReportCounterRepository).
+   */
+  lastActiveAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -94,6 +99,7 @@ export const MemberEntity = new EntitySchema<MemberRow>({
     nextExpiryAt: at('next_expiry_at', true),
     registeredAt: at('registered_at', true),
     erasedAt: at('erased_at', true),
+    lastActiveAt: at('last_active_at', true),
     createdAt: at('created_at'),
     updatedAt: at('updated_at'),
   },
@@ -1126,8 +1132,32 @@ export const ReportDayEntity = new EntitySchema<ReportDayRow>({
   },
 });
 
+/**
+ * The KPI summary's pre-aggregated counters (see ReportCounterRepository): signed counts per
+ * metric, business day and shard; only the sum over the shards of a (metric, day) means anything.
+ */
+export interface ReportCounterRow {
+  metric: string;
+  /** A business day `YYYY-MM-DD`, or `0000-00-00` for the metrics that have no day (tiers). */
+  day: string;
+  shard: number;
+  n: number;
+}
+
+export const ReportCounterEntity = new EntitySchema<ReportCounterRow>({
+  name: 'ReportCounter',
+  tableName: 'report_counters',
+  columns: {
+    metric: { type: 'varchar', length: 40, primary: true },
+    day: { type: 'varchar', length: 10, primary: true },
+    shard: { type: 'smallint', primary: true },
+    n: { type: 'bigint' },
+  },
+});
+
 export const entities = [
   MemberEntity,
+  ReportCounterEntity,
   TierReviewEntity,
   FormerIdentityEntity,
   PointsLedgerEntity,

@@ -84,7 +84,9 @@ export async function runReferralRewards(s: Services, ctx: JobContext): Promise<
  * their growth ledger, and their qualifying growth against the sum of their growth entries created
  * after qualifying_aged_to (which must be set). Reads members a page at a time by id, one
  * statement a page; changes nothing. The run record keeps the counts and the ids of the members
- * found wrong.
+ * found wrong. Then the KPI summary's counters against a recount from the tables (one snapshot):
+ * each counter that differs is reported (`reportCounters`: `metric|day stored≠recounted`), and so
+ * is the number of members whose `last_active_at` is not their latest activity.
  */
 export async function runLedgerCheck(s: Services, ctx: JobContext): Promise<JobResult> {
   const found = { pointsLedger: [] as string[], lots: [] as string[], growth: [] as string[], qualifyingGrowth: [] as string[] };
@@ -106,6 +108,16 @@ export async function runLedgerCheck(s: Services, ctx: JobContext): Promise<JobR
   const wrong = new Set(Object.values(found).flat());
   for (const [kind, ids] of Object.entries(found)) if (ids.length) ctx.report?.(kind, ids.slice(0, MAX_REPORTED_IDS));
   if (wrong.size) s.logger.warn({ job: 'ledger-check', members: [...wrong].slice(0, MAX_REPORTED_IDS) }, 'ledger invariant broken');
+  ctx.signal?.throwIfAborted();
+  const counters = await s.reports.checkCounters();
+  const skewed = counters.counters.map((c) => `${c.key} ${c.stored}≠${c.recounted}`);
+  if (skewed.length) ctx.report?.('reportCounters', skewed.slice(0, MAX_REPORTED_IDS));
+  if (skewed.length || counters.lastActiveMismatches) {
+    s.logger.warn(
+      { job: 'ledger-check', counters: skewed.slice(0, MAX_REPORTED_IDS), lastActiveMismatches: counters.lastActiveMismatches },
+      'report counters differ from a recount',
+    );
+  }
   return {
     members,
     wrongMembers: wrong.size,
@@ -113,6 +125,8 @@ export async function runLedgerCheck(s: Services, ctx: JobContext): Promise<JobR
     lotMismatches: found.lots.length,
     growthMismatches: found.growth.length,
     qualifyingGrowthMismatches: found.qualifyingGrowth.length,
+    reportCounterMismatches: skewed.length,
+    lastActiveMismatches: counters.lastActiveMismatches,
   };
 }
 

@@ -19,7 +19,11 @@ function pooledRandom(): number {
 
 const ulid = monotonicFactory(pooledRandom);
 
-/** Opaque, time-ordered id (ULID): sortable, not guessable as a sequence, TiDB-friendly. */
+/**
+ * Opaque, time-ordered id (ULID): sortable, not guessable as a sequence. Time order keeps InnoDB's
+ * primary keys appending; on a distributed engine such as TiDB the same order makes the newest
+ * range a write hot spot (docs/scaling.md says how to spread it).
+ */
 export function newId(): string {
   return ulid();
 }

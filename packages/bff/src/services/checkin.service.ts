@@ -2,6 +2,7 @@ import { DomainError, businessDate, businessMonth, checkinOn, currentStreak, typ
 import { isDuplicateKey, type Db } from '../db/db';
 import type { CheckinRow, MemberRow } from '../db/entities';
 import type { EngagementRepository } from '../db/repositories/engagement.repository';
+import type { ReportCounterRepository } from '../db/repositories/report-counter.repository';
 import type { Clock } from '../lib/clock';
 import { newId } from '../lib/ids';
 import type { RateLimit } from '../lib/rate-limit';
@@ -49,6 +50,7 @@ export class CheckinService {
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
     private readonly limits: CheckinLimits,
+    private readonly counters: ReportCounterRepository,
   ) {}
 
   onCheckedIn(listener: CheckinListener): void {
@@ -80,6 +82,10 @@ export class CheckinService {
           await this.engagement.setCheckinReward(row.id, awarded.points, awarded.growth);
           row.points = awarded.points;
           row.growth = awarded.growth;
+        }
+        // The member's last check-in day moves from the one the streak was read from to today.
+        if (!last || last.day < day) {
+          this.counters.add([...(last ? [{ metric: 'checkin_last' as const, day: last.day, n: -1 }] : []), { metric: 'checkin_last', day, n: 1 }]);
         }
         for (const l of this.checkinListeners) await l(locked.member, day);
         return { row, capped: awarded.capped };

@@ -268,7 +268,7 @@ export class CounterService {
           createdAt: now,
         };
         await this.repos.orders.insert(order);
-        if (order.couponId) await this.coupons.use(member.id, order.couponId, order.id, lockRefOf(till));
+        if (coupon) await this.coupons.use(member.id, coupon, order.id, lockRefOf(till));
         const posted = await this.points.post(locked, {
           debits: q.pointsUsed > 0 ? [{ amount: q.pointsUsed, reason: 'spend', sourceKey: `order:${order.id}:spend` }] : [],
           credits: q.pointsToEarn > 0 ? [{ amount: q.pointsToEarn, reason: 'order', sourceKey: `order:${order.id}` }] : [],

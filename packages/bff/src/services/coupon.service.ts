@@ -1,7 +1,8 @@
-import { couponRefusal, couponValidity, DomainError, tierAtLeast, type CouponTerms, type CouponView, type LoyaltyConfig } from '@member/shared';
+import { businessDate, couponRefusal, couponValidity, DomainError, tierAtLeast, type CouponTerms, type CouponView, type LoyaltyConfig } from '@member/shared';
 import { isDuplicateKey } from '../db/db';
 import type { CouponTemplateRow, MemberCouponRow, MemberRow } from '../db/entities';
 import type { CouponRepository } from '../db/repositories/coupon.repository';
+import type { ReportCounterRepository } from '../db/repositories/report-counter.repository';
 import type { Clock } from '../lib/clock';
 import { newId } from '../lib/ids';
 
@@ -30,6 +31,7 @@ export class CouponService {
     private readonly coupons: CouponRepository,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
+    private readonly counters: ReportCounterRepository,
   ) {}
 
   /** The template behind a code; templates named in config/loyalty.json are created on first use. */
@@ -159,14 +161,23 @@ export class CouponService {
     if (!(await this.coupons.lock(memberId, couponId, lockRef, until, now))) throw unavailable();
   }
 
-  /** Marks the coupon used by an order, inside the order's transaction. */
-  async use(memberId: string, couponId: string, orderId: string, lockRef: string): Promise<void> {
-    if (!(await this.coupons.use(memberId, couponId, orderId, lockRef, this.clock.now()))) throw unavailable();
+  /** Marks the coupon used by an order, inside the order's transaction (counted on the day it was issued). */
+  async use(memberId: string, coupon: Pick<MemberCouponRow, 'id' | 'createdAt'>, orderId: string, lockRef: string): Promise<void> {
+    if (!(await this.coupons.use(memberId, coupon.id, orderId, lockRef, this.clock.now()))) throw unavailable();
+    this.counters.add([{ metric: 'coupons_used', day: businessDate(coupon.createdAt, this.loyalty.businessTimeZone), n: 1 }]);
   }
 
-  /** Gives a used coupon back after a full refund: available again if still valid, otherwise expired. */
-  restore(couponId: string, orderId: string): Promise<boolean> {
-    return this.coupons.restore(couponId, orderId, this.clock.now());
+  /**
+   * Gives a used coupon back after a full refund, inside the refund's transaction: available again
+   * if still valid, otherwise expired (true when available again). No longer counted as used.
+   */
+  async restore(couponId: string, orderId: string): Promise<boolean> {
+    const { changed, available } = await this.coupons.restore(couponId, orderId, this.clock.now());
+    if (changed) {
+      const coupon = (await this.coupons.byIds([couponId])).at(0);
+      if (coupon) this.counters.add([{ metric: 'coupons_used', day: businessDate(coupon.createdAt, this.loyalty.businessTimeZone), n: -1 }]);
+    }
+    return available;
   }
 
   byIds(ids: readonly string[]): Promise<MemberCouponRow[]> {

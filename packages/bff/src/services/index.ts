@@ -70,8 +70,8 @@ export function createServices(d: ServiceDeps) {
     checkinPerAddress: RateLimit.of(store, 'checkin-address', rl.checkin.perAddress),
     inviteQrcodePerMember: RateLimit.of(store, 'invite-qrcode-member', rl.inviteQrcode.perMember),
   };
-  const points = new PointsService(d.db, repos.members, repos.points, d.loyalty, d.clock);
-  const coupons = new CouponService(repos.coupons, d.loyalty, d.clock);
+  const points = new PointsService(d.db, repos.members, repos.points, d.loyalty, d.clock, repos.reportCounters);
+  const coupons = new CouponService(repos.coupons, d.loyalty, d.clock, repos.reportCounters);
   // Check-in, review, share and referral rewards go through this, under `interactionCaps`.
   const interactionRewards = new InteractionRewards(d.db, points, repos.points, d.loyalty, d.clock);
   const members = new MemberService(d.db, repos, points, d.loyalty, d.clock, crypto, d.wechat, {
@@ -100,13 +100,23 @@ export function createServices(d: ServiceDeps) {
     campaigns,
   );
   const mall = new MallService(d.db, repos, points, coupons, d.loyalty, d.clock);
-  const reports = new ReportService(repos.reports, d.loyalty.businessTimeZone, d.runtime.reports);
+  const reports = new ReportService(d.db, repos.reports, repos.reportCounters, d.loyalty.businessTimeZone, d.runtime.reports);
   const admin = new AdminService(d.db, repos, points, coupons, d.loyalty, d.clock, crypto, staff, d.runtime.staffAuth.scryptCost, reports);
   d.db.afterCommitFailed = (err) => d.logger.error({ err }, 'work after a commit failed');
-  const checkins = new CheckinService(d.db, repos.engagement, points, interactionRewards, members, d.loyalty, d.clock, {
-    perMember: limits.checkinPerMember,
-    perAddress: limits.checkinPerAddress,
-  });
+  const checkins = new CheckinService(
+    d.db,
+    repos.engagement,
+    points,
+    interactionRewards,
+    members,
+    d.loyalty,
+    d.clock,
+    {
+      perMember: limits.checkinPerMember,
+      perAddress: limits.checkinPerAddress,
+    },
+    repos.reportCounters,
+  );
   const reviews = new ReviewService(d.db, repos.engagement, points, interactionRewards, d.loyalty, d.clock);
 
   /**

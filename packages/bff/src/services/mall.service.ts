@@ -1,4 +1,4 @@
-import { DomainError, tierAtLeast, type LoyaltyConfig } from '@member/shared';
+import { businessDate, DomainError, tierAtLeast, type LoyaltyConfig } from '@member/shared';
 import { isDuplicateKey, type Db } from '../db/db';
 import type { CouponTemplateRow, MallItemRow, MemberCouponRow, RedemptionRow, MemberRow } from '../db/entities';
 import type { Repositories } from '../db/repositories';
@@ -30,7 +30,7 @@ export class MallService {
 
   constructor(
     private readonly db: Db,
-    private readonly repos: Pick<Repositories, 'mall' | 'members'>,
+    private readonly repos: Pick<Repositories, 'mall' | 'members' | 'reportCounters'>,
     private readonly points: PointsService,
     private readonly coupons: CouponService,
     private readonly loyalty: LoyaltyConfig,
@@ -160,6 +160,11 @@ export class MallService {
         throw new DomainError('NOT_ELIGIBLE', current.status === 'fulfilled' ? 'already picked up' : 'only unfulfilled pickups can be cancelled');
       }
       await this.repos.mall.moveStock(redemption.itemId, redemption.quantity);
+      const day = businessDate(redemption.createdAt, this.loyalty.businessTimeZone);
+      this.repos.reportCounters.add([
+        { metric: 'redemptions_cancelled', day, n: 1 },
+        { metric: 'redemption_cancelled_points', day, n: redemption.pointsSpent },
+      ]);
       const credits = await this.points.giveBackCredits(
         redemption.memberId,
         `redemption:${redemption.id}`,

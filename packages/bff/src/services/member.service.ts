@@ -38,6 +38,7 @@ import type {
   TierHistoryRow,
 } from '../db/entities';
 import type { Repositories } from '../db/repositories';
+import { NO_DAY } from '../db/repositories/report-counter.repository';
 import type { RowPage } from '../db/repositories/paging';
 import type { MemberCardRow } from '../db/repositories/member.repository';
 import type { RateLimit } from '../lib/rate-limit';
@@ -122,7 +123,10 @@ export class MemberService {
 
   constructor(
     private readonly db: Db,
-    private readonly repos: Pick<Repositories, 'members' | 'points' | 'coupons' | 'orders' | 'mall' | 'engagement' | 'shareReferral' | 'notifications'>,
+    private readonly repos: Pick<
+      Repositories,
+      'members' | 'points' | 'coupons' | 'orders' | 'mall' | 'engagement' | 'shareReferral' | 'notifications' | 'reportCounters'
+    >,
     private readonly points: PointsService,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
@@ -183,6 +187,7 @@ export class MemberService {
         nextExpiryAt: null,
         registeredAt: null,
         erasedAt: null,
+        lastActiveAt: null,
         createdAt: now,
         updatedAt: now,
       };
@@ -272,6 +277,10 @@ export class MemberService {
             createdAt: now,
           });
           const member = await this.registered(memberId);
+          this.repos.reportCounters.add([
+            { metric: 'registered', day: businessDate(now, this.loyalty.businessTimeZone), n: 1 },
+            { metric: `tier:${member.tier}`, day: NO_DAY, n: 1 },
+          ]);
           // Re-joining after erasure is allowed; collecting the new-member rewards again is not.
           const returning = await this.repos.members.hadFormerMember([
             ...(pending.openidHash ? [{ kind: 'openid' as const, hash: pending.openidHash }] : []),
@@ -481,6 +490,12 @@ export class MemberService {
       await this.repos.members.rememberFormerIdentities(former);
       await this.repos.members.erase(memberId, this.crypto.encrypt(newCodeSecret()), now);
       await this.repos.engagement.eraseReviewComments(memberId);
+      if (m.status === 'active' && m.registeredAt) {
+        this.repos.reportCounters.add([
+          { metric: 'registered', day: businessDate(m.registeredAt, this.loyalty.businessTimeZone), n: -1 },
+          { metric: `tier:${m.tier}`, day: NO_DAY, n: -1 },
+        ]);
+      }
     });
   }
 

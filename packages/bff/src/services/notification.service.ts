@@ -66,8 +66,17 @@ export class NotificationService {
   // ── Queuing (inside the event's transaction) ─────────────────────────────────────────────────
 
   private async enqueue<K extends NotificationKind>(memberId: string, kind: K, dedupeKey: string, payload: NotificationPayload<K>): Promise<boolean> {
+    return this.repo.enqueue(this.outboxRow(memberId, kind, dedupeKey, payload));
+  }
+
+  /** Queues with the event's own writes (no answer needed, no round trip of its own). */
+  private enqueueWithEvent<K extends NotificationKind>(memberId: string, kind: K, dedupeKey: string, payload: NotificationPayload<K>): Promise<void> {
+    return this.repo.enqueueWithEvent(this.outboxRow(memberId, kind, dedupeKey, payload));
+  }
+
+  private outboxRow<K extends NotificationKind>(memberId: string, kind: K, dedupeKey: string, payload: NotificationPayload<K>): OutboxRow {
     const now = this.clock.now();
-    return this.repo.enqueue({
+    return {
       id: newId(),
       memberId,
       kind,
@@ -81,7 +90,7 @@ export class NotificationService {
       lastError: null,
       createdAt: now,
       updatedAt: now,
-    });
+    };
   }
 
   private tierName(code: string | null): string {
@@ -99,7 +108,7 @@ export class NotificationService {
   async pointsChanged(member: MemberRow, event: { source: 'order' | 'refund'; id: string; delta: number }): Promise<void> {
     if (event.delta === 0) return;
     const at = this.clock.now();
-    await this.enqueue(member.id, 'points_changed', `points_changed:${event.source}:${event.id}`, {
+    await this.enqueueWithEvent(member.id, 'points_changed', `points_changed:${event.source}:${event.id}`, {
       delta: event.delta > 0 ? `+${event.delta}` : String(event.delta),
       balance: String(member.pointsBalance),
       reason: event.source === 'order' ? '门店消费' : '订单退款',
@@ -113,7 +122,7 @@ export class NotificationService {
    * for each drop it writes. Queued once per tier change.
    */
   async tierChanged(memberId: string, tierChangeId: string, from: string | null, to: string, reason: TierChangeReason): Promise<void> {
-    await this.enqueue(memberId, 'tier_changed', `tier_changed:${tierChangeId}`, {
+    await this.enqueueWithEvent(memberId, 'tier_changed', `tier_changed:${tierChangeId}`, {
       from: this.tierName(from),
       to: this.tierName(to),
       reason: reason === 'upgrade' ? '消费升级' : '等级调整',

@@ -1,6 +1,7 @@
 import {
   addDays,
   allocateDebit,
+  businessDate,
   DomainError,
   expiredLots,
   lotExpiry,
@@ -14,6 +15,7 @@ import { isDuplicateKey, type Db } from '../db/db';
 import type { GrowthLedgerRow, MemberRow, PointsAllocationRow, PointsLedgerRow, PointsLotRow } from '../db/entities';
 import type { LockedMember, MemberRepository } from '../db/repositories/member.repository';
 import type { LiveLot, PointsRepository } from '../db/repositories/points.repository';
+import { NO_DAY, type CounterDelta, type ReportCounterRepository } from '../db/repositories/report-counter.repository';
 import type { Clock } from '../lib/clock';
 import { newId } from '../lib/ids';
 
@@ -92,7 +94,21 @@ export class PointsService {
     private readonly points: PointsRepository,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
+    private readonly counters: ReportCounterRepository,
   ) {}
+
+  /**
+   * The `active_last` counter's move when the member becomes active at `activeAt`: from their
+   * previous last active business day (if any) to this one; nothing when it is the same day.
+   */
+  private activeDayMove(m: MemberRow, activeAt: Date | undefined): CounterDelta[] {
+    if (!activeAt) return [];
+    const zone = this.loyalty.businessTimeZone;
+    const day = businessDate(activeAt, zone);
+    const prior = m.lastActiveAt ? businessDate(m.lastActiveAt, zone) : null;
+    if (prior === day) return [];
+    return [...(prior ? [{ metric: 'active_last' as const, day: prior, n: -1 }] : []), { metric: 'active_last', day, n: 1 }];
+  }
 
   onTierUpgrade(listener: TierUpgradeListener): void {
     this.upgradeListeners.push(listener);
@@ -255,7 +271,10 @@ export class PointsService {
     const knowsAllLots = debits.length > 0;
     const pointsDelta = balance - m.pointsBalance;
     const growthDelta = growthEntry?.delta ?? 0;
-    if (pointsDelta !== 0 || growthDelta !== 0 || tier !== m.tier || knowsAllLots) {
+    // Every entry here is an activity (expiries are written by settleExpiry): the member's last
+    // active instant moves in the same UPDATE, so activity on a day already counted costs nothing.
+    const activeAt = entries.length > 0 && (!m.lastActiveAt || m.lastActiveAt < now) ? now : undefined;
+    if (pointsDelta !== 0 || growthDelta !== 0 || tier !== m.tier || knowsAllLots || activeAt) {
       const moved = await this.members.applyChange(
         m.id,
         {
@@ -265,6 +284,7 @@ export class PointsService {
           ...(tier !== m.tier ? { tier } : {}),
           ...(knowsAllLots ? { nextExpiryAt: earliest(remainingLots) } : spendable.length ? { lotExpiringAt: earliest(spendable) ?? undefined } : {}),
           keepBalanceNonNegative: debits.some((d) => !d.mayGoNegative),
+          ...(activeAt ? { activeAt } : {}),
         },
         now,
       );
@@ -273,6 +293,8 @@ export class PointsService {
     await this.points.insertLots(newLots);
 
     const from = m.tier;
+    this.counters.add([...this.activeDayMove(m, activeAt), ...tierMove(m, from, tier)]);
+    if (activeAt) m.lastActiveAt = activeAt;
     m.pointsBalance = balance;
     m.growth += growthDelta;
     m.qualifyingGrowth += growthDelta;
@@ -416,6 +438,7 @@ export class PointsService {
         const changeId = newId();
         await this.members.insertTierChange({ id: changeId, memberId, fromTier: m.tier, toTier: to, reason: 'review', reviewPeriod: period, createdAt: now });
         await this.members.applyChange(memberId, { tier: to }, now);
+        this.counters.add(tierMove(m, m.tier, to));
         for (const l of this.reviewListeners) await l(memberId, changeId, m.tier, to);
         return { from: m.tier, to };
       });
@@ -453,6 +476,15 @@ function entry(
     note: extra.note ?? null,
     createdAt,
   };
+}
+
+/** The tier counters' move when an active member goes from one tier to another (other members are not counted). */
+function tierMove(m: MemberRow, from: string, to: string): CounterDelta[] {
+  if (from === to || m.status !== 'active') return [];
+  return [
+    { metric: `tier:${from}`, day: NO_DAY, n: -1 },
+    { metric: `tier:${to}`, day: NO_DAY, n: 1 },
+  ];
 }
 
 function earliest(lots: readonly { expiresAt: Date }[]): Date | null {

@@ -1,4 +1,5 @@
 import {
+  businessDate,
   businessMonth,
   DomainError,
   invitePath,
@@ -13,6 +14,7 @@ import type { Db } from '../db/db';
 import type { MemberRow, OrderRow, ReferralRow } from '../db/entities';
 import type { Repositories } from '../db/repositories';
 import type { InviteeRow } from '../db/repositories/share-referral.repository';
+import { CONVERTED_REFERRALS } from '../db/repositories/report-counter.repository';
 import type { LockedMember } from '../db/repositories/member.repository';
 import type { Clock } from '../lib/clock';
 import { newId } from '../lib/ids';
@@ -55,7 +57,7 @@ export type MilestoneGift = (inviter: MemberRow, sourceKey: string) => Promise<s
 export class ReferralService {
   constructor(
     private readonly db: Db,
-    private readonly repos: Pick<Repositories, 'shareReferral' | 'members'>,
+    private readonly repos: Pick<Repositories, 'shareReferral' | 'members' | 'reportCounters'>,
     private readonly points: PointsService,
     private readonly loyalty: LoyaltyConfig,
     private readonly clock: Clock,
@@ -124,6 +126,8 @@ export class ReferralService {
   async orderRecorded(member: MemberRow, order: OrderRow): Promise<void> {
     if (!member.invitedBy || !qualifiesForReferral(order.dueCents, this.loyalty.referral.minFirstOrderPaidCents)) return;
     if (!(await this.repos.shareReferral.markFirstOrder(member.id, order.id, this.clock.now()))) return;
+    const ref = await this.repos.shareReferral.referralOfInvitee(member.id);
+    if (ref) this.repos.reportCounters.add([{ metric: 'referrals_converted', day: businessDate(ref.registeredAt, this.loyalty.businessTimeZone), n: 1 }]);
     await this.db.afterCommit(() => this.reward(member.id));
   }
 
@@ -191,6 +195,9 @@ export class ReferralService {
     const ref = await this.repos.shareReferral.referralOfInvitee(invitee.member.id);
     if (!ref || ref.firstOrderId !== order.id || ref.status === 'reversed' || ref.status === 'registered') return;
     if (!(await this.repos.shareReferral.reverse(ref.id, ref.status, this.clock.now()))) return;
+    if (CONVERTED_REFERRALS.includes(ref.status)) {
+      this.repos.reportCounters.add([{ metric: 'referrals_converted', day: businessDate(ref.registeredAt, this.loyalty.businessTimeZone), n: -1 }]);
+    }
     if (ref.status !== 'rewarded') return;
     const sourceKey = `referral:${ref.id}:reversal`;
     const inviter = await this.points.lock(ref.inviterId, { withLots: true });

@@ -1,5 +1,7 @@
 import { addBusinessDays, businessDate, startOfBusinessDay } from '@member/shared';
-import type { DayFigures, ReportPeriod, ReportRepository } from '../db/repositories/admin.repository';
+import type { Db } from '../db/db';
+import type { DayFigures, ReportRepository } from '../db/repositories/admin.repository';
+import type { ReportCounterRepository } from '../db/repositories/report-counter.repository';
 
 /** `reports` in config/runtime.json: when a day counts as closed, and what the rollup job covers. */
 export interface ReportSettings {
@@ -40,21 +42,36 @@ function add(a: DayFigures, b: DayFigures): DayFigures {
 }
 
 /**
- * The KPI summary over business days, and the daily rollups that keep it fast over a year.
+ * The KPI summary over business days, and the daily rollups that keep it fast over a year: its
+ * cost grows with the days asked for, not with the tables.
  *
  * The figures that only grow with what happens on a day and never change once it is over (points
  * issued, spent, expired; coupons issued; check-ins; invitations; redemptions and their points)
  * come from `report_days` for the days rolled up, and from the tables themselves for the rest
  * (today, days not closed yet, any day missing): the span from the first day not rolled up to the
  * last is read live as one range, and rollups inside that span are ignored, so no day is ever
- * counted twice or left out. Only closed days' rollups are read, whatever the job wrote. The
- * figures that depend on a row's current status (coupons used, invitations converted, redemptions
- * cancelled, members active) or count distinct members are always read live, over indexes that
- * read only the rows they count.
+ * counted twice or left out. Only closed days' rollups are read, whatever the job wrote.
+ *
+ * The figures that depend on a row's current status or count distinct members come from the
+ * pre-aggregated counters (`report_counters`, see ReportCounterRepository), moved by every use case
+ * in its own transaction, summed over the period's days:
+ * - members: new = registered on F…T (and still active); total = all active members (the tier
+ *   counters) less those registered after T; the tier distribution is always the current one;
+ * - coupons used, invitations converted, redemptions cancelled (and their points): by the day the
+ *   coupon was issued, the invitation registered, the redemption made;
+ * - members active (`active30d`: a ledger entry other than an expiry on any of the 30 business
+ *   days ending T, not the last 30×24 h) and members who checked in on F…T: members by their LAST
+ *   active (check-in) day, summed from T−29 (F) on. That is exact only when T is today or later
+ *   (no one's last day can be after today); for a period ending in the past these two are counted
+ *   from the tables (COUNT(DISTINCT) over the period's index range), the one part of a past
+ *   period's summary whose cost grows with the activity of those days.
+ * A period ending today reads no table row beyond the day figures of the days not rolled up.
  */
 export class ReportService {
   constructor(
+    private readonly db: Db,
     private readonly reports: ReportRepository,
+    private readonly counters: ReportCounterRepository,
     private readonly timeZone: string,
     private readonly settings: ReportSettings,
   ) {}
@@ -71,18 +88,82 @@ export class ReportService {
 
   /** The summary's figures over business days `fromDay`…`toDay` (inclusive), as of `now`. */
   async figures(fromDay: string, toDay: string, now: Date): Promise<ReportFigures> {
-    const { from, to } = this.span(fromDay, toDay);
-    const period: ReportPeriod = { from, to, fromDay, toDay, activeSince: new Date(to.getTime() - 30 * 86_400_000) };
-    const [day, f] = await Promise.all([this.dayFigures(fromDay, toDay, now), this.reports.liveFigures(period)]);
+    const past = toDay < businessDate(now, this.timeZone);
+    const activeFrom = addBusinessDays(toDay, -29);
+    const inPeriod = { from: fromDay, to: toDay };
+    const [day, counted, distinct] = await Promise.all([
+      this.dayFigures(fromDay, toDay, now),
+      this.counters.sums([
+        { metric: 'registered', ...inPeriod },
+        { metric: 'registered', from: addBusinessDays(toDay, 1) },
+        { metric: 'coupons_used', ...inPeriod },
+        { metric: 'referrals_converted', ...inPeriod },
+        { metric: 'redemptions_cancelled', ...inPeriod },
+        { metric: 'redemption_cancelled_points', ...inPeriod },
+        // Members by their last active (check-in) day: exact only for a period ending today or later.
+        ...(past
+          ? []
+          : [
+              { metric: 'active_last' as const, from: activeFrom },
+              { metric: 'checkin_last' as const, from: fromDay },
+            ]),
+      ]),
+      past
+        ? this.reports.distinctMembers({
+            activeSince: startOfBusinessDay(activeFrom, this.timeZone),
+            to: startOfBusinessDay(addBusinessDays(toDay, 1), this.timeZone),
+            fromDay,
+            toDay,
+          })
+        : null,
+    ]);
+    const [fresh, registeredAfter, couponsUsed, converted, cancelled, cancelledPoints, activeLast, checkinLast] = counted.sums;
+    const tiers = [...counted.tiers].filter(([, n]) => n !== 0).map(([code, members]) => ({ code, members }));
+    const current = tiers.reduce((sum, t) => sum + t.members, 0);
     return {
-      members: f.members,
-      tiers: f.tiers,
+      members: { total: current - registeredAfter, new: fresh, active30d: distinct ? distinct.active : activeLast },
+      tiers,
       points: { issued: day.pointsIssued, spent: day.pointsSpent, expired: day.pointsExpired },
-      coupons: { issued: day.couponsIssued, used: f.couponsUsed },
-      checkins: { checkins: day.checkins, members: f.checkinMembers },
-      referrals: { invited: day.referralsInvited, converted: f.referralsConverted },
-      mall: { redemptions: day.redemptions, cancelled: f.mallCancelled, pointsSpent: day.redemptionPoints - f.mallCancelledPoints },
+      coupons: { issued: day.couponsIssued, used: couponsUsed },
+      checkins: { checkins: day.checkins, members: distinct ? distinct.checkedIn : checkinLast },
+      referrals: { invited: day.referralsInvited, converted },
+      mall: { redemptions: day.redemptions, cancelled, pointsSpent: day.redemptionPoints - cancelledPoints },
     };
+  }
+
+  /**
+   * Builds the counters from the tables when no recount ever did (the `built` marker is missing):
+   * at start-up, after the migration that added them to a database with data. Returns whether it ran.
+   */
+  async ensureCounters(): Promise<boolean> {
+    if (await this.counters.built()) return false;
+    await this.counters.rebuild(this.timeZone);
+    return true;
+  }
+
+  /** Replaces every counter with a recount from the tables (one transaction); returns how many it wrote. */
+  rebuildCounters(): Promise<number> {
+    return this.counters.rebuild(this.timeZone);
+  }
+
+  /**
+   * The counters that differ from a recount (`metric|day`, stored and recounted), and the members
+   * whose `last_active_at` is not their latest activity: all read in one transaction, so from one
+   * snapshot (a use case writes its counters in the transaction of its change). Changes nothing.
+   */
+  async checkCounters(): Promise<{ counters: { key: string; stored: number; recounted: number }[]; lastActiveMismatches: number }> {
+    return this.db.transaction(async () => {
+      const stored = await this.counters.stored();
+      const recounted = await this.counters.recount(this.timeZone);
+      const lastActiveMismatches = await this.counters.lastActiveMismatches();
+      const counters: { key: string; stored: number; recounted: number }[] = [];
+      for (const k of new Set([...stored.keys(), ...recounted.keys()])) {
+        const a = stored.get(k) ?? 0;
+        const b = recounted.get(k) ?? 0;
+        if (a !== b) counters.push({ key: k, stored: a, recounted: b });
+      }
+      return { counters: counters.sort((x, y) => (x.key < y.key ? -1 : 1)), lastActiveMismatches };
+    });
   }
 
   /**

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
+import { bffNodeFlags } from '../../src/process-flags';
 
 /**
  * Processes the crash suites start and kill: the compiled BFF (`node dist/main.js`, as `pnpm start`
@@ -34,7 +35,7 @@ export function buildBff(): void {
 
 /** Starts `node dist/main.js` on `port` and waits until `/readyz` answers 200. */
 export async function startBff(env: Record<string, string>, port: number): Promise<RunningProcess & { url: string }> {
-  const child = spawn(process.execPath, [path.join(BFF_ROOT, 'dist/main.js')], {
+  const child = spawn(process.execPath, [...bffNodeFlags(), path.join(BFF_ROOT, 'dist/main.js')], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,8 @@
 import { businessDate, businessMonth } from '@member/shared';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../src/config/config';
+import { Db } from '../../src/db/db';
+import { ReportCounterRepository } from '../../src/db/repositories/report-counter.repository';
 import { checkInvariants } from './invariants';
 
 const n = (v: unknown) => Number(v ?? 0);
@@ -22,7 +24,9 @@ const INTERACTIONS = ['checkin', 'review', 'share', 'referral'];
  *   that says used names an order that still holds it;
  * - every reward within its caps: one check-in per member and business day; at most
  *   `share.maxRewardsPerDay` share rewards per sharer and day; at most `referral.maxRewardsPerMonth`
- *   rewarded invitations per inviter and month; interaction points within the daily and monthly caps.
+ *   rewarded invitations per inviter and month; interaction points within the daily and monthly caps;
+ * - the KPI summary's counters equal a recount from the tables (every metric and day), and every
+ *   member's `last_active_at` is the instant of their latest ledger entry other than an expiry.
  */
 export async function findProblems(dataSource: DataSource, config: AppConfig, initialStock: ReadonlyMap<string, number>): Promise<string[]> {
   const problems: string[] = [];
@@ -103,5 +107,19 @@ export async function findProblems(dataSource: DataSource, config: AppConfig, in
   for (const r of referralEntries)
     if (n(r.entries) > n(r.rewarded))
       problems.push(`caps: member ${String(r.id)} has ${n(r.entries)} referral credits for ${n(r.rewarded)} rewarded invitations`);
+
+  // One snapshot for the counters and the tables they count.
+  const db = new Db(dataSource);
+  const counters = new ReportCounterRepository(db);
+  await db.transaction(async () => {
+    const stored = await counters.stored();
+    const recounted = await counters.recount(zone);
+    for (const key of [...new Set([...stored.keys(), ...recounted.keys()])].sort()) {
+      const [a, b] = [stored.get(key) ?? 0, recounted.get(key) ?? 0];
+      if (a !== b) problems.push(`counters: ${key} stored ${a} ≠ recounted ${b}`);
+    }
+    const lastActive = await counters.lastActiveMismatches();
+    if (lastActive) problems.push(`counters: ${lastActive} members whose last_active_at is not their latest activity`);
+  });
   return problems;
 }

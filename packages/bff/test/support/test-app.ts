@@ -11,7 +11,7 @@ import { createTestDatabase } from '@member/bff/testing';
 import { createApp } from '../../src/app';
 import { loadConfig, type AppConfig } from '../../src/config/config';
 import { createDataSource, openDataSource } from '../../src/db/data-source';
-import { Db } from '../../src/db/db';
+import { BATCH_SEPARATOR, Db } from '../../src/db/db';
 import { createLogger } from '../../src/http/logging';
 import { successBodySchema } from '../../src/http/openapi';
 import type { AnyRoute } from '../../src/http/route';
@@ -172,11 +172,19 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     }
   }
 
-  /** Runs `fn` and returns the SQL statements issued meanwhile (run nothing else concurrently). */
-  async function statementsOf(fn: () => Promise<unknown>): Promise<string[]> {
+  /**
+   * Runs `fn` and returns the queries sent meanwhile, one per round trip to the database (a
+   * transaction's batched statements are one query: see `Db`). Run nothing else concurrently.
+   */
+  async function roundTripsOf(fn: () => Promise<unknown>): Promise<string[]> {
     const start = statementLog.statements.length;
     await fn();
     return statementLog.statements.slice(start);
+  }
+
+  /** Runs `fn` and returns the SQL statements issued meanwhile, each on its own (run nothing else concurrently). */
+  async function statementsOf(fn: () => Promise<unknown>): Promise<string[]> {
+    return (await roundTripsOf(fn)).flatMap((q) => q.split(BATCH_SEPARATOR));
   }
 
   const base = {
@@ -196,6 +204,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     dialect,
     close,
     statementsOf,
+    roundTripsOf,
     checkInvariants: () => checkInvariants(dataSource, config.loyalty.tierReview.trailingDays),
     /**
      * The code the member's phone shows at the test clock's now (or `at`, also given alone). It carries the points

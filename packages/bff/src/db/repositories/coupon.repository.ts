@@ -121,18 +121,21 @@ export class CouponRepository {
     );
   }
 
-  /** Gives a coupon used by an order back: available if still valid, else expired. True when available again. */
-  async restore(couponId: string, orderId: string, now: Date): Promise<boolean> {
+  /**
+   * Gives a coupon used by an order back: available if still valid, else expired. `changed` when it
+   * was used by that order (and no longer is), `available` when it is available again.
+   */
+  async restore(couponId: string, orderId: string, now: Date): Promise<{ changed: boolean; available: boolean }> {
     const back = await this.db.changedOne(
       "UPDATE member_coupons SET status = 'available', used_order_id = NULL, used_at = NULL WHERE id = ? AND status = 'used' AND used_order_id = ? AND valid_to > ?",
       [couponId, orderId, now],
     );
-    if (back) return true;
-    await this.db.execute(
+    if (back) return { changed: true, available: true };
+    const expired = await this.db.changedOne(
       "UPDATE member_coupons SET status = 'expired', used_order_id = NULL, used_at = NULL WHERE id = ? AND status = 'used' AND used_order_id = ?",
       [couponId, orderId],
     );
-    return false;
+    return { changed: expired, available: false };
   }
 
   // ── jobs: coupon expiry and stale locks ───────────────────────────────────────────────────────

@@ -11,6 +11,7 @@ import { OrderRepository } from './order.repository';
 import { PointsRepository } from './points.repository';
 import { StaffRepository } from './staff.repository';
 import { LedgerCheckRepository } from './ledger-check.repository';
+import { ReportCounterRepository } from './report-counter.repository';
 import { AuditRepository, IdempotencyRepository, JobLeaseRepository, JobRunRepository } from './system.repository';
 
 /** Every repository, over one Db: the only classes that hold SQL. */
@@ -29,6 +30,7 @@ export function createRepositories(db: Db) {
     jobLeases: new JobLeaseRepository(db),
     campaigns: new CampaignRepository(db),
     reports: new ReportRepository(db),
+    reportCounters: new ReportCounterRepository(db),
     jobRuns: new JobRunRepository(db),
     ledgerCheck: new LedgerCheckRepository(db),
     notifications: new NotificationRepository(db),
@@ -53,6 +55,7 @@ export type {
   JobLeaseRepository,
   JobRunRepository,
   LedgerCheckRepository,
+  ReportCounterRepository,
   NotificationRepository,
   OccasionRepository,
 };

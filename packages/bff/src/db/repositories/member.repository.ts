@@ -32,6 +32,8 @@ export interface AccountChange {
   nextExpiryAt?: Date | null;
   /** A new lot expiring then: the earliest expiry becomes the earlier of the two. */
   lotExpiringAt?: Date;
+  /** A ledger entry other than an expiry made then: `last_active_at` becomes the later of the two. */
+  activeAt?: Date;
 }
 
 /** A locked member row and, when asked for, their live lots in spending order. */
@@ -261,6 +263,10 @@ export class MemberRepository {
       sets.push('next_expiry_at = CASE WHEN next_expiry_at IS NULL OR next_expiry_at > ? THEN ? ELSE next_expiry_at END');
       params.push(change.lotExpiringAt, change.lotExpiringAt);
     }
+    if (change.activeAt) {
+      sets.push('last_active_at = CASE WHEN last_active_at IS NULL OR last_active_at < ? THEN ? ELSE last_active_at END');
+      params.push(change.activeAt, change.activeAt);
+    }
     let where = 'id = ?';
     params.push(id);
     if (change.keepBalanceNonNegative && change.points) {
@@ -440,9 +446,10 @@ export class MemberRepository {
 
   // ── growth ledger and tier history ────────────────────────────────────────────────────────
 
+  /** Appends a growth entry (sent with the transaction's next statement, `Db.write`); a repeated (member, sourceKey) fails the transaction. */
   async insertGrowth(entry: GrowthLedgerRow): Promise<void> {
     const [sql, params] = growthLedger.insert([entry]);
-    await this.db.execute(sql, params);
+    await this.db.write(sql, params);
   }
 
   async growthEntryBySource(memberId: string, sourceKey: string): Promise<GrowthLedgerRow | null> {

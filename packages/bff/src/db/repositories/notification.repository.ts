@@ -51,6 +51,16 @@ export class NotificationRepository {
     }
   }
 
+  /**
+   * Queues an event's notification in the event's transaction, with its other writes (`Db.write`:
+   * no round trip of its own); a dedupe key already queued is left as it is.
+   */
+  async enqueueWithEvent(row: OutboxRow): Promise<void> {
+    const [insert, params] = outbox.insert([row]);
+    const sql = this.db.dialect === 'mysql' ? `${insert} ON DUPLICATE KEY UPDATE dedupe_key = dedupe_key` : `${insert} ON CONFLICT (dedupe_key) DO NOTHING`;
+    await this.db.write(sql, params);
+  }
+
   async byId(id: string): Promise<OutboxRow | null> {
     const raw = await this.db.row(`SELECT ${outbox.select()} FROM outbox WHERE id = ?`, [id]);
     return raw ? outbox.map(raw) : null;

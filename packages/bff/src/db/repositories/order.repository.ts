@@ -20,11 +20,12 @@ export class OrderRepository {
 
   /**
    * Inserts an order. Fails with a duplicate key when the receipt number was already used in the
-   * store, or when the member's code window already paid (`UNIQUE(member_id, code_step)`).
+   * store, or when the member's code window already paid (`UNIQUE(member_id, code_step)`): the
+   * transaction fails there or at its next statement (`Db.write`), and the caller answers it.
    */
   async insert(order: OrderRow): Promise<void> {
     const [sql, params] = orders.insert([order]);
-    await this.db.execute(sql, params);
+    await this.db.write(sql, params);
   }
 
   async byReceipt(storeId: string, receiptNo: string): Promise<OrderRow | null> {

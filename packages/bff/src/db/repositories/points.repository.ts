@@ -47,17 +47,20 @@ export class PointsRepository {
     return (await this.db.rows(`SELECT ${lots.select()} FROM points_lots WHERE id IN (${Db.placeholders(ids.length)})`, ids)).map((r) => lots.map(r));
   }
 
-  /** Appends ledger entries (one statement); a repeated (member, sourceKey) fails with a duplicate key. */
+  /**
+   * Appends ledger entries (one statement, sent with the transaction's next one: see `Db.write`);
+   * a repeated (member, sourceKey) fails the transaction with a duplicate key.
+   */
   async insertEntries(entries: readonly PointsLedgerRow[]): Promise<void> {
     if (entries.length === 0) return;
     const [sql, params] = ledger.insert(entries);
-    await this.db.execute(sql, params);
+    await this.db.write(sql, params);
   }
 
   async insertLots(rows: readonly PointsLotRow[]): Promise<void> {
     if (rows.length === 0) return;
     const [sql, params] = lots.insert(rows);
-    await this.db.execute(sql, params);
+    await this.db.write(sql, params);
   }
 
   /**
@@ -91,7 +94,7 @@ export class PointsRepository {
   async insertAllocations(rows: readonly PointsAllocationRow[]): Promise<void> {
     if (rows.length === 0) return;
     const [sql, params] = allocations.insert(rows);
-    await this.db.execute(sql, params);
+    await this.db.write(sql, params);
   }
 
   /** What a debit consumed, in the order it consumed it. */
