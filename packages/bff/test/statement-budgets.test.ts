@@ -16,7 +16,8 @@ beforeAll(async () => {
 });
 
 const BUDGET = {
-  memberCard: 2,
+  /** The member row with everything the card shows, the lots about to expire included, in one statement. */
+  memberCard: 1,
   counterLookup: 2,
   plainOrder: 10,
   orderWithCouponAndPoints: 14,
@@ -64,12 +65,72 @@ function within(statements: string[], budget: number): void {
 }
 
 describe('statement budgets of the hot paths (MariaDB)', () => {
-  it(`GET /api/v1/me (the member card) with points expiring soon: at most ${BUDGET.memberCard}`, async () => {
+  it(`GET /api/v1/me (the member card) with points expiring soon: at most ${BUDGET.memberCard}, the expiring lots read in it`, async () => {
+    t.clock.set('2026-05-10T04:00:00Z');
     const m = await t.memberWith('silver', 500);
-    await t.services.points.credit(m.id, { amount: 50, reason: 'adjust', sourceKey: 'budget:soon', expiresAt: new Date(Date.now() + 5 * 86_400_000) });
-    const statements = await t.statementsOf(() => t.http.get('/api/v1/me').set(m.auth).expect(200));
+    // Two lots lapse on 15 May in Shanghai (one at 23:00 local, one just after midnight UTC), a third later.
+    await t.services.points.credit(m.id, { amount: 50, reason: 'adjust', sourceKey: 'budget:soon1', expiresAt: new Date('2026-05-15T15:00:00Z') });
+    await t.services.points.credit(m.id, { amount: 7, reason: 'adjust', sourceKey: 'budget:soon2', expiresAt: new Date('2026-05-15T00:30:00.123Z') });
+    await t.services.points.credit(m.id, { amount: 9, reason: 'adjust', sourceKey: 'budget:later', expiresAt: new Date('2026-05-20T00:00:00Z') });
+    let card: { points: unknown } | undefined;
+    const statements = await t.statementsOf(async () => {
+      card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
+    });
     within(statements, BUDGET.memberCard);
-    expect(statements.some((s) => s.includes('points_lots'))).toBe(true);
+    expect(statements[0]).toContain('points_lots');
+    expect(card?.points).toEqual({ balance: 566, expiring: { amount: 57, on: '2026-05-15' } });
+  });
+
+  it('GET /api/v1/me when next_expiry_at is early (no live lot within the window after all): still one statement, nothing expiring', async () => {
+    const m = await t.memberWith('normal', 40); // its lot lapses in a year
+    // `next_expiry_at` may be early, never late (as after a migration's backfill): here it says a lot lapses in 3 days.
+    await t.dataSource.query('UPDATE members SET next_expiry_at = ? WHERE id = ?', [new Date(Date.now() + 3 * 86_400_000), m.id]);
+    let card: { points: unknown } | undefined;
+    within(
+      await t.statementsOf(async () => {
+        card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
+      }),
+      BUDGET.memberCard,
+    );
+    expect(card?.points).toEqual({ balance: 40, expiring: null });
+  });
+
+  it('GET /api/v1/me of a member with a lot that lapsed unsettled: the same statement finds it, the card settles it and shows the rest', async () => {
+    t.clock.set('2026-05-10T04:00:00Z');
+    const m = await t.memberWith('normal', 0);
+    await t.services.points.credit(m.id, { amount: 30, reason: 'adjust', sourceKey: 'budget:lapsing', expiresAt: new Date('2026-05-12T00:00:00Z') });
+    await t.services.points.credit(m.id, { amount: 20, reason: 'adjust', sourceKey: 'budget:next', expiresAt: new Date('2026-05-20T00:00:00Z') });
+    t.clock.set('2026-05-13T04:00:00Z'); // the 30 lapsed; no expiry job ran
+    let card: { points: unknown } | undefined;
+    const statements = await t.statementsOf(async () => {
+      card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
+    });
+    expect(card?.points).toEqual({ balance: 20, expiring: { amount: 20, on: '2026-05-20' } });
+    // One read, then the settlement's own transaction (it locks the member and reads every live lot again).
+    expect(statements.filter((s) => s.includes('points_lots') && s.startsWith('SELECT') && !s.includes('FOR UPDATE'))).toHaveLength(1);
+    expect(statements[1]).toBe('START TRANSACTION');
+    const again = await t.statementsOf(() => t.http.get('/api/v1/me').set(m.auth).expect(200));
+    within(again, BUDGET.memberCard);
+  });
+
+  it('GET /api/v1/me of a member whose growth is due to age (the aging job is behind): the exact aged-out figure, from one statement', async () => {
+    t.clock.set('2025-03-01T04:00:00Z');
+    const m = await t.memberWith('normal', 0);
+    await t.services.points.addGrowth(m.id, { delta: 700, reason: 'adjust', sourceKey: 'budget:old' });
+    t.clock.set('2025-09-01T04:00:00Z');
+    await t.services.points.addGrowth(m.id, { delta: 400, reason: 'adjust', sourceKey: 'budget:mid' });
+    t.clock.set('2026-03-05T04:00:00Z'); // the 700 has left the window, the 400 not yet; no aging job ran
+    let card: { tier: { code: string }; growth: { value: number; qualifying: number; keep: unknown } } | undefined;
+    within(
+      await t.statementsOf(async () => {
+        card = (await t.http.get('/api/v1/me').set(m.auth).expect(200)).body.data;
+      }),
+      BUDGET.memberCard,
+    );
+    expect(card?.tier.code).toBe('silver'); // upgraded at 1 100; only the review drops a tier
+    expect(card?.growth).toMatchObject({ value: 1100, qualifying: 400 });
+    // The next review (1 April in Shanghai): by then the 400 still counts, 1 000 − 400 = 600 keeps silver.
+    expect(card?.growth.keep).toMatchObject({ tierCode: 'silver', needed: 600, reviewOn: '2026-04-01' });
   });
 
   it('GET /api/v1/me with nothing expiring within the warning window reads the member row only', async () => {

@@ -8,8 +8,8 @@ import { dateOf, type RawRow } from './db';
  */
 export interface Table<Row> {
   readonly name: string;
-  /** `a.col_name AS colName, …` for every column; `prefix` is put before each alias (for joins). */
-  select(alias?: string, prefix?: string): string;
+  /** `a.col_name AS colName, …` for every column (or only those of `only`); `prefix` is put before each alias (for joins). */
+  select(alias?: string, prefix?: string, only?: readonly (keyof Row & string)[]): string;
   /** Maps a raw row selected with `select(alias)`; `prefix` strips a prefix added to the aliases in joins. */
   map(raw: RawRow, prefix?: string): Row;
   /** One INSERT for any number of rows. */
@@ -34,8 +34,10 @@ export function tableOf<Row extends object>(entity: EntitySchema<Row>): Table<Ro
   const byProp = new Map(columns.map((c) => [c.prop, c]));
   return {
     name,
-    select(alias, prefix = '') {
-      return columns.map((c) => `${alias ? `${alias}.` : ''}${c.col} AS ${prefix}${c.prop}`).join(', ');
+    select(alias, prefix = '', only) {
+      return (only ? only.map((p) => byProp.get(p) ?? missing(name, p)) : columns)
+        .map((c) => `${alias ? `${alias}.` : ''}${c.col} AS ${prefix}${c.prop}`)
+        .join(', ');
     },
     map(raw, prefix = '') {
       const row: Record<string, unknown> = {};
@@ -55,9 +57,11 @@ export function tableOf<Row extends object>(entity: EntitySchema<Row>): Table<Ro
       return [`INSERT INTO ${name} (${cols.join(', ')}) VALUES ${rows.map(() => one).join(', ')}`, params];
     },
     col(property) {
-      const c = byProp.get(property);
-      if (!c) throw new Error(`${name} has no column ${property}`);
-      return c.col;
+      return (byProp.get(property) ?? missing(name, property)).col;
     },
   };
+}
+
+function missing(table: string, property: string): never {
+  throw new Error(`${table} has no column ${property}`);
 }

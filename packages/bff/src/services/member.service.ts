@@ -40,7 +40,6 @@ import type {
 import type { Repositories } from '../db/repositories';
 import { NO_DAY } from '../db/repositories/report-counter.repository';
 import type { RowPage } from '../db/repositories/paging';
-import type { LiveLot } from '../db/repositories/points.repository';
 import type { MemberCardRow } from '../db/repositories/member.repository';
 import type { RateLimit } from '../lib/rate-limit';
 import type { WechatClient } from '../integrations/wechat';
@@ -343,31 +342,32 @@ export class MemberService {
   }
 
   /**
-   * The member card (GET /me): the member row with its coupon count and earning pace in one
-   * statement; then, only when `next_expiry_at` says a lot lapses within the warning window, one
-   * read of those lots, which serves both the warning and settling points that have already lapsed
-   * (rare: the expiry job usually got there first). Never more than two statements.
+   * The member card (GET /me): one statement reads the member row with its coupon count, earning
+   * pace, check-in and qualifying growth, and, when `next_expiry_at` says a lot lapses within the
+   * warning window, those lots, which serve both the warning and settling points that have already
+   * lapsed (rare: the expiry job usually got there first).
    */
   async card(memberId: string): Promise<MemberCard> {
     const now = this.clock.now();
     const warning = this.loyalty.points.expiryWarningDays;
-    const horizon = addDays(now, warning);
     const trailing = this.loyalty.tierReview.trailingDays;
     const reviewAt = nextReviewAt(now, this.loyalty.businessTimeZone);
+    const horizon = addDays(now, warning);
     const m = registeredOrThrow(
-      await this.repos.members.card(memberId, now, addDays(now, -this.loyalty.points.projectionWindowDays), {
+      await this.repos.members.card(memberId, {
+        now,
+        paceSince: addDays(now, -this.loyalty.points.projectionWindowDays),
         agedBefore: addDays(now, -trailing),
+        reviewAt,
         outByReview: addDays(reviewAt, -trailing),
+        horizon,
       }),
     );
     let balance = m.pointsBalance;
-    let lots: LiveLot[] = [];
-    if (m.nextExpiryAt && m.nextExpiryAt <= horizon) {
-      lots = await this.repos.points.lotsExpiringBy(memberId, horizon);
-      if (lots.some((l) => l.expiresAt <= now)) {
-        balance -= await this.points.expireMember(memberId);
-        lots = lots.filter((l) => l.expiresAt > now);
-      }
+    let lots = m.expiringLots ?? (await this.repos.points.lotsExpiringBy(memberId, horizon));
+    if (lots.some((l) => l.expiresAt <= now)) {
+      balance -= await this.points.expireMember(memberId);
+      lots = lots.filter((l) => l.expiresAt > now);
     }
     const tier = tierByCode(this.loyalty.tiers, m.tier);
     return {
@@ -550,7 +550,7 @@ function checkinState(last: { day: string; streak: number } | null, today: strin
   return { today: last?.day === today, streak: currentStreak(last, today) };
 }
 
-function registeredOrThrow<T extends MemberRow>(m: T | null): T {
+function registeredOrThrow<T extends Pick<MemberRow, 'status'>>(m: T | null): T {
   if (!m || m.status === 'erased') throw new DomainError('UNAUTHENTICATED', 'account no longer exists');
   if (m.status !== 'active') throw new DomainError('NOT_FOUND', 'not registered yet');
   return m;

@@ -42,7 +42,22 @@ export interface LockedMember {
   lots: LiveLot[];
 }
 
-export interface MemberCardRow extends MemberRow {
+/** The member columns the card shows or decides on (the secrets and identity hashes stay in the database). */
+const CARD_COLUMNS = [
+  'id',
+  'status',
+  'nickname',
+  'birthday',
+  'birthdaySetAt',
+  'phoneEnc',
+  'tier',
+  'growth',
+  'qualifyingGrowth',
+  'pointsBalance',
+  'nextExpiryAt',
+] as const satisfies readonly (keyof MemberRow)[];
+
+export interface MemberCardRow extends Pick<MemberRow, (typeof CARD_COLUMNS)[number]> {
   couponsAvailable: number;
   /** Growth in the qualifying column that has already left the trailing window (the aging has not run yet). */
   growthAgedOut: number;
@@ -51,6 +66,25 @@ export interface MemberCardRow extends MemberRow {
   earnedRecently: number;
   /** The latest check-in (its business day and the streak it made), or null. */
   lastCheckin: { day: string; streak: number } | null;
+  /**
+   * The live lots expiring by the horizon, read in the same statement when `next_expiry_at` says
+   * there may be any (otherwise none); null when the list came back cut short (read them apart).
+   */
+  expiringLots: LiveLot[] | null;
+}
+
+/** What the card's statement needs to know of the clock. */
+export interface CardWindow {
+  now: Date;
+  /** Points earned since then make the yearly pace. */
+  paceSince: Date;
+  /** Growth created at or before it has left the trailing window (now less the window). */
+  agedBefore: Date;
+  /** The next tier review, and growth created at or before `outByReview` will have left the window by then. */
+  reviewAt: Date;
+  outByReview: Date;
+  /** Lots expiring at or before it are read (the expiry warning's horizon). */
+  horizon: Date;
 }
 
 /** Reasons whose positive entries are give-backs, not earnings (left out of the yearly pace). */
@@ -143,33 +177,57 @@ export class MemberRepository {
   }
 
   /**
-   * The member card's row: the member with the count of coupons available now, the points
-   * earned since `paceSince` and the latest check-in (by the unique index on member and day), in
-   * one statement.
+   * The member card's row in one statement: the member's card columns with the count of coupons
+   * available now, the points earned since `paceSince`, the latest check-in (by the unique index
+   * on member and day), the qualifying growth leaving the trailing window and the lots about to
+   * expire. Two of those are read only where the member row says they can be non-zero (MariaDB and
+   * SQLite read nothing for a subquery whose WHERE is false on the member row alone):
+   * - growth: `qualifying_ages_at` is never later than the moment the member's oldest counting
+   *   entry leaves the window (NULL: no entry counts), so when it is after the review no counting
+   *   entry is created at or before `outByReview` (nor `agedBefore`, which is earlier): both sums
+   *   are 0 without a read (the subquery answers NULL);
+   * - lots: `next_expiry_at` is never later than the earliest live lot's expiry, so when it is
+   *   after the horizon no lot expires by then.
+   * Growth and check-in each take one subquery for their two figures (joined in a string).
    */
-  async card(id: string, now: Date, paceSince: Date, window: { agedBefore: Date; outByReview: Date }): Promise<MemberCardRow | null> {
+  async card(id: string, w: CardWindow): Promise<MemberCardRow | null> {
+    const mysql = this.db.dialect === 'mysql';
+    const concat = (...parts: string[]) => (mysql ? `CONCAT(${parts.join(', ')})` : parts.join(' || '));
+    // Lots as `id,remaining,earnedAt,expiresAt` joined by ';' (ULIDs, integers and datetimes: none holds either separator),
+    // after their count, so a list cut short (group_concat_max_len) is seen and read again.
+    const lot = concat('l.id', "','", 'l.remaining', "','", 'l.earned_at', "','", 'l.expires_at');
+    const lots = concat('COUNT(*)', "'|'", `COALESCE(${mysql ? `GROUP_CONCAT(${lot} SEPARATOR ';')` : `group_concat(${lot}, ';')`}, '')`);
+    const growthUntil = w.outByReview > w.agedBefore ? w.outByReview : w.agedBefore;
+    // The member-row conditions of growth and lots sit in the subqueries' WHERE, not in a CASE
+    // around them: MariaDB then sees an impossible WHERE before it weighs any index (a CASE skips
+    // only the read, not the planning).
     const raw = await this.db.row(
-      `SELECT ${members.select('m')},
-        (SELECT COALESCE(SUM(g.delta), 0) FROM growth_ledger g
-          WHERE g.member_id = m.id AND g.created_at > m.qualifying_aged_to AND g.created_at <= ?) AS growthAgedOut,
-        (SELECT COALESCE(SUM(g.delta), 0) FROM growth_ledger g
-          WHERE g.member_id = m.id AND g.created_at > m.qualifying_aged_to AND g.created_at <= ?) AS growthOutByReview,
+      `SELECT ${members.select('m', '', CARD_COLUMNS)},
+        (SELECT ${concat('SUM(CASE WHEN g.created_at <= ? THEN g.delta ELSE 0 END)', "' '", 'SUM(CASE WHEN g.created_at <= ? THEN g.delta ELSE 0 END)')}
+          FROM growth_ledger g
+          WHERE m.qualifying_ages_at <= ? AND g.member_id = m.id AND g.created_at > m.qualifying_aged_to AND g.created_at <= ?) AS growthOut,
         (SELECT COUNT(*) FROM member_coupons c WHERE c.member_id = m.id AND c.status IN ('available', 'locked') AND c.valid_to > ?) AS couponsAvailable,
         (SELECT COALESCE(SUM(e.delta), 0) FROM points_ledger e
           WHERE e.member_id = m.id AND e.delta > 0 AND e.created_at >= ? AND e.reason NOT IN (${Db.placeholders(NOT_EARNED.length)})) AS earnedRecently,
-        (SELECT k.day FROM checkins k WHERE k.member_id = m.id ORDER BY k.day DESC LIMIT 1) AS lastCheckinDay,
-        (SELECT k.streak FROM checkins k WHERE k.member_id = m.id ORDER BY k.day DESC LIMIT 1) AS lastCheckinStreak
+        (SELECT ${concat('k.day', "' '", 'k.streak')} FROM checkins k WHERE k.member_id = m.id ORDER BY k.day DESC LIMIT 1) AS lastCheckin,
+        (SELECT ${lots} FROM points_lots l
+          WHERE m.next_expiry_at <= ? AND l.member_id = m.id AND l.remaining > 0 AND l.expires_at <= ?) AS expiringLots
        FROM members m WHERE m.id = ?`,
-      [window.agedBefore, window.outByReview, now, paceSince, ...NOT_EARNED, id],
+      [w.agedBefore, w.outByReview, w.reviewAt, growthUntil, w.now, w.paceSince, ...NOT_EARNED, w.horizon, w.horizon, id],
     );
     if (!raw) return null;
+    const member = members.map(raw) as Pick<MemberRow, (typeof CARD_COLUMNS)[number]>;
+    const [agedOut, outByReview] = textOf(raw.growthOut)?.split(' ') ?? [];
+    const last = textOf(raw.lastCheckin)?.split(' ');
+    const expiringLots = member.nextExpiryAt && member.nextExpiryAt <= w.horizon ? parseLots(textOf(raw.expiringLots)) : [];
     return {
-      ...this.map(raw),
-      growthAgedOut: numberOf(raw.growthAgedOut),
-      growthOutByReview: numberOf(raw.growthOutByReview),
+      ...member,
+      growthAgedOut: numberOf(agedOut),
+      growthOutByReview: numberOf(outByReview),
       couponsAvailable: numberOf(raw.couponsAvailable),
       earnedRecently: numberOf(raw.earnedRecently),
-      lastCheckin: typeof raw.lastCheckinDay === 'string' ? { day: raw.lastCheckinDay, streak: numberOf(raw.lastCheckinStreak) } : null,
+      lastCheckin: last ? { day: last[0], streak: numberOf(last[1]) } : null,
+      expiringLots,
     };
   }
 
@@ -428,4 +486,29 @@ export class MemberRepository {
       tierHistory.map(r),
     );
   }
+}
+
+/** A string column that MariaDB may hand over as a Buffer (CONCAT, GROUP_CONCAT), or null. */
+function textOf(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (Buffer.isBuffer(v)) return v.toString('utf8');
+  return typeof v === 'number' ? String(v) : null;
+}
+
+/** The card's `count|id,remaining,earnedAt,expiresAt;…`; null when the list is not whole (then the lots are read again). */
+function parseLots(text: string | null): LiveLot[] | null {
+  if (text === null) return null;
+  const bar = text.indexOf('|');
+  const count = Number(text.slice(0, bar));
+  const list = text.slice(bar + 1);
+  if (count === 0) return [];
+  const lots: LiveLot[] = [];
+  for (const item of list.split(';')) {
+    const [id, remaining, earnedAt, expiresAt] = item.split(',');
+    if (!id || !remaining || !earnedAt || !expiresAt) return null;
+    const lot = { id, remaining: numberOf(remaining), earnedAt: dateOf(earnedAt), expiresAt: dateOf(expiresAt) };
+    if (Number.isNaN(lot.remaining + lot.earnedAt.getTime() + lot.expiresAt.getTime())) return null;
+    lots.push(lot);
+  }
+  return lots.length === count ? lots : null;
 }
