@@ -115,11 +115,15 @@ async function prepare(dbUrl: string, secrets: { APP_SECRET: string; DATA_KEY: s
     const cashier = await services.staff.createStaff({ storeId: store.id, username: 'bench-cashier', password: 'bench-password', role: 'cashier' });
     const cashierToken = tokens.issue({ aud: 'staff', sub: cashier.id, store: cashier.storeId, role: cashier.role }, 3600).token;
     const payers: { ref: string; secret: string }[] = [];
+    // Code references are unique: 40 000 random 10-digit ones would collide in about one run in twelve.
+    const refs = new Set<string>();
     const now = new Date();
     for (let done = 0; done < PAYERS; done += 500) {
       const rows: MemberRow[] = Array.from({ length: Math.min(500, PAYERS - done) }, (_, i) => {
         const secret = newCodeSecret();
-        const ref = randomDigits(10);
+        let ref = randomDigits(10);
+        while (refs.has(ref)) ref = randomDigits(10);
+        refs.add(ref);
         payers.push({ ref, secret });
         return {
           id: newId(),
