@@ -43,6 +43,45 @@ describe('business days in a zone', () => {
   });
 });
 
+describe('businessDate answered from the remembered day', () => {
+  const fresh = (at: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+
+  it('agrees with Intl minute by minute across midnights and daylight-saving changes, going forwards and back', () => {
+    const cases: [string, string, string][] = [
+      ['America/New_York', '2026-03-07T00:00:00Z', '2026-03-10T00:00:00Z'], // spring forward at 02:00
+      ['America/New_York', '2026-10-31T00:00:00Z', '2026-11-03T00:00:00Z'], // fall back at 02:00
+      ['America/Santiago', '2026-09-04T00:00:00Z', '2026-09-08T00:00:00Z'], // no local midnight on 6 Sep
+      ['Australia/Lord_Howe', '2026-04-03T00:00:00Z', '2026-04-07T00:00:00Z'], // a half-hour change
+      ['Asia/Shanghai', '2026-11-29T00:00:00Z', '2026-12-02T00:00:00Z'],
+    ];
+    for (const [zone, from, to] of cases) {
+      const times: number[] = [];
+      for (let t = Date.parse(from); t < Date.parse(to); t += 7 * 60_000) times.push(t);
+      // One millisecond either side of every quarter hour too: where day changes fall.
+      for (let t = Date.parse(from); t < Date.parse(to); t += 15 * 60_000) times.push(t - 1, t);
+      for (const order of [times, [...times].reverse()])
+        for (const t of order)
+          expect([zone, new Date(t).toISOString(), businessDate(new Date(t), zone)]).toEqual([zone, new Date(t).toISOString(), fresh(new Date(t), zone)]);
+    }
+  });
+
+  it('still answers at the calendar edges, which it does not remember, and alternates zones correctly', () => {
+    for (const iso of ['0026-11-23T12:00:00Z', '9999-12-31T12:00:00Z']) expect(businessDate(new Date(iso), 'UTC')).toBe(fresh(new Date(iso), 'UTC'));
+    expect(businessDate(new Date('9999-12-31T12:00:00Z'), 'UTC')).toBe('9999-12-31');
+    const at = new Date('2026-11-30T16:30:00Z');
+    expect([businessDate(at, 'Asia/Shanghai'), businessDate(at, 'UTC'), businessDate(at, 'Asia/Shanghai')]).toEqual(['2026-12-01', '2026-11-30', '2026-12-01']);
+    expect(() => businessDate(new Date(Number.NaN), 'UTC')).toThrow(RangeError);
+  });
+
+  it('remembers day starts without changing them (the returned dates are fresh objects)', () => {
+    const a = startOfBusinessDay('2026-11-25', 'Asia/Shanghai');
+    a.setTime(0);
+    expect(startOfBusinessDay('2026-11-25', 'Asia/Shanghai').toISOString()).toBe('2026-11-24T16:00:00.000Z');
+    for (let i = 0; i < 1100; i++) startOfBusinessDay(addBusinessDays('2026-01-01', i), 'UTC');
+    expect(startOfBusinessDay('2026-11-25', 'Asia/Shanghai').toISOString()).toBe('2026-11-24T16:00:00.000Z');
+  });
+});
+
 describe('businessTimeOfDay', () => {
   it('is the 24-hour wall-clock time in the zone, the same from a cached formatter', () => {
     const at = new Date('2026-03-08T16:05:59Z');

@@ -13,9 +13,35 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The business day (`YYYY-MM-DD`) an instant falls on in `timeZone` (the en-CA format is ISO). */
-export function businessDate(instant: Date, timeZone: string): string {
+/** The business day an instant falls on, formatted by Intl each time (see `businessDate`). */
+function formattedDate(instant: Date, timeZone: string): string {
   return formatter(timeZone).format(instant);
+}
+
+/** Per zone, the last business day asked for and the instants it spans: [start, end). */
+const lastDay = new Map<string, { day: string; start: number; end: number }>();
+
+/**
+ * The business day (`YYYY-MM-DD`) an instant falls on in `timeZone` (the en-CA format is ISO).
+ * Hot paths ask this many times a request, nearly always about today, and Intl formatting costs
+ * microseconds each time: so each zone remembers the span of the last day it answered — its
+ * start and the next day's, found by `startOfBusinessDay` — and an instant inside it is answered
+ * from there, exactly as Intl would.
+ */
+export function businessDate(instant: Date, timeZone: string): string {
+  const t = instant.getTime();
+  const last = lastDay.get(timeZone);
+  if (last && t >= last.start && t < last.end) return last.day;
+  const day = formattedDate(instant, timeZone);
+  let span: { start: number; end: number };
+  try {
+    span = { start: startOfBusinessDay(day, timeZone).getTime(), end: startOfBusinessDay(addBusinessDays(day, 1), timeZone).getTime() };
+  } catch {
+    return day; // a day at the calendar's edges (years 0–99, 9999-12-31): answered, not remembered
+  }
+  // An instant outside the span it should lie in would be a zone rule Intl contradicts: not remembered.
+  if (t >= span.start && t < span.end) lastDay.set(timeZone, { day, ...span });
+  return day;
 }
 
 /** Day of the month (1–31) of an instant in `timeZone`; campaigns such as member day key on it. */
@@ -60,6 +86,21 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
  * midnight). Daily and monthly counts (the interaction caps) start here.
  */
 export function startOfBusinessDay(day: string, timeZone: string): Date {
+  const key = `${timeZone} ${day}`;
+  const known = dayStarts.get(key);
+  if (known !== undefined) return new Date(known);
+  const start = findStartOfBusinessDay(day, timeZone);
+  // Pure, and asked about a few days again and again (today, this month, the next review): a
+  // bounded memo, emptied when full.
+  if (dayStarts.size >= DAY_STARTS_KEPT) dayStarts.clear();
+  dayStarts.set(key, start.getTime());
+  return start;
+}
+
+const dayStarts = new Map<string, number>();
+const DAY_STARTS_KEPT = 1000;
+
+function findStartOfBusinessDay(day: string, timeZone: string): Date {
   const [y, m, d] = day.split('-').map(Number);
   // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
   const midnight = new Date(0);
@@ -71,7 +112,7 @@ export function startOfBusinessDay(day: string, timeZone: string): Date {
   guess = midnightAsUtc - zoneOffsetMs(guess, timeZone);
   // A DST gap at midnight: local midnight does not exist; the day starts at the first instant that
   // is on it. A gap is at most a day long: never walk further (a day that cannot be found throws).
-  for (let step = 0; businessDate(new Date(guess), timeZone) !== day; step++) {
+  for (let step = 0; formattedDate(new Date(guess), timeZone) !== day; step++) {
     if (step >= 96) throw new RangeError(`cannot find the start of ${day} in ${timeZone}`);
     guess += 15 * 60_000;
   }
