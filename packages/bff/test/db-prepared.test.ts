@@ -58,11 +58,13 @@ describe('statements that travel alone are prepared on MariaDB', () => {
   it('falls back to a plain query when the server refuses to prepare (its prepared-statement limit reached)', async () => {
     const [{ Value: limit }] = await t.db.rows<{ Value: string }>("SHOW GLOBAL VARIABLES LIKE 'max_prepared_stmt_count'");
     const sql = 'SELECT COUNT(*) AS n FROM members WHERE nickname = ? /* never prepared before */';
-    await t.db.execute('SET GLOBAL max_prepared_stmt_count = 0');
+    // Set and restored by plain queries (TypeORM's), which never need a prepared statement: the
+    // restore must work even when the fallback under test does not.
+    await t.dataSource.query('SET GLOBAL max_prepared_stmt_count = 0');
     try {
       expect(await t.db.row(sql, ['无此人'])).toEqual({ n: 0 });
     } finally {
-      await t.db.execute('SET GLOBAL max_prepared_stmt_count = ?', [Number(limit)]);
+      await t.dataSource.query(`SET GLOBAL max_prepared_stmt_count = ${Number(limit)}`);
     }
   });
 });
