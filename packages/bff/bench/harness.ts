@@ -3,6 +3,7 @@
  * putting load on them with autocannon.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { bffNodeFlags } from '../dist/process-flags';
@@ -13,6 +14,10 @@ export interface Measured {
   rps: number;
   p99: number;
   errors: number;
+  /** Requests answered in the round. */
+  requests: number;
+  /** CPU time (user + system) per request of the measured server process, and of MariaDB, in µs. */
+  cpuUs?: { server: number; db: number | null };
 }
 
 export function start(mode: 'bff' | 'bare', env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
@@ -31,6 +36,38 @@ export function start(mode: 'bff' | 'bare', env: Record<string, string>): Promis
 export function stop(children: ChildProcess[]): Promise<unknown> {
   for (const c of children) c.kill('SIGTERM');
   return Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+}
+
+/** CPU time (user + system, µs) the child process has used so far, as it reports it itself. */
+export function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve((m as { cpu: number }).cpu));
+    child.send({ cmd: 'cpu' });
+  });
+}
+
+/**
+ * CPU time (µs) MariaDB's server process has used so far, from /proc (Linux, when its pid file is
+ * readable; null otherwise). The whole server: on a quiet machine, that is the bench's statements.
+ */
+export function dbCpu(): number | null {
+  try {
+    const pid = readFileSync(process.env.BENCH_DB_PID_FILE ?? '/run/mysqld/mysqld.pid', 'utf8').trim();
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs one load round on `child`'s URL and adds what it cost in CPU per request. */
+export async function measuredWithCpu(child: ChildProcess, round: () => Promise<Measured>): Promise<Measured> {
+  const [cpu0, db0] = [await cpuOf(child), dbCpu()];
+  const m = await round();
+  const [cpu1, db1] = [await cpuOf(child), dbCpu()];
+  const per = (us: number) => Math.round(us / Math.max(1, m.requests));
+  return { ...m, cpuUs: { server: per(cpu1 - cpu0), db: db0 === null || db1 === null ? null : per(db1 - db0) } };
 }
 
 export function rssOf(child: ChildProcess): Promise<number> {
@@ -62,7 +99,7 @@ export async function load(
       },
     ],
   });
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx, requests: result.requests.total };
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

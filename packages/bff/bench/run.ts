@@ -10,7 +10,8 @@
  * The BFF and the baseline each run in a process of their own (bench/servers.ts, compiled, over the
  * compiled BFF in dist/); this process is
  * only the load generator (autocannon). Every path gets a warm-up, then three rounds alternating
- * baseline and subject; the table shows medians and the median of the per-round ratios, and the
+ * baseline and subject; the table shows medians and the median of the per-round ratios, the CPU time per request of each
+ * server process and of MariaDB (from /proc, so that a reader sees where a ratio comes from), and the
  * BFF's peak RSS as measured by the BFF process itself.
  *
  * BENCH_DB_URL (default the local MariaDB), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_ROUNDS (3);
@@ -40,7 +41,7 @@ import { systemClock } from '../src/lib/clock';
 import { LimiterStore } from '../src/lib/rate-limit';
 import { newCodeSecret, newId, randomDigits } from '../src/lib/ids';
 import { createServices } from '../src/services';
-import { CONNECTIONS, load, median, rssOf, start, stop, type Measured } from './harness';
+import { CONNECTIONS, load, measuredWithCpu, median, rssOf, start, stop, type Measured } from './harness';
 import { benchReport } from './report';
 import { benchVolume } from './volume';
 
@@ -151,6 +152,8 @@ async function prepare(dbUrl: string, secrets: { APP_SECRET: string; DATA_KEY: s
           pointsBalance: 0,
           nextExpiryAt: null,
           lastActiveAt: null,
+          lastCheckinDay: null,
+          checkinStreak: 0,
           registeredAt: now,
           erasedAt: null,
           createdAt: now,
@@ -173,6 +176,7 @@ interface Row {
 }
 
 async function compare(
+  children: { bff: ChildProcess; bare: ChildProcess },
   name: string,
   baselineName: string,
   subject: (seconds: number, round: number) => Promise<Measured>,
@@ -182,8 +186,8 @@ async function compare(
   await subject(WARMUP_SECONDS, -1);
   const row: Row = { name, baselineName, subject: [], baseline: [] };
   for (let r = 0; r < ROUNDS; r++) {
-    row.baseline.push(await baseline(SECONDS));
-    row.subject.push(await subject(SECONDS, r));
+    row.baseline.push(await measuredWithCpu(children.bare, () => baseline(SECONDS)));
+    row.subject.push(await measuredWithCpu(children.bff, () => subject(SECONDS, r)));
   }
   return row;
 }
@@ -203,6 +207,13 @@ function print(rows: Row[], rss: number): void {
       `${r.name.padEnd(15)} ${pad(s.rps.toFixed(0), 8)} ${pad(s.p99, 7)} ${pad(s.errors, 7)}   ${pad(b.rps.toFixed(0), 8)} ${pad(b.p99, 7)}   ${pad(ratio.toFixed(2), 5)}×  ≥ ${target}× and p99 ≤ 2× ${ok ? '✓' : '✗'}`,
     );
     console.log(`${''.padEnd(15)} rounds: ${r.subject.map((m, i) => `${(m.rps / r.baseline[i].rps).toFixed(2)}×`).join(' ')}   (baseline: ${r.baselineName})`);
+    const cpu = (ms: Measured[], part: 'server' | 'db') => {
+      const xs = ms.map((m) => m.cpuUs?.[part]).filter((x): x is number => typeof x === 'number');
+      return xs.length ? `${median(xs)} µs` : 'n/a';
+    };
+    console.log(
+      `${''.padEnd(15)} CPU per request: BFF ${cpu(r.subject, 'server')} + MariaDB ${cpu(r.subject, 'db')}; baseline ${cpu(r.baseline, 'server')} + MariaDB ${cpu(r.baseline, 'db')}`,
+    );
   }
   console.log(`\nBFF peak RSS ${rss} MB (target ≤ ${RSS_TARGET_MB} MB) ${rss <= RSS_TARGET_MB ? '✓' : '✗'}`);
 }
@@ -224,10 +235,12 @@ async function hotPaths(only: string[]): Promise<void> {
     const bare = await start('bare', { ...env, BENCH_MEMBER_IDS: JSON.stringify(f.memberIds) });
     children.push(bare.child);
 
+    const servers = { bff: bff.child, bare: bare.child };
     const rows: Row[] = [];
     if (only.includes('card'))
       rows.push(
         await compare(
+          servers,
           'member card',
           'bare Koa + mysql2 SELECT by primary key',
           (seconds) => load(`${bff.url}/api/v1/me`, { tokens: f.memberTokens, seconds }),
@@ -238,6 +251,7 @@ async function hotPaths(only: string[]): Promise<void> {
     if (only.includes('credit'))
       rows.push(
         await compare(
+          servers,
           'points credit',
           'bare Koa + mysql2 START; UPDATE; INSERT; COMMIT',
           (seconds) => load(`${bff.url}/bench/credit`, { method: 'POST', tokens: f.memberTokens, body: () => '{}', seconds }),
@@ -250,6 +264,7 @@ async function hotPaths(only: string[]): Promise<void> {
     if (only.includes('order'))
       rows.push(
         await compare(
+          servers,
           'counter order',
           'bare Koa + mysql2 START; UPDATE; INSERT; COMMIT',
           (seconds, round) => {

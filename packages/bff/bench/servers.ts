@@ -65,13 +65,17 @@ function profileUntilExit(): void {
   );
 }
 
-/** Answers `{cmd: 'rss'}` with the peak resident set (MB) since ready, sampled every 50 ms. */
+/** Answers `{cmd: 'rss'}` with the peak resident set (MB) since ready, sampled every 50 ms, and `{cmd: 'cpu'}` with its CPU time so far (µs). */
 function serveReports(): void {
   profileUntilExit();
   let peak = process.memoryUsage.rss();
   setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50).unref();
   process.on('message', (m: { cmd?: string }) => {
     if (m.cmd === 'rss') process.send?.({ rss: Math.round(peak / 1024 / 1024) });
+    if (m.cmd === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpu: user + system });
+    }
   });
 }
 

@@ -115,15 +115,17 @@ async function seed(
   /** Member m's k-th ledger entry (from 0): the rows are the members' histories one after the other. */
   const first = (m: string, k: number) => `((${m} - 1) * ${PER_MEMBER} + ${k + 1})`;
   const growth = (m: string) => `ELT(1 + ${m} % 4, 100, 1500, 6000, 25000)`;
+  /** Member m's one check-in (a streak of 1), on the business day (UTC+8) of their third entry: the member row keeps it too. */
+  const checkinDay = (m: string) => `DATE_FORMAT(${at(first(m, 2))} + INTERVAL 8 HOUR, '%Y-%m-%d')`;
 
   await bulk(
     conn,
     n,
     (a, b) => `INSERT INTO members (id, status, code_ref, code_secret_enc, nickname, consent_version, consented_at, tier, growth, points_balance,
-        registered_at, created_at, updated_at, next_expiry_at, qualifying_growth, qualifying_aged_to)
+        registered_at, created_at, updated_at, next_expiry_at, qualifying_growth, qualifying_aged_to, last_checkin_day, checkin_streak)
       SELECT ${mid('seq')}, 'active', LPAD(seq, 10, '0'), '${p.codeSecretEnc}', CONCAT('会员', LPAD(seq, 7, '0')), '${p.consentVersion}', ${at(first('seq', 0))},
         ${tier('seq')}, ${growth('seq')}, 5 * (10 + seq % 90), ${at(first('seq', 0))}, ${at(first('seq', 0))}, ${at(first('seq', 9))},
-        IF(seq % 2 = 0, ${soon}, ${at(first('seq', 4))} + INTERVAL 365 DAY), ${growth('seq')}, '2000-01-01 00:00:00'
+        IF(seq % 2 = 0, ${soon}, ${at(first('seq', 4))} + INTERVAL 365 DAY), ${growth('seq')}, '2000-01-01 00:00:00', ${checkinDay('seq')}, 1
       FROM seq_${a}_to_${b}`,
   );
   // One counter order per member (its code step taken), the first entry of their ledger, and its growth.
@@ -186,7 +188,7 @@ async function seed(
     conn,
     n,
     (a, b) => `INSERT INTO checkins (id, member_id, day, streak, points, growth, bonus, created_at)
-      SELECT ${id('seq')}, ${mid('seq')}, DATE_FORMAT(${at(first('seq', 2))} + INTERVAL 8 HOUR, '%Y-%m-%d'), 1, 2 * (10 + seq % 90), 0, 0, ${at(first('seq', 2))}
+      SELECT ${id('seq')}, ${mid('seq')}, ${checkinDay('seq')}, 1, 2 * (10 + seq % 90), 0, 0, ${at(first('seq', 2))}
       FROM seq_${a}_to_${b}`,
   );
   await bulk(

@@ -65,6 +65,10 @@ export interface MemberRow {
    * KPI summary's `active_last` counter keys each member on its business day (see ReportCounterRepository).
    */
   lastActiveAt: Date | null;
+  /** The business day of the member's latest check-in (NULL: never), kept with the check-in under the row lock. */
+  lastCheckinDay: string | null;
+  /** The streak that latest check-in made (0: never checked in). */
+  checkinStreak: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -100,6 +104,8 @@ export const MemberEntity = new EntitySchema<MemberRow>({
     registeredAt: at('registered_at', true),
     erasedAt: at('erased_at', true),
     lastActiveAt: at('last_active_at', true),
+    lastCheckinDay: { type: 'varchar', length: 10, name: 'last_checkin_day', nullable: true },
+    checkinStreak: { type: 'int', name: 'checkin_streak', default: 0 },
     createdAt: at('created_at'),
     updatedAt: at('updated_at'),
   },

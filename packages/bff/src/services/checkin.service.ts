@@ -67,7 +67,9 @@ export class CheckinService {
         activeOrThrow(locked.member.status);
         const now = this.clock.now();
         const day = businessDate(now, this.loyalty.businessTimeZone);
-        const last = await this.engagement.lastCheckin(memberId);
+        // The latest check-in is kept on the locked member row (see EngagementRepository.insertCheckin).
+        const m = locked.member;
+        const last = m.lastCheckinDay === null ? null : { day: m.lastCheckinDay, streak: m.checkinStreak };
         const earned = checkinOn(day, last, this.loyalty.checkin);
         const row: CheckinRow = { id: newId(), memberId, day, ...earned, createdAt: now };
         // The unique key (member_id, day) refuses a second check-in today, before anything is credited.

@@ -188,6 +188,8 @@ export class MemberService {
         registeredAt: null,
         erasedAt: null,
         lastActiveAt: null,
+        lastCheckinDay: null,
+        checkinStreak: 0,
         createdAt: now,
         updatedAt: now,
       };

@@ -9,7 +9,8 @@ const t = (v: unknown) => (v === null || v === undefined ? null : new Date(v ins
  * balanceAfter; max(balance, 0) = sum of lot remainders, none negative; growth = sum of the growth
  * ledger; qualifying growth = sum of the growth entries created after qualifying_aged_to, exactly
  * (negative reversals included), with qualifying_ages_at no later than the first of them leaves the
- * trailing window; and next_expiry_at is set and no later than the earliest live lot whenever one exists.
+ * trailing window; next_expiry_at is set and no later than the earliest live lot whenever one exists;
+ * and the member row's latest check-in (day and streak) is the latest row of `checkins`.
  */
 export async function checkInvariants(dataSource: DataSource, trailingDays: number): Promise<void> {
   const rows: Record<string, unknown>[] = await dataSource.query(
@@ -22,7 +23,10 @@ export async function checkInvariants(dataSource: DataSource, trailingDays: numb
        (SELECT COALESCE(SUM(g.delta), 0) FROM growth_ledger g WHERE g.member_id = m.id) AS growthSum,
        m.qualifying_growth AS qualifying, m.qualifying_aged_to AS agedTo, m.qualifying_ages_at AS agesAt,
        (SELECT COALESCE(SUM(g.delta), 0) FROM growth_ledger g WHERE g.member_id = m.id AND g.created_at > m.qualifying_aged_to) AS qualifyingSum,
-       (SELECT MIN(g.created_at) FROM growth_ledger g WHERE g.member_id = m.id AND g.created_at > m.qualifying_aged_to) AS firstCounting
+       (SELECT MIN(g.created_at) FROM growth_ledger g WHERE g.member_id = m.id AND g.created_at > m.qualifying_aged_to) AS firstCounting,
+       m.last_checkin_day AS checkinDay, m.checkin_streak AS checkinStreak,
+       (SELECT MAX(k.day) FROM checkins k WHERE k.member_id = m.id) AS latestCheckinDay,
+       (SELECT k.streak FROM checkins k WHERE k.member_id = m.id ORDER BY k.day DESC LIMIT 1) AS latestCheckinStreak
      FROM members m`,
   );
   for (const r of rows) {
@@ -46,6 +50,10 @@ export async function checkInvariants(dataSource: DataSource, trailingDays: numb
     const next = t(r.nextExpiry);
     if (first !== null && (next === null || next > first))
       problems.push(`next_expiry_at ${String(r.nextExpiry)} is later than the earliest live lot ${String(r.firstExpiry)}`);
+    const checkin = (d: unknown, streak: unknown) => (typeof d === 'string' ? `${d} streak ${n(streak)}` : null);
+    const latest = checkin(r.latestCheckinDay, r.latestCheckinStreak);
+    const kept = checkin(r.checkinDay, r.checkinStreak);
+    if (latest !== kept) problems.push(`the member row's latest check-in ${String(kept)} ≠ the latest in checkins ${String(latest)}`);
     if (problems.length) throw new Error(`account invariants broken for member ${String(r.id)}: ${problems.join('; ')}`);
   }
 }

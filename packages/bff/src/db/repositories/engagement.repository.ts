@@ -13,10 +13,20 @@ const orders = tableOf(OrderEntity);
 export class EngagementRepository {
   constructor(private readonly db: Db) {}
 
-  /** Inserts a check-in; a second one of the member on the same day fails with a duplicate key. */
+  /**
+   * Inserts a check-in (a second one of the member on the same day fails with a duplicate key) and
+   * makes it the member row's latest (`last_checkin_day`, `checkin_streak`), under the row lock the
+   * caller holds. The member row's figures are what the card and the next check-in read.
+   */
   async insertCheckin(row: CheckinRow): Promise<void> {
     const [sql, params] = checkins.insert([row]);
     await this.db.execute(sql, params);
+    await this.db.write('UPDATE members SET last_checkin_day = ?, checkin_streak = ? WHERE id = ? AND (last_checkin_day IS NULL OR last_checkin_day < ?)', [
+      row.day,
+      row.streak,
+      row.memberId,
+      row.day,
+    ]);
   }
 
   /** The member's latest check-in (the streak continues from it), by the unique index. */

@@ -55,6 +55,8 @@ const CARD_COLUMNS = [
   'qualifyingGrowth',
   'pointsBalance',
   'nextExpiryAt',
+  'lastCheckinDay',
+  'checkinStreak',
 ] as const satisfies readonly (keyof MemberRow)[];
 
 export interface MemberCardRow extends Pick<MemberRow, (typeof CARD_COLUMNS)[number]> {
@@ -178,9 +180,8 @@ export class MemberRepository {
 
   /**
    * The member card's row in one statement: the member's card columns with the count of coupons
-   * available now, the points earned since `paceSince`, the latest check-in (by the unique index
-   * on member and day), the qualifying growth leaving the trailing window and the lots about to
-   * expire. Two of those are read only where the member row says they can be non-zero (MariaDB and
+   * available now, the points earned since `paceSince`, the qualifying growth leaving the trailing
+   * window and the lots about to expire (the latest check-in is on the member row). Two of those are read only where the member row says they can be non-zero (MariaDB and
    * SQLite read nothing for a subquery whose WHERE is false on the member row alone):
    * - growth: `qualifying_ages_at` is never later than the moment the member's oldest counting
    *   entry leaves the window (NULL: no entry counts), so when it is after the review no counting
@@ -188,7 +189,7 @@ export class MemberRepository {
    *   are 0 without a read (the subquery answers NULL);
    * - lots: `next_expiry_at` is never later than the earliest live lot's expiry, so when it is
    *   after the horizon no lot expires by then.
-   * Growth and check-in each take one subquery for their two figures (joined in a string).
+   * Growth takes one subquery for its two figures (joined in a string).
    */
   async card(id: string, w: CardWindow): Promise<MemberCardRow | null> {
     const mysql = this.db.dialect === 'mysql';
@@ -209,7 +210,6 @@ export class MemberRepository {
         (SELECT COUNT(*) FROM member_coupons c WHERE c.member_id = m.id AND c.status IN ('available', 'locked') AND c.valid_to > ?) AS couponsAvailable,
         (SELECT COALESCE(SUM(e.delta), 0) FROM points_ledger e
           WHERE e.member_id = m.id AND e.delta > 0 AND e.created_at >= ? AND e.reason NOT IN (${Db.placeholders(NOT_EARNED.length)})) AS earnedRecently,
-        (SELECT ${concat('k.day', "' '", 'k.streak')} FROM checkins k WHERE k.member_id = m.id ORDER BY k.day DESC LIMIT 1) AS lastCheckin,
         (SELECT ${lots} FROM points_lots l
           WHERE m.next_expiry_at <= ? AND l.member_id = m.id AND l.remaining > 0 AND l.expires_at <= ?) AS expiringLots
        FROM members m WHERE m.id = ?`,
@@ -218,7 +218,6 @@ export class MemberRepository {
     if (!raw) return null;
     const member = members.map(raw) as Pick<MemberRow, (typeof CARD_COLUMNS)[number]>;
     const [agedOut, outByReview] = textOf(raw.growthOut)?.split(' ') ?? [];
-    const last = textOf(raw.lastCheckin)?.split(' ');
     const expiringLots = member.nextExpiryAt && member.nextExpiryAt <= w.horizon ? parseLots(textOf(raw.expiringLots)) : [];
     return {
       ...member,
@@ -226,7 +225,7 @@ export class MemberRepository {
       growthOutByReview: numberOf(outByReview),
       couponsAvailable: numberOf(raw.couponsAvailable),
       earnedRecently: numberOf(raw.earnedRecently),
-      lastCheckin: last ? { day: last[0], streak: numberOf(last[1]) } : null,
+      lastCheckin: member.lastCheckinDay === null ? null : { day: member.lastCheckinDay, streak: member.checkinStreak },
       expiringLots,
     };
   }

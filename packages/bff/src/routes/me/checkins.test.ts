@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CheckinEntity, PointsLedgerEntity } from '../../db/entities';
+import { backfillCheckinState } from '../../db/migrations/1732780000000-member-checkin-state';
 import { startTestApp, useTestApp, type TestApp } from '../../../test/support/test-app';
 
 /**
@@ -177,5 +178,24 @@ describe('check-in rate limits (rateLimits.checkin)', () => {
     for (const m of members) statuses.push((await perAddress.http.post('/api/v1/me/checkins').set(m.auth)).status);
     expect(statuses).toEqual([201, 201, 201, 429]);
     expect(perAddress.contractViolations).toEqual([]);
+  });
+});
+
+describe('the latest check-in on the member row', () => {
+  it('is backfilled from checkins by the migration for members who checked in before it', async () => {
+    const m = await t.member();
+    for (const day of [10, 11, 12]) {
+      t.clock.set(noon(day));
+      await checkIn(m.auth).expect(201);
+    }
+    // As the rows stood before the migration: nothing on the member row.
+    await t.dataSource.query('UPDATE members SET last_checkin_day = NULL, checkin_streak = 0');
+    await backfillCheckinState(t.dataSource);
+    const rows: unknown[] = await t.dataSource.query('SELECT last_checkin_day AS day, checkin_streak AS streak FROM members WHERE id = ?', [m.id]);
+    expect(rows).toEqual([{ day: '2026-11-12', streak: 3 }]);
+    // The next check-in continues the streak from the backfilled row; the card agrees.
+    t.clock.set(noon(13));
+    expect((await checkIn(m.auth).expect(201)).body.data).toMatchObject({ day: '2026-11-13', streak: 4 });
+    expect((await card(m.auth)).checkin).toEqual({ today: true, streak: 4 });
   });
 });
