@@ -8,7 +8,7 @@ import { columnsFor } from './1732000000000-foundation';
  * their latest `checkins` row.
  */
 /** Every member's latest check-in from `checkins` (MariaDB and SQLite alike). */
-export async function backfillCheckinState(runner: Pick<QueryRunner, 'query'>): Promise<void> {
+export async function backfillCheckinState(runner: { query(sql: string): Promise<unknown> }): Promise<void> {
   await runner.query(
     `UPDATE members SET
        last_checkin_day = (SELECT MAX(k.day) FROM checkins k WHERE k.member_id = members.id),
