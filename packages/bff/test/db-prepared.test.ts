@@ -55,6 +55,12 @@ describe('statements that travel alone are prepared on MariaDB', () => {
     expect((prepared as { registered_at: unknown }).registered_at).toBeInstanceOf(Date);
   });
 
+  it('runs a statement with more placeholders than the prepared-statement protocol carries (65 535) as a plain query', async () => {
+    const n = 70_000;
+    const sql = `SELECT COUNT(*) AS n FROM members WHERE id IN (${Array.from({ length: n }, () => '?').join(', ')})`;
+    expect(await t.db.row(sql, Array.from({ length: n }, (_, i) => `none-${i}`))).toEqual({ n: 0 });
+  });
+
   it('falls back to a plain query when the server refuses to prepare (its prepared-statement limit reached)', async () => {
     const [{ Value: limit }] = await t.db.rows<{ Value: string }>("SHOW GLOBAL VARIABLES LIKE 'max_prepared_stmt_count'");
     const sql = 'SELECT COUNT(*) AS n FROM members WHERE nickname = ? /* never prepared before */';

@@ -276,8 +276,8 @@ export class Db {
    * it on a connection's first use and keeps it (`maxPreparedStatements` per connection, least
    * recently used closed first), so the server parses it once and only the parameters travel: for
    * the member card this took MariaDB's CPU per card from about 240 to 150 µs. A statement the
-   * server will not prepare (a command the protocol lacks, or the server-wide prepared-statement
-   * limit reached) runs as a plain query instead. Logged like every statement TypeORM sends, and
+   * server will not prepare (a command the protocol lacks, too many placeholders, or the
+   * server-wide prepared-statement limit reached) runs as a plain query instead. Logged like every statement TypeORM sends, and
    * failures come wrapped as TypeORM's, so callers see one kind of failure.
    */
   private async prepared(runner: QueryRunner, sql: string, params: unknown[]): Promise<Answer> {
@@ -293,7 +293,7 @@ export class Db {
       );
     } catch (e) {
       const errno = (e as { errno?: number }).errno;
-      if (errno === ER_UNSUPPORTED_PS || errno === ER_MAX_PREPARED_STMT_COUNT_REACHED) return answerOf(await runner.query(sql, params, true));
+      if (errno !== undefined && NOT_PREPARABLE.has(errno)) return answerOf(await runner.query(sql, params, true));
       throw new QueryFailedError(sql, params, e as Error);
     }
   }
@@ -315,10 +315,12 @@ export class Db {
   }
 }
 
-/** MariaDB/MySQL: "this command is not supported in the prepared statement protocol yet". */
-const ER_UNSUPPORTED_PS = 1295;
-/** MariaDB/MySQL: the server holds `max_prepared_stmt_count` prepared statements already. */
-const ER_MAX_PREPARED_STMT_COUNT_REACHED = 1461;
+/**
+ * Why MariaDB/MySQL may refuse to prepare a statement that runs fine as a plain query: 1295 the
+ * command is not supported by the prepared-statement protocol, 1390 more than 65 535 placeholders
+ * (a large multi-row insert), 1461 the server holds `max_prepared_stmt_count` statements already.
+ */
+const NOT_PREPARABLE = new Set([1295, 1390, 1461]);
 
 /** The part of a mysql2 (callback API) connection `prepared` uses. */
 interface PreparingConnection {
