@@ -58,7 +58,12 @@ describe('statements that travel alone are prepared on MariaDB', () => {
   it('runs a statement with more placeholders than the prepared-statement protocol carries (65 535) as a plain query', async () => {
     const n = 70_000;
     const sql = `SELECT COUNT(*) AS n FROM members WHERE id IN (${Array.from({ length: n }, () => '?').join(', ')})`;
-    expect(await t.db.row(sql, Array.from({ length: n }, (_, i) => `none-${i}`))).toEqual({ n: 0 });
+    expect(
+      await t.db.row(
+        sql,
+        Array.from({ length: n }, (_, i) => `none-${i}`),
+      ),
+    ).toEqual({ n: 0 });
   });
 
   it('falls back to a plain query when the server refuses to prepare (its prepared-statement limit reached)', async () => {
