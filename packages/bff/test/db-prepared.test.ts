@@ -3,7 +3,9 @@ import { useTestApp, type TestApp } from './support/test-app';
 
 // Db runs a statement that travels alone as a server-side prepared statement (mysql2 `execute`).
 // These tests pin down that it does, that values come back exactly as from a plain query, and that
-// a server which will not prepare falls back to a plain query instead of failing the request.
+// a statement the server will not prepare runs as a plain query instead of failing the request.
+// (The other refusals — the server-wide limit, an unsupported command — take the same path; the
+// limit is not provoked here: it is a server-wide setting that other test files would feel.)
 
 /** The running connection's count of executed prepared statements (read on that connection). */
 async function executedOnThisConnection(t: TestApp): Promise<number> {
@@ -55,27 +57,21 @@ describe('statements that travel alone are prepared on MariaDB', () => {
     expect((prepared as { registered_at: unknown }).registered_at).toBeInstanceOf(Date);
   });
 
-  it('runs a statement with more placeholders than the prepared-statement protocol carries (65 535) as a plain query', async () => {
+  it('runs a statement the server will not prepare (more than 65 535 placeholders) as a plain query, logged once', async () => {
     const n = 70_000;
     const sql = `SELECT COUNT(*) AS n FROM members WHERE id IN (${Array.from({ length: n }, () => '?').join(', ')})`;
-    expect(
-      await t.db.row(
-        sql,
-        Array.from({ length: n }, (_, i) => `none-${i}`),
-      ),
-    ).toEqual({ n: 0 });
+    const trips = await t.roundTripsOf(async () =>
+      expect(
+        await t.db.row(
+          sql,
+          Array.from({ length: n }, (_, i) => `none-${i}`),
+        ),
+      ).toEqual({ n: 0 }),
+    );
+    expect(trips).toHaveLength(1);
   });
 
-  it('falls back to a plain query when the server refuses to prepare (its prepared-statement limit reached)', async () => {
-    const [{ Value: limit }] = await t.db.rows<{ Value: string }>("SHOW GLOBAL VARIABLES LIKE 'max_prepared_stmt_count'");
-    const sql = 'SELECT COUNT(*) AS n FROM members WHERE nickname = ? /* never prepared before */';
-    // Set and restored by plain queries (TypeORM's), which never need a prepared statement: the
-    // restore must work even when the fallback under test does not.
-    await t.dataSource.query('SET GLOBAL max_prepared_stmt_count = 0');
-    try {
-      expect(await t.db.row(sql, ['无此人'])).toEqual({ n: 0 });
-    } finally {
-      await t.dataSource.query(`SET GLOBAL max_prepared_stmt_count = ${Number(limit)}`);
-    }
+  it('binds undefined as NULL, as a plain query does', async () => {
+    expect(await t.db.row('SELECT ? IS NULL AS missing', [undefined])).toEqual({ missing: 1 });
   });
 });

@@ -18,7 +18,7 @@ import { ShareLinkReuse1732740000000 } from './migrations/1732740000000-share-li
 import { ReportDays1732750000000 } from './migrations/1732750000000-report-days';
 import { StaffSessions1732760000000 } from './migrations/1732760000000-staff-sessions';
 import { ReportCounters1732770000000 } from './migrations/1732770000000-report-counters';
-import { MemberCheckinState1732780000000 } from './migrations/1732780000000-member-checkin-state';
+import { MemberCheckinState1732790000000 } from './migrations/1732790000000-member-checkin-state';
 
 export const migrations = [
   Foundation1732000000000,
@@ -37,8 +37,13 @@ export const migrations = [
   ReportDays1732750000000,
   StaffSessions1732760000000,
   ReportCounters1732770000000,
-  MemberCheckinState1732780000000,
+  MemberCheckinState1732790000000,
 ];
+
+/** Prepared statements kept per pooled connection: 200 for the default pool of 20, never fewer than 16. */
+export function preparedPerConnection(poolSize: number): number {
+  return Math.max(16, Math.min(200, Math.floor(4000 / poolSize)));
+}
 
 export interface DbOptions {
   dbUrl: string | null;
@@ -69,9 +74,9 @@ export function createDataSource(opts: DbOptions): DataSource {
       poolSize: opts.poolSize,
       // Db sends a transaction's queued writes with its next statement as one query (see Db).
       multipleStatements: true,
-      // Db runs single statements as prepared statements: at most this many kept per connection
-      // (a pool of 20 holds at most 4 000, under MariaDB's server-wide 16 382 by default).
-      extra: { connectionLimit: opts.poolSize, decimalNumbers: true, maxPreparedStatements: 200 },
+      // Db runs single statements as prepared statements: at most this many kept per connection,
+      // about 4 000 per pool whatever its size (MariaDB allows 16 382 server-wide by default).
+      extra: { connectionLimit: opts.poolSize, decimalNumbers: true, maxPreparedStatements: preparedPerConnection(opts.poolSize) },
       ...logging,
     });
   }

@@ -283,17 +283,24 @@ export class Db {
   private async prepared(runner: QueryRunner, sql: string, params: unknown[]): Promise<Answer> {
     const conn = (await runner.connect()) as PreparingConnection;
     this.dataSource.logger.logQuery(sql, params, runner);
+    // The text protocol binds undefined as NULL; the binary one refuses it: keep the text protocol's meaning.
+    const bound = params.map((p) => (p === undefined ? null : p));
+    const answer = (resolve: (a: Answer) => void, reject: (e: unknown) => void) => (err: Error | null, raw: unknown[] | { affectedRows: number }) => {
+      if (err) reject(err);
+      else if (Array.isArray(raw)) resolve({ records: raw });
+      else resolve({ records: [], affected: raw.affectedRows });
+    };
     try {
-      return await new Promise<Answer>((resolve, reject) =>
-        conn.execute(sql, params, (err, raw) => {
-          if (err) reject(err);
-          else if (Array.isArray(raw)) resolve({ records: raw });
-          else resolve({ records: [], affected: raw.affectedRows });
-        }),
-      );
+      try {
+        return await new Promise<Answer>((resolve, reject) => conn.execute(sql, bound, answer(resolve, reject)));
+      } catch (e) {
+        const errno = (e as { errno?: number }).errno;
+        if (errno === undefined || !NOT_PREPARABLE.has(errno)) throw e;
+        // On the same connection, as a plain query (not logged again: it is the same statement).
+        return await new Promise<Answer>((resolve, reject) => conn.query(sql, bound, answer(resolve, reject)));
+      }
     } catch (e) {
-      const errno = (e as { errno?: number }).errno;
-      if (errno !== undefined && NOT_PREPARABLE.has(errno)) return answerOf(await runner.query(sql, params, true));
+      this.dataSource.logger.logQueryError(e as Error, sql, params, runner);
       throw new QueryFailedError(sql, params, e as Error);
     }
   }
@@ -316,15 +323,17 @@ export class Db {
 }
 
 /**
- * Why MariaDB/MySQL may refuse to prepare a statement that runs fine as a plain query: 1295 the
- * command is not supported by the prepared-statement protocol, 1390 more than 65 535 placeholders
- * (a large multi-row insert), 1461 the server holds `max_prepared_stmt_count` statements already.
+ * Why MariaDB/MySQL may refuse to run a statement as a prepared one that runs fine as a plain
+ * query: 1295 the command is not supported by the prepared-statement protocol, 1390 more than
+ * 65 535 placeholders (a large multi-row insert), 1461 the server holds `max_prepared_stmt_count`
+ * statements already, 1615 a prepared statement must be prepared again (its tables changed).
  */
-const NOT_PREPARABLE = new Set([1295, 1390, 1461]);
+const NOT_PREPARABLE = new Set([1295, 1390, 1461, 1615]);
 
 /** The part of a mysql2 (callback API) connection `prepared` uses. */
 interface PreparingConnection {
   execute(sql: string, params: unknown[], cb: (err: Error | null, raw: unknown[] | { affectedRows: number }) => void): void;
+  query(sql: string, params: unknown[], cb: (err: Error | null, raw: unknown[] | { affectedRows: number }) => void): void;
 }
 
 function answerOf(r: { records?: unknown[]; affected?: number }): Answer {

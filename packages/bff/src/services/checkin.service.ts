@@ -67,9 +67,10 @@ export class CheckinService {
         activeOrThrow(locked.member.status);
         const now = this.clock.now();
         const day = businessDate(now, this.loyalty.businessTimeZone);
-        // The latest check-in is kept on the locked member row (see EngagementRepository.insertCheckin).
-        const m = locked.member;
-        const last = m.lastCheckinDay === null ? null : { day: m.lastCheckinDay, streak: m.checkinStreak };
+        // The streak continues from `checkins` itself, not the member row's copy (the card's): an
+        // instance of the previous release, during a rolling deploy, inserts check-ins without it,
+        // and the copy is put right by the member's next check-in here.
+        const last = await this.engagement.lastCheckin(memberId);
         const earned = checkinOn(day, last, this.loyalty.checkin);
         const row: CheckinRow = { id: newId(), memberId, day, ...earned, createdAt: now };
         // The unique key (member_id, day) refuses a second check-in today, before anything is credited.

@@ -50,7 +50,9 @@ export async function checkInvariants(dataSource: DataSource, trailingDays: numb
     const next = t(r.nextExpiry);
     if (first !== null && (next === null || next > first))
       problems.push(`next_expiry_at ${String(r.nextExpiry)} is later than the earliest live lot ${String(r.firstExpiry)}`);
-    const checkin = (d: unknown, streak: unknown) => (typeof d === 'string' ? `${d} streak ${n(streak)}` : null);
+    // Never checked in: no day and a streak of 0 on the row.
+    const checkin = (d: unknown, streak: unknown) =>
+      typeof d === 'string' ? `${d} streak ${n(streak)}` : n(streak) === 0 ? null : `no day, streak ${n(streak)}`;
     const latest = checkin(r.latestCheckinDay, r.latestCheckinStreak);
     const kept = checkin(r.checkinDay, r.checkinStreak);
     if (latest !== kept) problems.push(`the member row's latest check-in ${String(kept)} ≠ the latest in checkins ${String(latest)}`);

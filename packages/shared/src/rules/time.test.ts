@@ -19,6 +19,10 @@ describe('business days in a zone', () => {
     const start = startOfBusinessDay('2026-09-06', 'America/Santiago');
     expect(businessDate(start, 'America/Santiago')).toBe('2026-09-06');
     expect(businessDate(new Date(start.getTime() - 1), 'America/Santiago')).toBe('2026-09-05');
+    // Magadan turned its clocks back from 01:00 to 00:00 on 26 Oct 2014: the day starts at the first midnight.
+    const twice = startOfBusinessDay('2014-10-26', 'Asia/Magadan');
+    expect(twice.toISOString()).toBe('2014-10-25T12:00:00.000Z');
+    expect(businessDate(new Date(twice.getTime() - 1), 'Asia/Magadan')).toBe('2014-10-25');
   });
 
   it('gives the day and month an instant falls in, and where they begin', () => {
@@ -53,6 +57,12 @@ describe('businessDate answered from the remembered day', () => {
       ['America/Santiago', '2026-09-04T00:00:00Z', '2026-09-08T00:00:00Z'], // no local midnight on 6 Sep
       ['Australia/Lord_Howe', '2026-04-03T00:00:00Z', '2026-04-07T00:00:00Z'], // a half-hour change
       ['Asia/Shanghai', '2026-11-29T00:00:00Z', '2026-12-02T00:00:00Z'],
+      // Clocks turned back to midnight east of UTC: local midnight happens twice.
+      ['Asia/Magadan', '2014-10-24T00:00:00Z', '2014-10-27T00:00:00Z'],
+      ['Antarctica/Vostok', '2023-12-16T00:00:00Z', '2023-12-19T00:00:00Z'],
+      ['Europe/Bucharest', '1991-09-27T00:00:00Z', '1991-09-30T00:00:00Z'],
+      // A fall-back at 00:01: the date goes back to the day before for an hour.
+      ['America/St_Johns', '2006-10-27T00:00:00Z', '2006-10-31T00:00:00Z'],
     ];
     for (const [zone, from, to] of cases) {
       const times: number[] = [];

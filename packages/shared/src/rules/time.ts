@@ -39,9 +39,23 @@ export function businessDate(instant: Date, timeZone: string): string {
   } catch {
     return day; // a day at the calendar's edges (years 0–99, 9999-12-31): answered, not remembered
   }
-  // An instant outside the span it should lie in would be a zone rule Intl contradicts: not remembered.
-  if (t >= span.start && t < span.end) lastDay.set(timeZone, { day, ...span });
+  if (t >= span.start && t < span.end && isPlainDay(day, span, timeZone)) lastDay.set(timeZone, { day, ...span });
   return day;
+}
+
+/**
+ * Whether every instant of [start, end) is on `day` and only those are: the instant before `start`
+ * and the one at `end` are on other days, the last one is on it, and the zone's offset is the same
+ * at both ends (no clock change inside the day, where Intl may repeat or skip part of a day). Only
+ * such days are remembered; a day with a clock change is always asked of Intl.
+ */
+function isPlainDay(day: string, span: { start: number; end: number }, timeZone: string): boolean {
+  return (
+    formattedDate(new Date(span.start - 1), timeZone) !== day &&
+    formattedDate(new Date(span.end - 1), timeZone) === day &&
+    formattedDate(new Date(span.end), timeZone) !== day &&
+    zoneOffsetMs(span.start, timeZone) === zoneOffsetMs(span.end - 1, timeZone)
+  );
 }
 
 /** Day of the month (1–31) of an instant in `timeZone`; campaigns such as member day key on it. */
@@ -116,6 +130,9 @@ function findStartOfBusinessDay(day: string, timeZone: string): Date {
     if (step >= 96) throw new RangeError(`cannot find the start of ${day} in ${timeZone}`);
     guess += 15 * 60_000;
   }
+  // Clocks turned back to midnight (a fall-back at 00:00): local midnight happens twice and the day
+  // starts at the first; walk back while the instant before is still on the day.
+  for (let step = 0; step < 96 && formattedDate(new Date(guess - 15 * 60_000), timeZone) === day; step++) guess -= 15 * 60_000;
   return new Date(guess);
 }
 

@@ -16,7 +16,8 @@ export class EngagementRepository {
   /**
    * Inserts a check-in (a second one of the member on the same day fails with a duplicate key) and
    * makes it the member row's latest (`last_checkin_day`, `checkin_streak`), under the row lock the
-   * caller holds. The member row's figures are what the card and the next check-in read.
+   * caller holds. The member row's copy is what the card reads; the streak itself is always
+   * continued from `checkins` (see CheckinService).
    */
   async insertCheckin(row: CheckinRow): Promise<void> {
     const [sql, params] = checkins.insert([row]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CheckinEntity, PointsLedgerEntity } from '../../db/entities';
-import { backfillCheckinState } from '../../db/migrations/1732780000000-member-checkin-state';
+import { backfillCheckinState } from '../../db/migrations/1732790000000-member-checkin-state';
 import { startTestApp, useTestApp, type TestApp } from '../../../test/support/test-app';
 
 /**
@@ -182,6 +182,20 @@ describe('check-in rate limits (rateLimits.checkin)', () => {
 });
 
 describe('the latest check-in on the member row', () => {
+  it('is put right by the next check-in after an older release inserted one without it (a rolling deploy)', async () => {
+    const m = await t.member();
+    t.clock.set(noon(20));
+    await checkIn(m.auth).expect(201);
+    // The previous release checks the member in on the 21st: a checkins row, the member row untouched.
+    await t.dataSource.query(
+      "INSERT INTO checkins (id, member_id, day, streak, points, growth, bonus, created_at) VALUES (?, ?, '2026-11-21', 2, 0, 0, 0, ?)",
+      ['01OLDRELEASECHECKIN0000000', m.id, new Date(noon(21))],
+    );
+    t.clock.set(noon(22));
+    expect((await checkIn(m.auth).expect(201)).body.data).toMatchObject({ day: '2026-11-22', streak: 3 });
+    expect((await card(m.auth)).checkin).toEqual({ today: true, streak: 3 });
+  });
+
   it('is backfilled from checkins by the migration for members who checked in before it', async () => {
     const m = await t.member();
     for (const day of [10, 11, 12]) {

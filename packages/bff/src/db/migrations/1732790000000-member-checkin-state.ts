@@ -17,8 +17,8 @@ export async function backfillCheckinState(runner: { query(sql: string): Promise
   );
 }
 
-export class MemberCheckinState1732780000000 implements MigrationInterface {
-  name = 'MemberCheckinState1732780000000';
+export class MemberCheckinState1732790000000 implements MigrationInterface {
+  name = 'MemberCheckinState1732790000000';
 
   async up(runner: QueryRunner): Promise<void> {
     const c = columnsFor(runner);
