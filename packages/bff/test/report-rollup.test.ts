@@ -379,6 +379,10 @@ describe('the KPI summary over daily rollups', () => {
     expect(await runReportRollup(t.services, { now: new Date(nextDay) })).not.toHaveProperty('openDay');
     expect(await row()).toEqual(once);
     expect(await at(nextDay, day, addBusinessDays(day, 1))).toEqual(await withoutRollups(() => at(nextDay, day, addBusinessDays(day, 1))));
+
+    // Once closed, that day needs a whole day's row like any other, even past the days each run recomputes.
+    await runReportRollup(t.services, { now: new Date(start + 5 * 24 * H) });
+    expect(await row()).toEqual([{ issued: await issuedIn(start, start + 24 * H), checkins: 2, until: undefined }]);
   });
 
   it('is idempotent: run twice, at once, and after a day’s row was deleted, it writes the same rows', async () => {

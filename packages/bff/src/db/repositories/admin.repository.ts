@@ -84,9 +84,8 @@ const DAY_COLUMNS: (keyof DayFigures)[] = [
  * column, so none reads a whole table (migrations 1732720000000, 1732750000000 and 1732780000000):
  * the day figures over a span of instants (one day or the current day's first hours for the
  * rollup, or what no rollup covers yet), the rollups, and the distinct members of a period ending
- * before today. What depends on a row's current
- * status, and the distinct members of a period ending today or later, come from the counters
- * (ReportCounterRepository), not from here.
+ * before today. What depends on a row's current status, and the distinct members of a period
+ * ending today or later, come from the counters (ReportCounterRepository), not from here.
  */
 export class ReportRepository {
   constructor(private readonly db: Db) {}
