@@ -422,9 +422,14 @@ export async function benchVolume(): Promise<boolean> {
     return ok;
   } finally {
     await stop(children);
-    const server = await mysql.createConnection(DB_URL);
-    for (const name of made) await server.query(`DROP DATABASE IF EXISTS \`${name}\``);
-    await server.end();
+    if (process.env.BENCH_VOLUME_KEEP) {
+      // Kept for probing (EXPLAIN, timing single statements): drop them yourself.
+      console.log(`kept: ${made.map((name) => `${DB_URL}/${name}`).join(' ')}`);
+    } else {
+      const server = await mysql.createConnection(DB_URL);
+      for (const name of made) await server.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await server.end();
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { addBusinessDays, startOfBusinessDay } from '@member/shared';
+import { dateOrNull } from '../src/db/db';
 import { runReportRollup } from '../src/jobs/report-rollup';
 import { newId } from '../src/lib/ids';
 import { useTestApp } from './support/test-app';
@@ -72,6 +73,13 @@ async function withoutRollups<T>(fn: () => Promise<T>): Promise<T> {
     }
   }
 }
+
+/** Each rollup's day and the instant it covers up to (null: the whole day). */
+const rollupSpans = async () =>
+  (await t.dataSource.query<{ day: string; until_at: unknown }[]>('SELECT day, until_at FROM report_days ORDER BY day')).map((r) => [
+    r.day,
+    dateOrNull(r.until_at)?.toISOString() ?? null,
+  ]);
 
 const rollupRows = async () =>
   (await t.dataSource.query<Record<string, unknown>[]>('SELECT * FROM report_days ORDER BY day')).map(({ computed_at: _, ...figures }) => figures);
@@ -195,8 +203,8 @@ describe('the KPI summary over daily rollups', () => {
 
     const run = await runJob(auth);
     expect(run.outcome).toBe('ok');
-    // The closed days (all but today) are rolled up; today, not closed, is not.
-    expect((await rollupRows()).map((r) => r.day)).toEqual(DAYS.slice(0, -1));
+    // The closed days (all but today) are rolled up whole; today, not closed, up to closeAfterMinutes before the run.
+    expect(await rollupSpans()).toEqual([...DAYS.slice(0, -1).map((d) => [d, null]), [TODAY, new Date(NOW.getTime() - 3_600_000).toISOString()]]);
     expect(await allSummaries(auth)).toEqual(live);
 
     // The summary does read the rollups (a tampered one shows), so the comparison above means something.
@@ -211,7 +219,7 @@ describe('the KPI summary over daily rollups', () => {
 
     // A day rolled up although it is not closed yet (a run as of tomorrow, outside production): read live, never twice.
     await runJob(auth, new Date(NOW.getTime() + 86_400_000));
-    expect((await rollupRows()).map((r) => r.day)).toEqual(DAYS);
+    expect((await rollupSpans()).map(([day]) => day)).toEqual([...DAYS, addBusinessDays(TODAY, 1)]);
     expect(await allSummaries(auth)).toEqual(live);
     // Today goes on after that run: its early rollup is stale and must not be read.
     t.clock.set(new Date(NOW.getTime() + 60_000));
@@ -272,6 +280,111 @@ describe('the KPI summary over daily rollups', () => {
     expect(await withoutRollups(() => issued(end + 2 * 3_600_000))).toBe(15);
   });
 
+  it('rolls the current day up to closeAfterMinutes before each run; the summary reads live only after that, counts a late write at the next run, and never reads a rollup not final yet', async () => {
+    const day = addBusinessDays(TODAY, 90);
+    const start = startOfBusinessDay(day, TZ).getTime();
+    const H = 3_600_000;
+    t.clock.set(new Date(start));
+    const early = await t.member();
+    const late = await t.member();
+    const credit = async (points: number, at: number) => {
+      t.clock.set(new Date(at));
+      await t.http
+        .post(`/api/v1/admin/members/${early.id}/adjustments`)
+        .set(await adminAuth())
+        .set('Idempotency-Key', t.freshKey())
+        .send({ points, reason: '当天' })
+        .expect(201);
+    };
+    const checkIn = async (m: Member, at: number) => {
+      t.clock.set(new Date(at));
+      await t.http.post('/api/v1/me/checkins').set(m.auth).expect(201);
+    };
+    // The run at 06:00 covers the day's rows created before 05:00: one check-in and two credits
+    // on one side of that instant, a check-in and a credit on the other, to the millisecond.
+    await credit(7, start + 2 * H);
+    await checkIn(early, start + 2 * H);
+    await credit(11, start + 5 * H - 1);
+    await credit(13, start + 5 * H);
+    await checkIn(late, start + 5 * H);
+    const runAt = start + 6 * H;
+    const at = async (ms: number, from = day, to = day) => {
+      t.clock.set(new Date(ms));
+      return summary(await adminAuth(), from, to);
+    };
+    /** Points issued by the ledger rows created in [from, to) (credits only here: nothing was given back). */
+    const issuedIn = async (from: number, to: number) =>
+      Number(
+        (
+          await t.dataSource.query<{ n: unknown }[]>(
+            'SELECT COALESCE(SUM(delta), 0) AS n FROM points_ledger WHERE delta > 0 AND created_at >= ? AND created_at < ?',
+            [new Date(from), new Date(to)],
+          )
+        )[0].n,
+      );
+    const live = await withoutRollups(() => at(runAt));
+    expect(live.points).toMatchObject({ issued: await issuedIn(start, runAt) });
+    expect(await issuedIn(start + 5 * H, runAt)).toBeGreaterThanOrEqual(13);
+    expect(live.checkins).toMatchObject({ checkins: 2, members: 2 });
+    t.clock.set(new Date(runAt));
+    expect((await runJob(await adminAuth())).result).toMatchObject({ openDay: 1 });
+    const row = async () =>
+      (
+        await t.dataSource.query<{ points_issued: unknown; checkins: unknown; until_at: unknown }[]>(
+          'SELECT points_issued, checkins, until_at FROM report_days WHERE day = ?',
+          [day],
+        )
+      ).map((r) => ({ issued: Number(r.points_issued), checkins: Number(r.checkins), until: dateOrNull(r.until_at)?.toISOString() }));
+    expect(await row()).toEqual([{ issued: await issuedIn(start, start + 5 * H), checkins: 1, until: new Date(start + 5 * H).toISOString() }]);
+    expect(await issuedIn(start, start + 5 * H)).toBeGreaterThanOrEqual(7 + 11);
+    expect(await at(runAt)).toEqual(live);
+    // A period ending today, and one starting the day before, answer the same with and without it.
+    const weekLive = await withoutRollups(() => at(runAt, addBusinessDays(day, -6), day));
+    expect(await at(runAt, addBusinessDays(day, -6), day)).toEqual(weekLive);
+
+    // The summary does read it (a tampered one shows), and reads the rest of the day live after it.
+    await t.dataSource.query('UPDATE report_days SET points_issued = points_issued + 1000 WHERE day = ?', [day]);
+    expect((await at(runAt)).points).toMatchObject({ issued: (live.points as { issued: number }).issued + 1000 });
+    await credit(17, runAt + 60_000);
+    expect((await at(runAt + 60_000)).points).toMatchObject({ issued: (live.points as { issued: number }).issued + 1000 + 17 });
+    await runReportRollup(t.services, { now: new Date(runAt + 60_000) }); // rewrites the row up to 05:01
+    const later = await withoutRollups(() => at(runAt + 60_000));
+    expect((later.points as { issued: number }).issued).toBe((live.points as { issued: number }).issued + 17);
+    expect(await at(runAt + 60_000)).toEqual(later);
+
+    // A rollup that is not final at `now` (a run as of later, outside production) is not read: a
+    // write made after it, stamped before its end, still counts.
+    await runReportRollup(t.services, { now: new Date(runAt + 2 * H) });
+    expect((await row())[0].until).toBe(new Date(runAt + H).toISOString());
+    await credit(19, runAt + 90_000);
+    const after = await withoutRollups(() => at(runAt + 90_000));
+    expect((after.points as { issued: number }).issued).toBe((live.points as { issued: number }).issued + 17 + 19);
+    expect(await at(runAt + 90_000)).toEqual(after);
+
+    // A write stamped before the rollup's end that lands after it (a clock far behind), like a late
+    // write in a closed day: the next run counts it.
+    await credit(5, start + 3 * H);
+    const t1 = runAt + 2 * H + 60_000;
+    await runReportRollup(t.services, { now: new Date(t1) });
+    expect(await at(t1)).toEqual(await withoutRollups(() => at(t1)));
+    expect(((await at(t1)).points as { issued: number }).issued).toBe((live.points as { issued: number }).issued + 17 + 19 + 5);
+
+    // Runs at once write the same row; the next day's first hour has no rollup of its own, and
+    // its period reads the day before from that day's rollup of its first hours onwards.
+    await Promise.all([0, 1, 2].map(() => runReportRollup(t.services, { now: new Date(t1) })));
+    const once = await row();
+    expect(once).toHaveLength(1);
+    const nextDay = start + 24 * H + 30 * 60_000;
+    t.clock.set(new Date(nextDay));
+    expect(await runReportRollup(t.services, { now: new Date(nextDay) })).not.toHaveProperty('openDay');
+    expect(await row()).toEqual(once);
+    expect(await at(nextDay, day, addBusinessDays(day, 1))).toEqual(await withoutRollups(() => at(nextDay, day, addBusinessDays(day, 1))));
+
+    // Once closed, that day needs a whole day's row like any other, even past the days each run recomputes.
+    await runReportRollup(t.services, { now: new Date(start + 5 * 24 * H) });
+    expect(await row()).toEqual([{ issued: await issuedIn(start, start + 24 * H), checkins: 2, until: undefined }]);
+  });
+
   it('is idempotent: run twice, at once, and after a day’s row was deleted, it writes the same rows', async () => {
     // Activity over ten days of its own (whatever the other tests left), then a run as of two days later.
     const first = addBusinessDays(TODAY, 60);
@@ -328,10 +441,14 @@ describe('on SQLite', () => {
     const live = await get();
     expect(live.points.issued).toBe(40);
     for (let i = 0; i < 2; i++) await s.http.post('/api/v1/admin/jobs/report-rollup/run').set(auth).send({}).expect(200);
-    const rows = await s.dataSource.query<{ day: string; points_issued: number | string }[]>('SELECT day, points_issued FROM report_days ORDER BY day');
-    expect(rows.map((r) => [r.day, Number(r.points_issued)])).toEqual([
-      [day, 40],
-      [addBusinessDays(day, 1), 0],
+    const rows = await s.dataSource.query<{ day: string; points_issued: number | string; until_at: unknown }[]>(
+      'SELECT day, points_issued, until_at FROM report_days ORDER BY day',
+    );
+    // The closed days whole, the current day's first hour (an hour before `now`) too.
+    expect(rows.map((r) => [r.day, Number(r.points_issued), dateOrNull(r.until_at)?.toISOString() ?? null])).toEqual([
+      [day, 40, null],
+      [addBusinessDays(day, 1), 0, null],
+      [addBusinessDays(day, 2), 0, new Date(now.getTime() - 3_600_000).toISOString()],
     ]);
     expect(await get()).toEqual(live);
   });

@@ -166,7 +166,8 @@ export const RuntimeConfig = z.object({
    * The KPI summary's daily rollups (see docs/guide.md, Reports): a business day is closed, and
    * read from its rollup once the `report-rollup` job wrote it, when it ended at least
    * `closeAfterMinutes` ago; each run computes the last `recomputeDays` closed days again and fills
-   * missing days at most `backfillDays` back.
+   * missing days at most `backfillDays` back, and rolls the current day up to `closeAfterMinutes`
+   * before the run.
    */
   reports: z.object({
     closeAfterMinutes: z

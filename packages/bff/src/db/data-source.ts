@@ -18,6 +18,7 @@ import { ShareLinkReuse1732740000000 } from './migrations/1732740000000-share-li
 import { ReportDays1732750000000 } from './migrations/1732750000000-report-days';
 import { StaffSessions1732760000000 } from './migrations/1732760000000-staff-sessions';
 import { ReportCounters1732770000000 } from './migrations/1732770000000-report-counters';
+import { ReportOpenDay1732780000000 } from './migrations/1732780000000-report-open-day';
 import { MemberCheckinState1732790000000 } from './migrations/1732790000000-member-checkin-state';
 
 export const migrations = [
@@ -37,6 +38,7 @@ export const migrations = [
   ReportDays1732750000000,
   StaffSessions1732760000000,
   ReportCounters1732770000000,
+  ReportOpenDay1732780000000,
   MemberCheckinState1732790000000,
 ];
 

@@ -778,6 +778,7 @@ export const CheckinEntity = new EntitySchema<CheckinRow>({
   indices: [
     { name: 'uq_checkins_member_day', columns: ['memberId', 'day'], unique: true },
     { name: 'ix_checkins_day', columns: ['day', 'memberId'] },
+    { name: 'ix_checkins_day_created', columns: ['day', 'createdAt'] },
   ],
 });
 
@@ -1104,11 +1105,14 @@ export const SubscriptionCreditEntity = new EntitySchema<SubscriptionCreditRow>(
 // ── Reports ──────────────────────────────────────────────────────────────────────────────────
 
 /**
- * The figures of one closed business day that never change once the day is over (rows only ever
- * added, their counted columns never updated), as the `report-rollup` job computed them.
+ * The figures of one business day that never change once the day is over (rows only ever added,
+ * their counted columns never updated), as the `report-rollup` job computed them: of the whole day
+ * (`until` null, written once the day closed), or of the current day's rows created before `until`.
  */
 export interface ReportDayRow {
   day: string;
+  /** Null: the whole day. Else the figures count only the day's rows created before this instant. */
+  until: Date | null;
   pointsIssued: number;
   pointsSpent: number;
   pointsExpired: number;
@@ -1134,6 +1138,7 @@ export const ReportDayEntity = new EntitySchema<ReportDayRow>({
     referralsInvited: { type: 'int', name: 'referrals_invited' },
     redemptions: { type: 'int' },
     redemptionPoints: { type: 'int', name: 'redemption_points' },
+    until: at('until_at', true),
     computedAt: at('computed_at'),
   },
 });

@@ -50,7 +50,11 @@ function add(a: DayFigures, b: DayFigures): DayFigures {
  * come from `report_days` for the days rolled up, and from the tables themselves for the rest
  * (today, days not closed yet, any day missing): the span from the first day not rolled up to the
  * last is read live as one range, and rollups inside that span are ignored, so no day is ever
- * counted twice or left out. Only closed days' rollups are read, whatever the job wrote.
+ * counted twice or left out. Only closed days' whole-day rollups are read, whatever the job wrote;
+ * and the rollup of the current day's first hours that each run of the job writes (up to
+ * `closeAfterMinutes` before the run: the rows a closed day would count as final), when the live
+ * span starts on its day and it is final at `now` too: the span is then read from where it ends.
+ * So a period ending today reads the last hour or two of the ledger, not the whole day's.
  *
  * The figures that depend on a row's current status or count distinct members come from the
  * pre-aggregated counters (`report_counters`, see ReportCounterRepository), moved by every use case
@@ -166,14 +170,24 @@ export class ReportService {
     });
   }
 
+  /** Rows created before this instant are final at `now`: a write lands at most `closeAfterMinutes` after the instant it records. */
+  private finalBefore(now: Date): Date {
+    return new Date(now.getTime() - this.settings.closeAfterMinutes * 60_000);
+  }
+
   /**
-   * The day figures of `fromDay`…`toDay`: closed days' rollups, and the span from the first day
-   * without a usable rollup to the last summed live (rollups inside that span are ignored).
+   * The day figures of `fromDay`…`toDay`: closed days' whole-day rollups, and the span from the
+   * first day without one to the last summed live (rollups inside that span are ignored). When
+   * the span's first day has a rollup of its first hours (the current day's, refreshed by each
+   * run of the job) that is final (it ends `closeAfterMinutes` before `now` or earlier), the span
+   * is read live only from where that rollup ends: a period ending today reads the last hour or
+   * two of activity, not the whole day's.
    */
   private async dayFigures(fromDay: string, toDay: string, now: Date): Promise<DayFigures> {
     const closedThrough = this.lastClosedDay(now);
-    const rolled = await this.reports.rolledDays(fromDay, closedThrough < toDay ? closedThrough : toDay);
-    const have = new Set(rolled.map((r) => r.day));
+    const rows = await this.reports.rolledDays(fromDay, toDay);
+    const whole = rows.filter((r) => r.until === null && r.day <= closedThrough);
+    const have = new Set(whole.map((r) => r.day));
     let firstLive: string | null = null;
     let lastLive: string | null = null;
     for (let d = fromDay; d <= toDay; d = addBusinessDays(d, 1)) {
@@ -182,45 +196,71 @@ export class ReportService {
       lastLive = d;
     }
     let sum = ZERO;
-    for (const r of rolled) if (firstLive === null || lastLive === null || r.day < firstLive || r.day > lastLive) sum = add(sum, r);
+    for (const r of whole) if (firstLive === null || lastLive === null || r.day < firstLive || r.day > lastLive) sum = add(sum, r);
     if (firstLive === null || lastLive === null) return sum;
     const live = this.span(firstLive, lastLive);
-    return add(sum, await this.reports.dayFigures(live.from, live.to, firstLive, lastLive));
+    // The first live day's rollup of its first hours, if final at `now` and inside that day.
+    const first = firstLive;
+    const firstEnd = this.span(first, first).to;
+    const final = this.finalBefore(now);
+    const head = rows.find((r) => r.day === first && r.until !== null && r.until > live.from && r.until <= firstEnd && r.until <= final);
+    if (!head?.until) return add(sum, await this.reports.dayFigures(live.from, live.to, firstLive, lastLive));
+    return add(add(sum, head), await this.reports.dayFigures(head.until, live.to, firstLive, lastLive, { from: true }));
   }
 
   /** Computes one day's figures from the tables and writes them over its rollup (idempotent). */
   async rollupDay(day: string, now: Date): Promise<void> {
     const { from, to } = this.span(day, day);
     const figures = await this.reports.dayFigures(from, to, day, day);
-    await this.reports.upsertDay({ day, ...figures, computedAt: now });
+    await this.reports.upsertDay({ day, ...figures, until: null, computedAt: now });
+  }
+
+  /**
+   * The current business day's rollup of the rows final at `now` (created `closeAfterMinutes`
+   * before it or earlier), written over that day's row; nothing in the day's first
+   * `closeAfterMinutes`. Returns the instant it covers up to, or null.
+   */
+  async rollupOpenDay(now: Date): Promise<Date | null> {
+    const day = businessDate(now, this.timeZone);
+    const { from } = this.span(day, day);
+    const until = this.finalBefore(now);
+    if (until <= from) return null;
+    const figures = await this.reports.dayFigures(from, until, day, day, { to: true });
+    await this.reports.upsertDay({ day, ...figures, until, computedAt: now });
+    return until;
   }
 
   /**
    * The rollup job's work: every closed day since the first activity (at most `backfillDays` back)
    * that has no rollup, and the last `recomputeDays` closed days again (a write that landed late in
-   * a closed day is counted by the next run). Each day is computed and upserted on its own, so a
-   * re-run, a concurrent run or a run after a crash half-way writes the same figures.
+   * a closed day is counted by the next run); then the current day up to `closeAfterMinutes`
+   * before `now` (rollupOpenDay). Each day is computed and upserted on its own, so a re-run, a
+   * concurrent run or a run after a crash half-way writes the same figures (a run older than the
+   * last writes a row that is still right for what it covers).
    */
-  async rollup(now: Date, signal?: AbortSignal): Promise<{ days: number; filled: number }> {
+  async rollup(now: Date, signal?: AbortSignal): Promise<{ days: number; filled: number; openDay?: number }> {
     const last = this.lastClosedDay(now);
     const earliest = await this.reports.earliestActivity();
     const starts = [earliest.at ? businessDate(earliest.at, this.timeZone) : null, earliest.day].filter((d): d is string => d !== null).sort();
     if (starts.length === 0) return { days: 0, filled: 0 };
     const floor = addBusinessDays(last, -(this.settings.backfillDays - 1));
     const first = starts[0] < floor ? floor : starts[0];
-    if (first > last) return { days: 0, filled: 0 };
-    const have = await this.reports.rolledDayNames(first, last);
-    const recomputeFrom = addBusinessDays(last, -this.settings.recomputeDays + 1);
     let days = 0;
     let filled = 0;
-    for (let d = first; d <= last; d = addBusinessDays(d, 1)) {
-      const missing = !have.has(d);
-      if (!missing && d < recomputeFrom) continue;
-      signal?.throwIfAborted();
-      await this.rollupDay(d, now);
-      days++;
-      if (missing) filled++;
+    if (first <= last) {
+      const have = await this.reports.rolledDayNames(first, last);
+      const recomputeFrom = addBusinessDays(last, -this.settings.recomputeDays + 1);
+      for (let d = first; d <= last; d = addBusinessDays(d, 1)) {
+        const missing = !have.has(d);
+        if (!missing && d < recomputeFrom) continue;
+        signal?.throwIfAborted();
+        await this.rollupDay(d, now);
+        days++;
+        if (missing) filled++;
+      }
     }
-    return { days, filled };
+    signal?.throwIfAborted();
+    // `openDay`: 1 when the current day's first hours were rolled up (none in its first closeAfterMinutes).
+    return (await this.rollupOpenDay(now)) ? { days, filled, openDay: 1 } : { days, filled };
   }
 }

@@ -52,7 +52,17 @@ export interface PastPeriod {
  * The figures that only ever grow with what happens on a day and never change once it is over
  * (rows only added, their counted columns never updated): what a day's rollup keeps.
  */
-export type DayFigures = Omit<ReportDayRow, 'day' | 'computedAt'>;
+export type DayFigures = Omit<ReportDayRow, 'day' | 'until' | 'computedAt'>;
+
+/**
+ * Where a span of instants cuts through a day rather than starting or ending with it: check-ins
+ * are counted by their day, so those of `fromDay` count only from `from` (`from: true`), those of
+ * `toDay` only before `to` (`to: true`).
+ */
+export interface MidDay {
+  from?: boolean;
+  to?: boolean;
+}
 
 /** Give-backs (a refund or a cancelled redemption returning spent points): neither issued nor spent. */
 const GIVE_BACKS = "('redeem_cancel', 'refund_return')";
@@ -71,17 +81,21 @@ const DAY_COLUMNS: (keyof DayFigures)[] = [
 
 /**
  * The operators' KPI summary's reads of the tables. Every statement is a range on an indexed
- * column, so none reads a whole table (migrations 1732720000000 and 1732750000000): the day figures
- * over a span of days (for one day of the rollup, or the days not rolled up yet), the rolled-up
- * days, and the distinct members of a period ending before today. What depends on a row's current
- * status, and the distinct members of a period ending today or later, come from the counters
- * (ReportCounterRepository), not from here.
+ * column, so none reads a whole table (migrations 1732720000000, 1732750000000 and 1732780000000):
+ * the day figures over a span of instants (one day or the current day's first hours for the
+ * rollup, or what no rollup covers yet), the rollups, and the distinct members of a period ending
+ * before today. What depends on a row's current status, and the distinct members of a period
+ * ending today or later, come from the counters (ReportCounterRepository), not from here.
  */
 export class ReportRepository {
   constructor(private readonly db: Db) {}
 
-  /** The day figures of the instants [from, to), which are the business days `fromDay`…`toDay`. */
-  async dayFigures(from: Date, to: Date, fromDay: string, toDay: string): Promise<DayFigures> {
+  /**
+   * The day figures of the instants [from, to), which lie on the business days `fromDay`…`toDay`:
+   * whole days, or (`mid`) starting or ending inside one (the current day's rollup up to an
+   * instant, the rest of that day live).
+   */
+  async dayFigures(from: Date, to: Date, fromDay: string, toDay: string, mid: MidDay = {}): Promise<DayFigures> {
     // Issued: credits other than give-backs; spent: debits other than expiry and refund
     // reversals (which take back what an order earned), less what give-backs returned.
     const points = await this.db.row(
@@ -94,7 +108,10 @@ export class ReportRepository {
       [from, to],
     );
     const coupons = await this.db.row(`SELECT COUNT(*) AS n FROM member_coupons WHERE created_at >= ? AND created_at < ?`, [from, to]);
-    const checkins = await this.db.row(`SELECT COUNT(*) AS n FROM checkins WHERE day >= ? AND day <= ?`, [fromDay, toDay]);
+    // Each bound a range of (day, created_at): the part of a day cut by an instant is read alone.
+    const lower = mid.from ? { sql: '(day > ? OR (day = ? AND created_at >= ?))', params: [fromDay, fromDay, from] } : { sql: 'day >= ?', params: [fromDay] };
+    const upper = mid.to ? { sql: '(day < ? OR (day = ? AND created_at < ?))', params: [toDay, toDay, to] } : { sql: 'day <= ?', params: [toDay] };
+    const checkins = await this.db.row(`SELECT COUNT(*) AS n FROM checkins WHERE ${lower.sql} AND ${upper.sql}`, [...lower.params, ...upper.params]);
     const referrals = await this.db.row(`SELECT COUNT(*) AS n FROM referrals WHERE registered_at >= ? AND registered_at < ?`, [from, to]);
     const mall = await this.db.row(`SELECT COUNT(*) AS n, SUM(points_spent) AS points FROM redemptions WHERE created_at >= ? AND created_at < ?`, [from, to]);
     return {
@@ -109,7 +126,7 @@ export class ReportRepository {
     };
   }
 
-  /** The rolled-up days among `fromDay`…`toDay`. */
+  /** The rollups of `fromDay`…`toDay`, whole days' and the current day's up to an instant. */
   async rolledDays(fromDay: string, toDay: string): Promise<ReportDayRow[]> {
     if (fromDay > toDay) return [];
     return (await this.db.rows(`SELECT ${reportDays.select()} FROM report_days WHERE day >= ? AND day <= ? ORDER BY day`, [fromDay, toDay])).map((r) =>
@@ -117,16 +134,21 @@ export class ReportRepository {
     );
   }
 
-  /** Which of `fromDay`…`toDay` are rolled up (the days only). */
+  /** Which of `fromDay`…`toDay` have a whole day's rollup (the days only). */
   async rolledDayNames(fromDay: string, toDay: string): Promise<Set<string>> {
     if (fromDay > toDay) return new Set();
-    return new Set((await this.db.rows(`SELECT day FROM report_days WHERE day >= ? AND day <= ?`, [fromDay, toDay])).map((r) => String(r.day)));
+    return new Set(
+      (await this.db.rows(`SELECT day FROM report_days WHERE day >= ? AND day <= ? AND until_at IS NULL`, [fromDay, toDay])).map((r) => String(r.day)),
+    );
   }
 
-  /** Writes a day's figures, replacing what an earlier run wrote (concurrent writers of one day write the same figures). */
+  /**
+   * Writes a day's figures, replacing what an earlier run wrote (concurrent writers of one day and
+   * instant write the same figures; an older run's row is still right for what it covers).
+   */
   async upsertDay(row: ReportDayRow): Promise<void> {
     const [insert, params] = reportDays.insert([row]);
-    const cols = [...DAY_COLUMNS.map((k) => reportDays.col(k)), reportDays.col('computedAt')];
+    const cols = [...DAY_COLUMNS.map((k) => reportDays.col(k)), reportDays.col('until'), reportDays.col('computedAt')];
     const sql =
       this.db.dialect === 'mysql'
         ? `${insert} ON DUPLICATE KEY UPDATE ${cols.map((c) => `${c} = VALUES(${c})`).join(', ')}`
