@@ -38,12 +38,15 @@ const BUDGET = {
  * and its writes that need no answer with the next statement that does or with COMMIT: see Db).
  */
 const TRIPS = {
-  /** START + the member lock; the inserts with the balance update; the last inserts with COMMIT. */
-  plainOrder: 3,
+  /**
+   * START + the member lock; then the order, the ledger entries, the member's update (unguarded: a
+   * credit on the locked row needs no answer), the lot, the outbox row and the KPI counters with COMMIT.
+   */
+  plainOrder: 2,
   /** …plus the coupon read and its conditional use, and the lots taken (a conditional update). */
   orderWithCouponAndPoints: 6,
-  /** START + the member lock; the ledger entry with the balance update; the lot with COMMIT. */
-  pointsCredit: 3,
+  /** START + the member lock; the ledger entry, the balance update and the lot with COMMIT. */
+  pointsCredit: 2,
 };
 
 const show = (statements: string[]) => statements.map((s, i) => `${i + 1}. ${s.replace(/\s+/g, ' ').slice(0, 140)}`).join('\n');

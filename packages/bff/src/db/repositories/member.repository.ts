@@ -236,7 +236,12 @@ export class MemberRepository {
     await this.db.execute(sql, params);
   }
 
-  /** Moves points and growth (and the tier) in one statement; false when the balance guard said no. */
+  /**
+   * Moves points and growth (and the tier) in one statement, on a member row the caller holds
+   * locked (`FOR UPDATE` in this transaction); false when the balance guard said no. Without the
+   * guard the UPDATE matches the locked row by its key, so it changes exactly that row and needs no
+   * answer: it goes with the transaction's next statement (`Db.write`, no round trip of its own).
+   */
   async applyChange(id: string, change: AccountChange, now: Date): Promise<boolean> {
     const sets = ['updated_at = ?'];
     const params: unknown[] = [now];
@@ -269,10 +274,12 @@ export class MemberRepository {
     }
     let where = 'id = ?';
     params.push(id);
-    if (change.keepBalanceNonNegative && change.points) {
-      where += ' AND points_balance + ? >= 0';
-      params.push(change.points);
+    if (!(change.keepBalanceNonNegative && change.points)) {
+      await this.db.write(`UPDATE members SET ${sets.join(', ')} WHERE ${where}`, params);
+      return true;
     }
+    where += ' AND points_balance + ? >= 0';
+    params.push(change.points);
     return await this.db.changedOne(`UPDATE members SET ${sets.join(', ')} WHERE ${where}`, params);
   }
 
