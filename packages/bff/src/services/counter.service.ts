@@ -134,7 +134,11 @@ export class CounterService {
    * reference, wrong digits) or a genuine one whose flag digit was changed proves nothing, and must
    * not reveal anything.
    */
-  private checkCode(member: Pick<MemberRow, 'id' | 'codeSecretEnc'>, code: ParsedMemberCode, onGenuine: (memberId: string) => void = () => undefined): { step: number } {
+  private checkCode(
+    member: Pick<MemberRow, 'id' | 'codeSecretEnc'>,
+    code: ParsedMemberCode,
+    onGenuine: (memberId: string) => void = () => undefined,
+  ): { step: number } {
     const check = verifyMemberCode(this.crypto.decrypt(member.codeSecretEnc), code, this.clock.now().getTime(), this.loyalty.dynamicCode);
     if (check.status === 'invalid') throw new DomainError('CODE_INVALID', 'not a member code');
     onGenuine(member.id);
@@ -186,7 +190,13 @@ export class CounterService {
     }
   }
 
-  private price(member: Pick<MemberRow, 'tier' | 'pointsBalance'>, pointsAllowed: boolean, coupon: MemberCouponRow | null, body: CounterQuoteBody, campaigns: readonly CampaignRule[]): Quote {
+  private price(
+    member: Pick<MemberRow, 'tier' | 'pointsBalance'>,
+    pointsAllowed: boolean,
+    coupon: MemberCouponRow | null,
+    body: CounterQuoteBody,
+    campaigns: readonly CampaignRule[],
+  ): Quote {
     const now = this.clock.now();
     const tier = tierByCode(this.loyalty.tiers, member.tier);
     return priceOrder(

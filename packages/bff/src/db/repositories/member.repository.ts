@@ -182,7 +182,7 @@ export class MemberRepository {
   }
 
   /** With `only`, the row read has those columns alone: the caller's return type says so (`LockedMember<MemberAccount>`). */
-  private async lockWhere(where: string, params: unknown[], withLots: boolean, only?: readonly (keyof MemberRow & string)[]): Promise<LockedMember | null> {
+  private async lockWhere(where: string, params: unknown[], withLots: boolean, only?: readonly (keyof MemberRow)[]): Promise<LockedMember | null> {
     const columns = members.select('m', '', only);
     if (!withLots) {
       const raw = await this.db.row(this.db.forUpdate(`SELECT ${columns} FROM members m WHERE ${where}`), params);
