@@ -195,6 +195,10 @@ describe('statement budgets of the hot paths (MariaDB)', () => {
     const statements = withinTrips(trips, BUDGET.plainOrder, TRIPS.plainOrder);
     expect(statements[0]).toBe('START TRANSACTION');
     expect(statements[statements.length - 1]).toBe('COMMIT');
+    // The member lock reads the account columns, not the identity, contact and profile ones.
+    expect(statements[1]).toMatch(/^SELECT .* FOR UPDATE$/s);
+    expect(statements[1]).toContain('m.points_balance');
+    expect(statements[1]).not.toMatch(/openid|session_key|phone|birthday|consent/);
   });
 
   it(`POST /api/v1/counter/orders of a member whose growth is due to age: at most ${BUDGET.plainOrder} + ${BUDGET.growthAging}`, async () => {
