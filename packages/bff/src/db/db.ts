@@ -48,7 +48,8 @@ export const BATCH_SEPARATOR = ';\n';
  * Round trips (MySQL): a statement costs a round trip to the server, and on these machines the
  * system calls of a round trip cost more than the statement itself. So a transaction sends
  * `START TRANSACTION` together with its first statement, and the writes a use case does not need
- * an answer from (`write`: plain inserts of ledger rows, lots, orders, outbox rows) wait and go
+ * an answer from (`write`: plain inserts of ledger rows, lots, orders, outbox rows; the
+ * unguarded update of a member row the transaction has locked) wait and go
  * together with the next statement that does, or with `COMMIT`, as one multi-statement query.
  * Order is kept and nothing is read before the writes queued ahead of it have run, so the
  * transaction sees exactly what it would statement by statement. A queued write that fails (a
@@ -227,7 +228,8 @@ export class Db {
 
   /**
    * A write whose answer nobody needs (an INSERT that can only fail, by a duplicate key or a
-   * broken constraint, which fails the transaction). In a MySQL transaction it is queued and sent
+   * broken constraint, which fails the transaction; or an UPDATE by key of a row the transaction
+   * holds locked, which changes exactly that row). In a MySQL transaction it is queued and sent
    * with the transaction's next statement or its COMMIT (one round trip for several statements);
    * elsewhere it runs at once. Its failure surfaces where it is sent, inside the same transaction.
    */

@@ -32,17 +32,36 @@ export function tableOf<Row extends object>(entity: EntitySchema<Row>): Table<Ro
     date: opts.type === 'datetime',
   }));
   const byProp = new Map(columns.map((c) => [c.prop, c]));
+  // The SQL is the same on every call of a hot path: built once per shape (column lists are constants).
+  const selects = new Map<string, string>();
+  const selectsOf = new WeakMap<readonly string[], Map<string, string>>();
+  const colList = columns.map((c) => c.col).join(', ');
+  const one = `(${columns.map(() => '?').join(', ')})`;
+  const inserts: string[] = [];
+  const insertSql = (n: number) => `INSERT INTO ${name} (${colList}) VALUES ${Array.from({ length: n }, () => one).join(', ')}`;
   return {
     name,
     select(alias, prefix = '', only) {
-      return (only ? only.map((p) => byProp.get(p) ?? missing(name, p)) : columns)
-        .map((c) => `${alias ? `${alias}.` : ''}${c.col} AS ${prefix}${c.prop}`)
-        .join(', ');
+      let cache = selects;
+      if (only) {
+        const known = selectsOf.get(only);
+        if (known) cache = known;
+        else selectsOf.set(only, (cache = new Map<string, string>()));
+      }
+      const key = `${alias ?? ''}|${prefix}`;
+      let sql = cache.get(key);
+      if (sql === undefined) {
+        sql = (only ? only.map((p) => byProp.get(p) ?? missing(name, p)) : columns)
+          .map((c) => `${alias ? `${alias}.` : ''}${c.col} AS ${prefix}${c.prop}`)
+          .join(', ');
+        cache.set(key, sql);
+      }
+      return sql;
     },
     map(raw, prefix = '') {
       const row: Record<string, unknown> = {};
       for (const c of columns) {
-        const key = `${prefix}${c.prop}`;
+        const key = prefix ? `${prefix}${c.prop}` : c.prop;
         if (!(key in raw)) continue;
         const v = raw[key];
         row[c.prop] = c.date && v !== null && v !== undefined ? dateOf(v) : v;
@@ -50,11 +69,11 @@ export function tableOf<Row extends object>(entity: EntitySchema<Row>): Table<Ro
       return row as Row;
     },
     insert(rows) {
-      const cols = columns.map((c) => c.col);
-      const one = `(${cols.map(() => '?').join(', ')})`;
       const params: unknown[] = [];
       for (const r of rows) for (const c of columns) params.push((r as Record<string, unknown>)[c.prop] ?? null);
-      return [`INSERT INTO ${name} (${cols.join(', ')}) VALUES ${rows.map(() => one).join(', ')}`, params];
+      const n = rows.length;
+      const sql = n <= 16 ? (inserts[n] ??= insertSql(n)) : insertSql(n);
+      return [sql, params];
     },
     col(property) {
       return (byProp.get(property) ?? missing(name, property)).col;

@@ -23,7 +23,7 @@ import {
 import { isDuplicateKey, type Db } from '../db/db';
 import type { MemberCouponRow, MemberRow, OrderRow, RefundRow } from '../db/entities';
 import type { Repositories } from '../db/repositories';
-import type { LockedMember } from '../db/repositories/member.repository';
+import type { LockedMember, MemberAccount } from '../db/repositories/member.repository';
 import type { Clock } from '../lib/clock';
 import type { FieldCrypto } from '../lib/crypto';
 import type { RateLimit } from '../lib/rate-limit';
@@ -39,7 +39,8 @@ export interface Till {
 
 export interface OrderResult {
   order: OrderRow;
-  member: MemberRow;
+  /** The account columns of the member as posted (a replay reads the whole row). */
+  member: MemberAccount;
   upgradedTo: string | null;
   replayed: boolean;
 }
@@ -61,7 +62,7 @@ export interface RefundApprover {
 const SELF_APPROVING: ReadonlySet<StaffRole> = new Set(['manager', 'admin']);
 
 /** Told of every new counter order inside its transaction, with the member locked (first-order rewards hook in here). */
-export type OrderListener = (member: MemberRow, order: OrderRow) => Promise<void>;
+export type OrderListener = (member: MemberAccount, order: OrderRow) => Promise<void>;
 
 /** Told of every new refund inside its transaction, with the member locked with their lots, the order as refunded and the refund. */
 export type RefundListener = (locked: LockedMember, order: OrderRow, completes: boolean, refund: RefundRow) => Promise<void>;
@@ -133,7 +134,11 @@ export class CounterService {
    * reference, wrong digits) or a genuine one whose flag digit was changed proves nothing, and must
    * not reveal anything.
    */
-  private checkCode(member: MemberRow, code: ParsedMemberCode, onGenuine: (memberId: string) => void = () => undefined): { step: number } {
+  private checkCode(
+    member: Pick<MemberRow, 'id' | 'codeSecretEnc'>,
+    code: ParsedMemberCode,
+    onGenuine: (memberId: string) => void = () => undefined,
+  ): { step: number } {
     const check = verifyMemberCode(this.crypto.decrypt(member.codeSecretEnc), code, this.clock.now().getTime(), this.loyalty.dynamicCode);
     if (check.status === 'invalid') throw new DomainError('CODE_INVALID', 'not a member code');
     onGenuine(member.id);
@@ -185,7 +190,13 @@ export class CounterService {
     }
   }
 
-  private price(member: MemberRow, pointsAllowed: boolean, coupon: MemberCouponRow | null, body: CounterQuoteBody, campaigns: readonly CampaignRule[]): Quote {
+  private price(
+    member: Pick<MemberRow, 'tier' | 'pointsBalance'>,
+    pointsAllowed: boolean,
+    coupon: MemberCouponRow | null,
+    body: CounterQuoteBody,
+    campaigns: readonly CampaignRule[],
+  ): Quote {
     const now = this.clock.now();
     const tier = tierByCode(this.loyalty.tiers, member.tier);
     return priceOrder(

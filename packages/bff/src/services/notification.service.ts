@@ -105,7 +105,7 @@ export class NotificationService {
    * Points moved by a counter order or a refund (`event` names it: `order:<id>`, `refund:<id>`),
    * on the member as posted. Call inside the event's transaction; nothing is queued for no change.
    */
-  async pointsChanged(member: MemberRow, event: { source: 'order' | 'refund'; id: string; delta: number }): Promise<void> {
+  async pointsChanged(member: Pick<MemberRow, 'id' | 'pointsBalance'>, event: { source: 'order' | 'refund'; id: string; delta: number }): Promise<void> {
     if (event.delta === 0) return;
     const at = this.clock.now();
     await this.enqueueWithEvent(member.id, 'points_changed', `points_changed:${event.source}:${event.id}`, {

@@ -13,7 +13,7 @@ import {
 } from '@member/shared';
 import { isDuplicateKey, type Db } from '../db/db';
 import type { GrowthLedgerRow, MemberRow, PointsAllocationRow, PointsLedgerRow, PointsLotRow } from '../db/entities';
-import type { LockedMember, MemberRepository } from '../db/repositories/member.repository';
+import type { LockedMember, MemberAccount, MemberRepository } from '../db/repositories/member.repository';
 import type { LiveLot, PointsRepository } from '../db/repositories/points.repository';
 import { NO_DAY, type CounterDelta, type ReportCounterRepository } from '../db/repositories/report-counter.repository';
 import type { Clock } from '../lib/clock';
@@ -54,8 +54,8 @@ export interface Posting {
   growth?: GrowthMove;
 }
 
-export interface Posted {
-  member: MemberRow;
+export interface Posted<M extends MemberAccount = MemberRow> {
+  member: M;
   entries: PointsLedgerRow[];
   growthEntry: GrowthLedgerRow | null;
   /** Set when growth lifted the tier (immediately, as the rules say; drops wait for the review). */
@@ -101,7 +101,7 @@ export class PointsService {
    * The `active_last` counter's move when the member becomes active at `activeAt`: from their
    * previous last active business day (if any) to this one; nothing when it is the same day.
    */
-  private activeDayMove(m: MemberRow, activeAt: Date | undefined): CounterDelta[] {
+  private activeDayMove(m: MemberAccount, activeAt: Date | undefined): CounterDelta[] {
     if (!activeAt) return [];
     const zone = this.loyalty.businessTimeZone;
     const day = businessDate(activeAt, zone);
@@ -135,7 +135,7 @@ export class PointsService {
    * Zeroes what remains of lots whose expiry has passed, one `expire` entry per lot (keyed by the
    * lot, so it never applies twice). Costs nothing unless the member row says something is due.
    */
-  async settleExpiry(locked: LockedMember, now: Date = this.clock.now()): Promise<number> {
+  async settleExpiry(locked: LockedMember<MemberAccount>, now: Date = this.clock.now()): Promise<number> {
     const m = locked.member;
     if (!m.nextExpiryAt || m.nextExpiryAt > now) return 0;
     if (locked.lots.length === 0) locked.lots = await this.points.liveLots(m.id);
@@ -169,7 +169,7 @@ export class PointsService {
    * once: the update applies only if the mark is still where it was read. Never changes the tier
    * (only the review drops one). Returns the growth taken off.
    */
-  async settleAging(member: MemberRow, now = this.clock.now()): Promise<number> {
+  async settleAging(member: MemberAccount, now = this.clock.now()): Promise<number> {
     if (!member.qualifyingAgesAt || member.qualifyingAgesAt > now) return 0;
     const days = this.loyalty.tierReview.trailingDays;
     const cutoff = addDays(now, -days);
@@ -188,7 +188,7 @@ export class PointsService {
    * lots), then growth (with an immediate upgrade). Updates `locked` in place and returns the rows.
    * Refuses with POINTS_INSUFFICIENT, changing nothing, when a spend exceeds the balance.
    */
-  async post(locked: LockedMember, posting: Posting): Promise<Posted> {
+  async post<M extends MemberAccount>(locked: LockedMember<M>, posting: Posting): Promise<Posted<M>> {
     const now = this.clock.now();
     const m = locked.member;
     const debits = posting.debits ?? [];
@@ -479,7 +479,7 @@ function entry(
 }
 
 /** The tier counters' move when an active member goes from one tier to another (other members are not counted). */
-function tierMove(m: MemberRow, from: string, to: string): CounterDelta[] {
+function tierMove(m: MemberAccount, from: string, to: string): CounterDelta[] {
   if (from === to || m.status !== 'active') return [];
   return [
     { metric: `tier:${from}`, day: NO_DAY, n: -1 },

@@ -123,7 +123,7 @@ export class ReferralService {
    * invitation, once, and its reward follows when the order has committed. A member nobody
    * invited costs nothing here.
    */
-  async orderRecorded(member: MemberRow, order: OrderRow): Promise<void> {
+  async orderRecorded(member: Pick<MemberRow, 'id' | 'invitedBy'>, order: OrderRow): Promise<void> {
     if (!member.invitedBy || !qualifiesForReferral(order.dueCents, this.loyalty.referral.minFirstOrderPaidCents)) return;
     if (!(await this.repos.shareReferral.markFirstOrder(member.id, order.id, this.clock.now()))) return;
     const ref = await this.repos.shareReferral.referralOfInvitee(member.id);

@@ -36,9 +36,34 @@ export interface AccountChange {
   activeAt?: Date;
 }
 
-/** A locked member row and, when asked for, their live lots in spending order. */
-export interface LockedMember {
-  member: MemberRow;
+/**
+ * The member columns a counter order decides on, posts to and answers with: the account (points,
+ * growth, tier, expiry and aging marks), the code secret it checks, the nickname it shows and the
+ * inviter its first order may reward. The identity, contact and profile columns stay in the
+ * database: half the row's columns and most of its bytes, read and sent for nothing on every order.
+ */
+const ACCOUNT_COLUMNS = [
+  'id',
+  'status',
+  'codeSecretEnc',
+  'nickname',
+  'invitedBy',
+  'tier',
+  'growth',
+  'qualifyingGrowth',
+  'qualifyingAgedTo',
+  'qualifyingAgesAt',
+  'pointsBalance',
+  'nextExpiryAt',
+  'lastActiveAt',
+] as const satisfies readonly (keyof MemberRow)[];
+
+/** What `PointsService.post` needs of a member row (and what a counter order locks). */
+export type MemberAccount = Pick<MemberRow, (typeof ACCOUNT_COLUMNS)[number]>;
+
+/** A locked member row (the whole row unless said otherwise) and, when asked for, their live lots in spending order. */
+export interface LockedMember<M extends MemberAccount = MemberRow> {
+  member: M;
   lots: LiveLot[];
 }
 
@@ -145,9 +170,9 @@ export class MemberRepository {
     return (await this.lockWhere('m.id = ?', [id], false))?.member ?? null;
   }
 
-  /** Locks an active member found by the reference inside their dynamic code. */
-  async lockActiveByCodeRef(codeRef: string, withLots: boolean): Promise<LockedMember | null> {
-    return this.lockWhere("m.code_ref = ? AND m.status = 'active'", [codeRef], withLots);
+  /** Locks an active member found by the reference inside their dynamic code: the account columns (a counter order). */
+  async lockActiveByCodeRef(codeRef: string, withLots: boolean): Promise<LockedMember<MemberAccount> | null> {
+    return this.lockWhere("m.code_ref = ? AND m.status = 'active'", [codeRef], withLots, ACCOUNT_COLUMNS);
   }
 
   /**
@@ -158,14 +183,16 @@ export class MemberRepository {
     return this.lockWhere('m.id = ?', [id], true);
   }
 
-  private async lockWhere(where: string, params: unknown[], withLots: boolean): Promise<LockedMember | null> {
+  /** With `only`, the row read has those columns alone: the caller's return type says so (`LockedMember<MemberAccount>`). */
+  private async lockWhere(where: string, params: unknown[], withLots: boolean, only?: readonly (keyof MemberRow)[]): Promise<LockedMember | null> {
+    const columns = members.select('m', '', only);
     if (!withLots) {
-      const raw = await this.db.row(this.db.forUpdate(`SELECT ${members.select('m')} FROM members m WHERE ${where}`), params);
+      const raw = await this.db.row(this.db.forUpdate(`SELECT ${columns} FROM members m WHERE ${where}`), params);
       return raw ? { member: this.map(raw), lots: [] } : null;
     }
     const rows = await this.db.rows(
       this.db.forUpdate(
-        `SELECT ${members.select('m')}, l.id AS lotId, l.remaining AS lotRemaining, l.earned_at AS lotEarnedAt, l.expires_at AS lotExpiresAt
+        `SELECT ${columns}, l.id AS lotId, l.remaining AS lotRemaining, l.earned_at AS lotEarnedAt, l.expires_at AS lotExpiresAt
          FROM members m LEFT JOIN points_lots l ON l.member_id = m.id AND l.remaining > 0
          WHERE ${where} ORDER BY l.expires_at, l.earned_at, l.id`,
       ),
@@ -235,7 +262,12 @@ export class MemberRepository {
     await this.db.execute(sql, params);
   }
 
-  /** Moves points and growth (and the tier) in one statement; false when the balance guard said no. */
+  /**
+   * Moves points and growth (and the tier) in one statement, on a member row the caller holds
+   * locked (`FOR UPDATE` in this transaction); false when the balance guard said no. Without the
+   * guard the UPDATE matches the locked row by its key, so it changes exactly that row and needs no
+   * answer: it goes with the transaction's next statement (`Db.write`, no round trip of its own).
+   */
   async applyChange(id: string, change: AccountChange, now: Date): Promise<boolean> {
     const sets = ['updated_at = ?'];
     const params: unknown[] = [now];
@@ -268,10 +300,12 @@ export class MemberRepository {
     }
     let where = 'id = ?';
     params.push(id);
-    if (change.keepBalanceNonNegative && change.points) {
-      where += ' AND points_balance + ? >= 0';
-      params.push(change.points);
+    if (!(change.keepBalanceNonNegative && change.points)) {
+      await this.db.write(`UPDATE members SET ${sets.join(', ')} WHERE ${where}`, params);
+      return true;
     }
+    where += ' AND points_balance + ? >= 0';
+    params.push(change.points);
     return await this.db.changedOne(`UPDATE members SET ${sets.join(', ')} WHERE ${where}`, params);
   }
 
