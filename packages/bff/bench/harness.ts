@@ -99,7 +99,10 @@ export async function load(
       },
     ],
   });
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx, requests: result.requests.total };
+  // Requests answered ÷ the round's elapsed time, not the mean of whole-second samples: a round that
+  // ends early (the counter's payers ran out) would otherwise read as 10 000 ÷ whole seconds.
+  const rps = result.duration > 0 ? result.requests.total / result.duration : result.requests.average;
+  return { rps, p99: result.latency.p99, errors: result.errors + result.non2xx, requests: result.requests.total };
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
