@@ -82,26 +82,38 @@ export async function load(
   opts: { method?: 'GET' | 'POST'; tokens?: string[]; body?: () => string; seconds: number; maxRequests?: number; connections?: number },
 ): Promise<Measured> {
   let i = 0;
-  const result = await autocannon({
-    url,
-    method: opts.method ?? 'GET',
-    connections: opts.connections ?? CONNECTIONS,
-    duration: opts.seconds,
-    ...(opts.maxRequests ? { amount: opts.maxRequests } : {}),
-    headers: { 'content-type': 'application/json' },
-    requests: [
+  const started = Date.now();
+  let lastAnswer = started;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
       {
-        setupRequest: (req) => ({
-          ...req,
-          ...(opts.body ? { body: opts.body() } : {}),
-          headers: { ...req.headers, ...(opts.tokens ? { authorization: `Bearer ${opts.tokens[i++ % opts.tokens.length]}` } : {}) },
-        }),
+        url,
+        method: opts.method ?? 'GET',
+        connections: opts.connections ?? CONNECTIONS,
+        duration: opts.seconds,
+        ...(opts.maxRequests ? { amount: opts.maxRequests } : {}),
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (req) => ({
+              ...req,
+              ...(opts.body ? { body: opts.body() } : {}),
+              headers: { ...req.headers, ...(opts.tokens ? { authorization: `Bearer ${opts.tokens[i++ % opts.tokens.length]}` } : {}) },
+            }),
+          },
+        ],
       },
-    ],
+      (err, res) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(res)),
+    );
+    instance.on('response', () => {
+      lastAnswer = Date.now();
+    });
   });
-  // Requests answered ÷ the round's elapsed time, not the mean of whole-second samples: a round that
-  // ends early (the counter's payers ran out) would otherwise read as 10 000 ÷ whole seconds.
-  const rps = result.duration > 0 ? result.requests.total / result.duration : result.requests.average;
+  // Requests answered ÷ the time until the last answer. Not autocannon's mean of whole-second
+  // samples, nor its duration: a round that ends by running out of requests (the counter's payers)
+  // is only noticed at its next one-second tick, so both read as N ÷ whole seconds.
+  const elapsed = (lastAnswer - started) / 1000;
+  const rps = elapsed > 0 ? result.requests.total / elapsed : result.requests.average;
   return { rps, p99: result.latency.p99, errors: result.errors + result.non2xx, requests: result.requests.total };
 }
 
