@@ -38,6 +38,17 @@ async function adminAuth() {
   return (await t.staff('admin')).auth;
 }
 
+/** An operator's points adjustment of `memberId`, stamped at `at` (the test clock is moved there). */
+async function adjustAt(memberId: string, points: number, at: number, reason: string): Promise<void> {
+  t.clock.set(new Date(at));
+  await t.http
+    .post(`/api/v1/admin/members/${memberId}/adjustments`)
+    .set(await adminAuth())
+    .set('Idempotency-Key', t.freshKey())
+    .send({ points, reason })
+    .expect(201);
+}
+
 async function summary(auth: Record<string, string>, from: string, to: string): Promise<Record<string, unknown>> {
   return (await t.http.get('/api/v1/admin/reports/summary').query({ from, to }).set(auth).expect(200)).body.data as Record<string, unknown>;
 }
@@ -235,15 +246,7 @@ describe('the KPI summary over daily rollups', () => {
     const end = startOfBusinessDay(addBusinessDays(day, 1), TZ).getTime();
     t.clock.set(new Date(end - 60_000));
     const m = await t.member();
-    const credit = async (points: number, at: number) => {
-      t.clock.set(new Date(at));
-      await t.http
-        .post(`/api/v1/admin/members/${m.id}/adjustments`)
-        .set(await adminAuth())
-        .set('Idempotency-Key', t.freshKey())
-        .send({ points, reason: '边界' })
-        .expect(201);
-    };
+    const credit = (points: number, at: number) => adjustAt(m.id, points, at, '边界');
     await credit(7, end - 1); // the day's last millisecond
     await credit(11, end); // the next day's first
     const issued = async (at: number, from = day, to = day) => {
@@ -287,15 +290,7 @@ describe('the KPI summary over daily rollups', () => {
     t.clock.set(new Date(start));
     const early = await t.member();
     const late = await t.member();
-    const credit = async (points: number, at: number) => {
-      t.clock.set(new Date(at));
-      await t.http
-        .post(`/api/v1/admin/members/${early.id}/adjustments`)
-        .set(await adminAuth())
-        .set('Idempotency-Key', t.freshKey())
-        .send({ points, reason: '当天' })
-        .expect(201);
-    };
+    const credit = (points: number, at: number) => adjustAt(early.id, points, at, '当天');
     const checkIn = async (m: Member, at: number) => {
       t.clock.set(new Date(at));
       await t.http.post('/api/v1/me/checkins').set(m.auth).expect(201);
